@@ -1,0 +1,145 @@
+package slogx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+)
+
+// ErrClosed is returned by Handle after the handler was closed.
+var ErrClosed = errors.New("slogx: handler closed")
+
+// Handler is the one handler shape of this module: a level, an Encoder and a writer that gets
+// exactly one Write per record (the encoded record plus its terminator). Stream, file and
+// rotating handlers are Handlers over different writers; netsink handlers are Handlers over
+// framing writers.
+//
+// A Handler is safe for concurrent use: writes are serialized by a mutex shared with every
+// handler derived through WithAttrs and WithGroup, so the writer need not be. A failed write is
+// returned from Handle, counted in Stats and reported once through Options.OnError; it never
+// panics.
+type Handler struct {
+	enc   Encoder
+	level slog.Leveler
+	out   *output
+}
+
+// output is the part shared by a Handler and every handler derived from it.
+type output struct {
+	mu     sync.Mutex
+	w      io.Writer
+	term   string
+	rep    *Reporter
+	closed bool
+	// Counted under mu: cheaper than atomics on the hot path, which already holds mu.
+	records, bytes uint64
+}
+
+// NewHandler returns a Handler that encodes records with opts.Encoder (JSON when nil) and
+// writes each, followed by opts' terminator, to w in a single Write call.
+func NewHandler(w io.Writer, opts *Options) *Handler {
+	return &Handler{
+		enc:   opts.BuildEncoder(nil),
+		level: opts.level(),
+		out:   &output{w: w, term: opts.terminator(), rep: NewReporter(opts.ErrorFunc())},
+	}
+}
+
+// Enabled reports whether level is at least the configured minimum level.
+func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
+	return level >= h.level.Level()
+}
+
+// Handle encodes r and writes it with one Write call. A write error is returned, counted and
+// reported; after Close, Handle returns ErrClosed and counts the record as dropped.
+func (h *Handler) Handle(_ context.Context, r slog.Record) error {
+	buf := GetBuffer()
+	b := h.enc.Append(*buf, r)
+	b = append(b, h.out.term...)
+	o := h.out
+	o.mu.Lock()
+	if o.closed {
+		o.mu.Unlock()
+		*buf = b
+		PutBuffer(buf)
+		o.rep.Drop(1, ErrClosed)
+		return ErrClosed
+	}
+	n, err := o.w.Write(b)
+	if err == nil {
+		o.records++
+		o.bytes += uint64(n)
+	}
+	o.mu.Unlock()
+	*buf = b
+	PutBuffer(buf)
+	if err != nil {
+		err = fmt.Errorf("slogx: write record: %w", err)
+		o.rep.Error(err)
+	}
+	return err
+}
+
+// WithAttrs returns a handler whose encoder has as precomputed.
+func (h *Handler) WithAttrs(as []slog.Attr) slog.Handler {
+	if len(as) == 0 {
+		return h
+	}
+	return &Handler{enc: h.enc.WithAttrs(as), level: h.level, out: h.out}
+}
+
+// WithGroup returns a handler that qualifies later attributes with name.
+func (h *Handler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	return &Handler{enc: h.enc.WithGroup(name), level: h.level, out: h.out}
+}
+
+// Stats returns the counters shared by this handler and all handlers derived from it.
+func (h *Handler) Stats() Stats {
+	o := h.out
+	o.mu.Lock()
+	s := Stats{Records: o.records, Bytes: o.bytes}
+	o.mu.Unlock()
+	s.Errors = o.rep.Errors()
+	s.Dropped = o.rep.Dropped()
+	return s
+}
+
+// Reporter returns the handler's error reporter, so that a writer can report failures that do
+// not surface as a Write error (a failed rotation, a background compression).
+func (h *Handler) Reporter() *Reporter { return h.out.rep }
+
+// Writer returns the writer the handler writes to.
+func (h *Handler) Writer() io.Writer { return h.out.w }
+
+// Sync flushes the writer to stable storage if it has a Sync method (as *os.File does).
+func (h *Handler) Sync() error {
+	o := h.out
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if s, ok := o.w.(interface{ Sync() error }); ok && !o.closed {
+		return s.Sync()
+	}
+	return nil
+}
+
+// Close closes the writer if it is an io.Closer. It is idempotent; later records are dropped
+// with ErrClosed. Handlers derived with WithAttrs or WithGroup share the writer and are closed too.
+func (h *Handler) Close() error {
+	o := h.out
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.closed {
+		return nil
+	}
+	o.closed = true
+	if c, ok := o.w.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}

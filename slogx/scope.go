@@ -1,0 +1,143 @@
+package slogx
+
+import (
+	"log/slog"
+	"slices"
+)
+
+// Scope is the attribute context of a handler, for encoders that cannot precompute bytes:
+// msgpack maps need their length up front, syslog structured data and HTTP form bodies are
+// built from a tree. It applies the same rules as JSON() and Text() — values resolved,
+// ReplaceAttr called with the open groups, empty attrs elided, empty-key groups inlined, empty
+// groups dropped — so every encoder of this module sees the same attributes.
+//
+// A Scope is an immutable value; WithAttrs and WithGroup return new ones.
+type Scope struct {
+	opts   EncoderOptions
+	frames []frame // frames[0] is the root; one more per WithGroup
+}
+
+type frame struct {
+	group string
+	attrs []slog.Attr // normalized
+}
+
+// NewScope returns an empty scope applying o.ReplaceAttr.
+func NewScope(o EncoderOptions) Scope {
+	return Scope{opts: o, frames: []frame{{}}}
+}
+
+// Options returns the encoder options the scope was made with.
+func (s Scope) Options() EncoderOptions { return s.opts }
+
+// Groups returns the names of the groups opened with WithGroup, outermost first.
+func (s Scope) Groups() []string {
+	gs := make([]string, 0, len(s.frames))
+	for _, f := range s.frames[1:] {
+		gs = append(gs, f.group)
+	}
+	return gs
+}
+
+func (s Scope) clone() Scope {
+	if len(s.frames) == 0 {
+		s.frames = []frame{{}}
+	}
+	return Scope{opts: s.opts, frames: slices.Clone(s.frames)}
+}
+
+// WithAttrs returns a scope with as added to the innermost open group.
+func (s Scope) WithAttrs(as []slog.Attr) Scope {
+	s2 := s.clone()
+	last := &s2.frames[len(s2.frames)-1]
+	gs := s2.Groups()
+	last.attrs = s2.normalize(slices.Clip(last.attrs), gs, as)
+	return s2
+}
+
+// WithGroup returns a scope in which later attributes belong to the group name.
+func (s Scope) WithGroup(name string) Scope {
+	if name == "" {
+		return s
+	}
+	s2 := s.clone()
+	s2.frames = append(s2.frames, frame{group: name})
+	return s2
+}
+
+// Attrs returns the full attribute tree of r in this scope: the scope's attrs with r's own
+// attrs in the innermost group, groups as slog.Group values. Groups left empty are omitted,
+// as slog's handlers omit them.
+func (s Scope) Attrs(r slog.Record) []slog.Attr {
+	if len(s.frames) == 0 {
+		s.frames = []frame{{}}
+	}
+	var inner []slog.Attr
+	if r.NumAttrs() > 0 {
+		gs := s.Groups()
+		recAttrs := make([]slog.Attr, 0, r.NumAttrs())
+		r.Attrs(func(a slog.Attr) bool {
+			recAttrs = append(recAttrs, a)
+			return true
+		})
+		inner = s.normalize(nil, gs, recAttrs)
+	}
+	for i := len(s.frames) - 1; i >= 0; i-- {
+		f := s.frames[i]
+		out := make([]slog.Attr, 0, len(f.attrs)+1)
+		out = append(out, f.attrs...)
+		if len(inner) > 0 {
+			if i == len(s.frames)-1 {
+				out = append(out, inner...)
+			} else {
+				out = append(out, slog.Attr{Key: s.frames[i+1].group, Value: slog.GroupValue(inner...)})
+			}
+		}
+		inner = out
+	}
+	return inner
+}
+
+// ReplaceBuiltin applies ReplaceAttr to a built-in attribute (time, level, msg, source) as
+// slog's handlers do: with no groups. ok is false when ReplaceAttr removed it.
+func (s Scope) ReplaceBuiltin(a slog.Attr) (slog.Attr, bool) {
+	if s.opts.ReplaceAttr == nil {
+		return a, true
+	}
+	a = s.opts.ReplaceAttr(nil, a)
+	a.Value = a.Value.Resolve()
+	return a, !a.Equal(slog.Attr{})
+}
+
+// normalize appends the normalized form of as (inside groups gs) to dst.
+func (s Scope) normalize(dst []slog.Attr, gs []string, as []slog.Attr) []slog.Attr {
+	for _, a := range as {
+		a.Value = a.Value.Resolve()
+		if a.Value.Kind() == slog.KindGroup {
+			members := a.Value.Group()
+			if a.Key == "" {
+				dst = s.normalize(dst, gs, members)
+				continue
+			}
+			sub := s.normalize(nil, append(slices.Clip(gs), a.Key), members)
+			if len(sub) > 0 {
+				dst = append(dst, slog.Attr{Key: a.Key, Value: slog.GroupValue(sub...)})
+			}
+			continue
+		}
+		if rep := s.opts.ReplaceAttr; rep != nil {
+			a = rep(gs, a)
+			a.Value = a.Value.Resolve()
+			if a.Value.Kind() == slog.KindGroup {
+				// ReplaceAttr may return a group; normalize it like any other.
+				dst = s.normalize(dst, gs, []slog.Attr{a})
+				continue
+			}
+		}
+		if a.Equal(slog.Attr{}) {
+			continue
+		}
+		dst = append(dst, a)
+	}
+	return dst
+}

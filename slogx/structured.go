@@ -1,0 +1,417 @@
+// Portions of this file are adapted from the Go standard library's log/slog (handler.go,
+// json_handler.go, text_handler.go), Copyright 2022 The Go Authors, BSD-style license.
+// They are kept close to the original on purpose: JSON() and Text() must produce exactly the
+// bytes slog.JSONHandler and slog.TextHandler produce, so consumers of those formats need no
+// change.
+
+package slogx
+
+import (
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+)
+
+// structured is the one encoder core behind JSON() and Text(): attribute walking, group
+// handling, ReplaceAttr and precomputation live here once; the json flag selects the syntax.
+type structured struct {
+	json bool
+	opts EncoderOptions
+	// pre holds the attrs added with WithAttrs, already encoded.
+	pre []byte
+	// groupPrefix is for text only: the "a.b." prefix of groups already opened in pre.
+	groupPrefix string
+	groups      []string // all groups started with WithGroup
+	nOpenGroups int      // how many of groups are opened inside pre
+}
+
+// JSON returns an encoder producing the same bytes as slog.JSONHandler: one JSON object per
+// record with keys time, level, source (with AddSource), msg, then the attributes, groups as
+// nested objects.
+func JSON() Encoder { return &structured{json: true} }
+
+// Text returns an encoder producing the same bytes as slog.TextHandler (logfmt): key=value
+// pairs separated by spaces, group members qualified as group.key.
+func Text() Encoder { return &structured{} }
+
+func (e *structured) clone() *structured {
+	return &structured{
+		json:        e.json,
+		opts:        e.opts,
+		pre:         slices.Clip(e.pre),
+		groupPrefix: e.groupPrefix,
+		groups:      slices.Clip(e.groups),
+		nOpenGroups: e.nOpenGroups,
+	}
+}
+
+// WithOptions implements Encoder.
+func (e *structured) WithOptions(o EncoderOptions) Encoder {
+	e2 := e.clone()
+	e2.opts = o
+	return e2
+}
+
+// WithGroup implements Encoder.
+func (e *structured) WithGroup(name string) Encoder {
+	if name == "" {
+		return e
+	}
+	e2 := e.clone()
+	e2.groups = append(e2.groups, name)
+	return e2
+}
+
+// WithAttrs implements Encoder.
+func (e *structured) WithAttrs(as []slog.Attr) Encoder {
+	if countEmptyGroups(as) == len(as) {
+		return e
+	}
+	e2 := e.clone()
+	s := e2.newState(e2.pre, "")
+	defer s.free()
+	if e.groupPrefix != "" {
+		s.prefixWrite(e.groupPrefix)
+	}
+	if pfa := e2.pre; len(pfa) > 0 {
+		s.sep = e.attrSep()
+		if e2.json && pfa[len(pfa)-1] == '{' {
+			s.sep = ""
+		}
+	}
+	pos := len(s.buf)
+	s.openGroups()
+	if !s.appendAttrs(as) {
+		s.buf = s.buf[:pos]
+	} else {
+		if s.prefix != nil {
+			e2.groupPrefix = string(*s.prefix)
+		}
+		e2.nOpenGroups = len(e2.groups)
+	}
+	e2.pre = s.buf
+	return e2
+}
+
+func countEmptyGroups(as []slog.Attr) int {
+	n := 0
+	for _, a := range as {
+		if a.Value.Kind() == slog.KindGroup && len(a.Value.Group()) == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func (e *structured) attrSep() string {
+	if e.json {
+		return ","
+	}
+	return " "
+}
+
+// Append implements Encoder.
+func (e *structured) Append(dst []byte, r slog.Record) []byte {
+	s := e.newState(dst, "")
+	if e.json {
+		s.buf = append(s.buf, '{')
+	}
+	// Built-in attributes are not in a group: ReplaceAttr sees no groups for them.
+	stateGroups := s.groups
+	s.groups = nil
+	rep := e.opts.ReplaceAttr
+	if !r.Time.IsZero() {
+		t := r.Time.Round(0) // strip the monotonic reading, as slog.Time does
+		if rep == nil {
+			if e.json {
+				s.buf = append(s.buf, `"time":`...)
+			} else {
+				s.buf = append(s.buf, "time="...)
+			}
+			s.sep = e.attrSep()
+			s.appendTime(t)
+		} else {
+			s.appendAttr(slog.Time(slog.TimeKey, t))
+		}
+	}
+	if rep == nil {
+		s.buf = append(s.buf, s.sep...)
+		if e.json {
+			s.buf = append(s.buf, `"level":`...)
+		} else {
+			s.buf = append(s.buf, "level="...)
+		}
+		s.sep = e.attrSep()
+		s.appendString(r.Level.String())
+	} else {
+		s.appendAttr(slog.Any(slog.LevelKey, r.Level))
+	}
+	if e.opts.AddSource {
+		src := r.Source()
+		if src == nil {
+			src = &slog.Source{}
+		}
+		s.appendAttr(slog.Any(slog.SourceKey, src))
+	}
+	if rep == nil {
+		s.buf = append(s.buf, s.sep...)
+		if e.json {
+			s.buf = append(s.buf, `"msg":`...)
+		} else {
+			s.buf = append(s.buf, "msg="...)
+		}
+		s.sep = e.attrSep()
+		s.appendString(r.Message)
+	} else {
+		s.appendAttr(slog.String(slog.MessageKey, r.Message))
+	}
+	s.groups = stateGroups
+	s.appendNonBuiltIns(r)
+	s.free()
+	return s.buf
+}
+
+// state holds what one Append (or WithAttrs) call needs while walking attributes.
+type state struct {
+	e      *structured
+	buf    []byte
+	sep    string   // written before the next key
+	prefix *[]byte  // text only: qualified-key prefix; nil until a group needs one
+	groups *[]string // open groups, for ReplaceAttr; nil without ReplaceAttr
+}
+
+var groupPool = sync.Pool{New: func() any {
+	s := make([]string, 0, 10)
+	return &s
+}}
+
+func (e *structured) newState(buf []byte, sep string) state {
+	s := state{e: e, buf: buf, sep: sep}
+	if e.opts.ReplaceAttr != nil {
+		s.groups = groupPool.Get().(*[]string)
+		*s.groups = append(*s.groups, e.groups[:e.nOpenGroups]...)
+	}
+	return s
+}
+
+func (s *state) free() {
+	if gs := s.groups; gs != nil {
+		*gs = (*gs)[:0]
+		groupPool.Put(gs)
+		s.groups = nil
+	}
+	if s.prefix != nil {
+		PutBuffer(s.prefix)
+		s.prefix = nil
+	}
+}
+
+func (s *state) prefixWrite(p string) {
+	if s.prefix == nil {
+		s.prefix = GetBuffer()
+	}
+	*s.prefix = append(*s.prefix, p...)
+}
+
+func (s *state) appendNonBuiltIns(r slog.Record) {
+	e := s.e
+	if pfa := e.pre; len(pfa) > 0 {
+		s.buf = append(s.buf, s.sep...)
+		s.buf = append(s.buf, pfa...)
+		s.sep = e.attrSep()
+		if e.json && pfa[len(pfa)-1] == '{' {
+			s.sep = ""
+		}
+	}
+	// Attrs of the record are inside the groups started with WithGroup. A record without
+	// attrs opens no group.
+	nOpenGroups := e.nOpenGroups
+	if r.NumAttrs() > 0 {
+		if e.groupPrefix != "" {
+			s.prefixWrite(e.groupPrefix)
+		}
+		// ReplaceAttr may delete every attr: remember where the groups started.
+		pos := len(s.buf)
+		s.openGroups()
+		nOpenGroups = len(e.groups)
+		empty := true
+		r.Attrs(func(a slog.Attr) bool {
+			if s.appendAttr(a) {
+				empty = false
+			}
+			return true
+		})
+		if empty {
+			s.buf = s.buf[:pos]
+			nOpenGroups = e.nOpenGroups
+		}
+	}
+	if e.json {
+		for range e.groups[:nOpenGroups] {
+			s.buf = append(s.buf, '}')
+		}
+		s.buf = append(s.buf, '}')
+	}
+}
+
+func (s *state) openGroups() {
+	for _, n := range s.e.groups[s.e.nOpenGroups:] {
+		s.openGroup(n)
+	}
+}
+
+func (s *state) openGroup(name string) {
+	if s.e.json {
+		s.appendKey(name)
+		s.buf = append(s.buf, '{')
+		s.sep = ""
+	} else {
+		s.prefixWrite(name)
+		*s.prefix = append(*s.prefix, '.')
+	}
+	if s.groups != nil {
+		*s.groups = append(*s.groups, name)
+	}
+}
+
+func (s *state) closeGroup(name string) {
+	if s.e.json {
+		s.buf = append(s.buf, '}')
+	} else {
+		*s.prefix = (*s.prefix)[:len(*s.prefix)-len(name)-1]
+	}
+	s.sep = s.e.attrSep()
+	if s.groups != nil {
+		*s.groups = (*s.groups)[:len(*s.groups)-1]
+	}
+}
+
+// appendAttrs reports whether anything was appended.
+func (s *state) appendAttrs(as []slog.Attr) bool {
+	nonEmpty := false
+	for _, a := range as {
+		if s.appendAttr(a) {
+			nonEmpty = true
+		}
+	}
+	return nonEmpty
+}
+
+// appendAttr appends a's key and value, applying ReplaceAttr and eliding empty attrs and
+// groups. It reports whether something was appended.
+func (s *state) appendAttr(a slog.Attr) bool {
+	a.Value = a.Value.Resolve()
+	if rep := s.e.opts.ReplaceAttr; rep != nil && a.Value.Kind() != slog.KindGroup {
+		var gs []string
+		if s.groups != nil {
+			gs = *s.groups
+		}
+		a = rep(gs, a)
+		a.Value = a.Value.Resolve()
+	}
+	if a.Equal(slog.Attr{}) {
+		return false
+	}
+	if v := a.Value; v.Kind() == slog.KindAny {
+		if src, ok := v.Any().(*slog.Source); ok {
+			if src == nil || *src == (slog.Source{}) {
+				return false
+			}
+			if s.e.json {
+				a.Value = sourceGroup(src)
+			} else {
+				a.Value = slog.StringValue(sourceText(src))
+			}
+		}
+	}
+	if a.Value.Kind() == slog.KindGroup {
+		attrs := a.Value.Group()
+		if len(attrs) > 0 {
+			pos, sep := len(s.buf), s.sep
+			if a.Key != "" {
+				s.openGroup(a.Key)
+			}
+			if !s.appendAttrs(attrs) {
+				// Every member was elided. slog leaves the group open here, which
+				// corrupts the following attrs; undo the open instead.
+				s.buf = s.buf[:pos]
+				if a.Key != "" {
+					s.undoGroup(a.Key)
+				}
+				s.sep = sep
+				return false
+			}
+			if a.Key != "" {
+				s.closeGroup(a.Key)
+			}
+		}
+		// slog returns true for an empty group here (nothing appended, but it is not
+		// counted as empty); keep that so output matches byte for byte.
+		return len(attrs) > 0
+	}
+	s.appendKey(a.Key)
+	s.appendValue(a.Value)
+	return true
+}
+
+func (s *state) appendKey(key string) {
+	s.buf = append(s.buf, s.sep...)
+	if s.prefix != nil && len(*s.prefix) > 0 {
+		s.appendTwoStrings(string(*s.prefix), key)
+	} else {
+		s.appendString(key)
+	}
+	if s.e.json {
+		s.buf = append(s.buf, ':')
+	} else {
+		s.buf = append(s.buf, '=')
+	}
+	s.sep = s.e.attrSep()
+}
+
+func (s *state) appendString(str string) {
+	if s.e.json {
+		s.buf = append(s.buf, '"')
+		s.buf = appendEscapedJSONString(s.buf, str)
+		s.buf = append(s.buf, '"')
+	} else {
+		s.buf = appendTextString(s.buf, str)
+	}
+}
+
+func (s *state) appendTwoStrings(x, y string) {
+	if s.e.json {
+		s.buf = append(s.buf, '"')
+		s.buf = appendEscapedJSONString(s.buf, x)
+		s.buf = appendEscapedJSONString(s.buf, y)
+		s.buf = append(s.buf, '"')
+		return
+	}
+	s.buf = appendTextTwoStrings(s.buf, x, y)
+}
+
+func (s *state) appendValue(v slog.Value) {
+	if s.e.json {
+		s.buf = appendJSONValue(s.buf, v)
+	} else {
+		s.buf = appendTextValue(s.buf, v)
+	}
+}
+
+func (s *state) undoGroup(name string) {
+	if !s.e.json {
+		*s.prefix = (*s.prefix)[:len(*s.prefix)-len(name)-1]
+	}
+	if s.groups != nil {
+		*s.groups = (*s.groups)[:len(*s.groups)-1]
+	}
+}
+
+func (s *state) appendTime(t time.Time) {
+	if s.e.json {
+		s.buf = appendJSONTime(s.buf, t)
+	} else {
+		s.buf = appendRFC3339Millis(s.buf, t)
+	}
+}

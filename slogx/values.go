@@ -1,0 +1,321 @@
+// Portions adapted from the Go standard library's log/slog and encoding/json,
+// Copyright The Go Authors, BSD-style license.
+
+package slogx
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"reflect"
+	"strconv"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// appendJSONValue appends v as slog.JSONHandler does.
+func appendJSONValue(b []byte, v slog.Value) []byte {
+	switch v.Kind() {
+	case slog.KindString:
+		b = append(b, '"')
+		b = appendEscapedJSONString(b, v.String())
+		return append(b, '"')
+	case slog.KindInt64:
+		return strconv.AppendInt(b, v.Int64(), 10)
+	case slog.KindUint64:
+		return strconv.AppendUint(b, v.Uint64(), 10)
+	case slog.KindFloat64:
+		return appendJSONFloat(b, v.Float64())
+	case slog.KindBool:
+		return strconv.AppendBool(b, v.Bool())
+	case slog.KindDuration:
+		return strconv.AppendInt(b, int64(v.Duration()), 10)
+	case slog.KindTime:
+		return appendJSONTime(b, v.Time())
+	default:
+		return appendJSONAny(b, v.Any())
+	}
+}
+
+// appendJSONAny handles user values; only these can panic (a nil receiver in MarshalJSON or
+// Error), so only they pay for the recover.
+func appendJSONAny(b []byte, a any) (out []byte) {
+	n := len(b)
+	defer func() {
+		if r := recover(); r != nil {
+			out = appendPanic(b[:n], r, a, true)
+		}
+	}()
+	_, jm := a.(json.Marshaler)
+	if err, ok := a.(error); ok && !jm {
+		b = append(b, '"')
+		b = appendEscapedJSONString(b, err.Error())
+		return append(b, '"')
+	}
+	b2, err := appendJSONMarshal(b, a)
+	if err != nil {
+		return appendErrorString(b[:n], err, true)
+	}
+	return b2
+}
+
+func appendPanic(b []byte, r, a any, isJSON bool) []byte {
+	// A nil pointer panic most likely comes from a TextMarshaler or error that does not
+	// guard against nil: print "<nil>", as fmt does.
+	msg := "<nil>"
+	if v := reflect.ValueOf(a); !(v.Kind() == reflect.Pointer && v.IsNil()) {
+		msg = fmt.Sprintf("!PANIC: %v", r)
+	}
+	return appendAnyString(b, msg, isJSON)
+}
+
+func appendErrorString(b []byte, err error, isJSON bool) []byte {
+	return appendAnyString(b, "!ERROR:"+err.Error(), isJSON)
+}
+
+func appendAnyString(b []byte, s string, isJSON bool) []byte {
+	if isJSON {
+		b = append(b, '"')
+		b = appendEscapedJSONString(b, s)
+		return append(b, '"')
+	}
+	return appendTextString(b, s)
+}
+
+// appendJSONFloat formats f exactly as encoding/json does, without its allocations. NaN and
+// infinities are not JSON; slog prints json.Marshal's error for them, and so do we.
+func appendJSONFloat(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return appendErrorString(b, &json.UnsupportedValueError{
+			Value: reflect.ValueOf(f), Str: strconv.FormatFloat(f, 'g', -1, 64)}, true)
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// appendJSONTime appends t as time.Time.MarshalJSON does, without allocating.
+func appendJSONTime(b []byte, t time.Time) []byte {
+	if y := t.Year(); y < 0 || y >= 10000 {
+		b = appendErrorString(b, errors.New("time.Time year outside of range [0,9999]"), true)
+	}
+	b = append(b, '"')
+	b = appendTimeRFC3339Nano(b, t)
+	return append(b, '"')
+}
+
+type jsonEncoder struct {
+	buf  *bytes.Buffer
+	json *json.Encoder
+}
+
+var jsonEncoderPool = sync.Pool{New: func() any {
+	enc := &jsonEncoder{buf: new(bytes.Buffer)}
+	enc.json = json.NewEncoder(enc.buf)
+	enc.json.SetEscapeHTML(false) // slog does not escape HTML
+	return enc
+}}
+
+func appendJSONMarshal(b []byte, v any) ([]byte, error) {
+	j := jsonEncoderPool.Get().(*jsonEncoder)
+	defer func() {
+		if j.buf.Cap() > maxPooledBuffer {
+			return
+		}
+		j.buf.Reset()
+		jsonEncoderPool.Put(j)
+	}()
+	if err := j.json.Encode(v); err != nil {
+		return b, err
+	}
+	bs := j.buf.Bytes()
+	return append(b, bs[:len(bs)-1]...), nil // drop Encode's newline
+}
+
+// appendEscapedJSONString escapes s for JSON (HTML not escaped, as slog) without quotes.
+func appendEscapedJSONString(buf []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if safeSet[b] {
+				i++
+				continue
+			}
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, '\\')
+			switch b {
+			case '\\', '"':
+				buf = append(buf, b)
+			case '\n':
+				buf = append(buf, 'n')
+			case '\r':
+				buf = append(buf, 'r')
+			case '\t':
+				buf = append(buf, 't')
+			default:
+				buf = append(buf, 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		// U+2028 and U+2029 are valid JSON but break JSONP; encoding/json escapes them.
+		if c == '\u2028' || c == '\u2029' {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, '\\', 'u', '2', '0', '2', hex[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	return append(buf, s[start:]...)
+}
+
+const hex = "0123456789abcdef"
+
+// safeSet[b] is true for ASCII bytes that need no escaping in a JSON string.
+var safeSet = func() (t [utf8.RuneSelf]bool) {
+	for i := 0x20; i < utf8.RuneSelf; i++ {
+		t[i] = i != '"' && i != '\\'
+	}
+	return t
+}()
+
+// appendTextValue appends v as slog.TextHandler does.
+func appendTextValue(b []byte, v slog.Value) []byte {
+	switch v.Kind() {
+	case slog.KindString:
+		return appendTextString(b, v.String())
+	case slog.KindTime:
+		return appendRFC3339Millis(b, v.Time())
+	case slog.KindInt64:
+		return strconv.AppendInt(b, v.Int64(), 10)
+	case slog.KindUint64:
+		return strconv.AppendUint(b, v.Uint64(), 10)
+	case slog.KindFloat64:
+		return strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
+	case slog.KindBool:
+		return strconv.AppendBool(b, v.Bool())
+	case slog.KindDuration:
+		return appendDuration(b, v.Duration())
+	default:
+		return appendTextAny(b, v.Any())
+	}
+}
+
+func appendTextAny(b []byte, a any) (out []byte) {
+	n := len(b)
+	defer func() {
+		if r := recover(); r != nil {
+			out = appendPanic(b[:n], r, a, false)
+		}
+	}()
+	if tm, ok := a.(encoding.TextMarshaler); ok {
+		data, err := tm.MarshalText()
+		if err != nil {
+			return appendErrorString(b, err, false)
+		}
+		return appendTextString(b, string(data))
+	}
+	if bs, ok := byteSlice(a); ok {
+		return strconv.AppendQuote(b, string(bs))
+	}
+	return appendTextString(b, fmt.Sprintf("%+v", a))
+}
+
+// byteSlice returns a as a []byte if its underlying type is one.
+func byteSlice(a any) ([]byte, bool) {
+	if bs, ok := a.([]byte); ok {
+		return bs, true
+	}
+	t := reflect.TypeOf(a)
+	if t != nil && t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+		return reflect.ValueOf(a).Bytes(), true
+	}
+	return nil, false
+}
+
+func appendTextString(b []byte, s string) []byte {
+	if needsQuoting(s) {
+		return strconv.AppendQuote(b, s)
+	}
+	return append(b, s...)
+}
+
+func appendTextTwoStrings(b []byte, x, y string) []byte {
+	if !needsQuoting(x) && !needsQuoting(y) {
+		b = append(b, x...)
+		return append(b, y...)
+	}
+	return strconv.AppendQuote(b, x+y)
+}
+
+func needsQuoting(s string) bool {
+	if len(s) == 0 {
+		return true
+	}
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			// Quote anything a JSON string would escape except backslash, plus space and '='.
+			if b != '\\' && (b == ' ' || b == '=' || !safeSet[b]) {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || unicode.IsSpace(r) || !unicode.IsPrint(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// sourceGroup is slog.Source's JSON form: a group of function, file and line.
+func sourceGroup(s *slog.Source) slog.Value {
+	as := make([]slog.Attr, 0, 3)
+	if s.Function != "" {
+		as = append(as, slog.String("function", s.Function))
+	}
+	if s.File != "" {
+		as = append(as, slog.String("file", s.File))
+	}
+	if s.Line != 0 {
+		as = append(as, slog.Int("line", s.Line))
+	}
+	return slog.GroupValue(as...)
+}
+
+// sourceText is slog.Source's text form, file:line.
+func sourceText(s *slog.Source) string {
+	return s.File + ":" + strconv.Itoa(s.Line)
+}
