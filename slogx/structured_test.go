@@ -1,0 +1,190 @@
+package slogx_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slogx/handlers/slogx"
+)
+
+type logValuer struct{ v string }
+
+func (l logValuer) LogValue() slog.Value { return slog.GroupValue(slog.String("inner", l.v)) }
+
+type point struct {
+	X, Y int
+	Tag  string `json:"tag"`
+}
+
+type nilErr struct{}
+
+func (*nilErr) Error() string { panic("nil receiver") }
+
+type textPanic struct{}
+
+func (textPanic) MarshalText() ([]byte, error) { return nil, errors.New("no text") }
+
+// attrCases are the attribute kinds every structured encoder must render exactly like slog.
+var attrCases = map[string][]slog.Attr{
+	"none":          nil,
+	"escapes":       {slog.String("s", "a \"quoted\"\n\ttab\\ \x01 \u2028 <html>&"), slog.String("k e=y", "v")},
+	"invalid-utf8":  {slog.String("bad", "ok\xff\xfe"), slog.String("\xffkey", "x")},
+	"unicode":       {slog.String("u", "héllo 世界 \u00a0nbsp"), slog.String("empty", "")},
+	"numbers":       {slog.Int("i", -42), slog.Int64("min", math.MinInt64), slog.Uint64("max", math.MaxUint64), slog.Float64("f", 3.25), slog.Float64("tiny", 1e-9), slog.Float64("huge", 1e22), slog.Float64("negzero", math.Copysign(0, -1)), slog.Float64("int", 100)},
+	"nan-inf":       {slog.Float64("nan", math.NaN()), slog.Float64("inf", math.Inf(1)), slog.Float64("ninf", math.Inf(-1))},
+	"bool":          {slog.Bool("t", true), slog.Bool("f", false)},
+	"time":          {slog.Time("t", time.Date(2024, 3, 10, 1, 2, 3, 4005006, time.UTC)), slog.Time("tz", time.Date(2024, 3, 10, 1, 2, 3, 0, time.FixedZone("X", -5*3600)))},
+	"duration":      {slog.Duration("d", 1500*time.Millisecond), slog.Duration("z", 0), slog.Duration("n", -3*time.Microsecond)},
+	"error":         {slog.Any("err", errors.New("boom \"x\"")), slog.Any("wrapped", fmt.Errorf("ctx: %w", errors.New("inner")))},
+	"nil-error":     {slog.Any("err", (*nilErr)(nil))},
+	"text-err":      {slog.Any("tp", textPanic{})},
+	"logvaluer":     {slog.Any("lv", logValuer{"v1"})},
+	"groups":        {slog.Group("g", slog.Int("a", 1), slog.Group("h", slog.String("b", "2"))), slog.Int("after", 3)},
+	"empty-groups":  {slog.Group("e"), slog.Group("g", slog.Group("e2")), slog.Int("x", 1)},
+	"inline-group":  {slog.Group("", slog.Int("a", 1), slog.Int("b", 2))},
+	"any-map":       {slog.Any("m", map[string]int{"b": 2, "a": 1})},
+	"any-struct":    {slog.Any("p", point{1, 2, "t"}), slog.Any("pp", &point{3, 4, "u"})},
+	"any-slice":     {slog.Any("sl", []string{"a", "b"}), slog.Any("bytes", []byte("hi\x00")), slog.Any("nil", nil)},
+	"textmarshaler": {slog.Any("ip", netip.MustParseAddr("::1"))},
+	"empty-attr":    {{}, slog.Int("x", 1)},
+	"level-any":     {slog.Any("lvl", slog.LevelWarn)},
+}
+
+var fixedTime = time.Date(2025, 1, 2, 3, 4, 5, 123456789, time.UTC)
+
+type builder func(l *slog.Logger) *slog.Logger
+
+var builders = map[string]builder{
+	"plain":          func(l *slog.Logger) *slog.Logger { return l },
+	"with":           func(l *slog.Logger) *slog.Logger { return l.With("w", 1, "ws", "two words") },
+	"group":          func(l *slog.Logger) *slog.Logger { return l.WithGroup("G") },
+	"group-with":     func(l *slog.Logger) *slog.Logger { return l.WithGroup("G").With("a", 1).WithGroup("H") },
+	"with-group-with": func(l *slog.Logger) *slog.Logger {
+		return l.With("top", true).WithGroup("G").With("in", "g").WithGroup("H").With(slog.Group("sub", "k", "v"))
+	},
+	"empty-with": func(l *slog.Logger) *slog.Logger { return l.With(slog.Group("e")).WithGroup("G").With(slog.Group("e2")) },
+}
+
+func compareStdlib(t *testing.T, json bool, ho *slog.HandlerOptions) {
+	t.Helper()
+	for bname, b := range builders {
+		for cname, attrs := range attrCases {
+			var want, got bytes.Buffer
+			var std slog.Handler
+			opts := &slogx.Options{}
+			if ho != nil {
+				opts.AddSource = ho.AddSource
+				opts.ReplaceAttr = ho.ReplaceAttr
+				opts.Level = ho.Level
+			}
+			if json {
+				std = slog.NewJSONHandler(&want, ho)
+				opts.Encoder = slogx.JSON()
+			} else {
+				std = slog.NewTextHandler(&want, ho)
+				opts.Encoder = slogx.Text()
+			}
+			ours := slogx.NewHandler(&got, opts)
+			for _, h := range []slog.Handler{std, ours} {
+				l := b(slog.New(h))
+				r := slog.NewRecord(fixedTime, slog.LevelWarn, "msg \"with\" = spaces\n", 0)
+				r.AddAttrs(attrs...)
+				if err := l.Handler().Handle(context.Background(), r); err != nil {
+					t.Fatal(err)
+				}
+				// A record through the Logger too (with PC, so AddSource has something).
+				l.LogAttrs(context.Background(), slog.LevelInfo, "second", attrs...)
+			}
+			w, g := want.String(), got.String()
+			if ho == nil || ho.ReplaceAttr == nil {
+				// The second record carries time.Now: blank it on both sides.
+				w, g = blankSecondTime(w, json), blankSecondTime(g, json)
+			}
+			if w != g {
+				t.Errorf("%s/%s json=%v:\nslog: %s\nours: %s", bname, cname, json, w, g)
+			}
+		}
+	}
+}
+
+func blankSecondTime(s string, json bool) string {
+	lines := strings.SplitN(s, "\n", 2)
+	if len(lines) < 2 {
+		return s
+	}
+	second := lines[1]
+	key := "time="
+	if json {
+		key = `"time":"`
+	}
+	if i := strings.Index(second, key); i >= 0 {
+		j := strings.IndexAny(second[i+len(key):], "\" ")
+		second = second[:i+len(key)] + "T" + second[i+len(key)+j:]
+	}
+	return lines[0] + "\n" + second
+}
+
+func TestJSONMatchesStdlib(t *testing.T) { compareStdlib(t, true, nil) }
+func TestTextMatchesStdlib(t *testing.T) { compareStdlib(t, false, nil) }
+
+func TestMatchesStdlibWithOptions(t *testing.T) {
+	rep := func(groups []string, a slog.Attr) slog.Attr {
+		switch {
+		case a.Key == slog.TimeKey && len(groups) == 0:
+			return slog.Attr{}
+		case a.Key == "i":
+			return slog.Attr{}
+		case a.Key == "s":
+			return slog.String("s", strings.Join(groups, "/")+":"+a.Value.String())
+		case a.Key == slog.SourceKey:
+			src := a.Value.Any().(*slog.Source)
+			src.File = "file.go" // stable across machines
+			return a
+		}
+		return a
+	}
+	for _, json := range []bool{true, false} {
+		compareStdlib(t, json, &slog.HandlerOptions{AddSource: true, ReplaceAttr: rep, Level: slog.LevelDebug})
+	}
+}
+
+// slog leaves a group open when ReplaceAttr empties it, so later keys land in the wrong group
+// (text: "g.after=3"; JSON: a missing comma in some positions). We close it; this pins our output.
+func TestReplaceAttrEmptiesNestedGroup(t *testing.T) {
+	rep := func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == "b" || a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}
+	attrs := []slog.Attr{slog.Group("g", slog.Int("a", 1), slog.Group("h", slog.String("b", "2"))), slog.Int("after", 3)}
+	for _, tc := range []struct {
+		enc  slogx.Encoder
+		want string
+	}{
+		{slogx.Text(), "level=INFO msg=m g.a=1 after=3\n"},
+		{slogx.JSON(), `{"level":"INFO","msg":"m","g":{"a":1},"after":3}` + "\n"},
+	} {
+		var buf bytes.Buffer
+		l := slog.New(slogx.NewHandler(&buf, &slogx.Options{Encoder: tc.enc, ReplaceAttr: rep}))
+		l.LogAttrs(context.Background(), slog.LevelInfo, "m", attrs...)
+		if buf.String() != tc.want {
+			t.Errorf("got %q, want %q", buf.String(), tc.want)
+		}
+	}
+	// A group emptied first must not swallow the separator of the next attr (JSON).
+	var buf bytes.Buffer
+	l := slog.New(slogx.NewHandler(&buf, &slogx.Options{ReplaceAttr: rep}))
+	l.LogAttrs(context.Background(), slog.LevelInfo, "m", slog.Int("x", 0), slog.Group("h", slog.String("b", "2")), slog.Int("after", 3))
+	if want := `{"level":"INFO","msg":"m","x":0,"after":3}` + "\n"; buf.String() != want {
+		t.Errorf("got %q, want %q", buf.String(), want)
+	}
+}
