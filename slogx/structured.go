@@ -24,16 +24,17 @@ type structured struct {
 	groupPrefix string
 	groups      []string // all groups started with WithGroup
 	nOpenGroups int      // how many of groups are opened inside pre
+	times       *timeCache
 }
 
 // JSON returns an encoder producing the same bytes as slog.JSONHandler: one JSON object per
 // record with keys time, level, source (with AddSource), msg, then the attributes, groups as
 // nested objects.
-func JSON() Encoder { return &structured{json: true} }
+func JSON() Encoder { return &structured{json: true, times: new(timeCache)} }
 
 // Text returns an encoder producing the same bytes as slog.TextHandler (logfmt): key=value
 // pairs separated by spaces, group members qualified as group.key.
-func Text() Encoder { return &structured{} }
+func Text() Encoder { return &structured{times: new(timeCache)} }
 
 func (e *structured) clone() *structured {
 	return &structured{
@@ -43,6 +44,7 @@ func (e *structured) clone() *structured {
 		groupPrefix: e.groupPrefix,
 		groups:      slices.Clip(e.groups),
 		nOpenGroups: e.nOpenGroups,
+		times:       e.times,
 	}
 }
 
@@ -301,6 +303,21 @@ func (s *state) appendAttrs(as []slog.Attr) bool {
 // appendAttr appends a's key and value, applying ReplaceAttr and eliding empty attrs and
 // groups. It reports whether something was appended.
 func (s *state) appendAttr(a slog.Attr) bool {
+	// Fast path for the common case: no ReplaceAttr and a value of a basic kind, which needs
+	// no resolving, can never be the empty Attr and is never a Source.
+	if s.e.opts.ReplaceAttr == nil {
+		switch a.Value.Kind() {
+		case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindFloat64,
+			slog.KindBool, slog.KindDuration, slog.KindTime:
+			s.appendKey(a.Key)
+			if s.e.json {
+				s.buf = appendJSONValue(s.buf, a.Value)
+			} else {
+				s.buf = appendTextValue(s.buf, a.Value)
+			}
+			return true
+		}
+	}
 	a.Value = a.Value.Resolve()
 	if rep := s.e.opts.ReplaceAttr; rep != nil && a.Value.Kind() != slog.KindGroup {
 		var gs []string
@@ -410,8 +427,8 @@ func (s *state) undoGroup(name string) {
 
 func (s *state) appendTime(t time.Time) {
 	if s.e.json {
-		s.buf = appendJSONTime(s.buf, t)
+		s.buf = appendJSONTime(s.buf, t, s.e.times)
 	} else {
-		s.buf = appendRFC3339Millis(s.buf, t)
+		s.buf = s.e.times.appendRFC3339Millis(s.buf, t)
 	}
 }

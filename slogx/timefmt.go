@@ -1,10 +1,79 @@
 package slogx
 
-import "time"
+import (
+	"sync/atomic"
+	"time"
+)
+
+// timeCache remembers the formatted date, clock and zone of the last second seen, so that
+// formatting a record's time costs a copy and nine digits instead of a calendar computation.
+// Records arrive in time order in practice, so one entry hits almost always; a miss costs one
+// small allocation. It is shared by an encoder and all encoders derived from it.
+type timeCache struct {
+	last atomic.Pointer[timeEntry]
+}
+
+type timeEntry struct {
+	sec  int64
+	loc  *time.Location
+	date [19]byte // 2006-01-02T15:04:05
+	zone string   // Z or -07:00, as RFC 3339 prints it
+}
+
+// entry returns the cached entry for t, or nil when t cannot be formatted as RFC 3339 with a
+// four-digit year (the slow path then reports it exactly as slog does).
+func (c *timeCache) entry(t time.Time) *timeEntry {
+	sec, loc := t.Unix(), t.Location()
+	if e := c.last.Load(); e != nil && e.sec == sec && e.loc == loc {
+		return e
+	}
+	if y := t.Year(); y < 0 || y >= 10000 {
+		return nil
+	}
+	e := &timeEntry{sec: sec, loc: loc}
+	b := t.AppendFormat(e.date[:0], "2006-01-02T15:04:05Z07:00")
+	e.zone = string(b[19:])
+	c.last.Store(e)
+	return e
+}
+
+// appendRFC3339Nano appends t as time.RFC3339Nano formats it.
+func (c *timeCache) appendRFC3339Nano(b []byte, t time.Time) []byte {
+	e := c.entry(t)
+	if e == nil {
+		return t.AppendFormat(b, time.RFC3339Nano)
+	}
+	b = append(b, e.date[:]...)
+	if ns := t.Nanosecond(); ns != 0 {
+		var d [10]byte
+		d[0] = '.'
+		for i := 9; i >= 1; i-- {
+			d[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for d[n-1] == '0' {
+			n--
+		}
+		b = append(b, d[:n]...)
+	}
+	return append(b, e.zone...)
+}
 
 // appendRFC3339Millis appends t as slog.TextHandler does: RFC 3339 with exactly three
-// fractional digits.
-func appendRFC3339Millis(b []byte, t time.Time) []byte {
+// fractional digits, truncated.
+func (c *timeCache) appendRFC3339Millis(b []byte, t time.Time) []byte {
+	e := c.entry(t)
+	if e == nil {
+		return appendRFC3339MillisSlow(b, t)
+	}
+	ms := t.Nanosecond() / 1e6
+	b = append(b, e.date[:]...)
+	b = append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	return append(b, e.zone...)
+}
+
+func appendRFC3339MillisSlow(b []byte, t time.Time) []byte {
 	// RFC3339Nano trims trailing zeros; adding 1/10 ms guarantees four digits, then the
 	// fourth is dropped (slog's own trick, kept for identical output).
 	const prefixLen = len("2006-01-02T15:04:05.000")
@@ -12,10 +81,6 @@ func appendRFC3339Millis(b []byte, t time.Time) []byte {
 	t = t.Truncate(time.Millisecond).Add(time.Millisecond / 10)
 	b = t.AppendFormat(b, time.RFC3339Nano)
 	return append(b[:n+prefixLen], b[n+prefixLen+1:]...)
-}
-
-func appendTimeRFC3339Nano(b []byte, t time.Time) []byte {
-	return t.AppendFormat(b, time.RFC3339Nano)
 }
 
 // appendDuration appends d as time.Duration.String does (as slog.TextHandler prints it).

@@ -37,7 +37,7 @@ func appendJSONValue(b []byte, v slog.Value) []byte {
 	case slog.KindDuration:
 		return strconv.AppendInt(b, int64(v.Duration()), 10)
 	case slog.KindTime:
-		return appendJSONTime(b, v.Time())
+		return appendJSONTime(b, v.Time(), nil)
 	default:
 		return appendJSONAny(b, v.Any())
 	}
@@ -112,13 +112,22 @@ func appendJSONFloat(b []byte, f float64) []byte {
 	return b
 }
 
-// appendJSONTime appends t as time.Time.MarshalJSON does, without allocating.
-func appendJSONTime(b []byte, t time.Time) []byte {
+// appendJSONTime appends t as time.Time.MarshalJSON does, without allocating. A non-nil tc
+// caches the formatted second; only the record's own time uses it, since attribute times
+// would evict it on every record.
+func appendJSONTime(b []byte, t time.Time, tc *timeCache) []byte {
+	if tc != nil {
+		if e := tc.entry(t); e != nil {
+			b = append(b, '"')
+			b = tc.appendRFC3339Nano(b, t)
+			return append(b, '"')
+		}
+	}
 	if y := t.Year(); y < 0 || y >= 10000 {
 		b = appendErrorString(b, errors.New("time.Time year outside of range [0,9999]"), true)
 	}
 	b = append(b, '"')
-	b = appendTimeRFC3339Nano(b, t)
+	b = t.AppendFormat(b, time.RFC3339Nano)
 	return append(b, '"')
 }
 
@@ -152,8 +161,22 @@ func appendJSONMarshal(b []byte, v any) ([]byte, error) {
 
 // appendEscapedJSONString escapes s for JSON (HTML not escaped, as slog) without quotes.
 func appendEscapedJSONString(buf []byte, s string) []byte {
+	// Most keys and messages are plain ASCII: find that out with the cheapest loop and copy
+	// the string whole.
+	i := 0
+	for i < len(s) && safeSet[s[i]&0x7f] && s[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(s) {
+		return append(buf, s...)
+	}
+	return appendEscapedJSONFrom(buf, s, i)
+}
+
+// appendEscapedJSONFrom escapes s, whose first i bytes need no escaping.
+func appendEscapedJSONFrom(buf []byte, s string, i int) []byte {
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		if b := s[i]; b < utf8.RuneSelf {
 			if safeSet[b] {
 				i++
@@ -214,7 +237,7 @@ func appendTextValue(b []byte, v slog.Value) []byte {
 	case slog.KindString:
 		return appendTextString(b, v.String())
 	case slog.KindTime:
-		return appendRFC3339Millis(b, v.Time())
+		return appendRFC3339MillisSlow(b, v.Time())
 	case slog.KindInt64:
 		return strconv.AppendInt(b, v.Int64(), 10)
 	case slog.KindUint64:
