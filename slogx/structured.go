@@ -178,8 +178,8 @@ func (e *structured) Append(dst []byte, r slog.Record) []byte {
 type state struct {
 	e      *structured
 	buf    []byte
-	sep    string   // written before the next key
-	prefix *[]byte  // text only: qualified-key prefix; nil until a group needs one
+	sep    string    // written before the next key
+	prefix *[]byte   // text only: qualified-key prefix; nil until a group needs one
 	groups *[]string // open groups, for ReplaceAttr; nil without ReplaceAttr
 }
 

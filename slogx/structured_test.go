@@ -63,14 +63,16 @@ var fixedTime = time.Date(2025, 1, 2, 3, 4, 5, 123456789, time.UTC)
 type builder func(l *slog.Logger) *slog.Logger
 
 var builders = map[string]builder{
-	"plain":          func(l *slog.Logger) *slog.Logger { return l },
-	"with":           func(l *slog.Logger) *slog.Logger { return l.With("w", 1, "ws", "two words") },
-	"group":          func(l *slog.Logger) *slog.Logger { return l.WithGroup("G") },
-	"group-with":     func(l *slog.Logger) *slog.Logger { return l.WithGroup("G").With("a", 1).WithGroup("H") },
+	"plain":      func(l *slog.Logger) *slog.Logger { return l },
+	"with":       func(l *slog.Logger) *slog.Logger { return l.With("w", 1, "ws", "two words") },
+	"group":      func(l *slog.Logger) *slog.Logger { return l.WithGroup("G") },
+	"group-with": func(l *slog.Logger) *slog.Logger { return l.WithGroup("G").With("a", 1).WithGroup("H") },
 	"with-group-with": func(l *slog.Logger) *slog.Logger {
 		return l.With("top", true).WithGroup("G").With("in", "g").WithGroup("H").With(slog.Group("sub", "k", "v"))
 	},
-	"empty-with": func(l *slog.Logger) *slog.Logger { return l.With(slog.Group("e")).WithGroup("G").With(slog.Group("e2")) },
+	"empty-with": func(l *slog.Logger) *slog.Logger {
+		return l.With(slog.Group("e")).WithGroup("G").With(slog.Group("e2"))
+	},
 }
 
 func compareStdlib(t *testing.T, json bool, ho *slog.HandlerOptions) {

@@ -1,0 +1,358 @@
+package slogx
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// LoggerKey is the attribute that names the logger for Pattern's %(name)s, Python's logger
+// name: slog.New(h).With(slogx.LoggerKey, "app.db"). Without it the name is "root".
+const LoggerKey = "logger"
+
+// Pattern returns an encoder that formats records like Python's logging.Formatter with a
+// %-style format string, so existing Python log formats keep their look:
+//
+//	%(asctime)s %(levelname)-8s %(name)s: %(message)s
+//
+// Fields: asctime (datefmt as strftime; empty datefmt is Python's "2006-01-02 15:04:05,000"),
+// created, msecs, relativeCreated (ms since the encoder was made), levelname (DEBUG, INFO,
+// WARNING, ERROR, CRITICAL for level 12 and above; "Level N" for levels in between, as
+// logging.getLevelName), levelno (Python's number), name (the LoggerKey attribute, or "root"),
+// message, pathname, filename, module, lineno, funcName (from the record's PC), process,
+// thread (the goroutine id) and, beyond Python, attrs: the record's and handler's attributes
+// in logfmt (as Text), which is how attributes reach the output at all. Conversions s, d, i,
+// f, F, e, E, g, G, x, X, o with Python's flags, width and precision (%(levelname)-8s).
+//
+// An unknown field, conversion or strftime directive is an error here, not at log time.
+func Pattern(format, datefmt string) (Encoder, error) {
+	p := &pattern{attrs: &structured{times: new(timeCache)}, pid: os.Getpid(), start: time.Now(), name: "root"}
+	var err error
+	if datefmt != "" {
+		if p.datefmt, err = compileStrftime(datefmt); err != nil {
+			return nil, fmt.Errorf("slogx.Pattern: %w", err)
+		}
+	}
+	if p.parts, err = compilePattern(format); err != nil {
+		return nil, fmt.Errorf("slogx.Pattern: %w", err)
+	}
+	for _, f := range p.parts {
+		switch f.key {
+		case "pathname", "filename", "module", "lineno", "funcName":
+			p.needSource = true
+		}
+	}
+	return p, nil
+}
+
+// MustPattern is Pattern for formats known to be valid; it panics on an error.
+func MustPattern(format, datefmt string) Encoder {
+	e, err := Pattern(format, datefmt)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+type pattern struct {
+	parts      []patternPart
+	datefmt    strftime
+	attrs      *structured // Text encoder core for %(attrs)s, carrying WithAttrs/WithGroup
+	name       string
+	pid        int
+	start      time.Time
+	needSource bool
+}
+
+type patternPart struct {
+	lit    string
+	key    string // empty for a literal
+	verb   byte   // Python conversion
+	gofmt  string // Go verb with flags for fmt, when plain is false
+	plain  bool   // no flags, width or precision: append directly
+	numInt bool   // the conversion wants an integer
+	numFlt bool   // the conversion wants a float
+}
+
+var patternKeys = map[string]bool{
+	"asctime": true, "created": true, "msecs": true, "relativeCreated": true,
+	"levelname": true, "levelno": true, "name": true, "message": true,
+	"pathname": true, "filename": true, "module": true, "lineno": true, "funcName": true,
+	"process": true, "thread": true, "attrs": true,
+}
+
+func compilePattern(f string) ([]patternPart, error) {
+	var parts []patternPart
+	lit := []byte{}
+	flush := func() {
+		if len(lit) > 0 {
+			parts = append(parts, patternPart{lit: string(lit)})
+			lit = lit[:0]
+		}
+	}
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			lit = append(lit, f[i])
+			continue
+		}
+		if i+1 < len(f) && f[i+1] == '%' {
+			lit = append(lit, '%')
+			i++
+			continue
+		}
+		if i+1 >= len(f) || f[i+1] != '(' {
+			return nil, fmt.Errorf("format %q: %% at %d must be %%%% or %%(field)", f, i)
+		}
+		end := strings.IndexByte(f[i:], ')')
+		if end < 0 {
+			return nil, fmt.Errorf("format %q: unclosed %%(", f)
+		}
+		key := f[i+2 : i+end]
+		if !patternKeys[key] {
+			return nil, fmt.Errorf("format %q: unknown field %q", f, key)
+		}
+		j := i + end + 1
+		specStart := j
+		for j < len(f) && strings.IndexByte("#0- +", f[j]) >= 0 {
+			j++
+		}
+		for j < len(f) && f[j] >= '0' && f[j] <= '9' {
+			j++
+		}
+		if j < len(f) && f[j] == '.' {
+			j++
+			for j < len(f) && f[j] >= '0' && f[j] <= '9' {
+				j++
+			}
+		}
+		if j >= len(f) {
+			return nil, fmt.Errorf("format %q: field %q has no conversion", f, key)
+		}
+		verb := f[j]
+		p := patternPart{key: key, verb: verb}
+		spec := f[specStart:j]
+		goVerb := verb
+		switch verb {
+		case 's':
+		case 'd', 'i':
+			p.numInt, goVerb = true, 'd'
+		case 'x', 'X', 'o':
+			p.numInt = true
+		case 'f', 'F', 'e', 'E', 'g', 'G':
+			p.numFlt = true
+			if verb == 'F' {
+				goVerb = 'f'
+			}
+		default:
+			return nil, fmt.Errorf("format %q: unsupported conversion %%%c for %q", f, verb, key)
+		}
+		p.plain = spec == "" && (verb == 's' || verb == 'd' || verb == 'i')
+		p.gofmt = "%" + spec + string(goVerb)
+		flush()
+		parts = append(parts, p)
+		i = j
+	}
+	flush()
+	return parts, nil
+}
+
+func (p *pattern) clone() *pattern {
+	c := *p
+	return &c
+}
+
+// WithOptions implements Encoder. ReplaceAttr applies to %(attrs)s; AddSource is implied by
+// the source fields the format uses.
+func (p *pattern) WithOptions(o EncoderOptions) Encoder {
+	c := p.clone()
+	c.attrs = p.attrs.WithOptions(o).(*structured)
+	return c
+}
+
+// WithAttrs implements Encoder. A top-level LoggerKey attribute becomes %(name)s.
+func (p *pattern) WithAttrs(as []slog.Attr) Encoder {
+	c := p.clone()
+	c.attrs = p.attrs.WithAttrs(as).(*structured)
+	if len(p.attrs.groups) == 0 {
+		for _, a := range as {
+			if a.Key == LoggerKey {
+				c.name = a.Value.Resolve().String()
+			}
+		}
+	}
+	return c
+}
+
+// WithGroup implements Encoder.
+func (p *pattern) WithGroup(name string) Encoder {
+	if name == "" {
+		return p
+	}
+	c := p.clone()
+	c.attrs = p.attrs.WithGroup(name).(*structured)
+	return c
+}
+
+// Append implements Encoder.
+func (p *pattern) Append(b []byte, r slog.Record) []byte {
+	var fr runtime.Frame
+	if p.needSource && r.PC != 0 {
+		fr, _ = runtime.CallersFrames([]uintptr{r.PC}).Next()
+	}
+	for i := range p.parts {
+		f := &p.parts[i]
+		if f.key == "" {
+			b = append(b, f.lit...)
+			continue
+		}
+		var v patternValue
+		switch f.key {
+		case "asctime":
+			if f.plain && f.verb == 's' {
+				b = p.appendAsctime(b, r.Time)
+				continue
+			}
+			v = strValue(string(p.appendAsctime(nil, r.Time)))
+		case "created":
+			v = floatValue(float64(r.Time.UnixNano()) / 1e9)
+		case "msecs":
+			v = floatValue(float64(r.Time.Nanosecond() / 1e6))
+		case "relativeCreated":
+			v = floatValue(float64(r.Time.Sub(p.start)) / float64(time.Millisecond))
+		case "levelname":
+			v = strValue(PythonLevelName(r.Level))
+		case "levelno":
+			v = intValue(int64(PythonLevel(r.Level)))
+		case "name":
+			v = strValue(p.loggerName(r))
+		case "message":
+			v = strValue(r.Message)
+		case "pathname":
+			v = strValue(fr.File)
+		case "filename":
+			v = strValue(filepath.Base(fr.File))
+		case "module":
+			v = strValue(strings.TrimSuffix(filepath.Base(fr.File), ".go"))
+		case "lineno":
+			v = intValue(int64(fr.Line))
+		case "funcName":
+			v = strValue(fr.Function)
+		case "process":
+			v = intValue(int64(p.pid))
+		case "thread":
+			v = intValue(goroutineID())
+		case "attrs":
+			if f.plain && f.verb == 's' {
+				b = p.appendAttrs(b, r)
+				continue
+			}
+			v = strValue(string(p.appendAttrs(nil, r)))
+		}
+		b = f.appendValue(b, v)
+	}
+	return b
+}
+
+// patternValue is a field's value before conversion: Python's % converts by the conversion
+// letter, not by the value's type.
+type patternValue struct {
+	kind byte // 's', 'i' or 'f'
+	s    string
+	n    int64
+	x    float64
+}
+
+func strValue(s string) patternValue    { return patternValue{kind: 's', s: s} }
+func intValue(n int64) patternValue     { return patternValue{kind: 'i', n: n} }
+func floatValue(x float64) patternValue { return patternValue{kind: 'f', x: x} }
+
+// appendValue converts v as Python's % does: %d of a float truncates, %f of an int widens,
+// %s of a number prints it. A string under a numeric conversion (a TypeError in Python) is
+// printed as is, since losing the log line would be worse.
+func (f *patternPart) appendValue(b []byte, v patternValue) []byte {
+	switch {
+	case f.numInt && v.kind != 's':
+		n := v.n
+		if v.kind == 'f' {
+			n = int64(v.x)
+		}
+		if f.plain {
+			return strconv.AppendInt(b, n, 10)
+		}
+		return fmt.Appendf(b, f.gofmt, n)
+	case f.numFlt && v.kind != 's':
+		x := v.x
+		if v.kind == 'i' {
+			x = float64(v.n)
+		}
+		return fmt.Appendf(b, f.gofmt, x)
+	}
+	s := v.s
+	switch v.kind {
+	case 'i':
+		s = strconv.FormatInt(v.n, 10)
+	case 'f':
+		s = strconv.FormatFloat(v.x, 'f', -1, 64)
+	}
+	if f.plain || f.numInt || f.numFlt {
+		return append(b, s...)
+	}
+	return fmt.Appendf(b, f.gofmt, s)
+}
+
+// loggerName is the record's LoggerKey attribute, else the handler's, else "root".
+func (p *pattern) loggerName(r slog.Record) string {
+	name := p.name
+	if len(p.attrs.groups) == 0 {
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == LoggerKey {
+				name = a.Value.Resolve().String()
+				return false
+			}
+			return true
+		})
+	}
+	return name
+}
+
+func (p *pattern) appendAsctime(b []byte, t time.Time) []byte {
+	if p.datefmt != nil {
+		return p.datefmt.append(b, t)
+	}
+	// Python's default: "%Y-%m-%d %H:%M:%S" then ",%03d" milliseconds.
+	b = t.AppendFormat(b, "2006-01-02 15:04:05")
+	ms := t.Nanosecond() / 1e6
+	return append(b, ',', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+}
+
+// appendAttrs appends the handler's and the record's attributes as Text does.
+func (p *pattern) appendAttrs(b []byte, r slog.Record) []byte {
+	s := p.attrs.newState(b, "")
+	s.appendNonBuiltIns(r)
+	s.free()
+	return s.buf
+}
+
+// goroutineID parses the running goroutine's id from its stack header ("goroutine 42 [").
+func goroutineID() int64 {
+	var buf [32]byte
+	n := runtime.Stack(buf[:], false)
+	s := buf[:n]
+	const prefix = "goroutine "
+	if len(s) < len(prefix) {
+		return 0
+	}
+	var id int64
+	for _, c := range s[len(prefix):] {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + int64(c-'0')
+	}
+	return id
+}
