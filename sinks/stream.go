@@ -1,0 +1,27 @@
+package sinks
+
+import (
+	"io"
+
+	"github.com/slogx/handlers/slogx"
+)
+
+// NewStream returns a handler writing each record, followed by opts.Terminator ("\n" by
+// default), to w in a single Write call: Python's StreamHandler. Records from concurrent
+// goroutines never interleave. Close does not close w (Python's StreamHandler leaves its stream
+// open too); Sync calls w.Sync when w has one (an *os.File), which is Python's flush.
+func NewStream(w io.Writer, opts *slogx.Options) *slogx.Handler {
+	return slogx.NewHandler(unclosable{w}, opts)
+}
+
+// unclosable hides w's Close so that closing the handler never closes os.Stdout.
+type unclosable struct{ w io.Writer }
+
+func (u unclosable) Write(p []byte) (int, error) { return u.w.Write(p) }
+
+func (u unclosable) Sync() error {
+	if s, ok := u.w.(interface{ Sync() error }); ok {
+		return s.Sync()
+	}
+	return nil
+}
