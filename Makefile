@@ -1,0 +1,28 @@
+# slogx — the two commands that matter are `make demo` and `make test`.
+GO ?= go
+export GOFLAGS ?= -buildvcs=false
+
+.PHONY: demo test vet test-main test-bench bench cross fuzz-seeds
+
+demo:
+	$(GO) run ./examples/demo
+
+test: vet test-main test-bench
+
+vet:
+	$(GO) vet ./...
+	cd benchmarks && $(GO) vet ./...
+
+# -race everywhere; integration tests with real peers (python3, rsyslogd, SMTP, HTTP) are
+# ordinary tests that skip locally when a peer is missing and fail under CI=true.
+test-main:
+	$(GO) test -race -count=1 ./...
+
+test-bench:
+	cd benchmarks && $(GO) test -race -count=1 ./...
+
+bench:
+	cd benchmarks && bash run.sh
+
+cross:
+	bash .ci/cross.sh
