@@ -190,3 +190,21 @@ func TestReplaceAttrEmptiesNestedGroup(t *testing.T) {
 		t.Errorf("got %q, want %q", buf.String(), want)
 	}
 }
+
+func TestJSONEscapingEveryByte(t *testing.T) {
+	// Every byte value at every position of a 16-byte window, checked against slog, so the
+	// word-at-a-time fast path cannot skip a byte that needs escaping.
+	for b := 0; b < 256; b++ {
+		for pos := 0; pos < 16; pos++ {
+			s := []byte("abcdefghijklmnop")
+			s[pos] = byte(b)
+			var want, got bytes.Buffer
+			r := slog.NewRecord(time.Time{}, slog.LevelInfo, string(s), 0)
+			slog.NewJSONHandler(&want, nil).Handle(context.Background(), r)
+			slogx.NewHandler(&got, nil).Handle(context.Background(), r)
+			if want.String() != got.String() {
+				t.Fatalf("byte %#x at %d: slog %q ours %q", b, pos, want.String(), got.String())
+			}
+		}
+	}
+}

@@ -164,13 +164,29 @@ func appendEscapedJSONString(buf []byte, s string) []byte {
 	// Most keys and messages are plain ASCII: find that out with the cheapest loop and copy
 	// the string whole.
 	i := 0
-	for i < len(s) && safeSet[s[i]&0x7f] && s[i] < utf8.RuneSelf {
+	for i+8 <= len(s) && jsonSafe8(s[i:i+8]) {
+		i += 8
+	}
+	for i < len(s) && jsonPlain[s[i]] {
 		i++
 	}
 	if i == len(s) {
 		return append(buf, s...)
 	}
 	return appendEscapedJSONFrom(buf, s, i)
+}
+
+// jsonSafe8 reports whether none of the 8 bytes of s needs escaping in JSON: none is a control
+// character, '"', '\\' or non-ASCII. It tests all eight at once (SWAR), which is what makes plain
+// ASCII strings cheap.
+func jsonSafe8(s string) bool {
+	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	hasLess := func(x uint64, n uint64) uint64 { return (x - ones*n) & ^x & highs }
+	hasZero := func(x uint64) uint64 { return (x - ones) & ^x & highs }
+	bad := w&highs | hasLess(w, 0x20) | hasZero(w^(ones*'"')) | hasZero(w^(ones*'\\'))
+	return bad == 0
 }
 
 // appendEscapedJSONFrom escapes s, whose first i bytes need no escaping.
@@ -228,6 +244,13 @@ var safeSet = func() (t [utf8.RuneSelf]bool) {
 	for i := 0x20; i < utf8.RuneSelf; i++ {
 		t[i] = i != '"' && i != '\\'
 	}
+	return t
+}()
+
+// jsonPlain is safeSet over all 256 byte values (non-ASCII is not plain): indexing it with a
+// byte needs no bounds check, which keeps the per-byte loop to a load and a branch.
+var jsonPlain = func() (t [256]bool) {
+	copy(t[:], safeSet[:])
 	return t
 }()
 
