@@ -3,8 +3,8 @@ package sinks_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
+	"github.com/slogx/handlers/internal/testutil"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -18,21 +18,7 @@ import (
 	"github.com/slogx/handlers/slogx"
 )
 
-func parseLines(t *testing.T, b []byte) []map[string]any {
-	t.Helper()
-	var ms []map[string]any
-	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
-		if len(line) == 0 {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal(line, &m); err != nil {
-			t.Fatalf("%q: %v", line, err)
-		}
-		ms = append(ms, m)
-	}
-	return ms
-}
+func parseLines(t *testing.T, b []byte) []map[string]any { return testutil.ParseJSONLines(t, b) }
 
 func readFile(t *testing.T, p string) []byte {
 	t.Helper()

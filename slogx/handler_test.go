@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/slogx/handlers/internal/testutil"
 	"log/slog"
 	"strings"
 	"sync"
@@ -16,21 +17,7 @@ import (
 	"github.com/slogx/handlers/slogx"
 )
 
-func parseJSONLines(t *testing.T, b []byte) []map[string]any {
-	t.Helper()
-	var ms []map[string]any
-	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
-		if len(line) == 0 {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal(line, &m); err != nil {
-			t.Fatalf("%s: %v", line, err)
-		}
-		ms = append(ms, m)
-	}
-	return ms
-}
+func parseJSONLines(t *testing.T, b []byte) []map[string]any { return testutil.ParseJSONLines(t, b) }
 
 func TestSlogtestJSON(t *testing.T) {
 	var buf bytes.Buffer

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/slogx/handlers/internal/testutil"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -75,13 +76,7 @@ func TestPatternErrors(t *testing.T) {
 // TestPatternMatchesPython formats the same records with CPython's logging.Formatter and with
 // Pattern and compares the lines byte for byte.
 func TestPatternMatchesPython(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("python3 is required in CI")
-		}
-		t.Skip("python3 not found")
-	}
+	py := testutil.LookPath(t, "python3")
 	formats := []struct{ format, datefmt string }{
 		{"%(asctime)s %(levelname)s %(name)s %(message)s", ""},
 		{"%(levelname)-8s %(levelno)5d %(msecs)03d %(created)f %(message)s", ""},
