@@ -208,3 +208,19 @@ func TestJSONEscapingEveryByte(t *testing.T) {
 		}
 	}
 }
+
+func TestTextQuotingEveryByte(t *testing.T) {
+	for b := 0; b < 256; b++ {
+		for _, tmpl := range []string{"abcd", "a b", "a\\b"} {
+			s := tmpl + string([]byte{byte(b)}) + "z"
+			var want, got bytes.Buffer
+			r := slog.NewRecord(time.Time{}, slog.LevelInfo, s, 0)
+			r.AddAttrs(slog.String(s, s))
+			slog.NewTextHandler(&want, nil).Handle(context.Background(), r)
+			slogx.NewHandler(&got, &slogx.Options{Encoder: slogx.Text()}).Handle(context.Background(), r)
+			if want.String() != got.String() {
+				t.Fatalf("byte %#x in %q: slog %q ours %q", b, tmpl, want.String(), got.String())
+			}
+		}
+	}
+}

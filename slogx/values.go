@@ -308,12 +308,50 @@ func byteSlice(a any) ([]byte, bool) {
 	return nil, false
 }
 
+// appendTextString appends s bare or quoted, exactly as slog.TextHandler does. Printable ASCII
+// (the common case, messages with spaces included) is classified in one table-driven pass and
+// quoted by wrapping; anything else takes slog's own path.
 func appendTextString(b []byte, s string) []byte {
-	if needsQuoting(s) {
-		return strconv.AppendQuote(b, s)
+	quote, wrap := len(s) == 0, true
+	for i := 0; i < len(s); i++ {
+		switch textClass[s[i]] {
+		case textBare:
+		case textQuote:
+			quote = true
+		case textBackslash:
+			wrap = false // bare it stays as is; quoted, strconv must escape it
+		default:
+			if needsQuoting(s) {
+				return strconv.AppendQuote(b, s)
+			}
+			return append(b, s...)
+		}
 	}
-	return append(b, s...)
+	switch {
+	case !quote:
+		return append(b, s...)
+	case wrap:
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	return strconv.AppendQuote(b, s)
 }
+
+const (
+	textOther     = iota // control, '"', non-ASCII: decided by needsQuoting and strconv
+	textBare             // printable ASCII needing no quotes
+	textQuote            // space and '=': force quotes, print as is inside them
+	textBackslash        // no quotes needed, but escaped inside quotes
+)
+
+var textClass = func() (t [256]uint8) {
+	for c := 0x21; c < 0x7f; c++ {
+		t[c] = textBare
+	}
+	t[' '], t['='], t['"'], t['\\'] = textQuote, textQuote, textOther, textBackslash
+	return t
+}()
 
 func appendTextTwoStrings(b []byte, x, y string) []byte {
 	if !needsQuoting(x) && !needsQuoting(y) {
