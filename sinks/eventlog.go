@@ -93,7 +93,8 @@ type EventLogOptions struct {
 	// Install registers the source first, as Python's constructor does: it calls
 	// InstallEventSource(source, MessageFile). As in Python, "access denied" (writing the
 	// registry needs administrator rights) is not fatal: the source may be registered
-	// already; it is reported through Options.OnError and the handler is returned.
+	// already; it is reported through Options.OnError, counted in Stats.Errors, and the
+	// handler is returned.
 	// Any other installation error is returned.
 	Install bool
 
@@ -110,7 +111,8 @@ type EventLogOptions struct {
 // a slogx.Handler's writer only receives bytes; it is the same shape otherwise: level, encoder,
 // Stats, Reporter, an idempotent Close. Entries are written one at a time under a mutex, in
 // the order Handle is called. A failed ReportEvent is returned from Handle, counted and
-// reported through Options.OnError. It is safe for concurrent use.
+// reported through Options.OnError. It is safe for concurrent use. Options.Terminator and
+// NoTerminator do not apply: an event is one record and needs no separator.
 //
 // On platforms other than Windows NewEventLog returns ErrEventLogUnsupported and no EventLog.
 type EventLog struct {

@@ -20,9 +20,9 @@ import (
 	"golang.org/x/sys/windows/registry"
 )
 
-// installTestSource registers a source unique to this run and removes it at the end. Without
+// installEventTestSource registers a source unique to this run and removes it at the end. Without
 // administrator rights the test skips locally and fails under CI=true.
-func installTestSource(t *testing.T) string {
+func installEventTestSource(t *testing.T) string {
 	t.Helper()
 	name := fmt.Sprintf("slogx-test-%d", os.Getpid())
 	err := InstallEventSource(name, "")
@@ -41,7 +41,7 @@ func installTestSource(t *testing.T) string {
 }
 
 func TestEventLogWindowsInstall(t *testing.T) {
-	name := installTestSource(t)
+	name := installEventTestSource(t)
 	k, err := registry.OpenKey(registry.LOCAL_MACHINE, eventSourcesKey+`\`+name, registry.QUERY_VALUE)
 	if err != nil {
 		t.Fatalf("source key: %v", err)
@@ -78,7 +78,7 @@ func TestEventLogWindowsRemoveMissing(t *testing.T) {
 // TestEventLogWindowsWrite writes real events through ReportEvent and, where wevtutil can
 // query the log, reads them back.
 func TestEventLogWindowsWrite(t *testing.T) {
-	name := installTestSource(t)
+	name := installEventTestSource(t)
 	var reported []error
 	h, err := NewEventLog(name, EventLogOptions{Install: true, EventID: 7},
 		&slogx.Options{OnError: func(err error) { reported = append(reported, err) }})
