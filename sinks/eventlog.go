@@ -109,8 +109,8 @@ type EventLogOptions struct {
 //
 // EventLog is not a slogx.Handler because the event type depends on the record's level and
 // a slogx.Handler's writer only receives bytes; it is the same shape otherwise: level, encoder,
-// Stats, Reporter, an idempotent Close. Entries are written one at a time under a mutex, in
-// the order Handle is called. A failed ReportEvent is returned from Handle, counted and
+// Stats, Reporter, an idempotent Close. Entries are written one at a time under a mutex, so
+// one goroutine's records keep their order. A failed ReportEvent is returned from Handle, counted and
 // reported through Options.OnError. It is safe for concurrent use. Options.Terminator and
 // NoTerminator do not apply: an event is one record and needs no separator.
 //
