@@ -2,7 +2,7 @@
 GO ?= go
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: demo test vet test-main test-bench bench cross fuzz-seeds
+.PHONY: demo test vet test-main test-bench bench cross wine
 
 demo:
 	$(GO) run ./examples/demo
@@ -26,3 +26,7 @@ bench:
 
 cross:
 	bash .ci/cross.sh
+
+# The Windows event log tests as a real Windows binary under wine.
+wine:
+	bash .ci/wine.sh

@@ -40,5 +40,6 @@ func sections() []section {
 	return []section{
 		{"core: one handler shape, three encoders, Python levels", demoCore},
 		{"sinks: stream, file, watched file, null", demoSinks},
+		{"eventlog: Windows event log (a clear error elsewhere)", demoEventLog},
 	}
 }
