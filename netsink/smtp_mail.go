@@ -12,9 +12,12 @@ import (
 	"unicode/utf8"
 )
 
-// smtpMaxSubject is the longest subject kept, in runes: a header line stays far below
-// RFC 5322's 998 octets even when every rune becomes a 12-byte encoded-word.
+// smtpMaxSubject is the longest subject kept, in runes.
 const smtpMaxSubject = 200
+
+// smtpMaxSubjectBytes bounds the encoded subject, so that "Subject: " and it stay one header
+// line within RFC 5322's 998 octets: we never fold, so no CR or LF is ever inside a header.
+const smtpMaxSubjectBytes = 900
 
 // smtpCleanSubject makes s safe for a Subject header: invalid UTF-8 replaced, every control
 // character (CR and LF among them) and Unicode line separator turned into a space, runs of
@@ -38,13 +41,21 @@ func smtpCleanSubject(s string) string {
 			space = false
 		}
 		if n == smtpMaxSubject {
-			b.WriteRune('…')
+			b.WriteString("...")
 			break
 		}
 		b.WriteRune(r)
 		n++
 	}
-	return mime.QEncoding.Encode("utf-8", strings.TrimSpace(b.String()))
+	runes := []rune(strings.TrimSpace(b.String()))
+	for {
+		enc := mime.QEncoding.Encode("utf-8", string(runes))
+		if len(enc) <= smtpMaxSubjectBytes {
+			return enc
+		}
+		// Wide runes encode to up to 12 bytes each: cut until the line fits.
+		runes = append(runes[:len(runes)*9/10-3], []rune("...")...)
+	}
 }
 
 // message builds the mail for batch: headers (every value checked or encoded: no CR or LF
