@@ -279,21 +279,7 @@ func (h *SMTP) Handle(_ context.Context, r slog.Record) error {
 		s.rep.Drop(1, slogx.ErrClosed)
 		return slogx.ErrClosed
 	}
-	var sb strings.Builder
-	data := SMTPRecord{Time: r.Time, Level: r.Level, LevelName: slogx.PythonLevelName(r.Level),
-		Message: r.Message, scope: h.scope, rec: r}
-	if err := s.subject.Execute(&sb, data); err != nil {
-		// The record still goes out, under a subject that cannot fail.
-		s.rep.Error(fmt.Errorf("netsink: smtp subject template: %w", err))
-		sb.Reset()
-		sb.WriteString(data.LevelName + ": " + data.Message)
-	}
-	buf := slogx.GetBuffer()
-	*buf = h.enc.Append(*buf, r)
-	it := smtpItem{level: r.Level, subject: smtpCleanSubject(sb.String()),
-		body: append(make([]byte, 0, len(*buf)), *buf...)}
-	slogx.PutBuffer(buf)
-	switch err := s.b.add(it); err {
+	switch err := s.b.add(h.item(r)); err {
 	case nil:
 		return nil
 	case errBatchClosed:
@@ -303,6 +289,26 @@ func (h *SMTP) Handle(_ context.Context, r slog.Record) error {
 		s.rep.Drop(1, err)
 		return err
 	}
+}
+
+// item renders r's subject and body. It runs on the caller's goroutine: the record's values
+// may change once Handle returns.
+func (h *SMTP) item(r slog.Record) smtpItem {
+	var sb strings.Builder
+	data := SMTPRecord{Time: r.Time, Level: r.Level, LevelName: slogx.PythonLevelName(r.Level),
+		Message: r.Message, scope: h.scope, rec: r}
+	if err := h.s.subject.Execute(&sb, data); err != nil {
+		// The record still goes out, under a subject that cannot fail.
+		h.s.rep.Error(fmt.Errorf("netsink: smtp subject template: %w", err))
+		sb.Reset()
+		sb.WriteString(data.LevelName + ": " + data.Message)
+	}
+	buf := slogx.GetBuffer()
+	*buf = h.enc.Append(*buf, r)
+	it := smtpItem{level: r.Level, subject: smtpCleanSubject(sb.String()),
+		body: append(make([]byte, 0, len(*buf)), *buf...)}
+	slogx.PutBuffer(buf)
+	return it
 }
 
 // WithAttrs returns a handler that adds as to every record; it shares the queue.

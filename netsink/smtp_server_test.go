@@ -1,6 +1,7 @@
 package netsink
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -8,10 +9,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"bytes"
-	"mime/quotedprintable"
 	"io"
 	"math/big"
+	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"sync"
@@ -39,7 +39,7 @@ type smtpTestServer struct {
 	Mails chan smtpTestMail
 
 	mu        sync.Mutex
-	rcptFails []error // returned by the next RCPT commands, in order
+	rcptFails []error             // returned by the next RCPT commands, in order
 	conns     map[*smtp.Conn]bool // connections seen (STARTTLS makes a second session on one)
 }
 
@@ -243,8 +243,6 @@ func smtpParse(t testing.TB, data []byte) (*mail.Message, string) {
 }
 
 var smtpErrTransient = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
-
-
 
 func smtpBytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 func smtpQPReader(r io.Reader) io.Reader { return quotedprintable.NewReader(r) }

@@ -445,3 +445,6 @@ func TestSMTPLongSubjectCut(t *testing.T) {
 		t.Errorf("header line too long: %d", len(s))
 	}
 }
+
+// smtpQuietOpts reports errors nowhere (they are still counted).
+func smtpQuietOpts() *slogx.Options { return &slogx.Options{OnError: func(error) {}} }
