@@ -51,6 +51,24 @@ type smtpTestConfig struct {
 
 func newSMTPTestServer(t testing.TB, cfg smtpTestConfig) *smtpTestServer {
 	t.Helper()
+	var tlsConf *tls.Config
+	var roots *x509.CertPool
+	if cfg.TLS {
+		var cert tls.Certificate
+		cert, roots = smtpTestCert(t)
+		tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}}
+	}
+	ts, stop, err := startSMTPTestServer(cfg, tlsConf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Roots = roots
+	t.Cleanup(stop)
+	return ts
+}
+
+// startSMTPTestServer starts the server; stop shuts it down and waits for it.
+func startSMTPTestServer(cfg smtpTestConfig, tlsConf *tls.Config) (*smtpTestServer, func(), error) {
 	ts := &smtpTestServer{Mails: make(chan smtpTestMail, 100), conns: map[*smtp.Conn]bool{}}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		ts.mu.Lock()
@@ -64,14 +82,10 @@ func newSMTPTestServer(t testing.TB, cfg smtpTestConfig) *smtpTestServer {
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
 	srv.ErrorLog = smtpQuietLog{}
-	if cfg.TLS {
-		cert, roots := smtpTestCert(t)
-		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
-		ts.Roots = roots
-	}
+	srv.TLSConfig = tlsConf
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	ts.Addr = l.Addr().String()
 	done := make(chan struct{})
@@ -79,15 +93,15 @@ func newSMTPTestServer(t testing.TB, cfg smtpTestConfig) *smtpTestServer {
 		defer close(done)
 		_ = srv.Serve(l)
 	}()
-	t.Cleanup(func() {
+	stop := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if err := srv.Shutdown(ctx); err != nil {
 			_ = srv.Close()
 		}
 		<-done
-	})
-	return ts
+	}
+	return ts, stop, nil
 }
 
 // failRcpt makes the next RCPT commands fail with errs, one each.
