@@ -59,4 +59,3 @@ func ExampleNewHTTP() {
 	// {"level":"INFO","msg":"two"}
 	// netsink: http credentials over plain http refused (use https, or set AllowInsecure)
 }
-

@@ -81,4 +81,3 @@ func ExampleNewSMTP() {
 	// level=ERROR msg="disk full" free=0
 	// records mailed: 1
 }
-
