@@ -23,7 +23,12 @@ const (
 	// msg, args, levelname, levelno, pathname, filename, module, exc_info, exc_text,
 	// stack_info, lineno, funcName, created, msecs, relativeCreated, thread, threadName,
 	// processName, process), then the record's attributes as extra keys, groups flattened with
-	// dots. POST sends it as an application/x-www-form-urlencoded body, GET in the query string.
+	// dots (a key that collides with one of Python's gets a "_" prefix; Python would raise).
+	// POST sends it as an application/x-www-form-urlencoded body, GET in the query string.
+	// Values print as Python's str() would (True, None, 1.0); thread and threadName are None,
+	// as in Python with logging.logThreads off, because goroutines have no identity; funcName
+	// is the Go function's full name. Options.ReplaceAttr applies to the attributes, not to
+	// Python's fixed fields, and Options.Encoder is not used.
 	FormatPython HTTPFormat = iota
 
 	// FormatJSON sends one request per record whose body is the record encoded by the

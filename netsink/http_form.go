@@ -3,7 +3,6 @@ package netsink
 import (
 	"log/slog"
 	"math"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -54,52 +53,87 @@ func (h *HTTP) appendForm(b []byte, r slog.Record) []byte {
 	created := float64(t.Unix()) + float64(t.Nanosecond())/1e9
 	var num [32]byte
 
-	kv := func(k, v string) {
-		if len(b) > 0 {
+	start := len(b)
+	key := func(k string) {
+		if len(b) > start {
 			b = append(b, '&')
 		}
-		b = append(b, url.QueryEscape(k)...)
+		b = httpAppendEscaped(b, k)
 		b = append(b, '=')
-		b = append(b, url.QueryEscape(v)...)
+	}
+	kv := func(k, v string) {
+		key(k)
+		b = httpAppendEscaped(b, v)
+	}
+	// Numbers need no escaping (digits, '.', '-', 'e'; '+' of an exponent is escaped below).
+	kn := func(k string, num []byte) {
+		key(k)
+		b = httpAppendEscaped(b, string(num))
 	}
 	kv("name", s.o.Name)
 	kv("msg", r.Message)
 	kv("args", "()")
 	kv("levelname", slogx.PythonLevelName(r.Level))
-	kv("levelno", strconv.Itoa(slogx.PythonLevel(r.Level)))
+	kn("levelno", strconv.AppendInt(num[:0], int64(slogx.PythonLevel(r.Level)), 10))
 	kv("pathname", pathname)
 	kv("filename", filename)
 	kv("module", module)
 	kv("exc_info", "None")
 	kv("exc_text", "None")
 	kv("stack_info", "None")
-	kv("lineno", strconv.Itoa(line))
+	kn("lineno", strconv.AppendInt(num[:0], int64(line), 10))
 	kv("funcName", funcName)
-	kv("created", string(httpPyFloat(num[:0], created)))
-	kv("msecs", string(httpPyFloat(num[:0], float64(t.Nanosecond()/1e6))))
-	kv("relativeCreated", string(httpPyFloat(num[:0], float64(t.Sub(s.start))/1e6)))
+	kn("created", httpPyFloat(num[:0], created))
+	kn("msecs", httpPyFloat(num[:0], float64(t.Nanosecond()/1e6)))
+	kn("relativeCreated", httpPyFloat(num[:0], float64(t.Sub(s.start))/1e6))
 	kv("thread", "None")
 	kv("threadName", "None")
 	kv("processName", "MainProcess")
-	kv("process", strconv.Itoa(s.pid))
+	kn("process", strconv.AppendInt(num[:0], int64(s.pid), 10))
 
 	var walk func(prefix string, as []slog.Attr)
 	walk = func(prefix string, as []slog.Attr) {
 		for _, a := range as {
-			key := prefix + a.Key
+			k := a.Key
+			if prefix != "" {
+				k = prefix + k
+			}
 			if a.Value.Kind() == slog.KindGroup {
-				walk(key+".", a.Value.Group())
+				walk(k+".", a.Value.Group())
 				continue
 			}
 			if prefix == "" {
-				for httpReserved(key) {
-					key = "_" + key
+				for httpReserved(k) {
+					k = "_" + k
 				}
 			}
-			kv(key, httpPyString(a.Value))
+			if a.Value.Kind() == slog.KindString {
+				kv(k, a.Value.String())
+			} else {
+				kv(k, httpPyString(a.Value))
+			}
 		}
 	}
 	walk("", h.scope.Attrs(r))
+	return b
+}
+
+// httpAppendEscaped appends s escaped as Python's urllib.parse.quote_plus (and Go's
+// url.QueryEscape) do: letters, digits and "-._~" kept, space as '+', the rest %XX.
+func httpAppendEscaped(b []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '-', c == '_', c == '.', c == '~':
+			b = append(b, c)
+		case c == ' ':
+			b = append(b, '+')
+		default:
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		}
+	}
 	return b
 }
 

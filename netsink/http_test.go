@@ -378,3 +378,11 @@ func TestHTTPPyFloat(t *testing.T) {
 		}
 	}
 }
+
+func TestHTTPEscapeMatchesQueryEscape(t *testing.T) {
+	for _, s := range []string{"", "a b", "100%", "ü&=+?#/\x00\xff", "-._~AZaz09", "é 日本"} {
+		if got := string(httpAppendEscaped(nil, s)); got != url.QueryEscape(s) {
+			t.Errorf("%q: %q, want %q", s, got, url.QueryEscape(s))
+		}
+	}
+}
