@@ -27,7 +27,7 @@ const (
 	// POST sends it as an application/x-www-form-urlencoded body, GET in the query string.
 	// Values print as Python's str() would (True, None, 1.0); thread and threadName are None,
 	// as in Python with logging.logThreads off, because goroutines have no identity; funcName
-	// is the Go function's full name. Options.ReplaceAttr applies to the attributes, not to
+	// is the Go function's full name; relativeCreated counts from NewHTTP. Options.ReplaceAttr applies to the attributes, not to
 	// Python's fixed fields, and Options.Encoder is not used.
 	FormatPython HTTPFormat = iota
 

@@ -357,7 +357,8 @@ func (h *SMTP) Close() error {
 }
 
 // Stats returns the counters shared by h and its derived handlers: Records and Bytes count
-// records mailed and message bytes, Errors failed mails (after retries), Dropped records
+// records mailed and message bytes, Errors failed mails (after retries) and subject
+// template failures (the record is still mailed, under "LEVEL: message"), Dropped records
 // discarded (queue full, closed, close timeout).
 func (h *SMTP) Stats() slogx.Stats {
 	s := h.s
