@@ -32,9 +32,8 @@ import (
 
 // demoMailHTTP runs an SMTP server (STARTTLS with a certificate made on the spot, AUTH PLAIN)
 // and an HTTP server on 127.0.0.1, logs through netsink.NewSMTP and netsink.NewHTTP, and
-// prints what each server received. dir is unused: nothing touches the disk.
-func demoMailHTTP(out io.Writer, dir string) error {
-	_ = dir
+// prints what each server received. It writes no files, so it ignores the demo directory.
+func demoMailHTTP(out io.Writer, _ string) error {
 	cert, roots, err := demoMailCert()
 	if err != nil {
 		return err
