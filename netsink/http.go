@@ -32,7 +32,8 @@ const (
 	FormatPython HTTPFormat = iota
 
 	// FormatJSON sends one request per record whose body is the record encoded by the
-	// handler's encoder (slogx.JSON() unless Options.Encoder says otherwise), as application/json.
+	// handler's encoder (slogx.JSON() unless Options.Encoder says otherwise), as
+	// application/json: an Options.Encoder given here should write JSON.
 	FormatJSON
 
 	// FormatNDJSON sends batches: one request carries up to BatchSize records, one encoded
@@ -184,6 +185,7 @@ func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
 			}
 		}
 	}
+	o.Headers = o.Headers.Clone() // the caller may reuse its map
 	creds := o.Username != "" || o.Password != "" || o.Headers.Get("Authorization") != ""
 	if creds && u.Scheme == "http" && !o.AllowInsecure {
 		return nil, errors.New("netsink: http credentials over plain http refused (use https, or set AllowInsecure)")
