@@ -1,0 +1,362 @@
+package netsink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/slogx/handlers/slogx"
+)
+
+// HTTPFormat is the request body of an HTTP handler.
+type HTTPFormat int
+
+const (
+	// FormatPython sends one request per record carrying Python's record dict, urlencoded, as
+	// logging.handlers.HTTPHandler does: the form keys of CPython's LogRecord.__dict__ (name,
+	// msg, args, levelname, levelno, pathname, filename, module, exc_info, exc_text,
+	// stack_info, lineno, funcName, created, msecs, relativeCreated, thread, threadName,
+	// processName, process), then the record's attributes as extra keys, groups flattened with
+	// dots (a key that collides with one of Python's gets a "_" prefix; Python would raise).
+	// POST sends it as an application/x-www-form-urlencoded body, GET in the query string.
+	// Values print as Python's str() would (True, None, 1.0); thread and threadName are None,
+	// as in Python with logging.logThreads off, because goroutines have no identity; funcName
+	// is the Go function's full name; relativeCreated counts from NewHTTP. Options.ReplaceAttr applies to the attributes, not to
+	// Python's fixed fields, and Options.Encoder is not used.
+	FormatPython HTTPFormat = iota
+
+	// FormatJSON sends one request per record whose body is the record encoded by the
+	// handler's encoder (slogx.JSON() unless Options.Encoder says otherwise), as
+	// application/json: an Options.Encoder given here should write JSON.
+	FormatJSON
+
+	// FormatNDJSON sends batches: one request carries up to BatchSize records, one encoded
+	// record per line, as application/x-ndjson.
+	FormatNDJSON
+)
+
+// String returns the format's name.
+func (f HTTPFormat) String() string {
+	switch f {
+	case FormatPython:
+		return "python"
+	case FormatJSON:
+		return "json"
+	case FormatNDJSON:
+		return "ndjson"
+	}
+	return fmt.Sprintf("HTTPFormat(%d)", int(f))
+}
+
+// HTTPOptions configures NewHTTP. The zero value of every field but URL is usable.
+type HTTPOptions struct {
+	// URL is the endpoint, http:// or https://. Credentials in it count as Username/Password.
+	URL string
+
+	// Method is GET, POST or PUT. Empty means POST (Python's default is GET, which puts every
+	// record in the URL and so in access logs; GET is accepted with FormatPython only).
+	Method string
+
+	// Username and Password are sent with HTTP basic authentication. Over plain http they are
+	// refused at construction unless AllowInsecure is set, as is an Authorization header.
+	Username, Password string
+
+	// Format selects the body; the zero value is Python's urlencoded record dict.
+	Format HTTPFormat
+
+	// Headers are added to every request. Values containing CR, LF or NUL are refused.
+	Headers http.Header
+
+	// Name is the logger name sent as "name" in FormatPython. Empty means "root", the name
+	// of Python's root logger; slog has no logger names.
+	Name string
+
+	// BatchSize is the most records per FormatNDJSON request. Zero means 100.
+	BatchSize int
+
+	// BatchInterval is how long a FormatNDJSON batch waits for more records after its first.
+	// Zero sends as soon as the queue is momentarily empty.
+	BatchInterval time.Duration
+
+	// QueueSize is how many records wait for the sender; when full, records are dropped and
+	// counted. Zero means 1024.
+	QueueSize int
+
+	// Timeout bounds one request, response included. Zero means 5 s.
+	Timeout time.Duration
+
+	// Client sends the requests. Nil means a client of the handler's own (closed by Close)
+	// that does not follow redirects: a redirect is an error, so credentials and records never
+	// go to a host that was not configured.
+	Client *http.Client
+
+	// AllowInsecure allows credentials over plain http.
+	AllowInsecure bool
+
+	// MaxRetries is how many times a request that failed with a network error or a 5xx
+	// response is tried again; 4xx responses are never retried. Zero means 3, negative none.
+	MaxRetries int
+
+	// Backoff spaces the retries; the zero value is Python's 1 s, doubling, at most 30 s.
+	Backoff Backoff
+
+	// CloseTimeout bounds how long Close waits for queued records. Zero means 5 s; records
+	// still queued then are counted as dropped.
+	CloseTimeout time.Duration
+}
+
+// HTTP is a slog.Handler that posts records to a web server, Python's HTTPHandler. Handle
+// encodes the record and queues it; one background goroutine sends the requests in order,
+// so the caller never waits for the network. Records are lost only when the queue is full,
+// the handler is closed, or delivery failed after the retries — every such loss is counted
+// in Stats and reported through Options.OnError.
+type HTTP struct {
+	level slog.Leveler
+	enc   slogx.Encoder // FormatJSON, FormatNDJSON
+	scope slogx.Scope   // FormatPython
+	s     *httpShared
+}
+
+// httpShared is what an HTTP handler shares with the handlers derived from it.
+type httpShared struct {
+	o        HTTPOptions
+	url      string
+	client   *http.Client
+	own      *http.Transport // closed by Close when the client is ours
+	rep      *slogx.Reporter
+	start    time.Time // Python's relativeCreated is measured from here
+	pid      int
+	b        *batcher[[]byte]
+	records  atomic.Uint64
+	bytes    atomic.Uint64
+	closed   atomic.Bool
+	maxRetry int
+}
+
+// NewHTTP returns an HTTP handler. It validates the options (URL, method, header values,
+// credentials over plain http) and starts the sender goroutine; it does not connect.
+// Close it to deliver the queued records and stop the goroutine.
+func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
+	u, err := url.Parse(o.URL)
+	if err != nil {
+		return nil, fmt.Errorf("netsink: http url: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("netsink: http url %q: scheme must be http or https", o.URL)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("netsink: http url %q: no host", o.URL)
+	}
+	if u.User != nil {
+		if o.Username == "" {
+			o.Username = u.User.Username()
+			o.Password, _ = u.User.Password()
+		}
+		u.User = nil
+	}
+	o.Method = strings.ToUpper(o.Method)
+	switch o.Method {
+	case "":
+		o.Method = http.MethodPost
+	case http.MethodPost, http.MethodPut:
+	case http.MethodGet:
+		if o.Format != FormatPython {
+			return nil, fmt.Errorf("netsink: http method GET needs FormatPython, not %v", o.Format)
+		}
+	default:
+		return nil, fmt.Errorf("netsink: http method %q: want GET, POST or PUT", o.Method)
+	}
+	if o.Format < FormatPython || o.Format > FormatNDJSON {
+		return nil, fmt.Errorf("netsink: unknown http format %v", o.Format)
+	}
+	for k, vs := range o.Headers {
+		if !httpValidHeaderName(k) {
+			return nil, fmt.Errorf("netsink: http header name %q is not a token", k)
+		}
+		for _, v := range vs {
+			if strings.ContainsAny(v, "\r\n\x00") {
+				return nil, fmt.Errorf("netsink: http header %s: value contains CR, LF or NUL", k)
+			}
+		}
+	}
+	o.Headers = o.Headers.Clone() // the caller may reuse its map
+	creds := o.Username != "" || o.Password != "" || o.Headers.Get("Authorization") != ""
+	if creds && u.Scheme == "http" && !o.AllowInsecure {
+		return nil, errors.New("netsink: http credentials over plain http refused (use https, or set AllowInsecure)")
+	}
+	if o.Name == "" {
+		o.Name = "root"
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 100
+	}
+	if o.QueueSize <= 0 {
+		o.QueueSize = 1024
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 5 * time.Second
+	}
+	if o.CloseTimeout <= 0 {
+		o.CloseTimeout = 5 * time.Second
+	}
+	s := &httpShared{
+		o: o, url: u.String(), client: o.Client,
+		rep:      slogx.NewReporter(opts.ErrorFunc()),
+		start:    time.Now(),
+		pid:      httpPID(),
+		maxRetry: batchMaxRetries(o.MaxRetries),
+	}
+	if s.client == nil {
+		s.own = http.DefaultTransport.(*http.Transport).Clone()
+		s.client = &http.Client{
+			Transport: s.own,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse
+			},
+		}
+	}
+	size, interval := 1, time.Duration(0)
+	if o.Format == FormatNDJSON {
+		size, interval = o.BatchSize, o.BatchInterval
+	}
+	s.b = newBatcher(o.QueueSize, size, interval, s.send, func(n int, err error) {
+		s.rep.Drop(uint64(n), err)
+	})
+	h := &HTTP{level: slog.LevelInfo, s: s}
+	if opts != nil && opts.Level != nil {
+		h.level = opts.Level
+	}
+	if o.Format == FormatPython {
+		h.scope = slogx.NewScope(opts.EncoderOptions())
+	} else {
+		h.enc = opts.BuildEncoder(slogx.JSON)
+	}
+	return h, nil
+}
+
+// Enabled reports whether level is at least the configured minimum level.
+func (h *HTTP) Enabled(_ context.Context, level slog.Level) bool {
+	return level >= h.level.Level()
+}
+
+// Handle encodes r and queues it for the sender without blocking. It returns ErrQueueFull
+// when the queue is full and slogx.ErrClosed after Close; both are counted as dropped.
+// Delivery errors happen later and are counted and reported, not returned.
+func (h *HTTP) Handle(_ context.Context, r slog.Record) error {
+	s := h.s
+	if s.closed.Load() {
+		s.rep.Drop(1, slogx.ErrClosed)
+		return slogx.ErrClosed
+	}
+	var body []byte
+	if h.enc != nil {
+		buf := slogx.GetBuffer()
+		*buf = h.enc.Append(*buf, r)
+		body = append(make([]byte, 0, len(*buf)), *buf...)
+		slogx.PutBuffer(buf)
+	} else {
+		body = h.appendForm(nil, r)
+	}
+	switch err := s.b.add(body); err {
+	case nil:
+		return nil
+	case errBatchClosed:
+		s.rep.Drop(1, slogx.ErrClosed)
+		return slogx.ErrClosed
+	default:
+		s.rep.Drop(1, err)
+		return err
+	}
+}
+
+// WithAttrs returns a handler that adds as to every record; it shares the queue.
+func (h *HTTP) WithAttrs(as []slog.Attr) slog.Handler {
+	if len(as) == 0 {
+		return h
+	}
+	h2 := *h
+	if h.enc != nil {
+		h2.enc = h.enc.WithAttrs(as)
+	} else {
+		h2.scope = h.scope.WithAttrs(as)
+	}
+	return &h2
+}
+
+// WithGroup returns a handler that qualifies later attributes with name; it shares the queue.
+func (h *HTTP) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	h2 := *h
+	if h.enc != nil {
+		h2.enc = h.enc.WithGroup(name)
+	} else {
+		h2.scope = h.scope.WithGroup(name)
+	}
+	return &h2
+}
+
+// Flush waits until every record queued before the call has been sent (or has failed and
+// been counted), or ctx ends.
+func (h *HTTP) Flush(ctx context.Context) error {
+	if err := h.s.b.flush(ctx); err != nil {
+		if err == errBatchClosed {
+			return slogx.ErrClosed
+		}
+		return err
+	}
+	return nil
+}
+
+// Close stops accepting records, sends what is queued (waiting at most CloseTimeout, then
+// counting the rest as dropped) and stops the sender goroutine. It is idempotent and closes
+// every handler derived from h.
+func (h *HTTP) Close() error {
+	s := h.s
+	if s.closed.Swap(true) {
+		return nil
+	}
+	s.b.close(s.o.CloseTimeout)
+	if s.own != nil {
+		s.own.CloseIdleConnections()
+	}
+	return nil
+}
+
+// Stats returns the counters shared by h and its derived handlers: Records and Bytes count
+// records delivered (2xx) and their body bytes, Errors failed requests (after retries),
+// Dropped records discarded (queue full, closed, close timeout).
+func (h *HTTP) Stats() slogx.Stats {
+	s := h.s
+	return slogx.Stats{
+		Records: s.records.Load(), Bytes: s.bytes.Load(),
+		Errors: s.rep.Errors(), Dropped: s.rep.Dropped(),
+	}
+}
+
+// Reporter returns the handler's error reporter.
+func (h *HTTP) Reporter() *slogx.Reporter { return h.s.rep }
+
+// httpValidHeaderName reports whether k is an RFC 7230 token.
+func httpValidHeaderName(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,78 @@
+package netsink
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+func httpBenchRecord() slog.Record {
+	r := slog.NewRecord(time.Now(), slog.LevelInfo, "request served", httpPC())
+	r.AddAttrs(slog.String("method", "GET"), slog.Int("status", 200), slog.Duration("took", time.Millisecond),
+		slog.String("path", "/api/v1/items"), slog.Bool("cached", true))
+	return r
+}
+
+// BenchmarkHTTPFormPython is the caller's cost of building Python's form body for a record.
+func BenchmarkHTTPFormPython(b *testing.B) {
+	h, err := NewHTTP(HTTPOptions{URL: "http://127.0.0.1:1/"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	r := httpBenchRecord()
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = h.appendForm(buf[:0], r)
+	}
+}
+
+// BenchmarkHTTPNDJSONDelivered sends b.N records as NDJSON batches to an httptest server and
+// waits for all of them: the end-to-end cost per delivered record.
+func BenchmarkHTTPNDJSONDelivered(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+	}))
+	defer srv.Close()
+	h, err := NewHTTP(HTTPOptions{URL: srv.URL, Format: FormatNDJSON, BatchSize: 1000, QueueSize: 1 << 16}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	r := httpBenchRecord()
+	ctx := context.Background()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if n++; n%10000 == 0 {
+			_ = h.Flush(ctx) // keep the queue (1<<16) from overflowing
+		}
+		_ = h.Handle(ctx, r)
+	}
+	_ = h.Flush(ctx)
+	s := h.Stats()
+	if s.Dropped != 0 {
+		b.Fatalf("dropped %d", s.Dropped)
+	}
+	b.ReportMetric(float64(s.Bytes)/float64(s.Records), "B/record")
+}
+
+// BenchmarkSMTPItem is the caller's cost of an SMTP record: subject template and text body.
+func BenchmarkSMTPItem(b *testing.B) {
+	h, err := NewSMTP(SMTPOptions{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"},
+		Subject: "[app] {{.LevelName}}: {{.Message}}"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	r := httpBenchRecord()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = h.item(r)
+	}
+}

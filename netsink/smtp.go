@@ -1,0 +1,372 @@
+package netsink
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/mail"
+	"strings"
+	"sync/atomic"
+	"text/template"
+	"time"
+
+	"github.com/slogx/handlers/slogx"
+)
+
+// SMTPOptions configures NewSMTP. Addr, From and To are required; every other zero value is
+// usable.
+type SMTPOptions struct {
+	// Addr is the server, "host:port"; a missing port means 25.
+	Addr string
+
+	// From is the sender address (RFC 5322, e.g. "App <app@example.com>"), To the recipients.
+	From string
+	To   []string
+
+	// Subject is a text/template executed over an SMTPRecord for every record, e.g.
+	// "{{.LevelName}} from app: {{.Message}}" or "{{.Attr \"user.id\"}}". Empty means
+	// "{{.LevelName}}: {{.Message}}". The result is made safe for a header: control characters
+	// (CR and LF included) become spaces, it is cut to 200 characters, and non-ASCII text is
+	// sent as MIME encoded-words. Python's SMTPHandler has a fixed subject (getSubject);
+	// a template with no actions is exactly that.
+	Subject string
+
+	// Username and Password authenticate with AUTH PLAIN. Credentials require StartTLS or
+	// ImplicitTLS, unless AllowInsecureAuth; NewSMTP refuses them otherwise.
+	Username, Password string
+
+	// StartTLS upgrades the connection with STARTTLS before anything else is sent; a server
+	// that does not offer it is an error (never a silent downgrade).
+	StartTLS bool
+
+	// ImplicitTLS speaks TLS from the first byte (SMTPS, usually port 465).
+	ImplicitTLS bool
+
+	// TLS configures StartTLS and ImplicitTLS. Nil means the system roots and ServerName
+	// from Addr; a config without ServerName gets it from Addr too.
+	TLS *tls.Config
+
+	// AllowInsecureAuth allows sending credentials over an unencrypted connection.
+	AllowInsecureAuth bool
+
+	// LocalName is the name sent with EHLO. Empty means "localhost", as net/smtp does.
+	LocalName string
+
+	// Timeout bounds one whole SMTP session (connect to QUIT). Zero means 10 s.
+	Timeout time.Duration
+
+	// BatchInterval, when positive, collects records for that long after the first and sends
+	// them in one mail (at most MaxBatch records per mail). Zero sends one mail per record, as
+	// Python's SMTPHandler does.
+	BatchInterval time.Duration
+
+	// MaxBatch caps the records of one batched mail. Zero means 100.
+	MaxBatch int
+
+	// QueueSize is how many records wait for the sender; when full, records are dropped and
+	// counted. Zero means 256.
+	QueueSize int
+
+	// MaxRetries is how many times a mail that failed with a network error or a transient
+	// (4yz) reply is tried again; permanent (5yz) replies are not retried. Zero means 3,
+	// negative none.
+	MaxRetries int
+
+	// Backoff spaces the retries; the zero value is Python's 1 s, doubling, at most 30 s.
+	Backoff Backoff
+
+	// CloseTimeout bounds how long Close waits for queued mails. Zero means 10 s; records
+	// still queued then are counted as dropped.
+	CloseTimeout time.Duration
+
+	// Now stamps the Date header. Nil means time.Now.
+	Now func() time.Time
+}
+
+// SMTPRecord is the data of the Subject template: the record being mailed.
+type SMTPRecord struct {
+	Time      time.Time
+	Level     slog.Level // prints as slog does: INFO, ERROR, ERROR+2
+	LevelName string     // Python's name: INFO, WARNING, CRITICAL, "Level 45"
+	Message   string
+
+	scope slogx.Scope
+	rec   slog.Record
+}
+
+// Attr returns the value of the record's attribute key (groups joined with dots, as
+// "req.method"), or "" when there is none. It sees the handler's WithAttrs and WithGroup too.
+func (r SMTPRecord) Attr(key string) string {
+	as := r.scope.Attrs(r.rec)
+	for {
+		head, rest, dotted := strings.Cut(key, ".")
+		var found *slog.Attr
+		for i := range as {
+			if as[i].Key == key {
+				return as[i].Value.String()
+			}
+			if dotted && as[i].Key == head && as[i].Value.Kind() == slog.KindGroup {
+				found = &as[i]
+			}
+		}
+		if found == nil {
+			return ""
+		}
+		as, key = found.Value.Group(), rest
+	}
+}
+
+// SMTP is a slog.Handler that mails records, Python's SMTPHandler. Handle renders the subject,
+// encodes the body and queues the record; one background goroutine talks SMTP, so the caller
+// never waits for the server. Records are lost only when the queue is full, the handler is
+// closed, or delivery failed after the retries — every loss is counted in Stats and reported.
+//
+// Header injection is impossible: addresses are validated at construction, and neither the
+// subject nor any attribute can put CR or LF into a header line (attributes only ever reach
+// the body, which is quoted-printable).
+type SMTP struct {
+	level slog.Leveler
+	enc   slogx.Encoder
+	scope slogx.Scope
+	s     *smtpShared
+}
+
+type smtpShared struct {
+	o        SMTPOptions
+	host     string
+	from     *mail.Address
+	to       []*mail.Address
+	subject  *template.Template
+	tls      *tls.Config
+	rep      *slogx.Reporter
+	b        *batcher[smtpItem]
+	maxRetry int
+	records  atomic.Uint64
+	bytes    atomic.Uint64
+	closed   atomic.Bool
+}
+
+// smtpItem is one queued record: its rendered subject and encoded body line.
+type smtpItem struct {
+	level   slog.Level
+	subject string
+	body    []byte
+}
+
+// NewSMTP returns an SMTP handler. The body of each record is opts.Encoder's encoding
+// (slogx.Text() when nil). NewSMTP validates the addresses, the subject template and the
+// credentials policy and starts the sender goroutine; it does not connect. Close it to send
+// the queued mails and stop the goroutine.
+func NewSMTP(o SMTPOptions, opts *slogx.Options) (*SMTP, error) {
+	if o.Addr == "" {
+		return nil, errors.New("netsink: smtp: no server address")
+	}
+	host, _, err := net.SplitHostPort(o.Addr)
+	if err != nil {
+		host = o.Addr
+		o.Addr = net.JoinHostPort(o.Addr, "25")
+	}
+	if host == "" {
+		return nil, fmt.Errorf("netsink: smtp address %q: no host", o.Addr)
+	}
+	s := &smtpShared{host: host}
+	if s.from, err = smtpParseAddress(o.From); err != nil {
+		return nil, fmt.Errorf("netsink: smtp from: %w", err)
+	}
+	if len(o.To) == 0 {
+		return nil, errors.New("netsink: smtp: no recipients")
+	}
+	for _, t := range o.To {
+		a, err := smtpParseAddress(t)
+		if err != nil {
+			return nil, fmt.Errorf("netsink: smtp to: %w", err)
+		}
+		s.to = append(s.to, a)
+	}
+	if o.Subject == "" {
+		o.Subject = "{{.LevelName}}: {{.Message}}"
+	}
+	if s.subject, err = template.New("subject").Option("missingkey=zero").Parse(o.Subject); err != nil {
+		return nil, fmt.Errorf("netsink: smtp subject: %w", err)
+	}
+	creds := o.Username != "" || o.Password != ""
+	if creds && !o.StartTLS && !o.ImplicitTLS && !o.AllowInsecureAuth {
+		return nil, errors.New("netsink: smtp credentials without StartTLS or ImplicitTLS refused (set AllowInsecureAuth to send them in clear)")
+	}
+	if o.StartTLS && o.ImplicitTLS {
+		return nil, errors.New("netsink: smtp: StartTLS and ImplicitTLS are exclusive")
+	}
+	if o.StartTLS || o.ImplicitTLS {
+		if o.TLS != nil {
+			s.tls = o.TLS.Clone()
+		} else {
+			s.tls = &tls.Config{}
+		}
+		if s.tls.ServerName == "" {
+			s.tls.ServerName = host
+		}
+	}
+	if strings.ContainsAny(o.LocalName, "\r\n \t") {
+		return nil, fmt.Errorf("netsink: smtp local name %q: contains white space", o.LocalName)
+	}
+	if o.LocalName == "" {
+		o.LocalName = "localhost"
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = 100
+	}
+	if o.QueueSize <= 0 {
+		o.QueueSize = 256
+	}
+	if o.CloseTimeout <= 0 {
+		o.CloseTimeout = 10 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s.o = o
+	s.rep = slogx.NewReporter(opts.ErrorFunc())
+	s.maxRetry = batchMaxRetries(o.MaxRetries)
+	size := 1
+	if o.BatchInterval > 0 {
+		size = o.MaxBatch
+	}
+	s.b = newBatcher(o.QueueSize, size, o.BatchInterval, s.send, func(n int, err error) {
+		s.rep.Drop(uint64(n), err)
+	})
+	h := &SMTP{level: slog.LevelInfo, s: s,
+		enc:   opts.BuildEncoder(slogx.Text),
+		scope: slogx.NewScope(opts.EncoderOptions()),
+	}
+	if opts != nil && opts.Level != nil {
+		h.level = opts.Level
+	}
+	return h, nil
+}
+
+// smtpParseAddress parses one RFC 5322 address, refusing control characters outright so
+// that nothing the parser might tolerate can reach a header.
+func smtpParseAddress(s string) (*mail.Address, error) {
+	for _, c := range s {
+		if c < ' ' || c == 0x7f {
+			return nil, fmt.Errorf("address %q contains a control character", s)
+		}
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil {
+		return nil, fmt.Errorf("address %q: %w", s, err)
+	}
+	return a, nil
+}
+
+// Enabled reports whether level is at least the configured minimum level.
+func (h *SMTP) Enabled(_ context.Context, level slog.Level) bool {
+	return level >= h.level.Level()
+}
+
+// Handle renders the subject, encodes the body and queues the record without blocking.
+// It returns ErrQueueFull when the queue is full and slogx.ErrClosed after Close; both are
+// counted as dropped. Delivery errors happen later and are counted and reported.
+func (h *SMTP) Handle(_ context.Context, r slog.Record) error {
+	s := h.s
+	if s.closed.Load() {
+		s.rep.Drop(1, slogx.ErrClosed)
+		return slogx.ErrClosed
+	}
+	switch err := s.b.add(h.item(r)); err {
+	case nil:
+		return nil
+	case errBatchClosed:
+		s.rep.Drop(1, slogx.ErrClosed)
+		return slogx.ErrClosed
+	default:
+		s.rep.Drop(1, err)
+		return err
+	}
+}
+
+// item renders r's subject and body. It runs on the caller's goroutine: the record's values
+// may change once Handle returns.
+func (h *SMTP) item(r slog.Record) smtpItem {
+	var sb strings.Builder
+	data := SMTPRecord{Time: r.Time, Level: r.Level, LevelName: slogx.PythonLevelName(r.Level),
+		Message: r.Message, scope: h.scope, rec: r}
+	if err := h.s.subject.Execute(&sb, data); err != nil {
+		// The record still goes out, under a subject that cannot fail.
+		h.s.rep.Error(fmt.Errorf("netsink: smtp subject template: %w", err))
+		sb.Reset()
+		sb.WriteString(data.LevelName + ": " + data.Message)
+	}
+	buf := slogx.GetBuffer()
+	*buf = h.enc.Append(*buf, r)
+	it := smtpItem{level: r.Level, subject: smtpCleanSubject(sb.String()),
+		body: append(make([]byte, 0, len(*buf)), *buf...)}
+	slogx.PutBuffer(buf)
+	return it
+}
+
+// WithAttrs returns a handler that adds as to every record; it shares the queue.
+func (h *SMTP) WithAttrs(as []slog.Attr) slog.Handler {
+	if len(as) == 0 {
+		return h
+	}
+	h2 := *h
+	h2.enc = h.enc.WithAttrs(as)
+	h2.scope = h.scope.WithAttrs(as)
+	return &h2
+}
+
+// WithGroup returns a handler that qualifies later attributes with name; it shares the queue.
+func (h *SMTP) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	h2 := *h
+	h2.enc = h.enc.WithGroup(name)
+	h2.scope = h.scope.WithGroup(name)
+	return &h2
+}
+
+// Flush waits until every record queued before the call has been mailed (or has failed and
+// been counted), or ctx ends. A batch being collected is sent at once.
+func (h *SMTP) Flush(ctx context.Context) error {
+	if err := h.s.b.flush(ctx); err != nil {
+		if err == errBatchClosed {
+			return slogx.ErrClosed
+		}
+		return err
+	}
+	return nil
+}
+
+// Close stops accepting records, mails what is queued (waiting at most CloseTimeout, then
+// counting the rest as dropped) and stops the sender goroutine. It is idempotent and closes
+// every handler derived from h.
+func (h *SMTP) Close() error {
+	if h.s.closed.Swap(true) {
+		return nil
+	}
+	h.s.b.close(h.s.o.CloseTimeout)
+	return nil
+}
+
+// Stats returns the counters shared by h and its derived handlers: Records and Bytes count
+// records mailed and message bytes, Errors failed mails (after retries) and subject
+// template failures (the record is still mailed, under "LEVEL: message"), Dropped records
+// discarded (queue full, closed, close timeout).
+func (h *SMTP) Stats() slogx.Stats {
+	s := h.s
+	return slogx.Stats{
+		Records: s.records.Load(), Bytes: s.bytes.Load(),
+		Errors: s.rep.Errors(), Dropped: s.rep.Dropped(),
+	}
+}
+
+// Reporter returns the handler's error reporter.
+func (h *SMTP) Reporter() *slogx.Reporter { return h.s.rep }

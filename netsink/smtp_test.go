@@ -1,0 +1,450 @@
+package netsink
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"mime"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/slogx/handlers/slogx"
+)
+
+// smtpErrs collects reported errors for a test.
+type smtpErrs struct{ ch chan error }
+
+func newSMTPErrs() *smtpErrs { return &smtpErrs{ch: make(chan error, 100)} }
+
+func (e *smtpErrs) opts() *slogx.Options {
+	return &slogx.Options{OnError: func(err error) { e.ch <- err }}
+}
+
+func (e *smtpErrs) next(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-e.ch:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("no error reported")
+		return nil
+	}
+}
+
+func (e *smtpErrs) none(t *testing.T) {
+	t.Helper()
+	select {
+	case err := <-e.ch:
+		t.Fatalf("unexpected error: %v", err)
+	default:
+	}
+}
+
+// smtpNoLeak checks for leaked goroutines after every cleanup of t (test servers included),
+// since cleanups run last-registered first.
+func smtpNoLeak(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+}
+
+func smtpFixedNow() time.Time { return time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC) }
+
+func smtpFlush(t *testing.T, h interface{ Flush(context.Context) error }) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.Flush(ctx); err != nil {
+		t.Fatalf("flush: %v", err)
+	}
+}
+
+func TestSMTPOneMailPerRecord(t *testing.T) {
+	smtpNoLeak(t)
+	ts := newSMTPTestServer(t, smtpTestConfig{})
+	errs := newSMTPErrs()
+	h, err := NewSMTP(SMTPOptions{
+		Addr: ts.Addr, From: "App <app@example.com>", To: []string{"ops@example.com", "dev@example.org"},
+		Subject: "[app] {{.LevelName}} {{.Message}} user={{.Attr \"req.user\"}}",
+		Now:     smtpFixedNow,
+	}, errs.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	l := slog.New(h)
+	l.Error("disk full", slog.Group("req", "user", "ann"), "free", 0)
+	l.Warn("second")
+	smtpFlush(t, h)
+
+	m := ts.next(t)
+	if m.From != "app@example.com" || strings.Join(m.To, ",") != "ops@example.com,dev@example.org" {
+		t.Errorf("envelope from %q to %q", m.From, m.To)
+	}
+	msg, body := smtpParse(t, m.Data)
+	for k, want := range map[string]string{
+		"From":                      `"App" <app@example.com>`,
+		"To":                        "<ops@example.com>, <dev@example.org>",
+		"Subject":                   "[app] ERROR disk full user=ann",
+		"Date":                      "Wed, 04 Mar 2026 05:06:07 +0000",
+		"Content-Type":              "text/plain; charset=utf-8",
+		"Content-Transfer-Encoding": "quoted-printable",
+		"Mime-Version":              "1.0",
+		"Auto-Submitted":            "auto-generated",
+	} {
+		if got := msg.Header.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if id := msg.Header.Get("Message-Id"); !strings.HasPrefix(id, "<") || !strings.HasSuffix(id, "@example.com>") {
+		t.Errorf("Message-ID %q", id)
+	}
+	if d, err := msg.Header.Date(); err != nil || !d.Equal(smtpFixedNow()) {
+		t.Errorf("Date: %v %v", d, err)
+	}
+	if !strings.Contains(body, `level=ERROR msg="disk full" req.user=ann free=0`) || strings.Count(body, "\n") != 1 {
+		t.Errorf("body %q", body)
+	}
+	m2 := ts.next(t)
+	msg2, body2 := smtpParse(t, m2.Data)
+	if s := msg2.Header.Get("Subject"); s != "[app] WARNING second user=" {
+		t.Errorf("second subject %q", s)
+	}
+	if msg2.Header.Get("Message-Id") == msg.Header.Get("Message-Id") {
+		t.Error("Message-ID repeated")
+	}
+	if !strings.Contains(body2, "msg=second") {
+		t.Errorf("second body %q", body2)
+	}
+	ts.none(t)
+	errs.none(t)
+	if s := h.Stats(); s.Records != 2 || s.Errors != 0 || s.Dropped != 0 || s.Bytes == 0 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestSMTPBatch(t *testing.T) {
+	smtpNoLeak(t)
+	ts := newSMTPTestServer(t, smtpTestConfig{})
+	errs := newSMTPErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+		BatchInterval: time.Hour}, errs.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := slog.New(h)
+	l.Info("one")
+	l.Error("two")
+	l.Warn("three")
+	// Close sends the batch that is still being collected.
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	msg, body := smtpParse(t, ts.next(t).Data)
+	if s := msg.Header.Get("Subject"); s != "ERROR: two (+2 more)" {
+		t.Errorf("subject %q", s)
+	}
+	lines := strings.Split(strings.TrimSuffix(body, "\n"), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], "msg=one") || !strings.Contains(lines[2], "msg=three") {
+		t.Errorf("body %q", body)
+	}
+	ts.none(t)
+	if s := h.Stats(); s.Records != 3 {
+		t.Errorf("stats %+v", s)
+	}
+	if err := slog.New(h).Handler().Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelInfo, "late", 0)); !errors.Is(err, slogx.ErrClosed) {
+		t.Errorf("after close: %v", err)
+	}
+	if s := h.Stats(); s.Dropped != 1 {
+		t.Errorf("dropped after close %+v", s)
+	}
+}
+
+func TestSMTPBatchIntervalSends(t *testing.T) {
+	smtpNoLeak(t)
+	ts := newSMTPTestServer(t, smtpTestConfig{})
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+		BatchInterval: 20 * time.Millisecond}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	slog.New(h).Info("a")
+	slog.New(h).Info("b")
+	// No Flush, no Close: the interval alone must send everything.
+	n := 0
+	for n < 2 {
+		_, body := smtpParse(t, ts.next(t).Data)
+		n += strings.Count(body, "\n")
+	}
+	if n != 2 {
+		t.Errorf("%d records mailed", n)
+	}
+}
+
+func TestSMTPStartTLSAuth(t *testing.T) {
+	smtpNoLeak(t)
+	ts := newSMTPTestServer(t, smtpTestConfig{TLS: true, User: "logger", Pass: "s3cret"})
+	errs := newSMTPErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+		Username: "logger", Password: "s3cret", StartTLS: true,
+		TLS: &tls.Config{RootCAs: ts.Roots}}, errs.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	slog.New(h).Error("secure")
+	smtpFlush(t, h)
+	m := ts.next(t)
+	if !m.TLS || m.User != "logger" {
+		t.Errorf("tls=%v user=%q", m.TLS, m.User)
+	}
+	errs.none(t)
+}
+
+func TestSMTPWrongPasswordNotRetried(t *testing.T) {
+	smtpNoLeak(t)
+	ts := newSMTPTestServer(t, smtpTestConfig{TLS: true, User: "logger", Pass: "s3cret"})
+	errs := newSMTPErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+		Username: "logger", Password: "wrong", StartTLS: true, TLS: &tls.Config{RootCAs: ts.Roots},
+		MaxRetries: 5, Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	slog.New(h).Error("x")
+	smtpFlush(t, h)
+	if err := errs.next(t); !strings.Contains(err.Error(), "535") {
+		t.Errorf("error %v", err)
+	}
+	if n := ts.connCount(); n != 1 {
+		t.Errorf("%d connections: a 5yz reply was retried", n)
+	}
+	if s := h.Stats(); s.Errors != 1 || s.Records != 0 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestSMTPStartTLSRequiredButMissing(t *testing.T) {
+	smtpNoLeak(t)
+	ts := newSMTPTestServer(t, smtpTestConfig{}) // no TLS offered
+	errs := newSMTPErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+		Username: "u", Password: "p", StartTLS: true, MaxRetries: 3, Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	slog.New(h).Error("x")
+	smtpFlush(t, h)
+	if err := errs.next(t); !strings.Contains(err.Error(), "STARTTLS") {
+		t.Errorf("error %v", err)
+	}
+	ts.none(t)
+	if n := ts.connCount(); n != 1 {
+		t.Errorf("%d connections", n)
+	}
+}
+
+func TestSMTPCredentialPolicy(t *testing.T) {
+	base := SMTPOptions{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, Username: "u", Password: "p"}
+	if _, err := NewSMTP(base, nil); err == nil || !strings.Contains(err.Error(), "AllowInsecureAuth") {
+		t.Fatalf("credentials in clear accepted: %v", err)
+	}
+	for _, o := range []SMTPOptions{
+		{Addr: "", From: "a@example.com", To: []string{"b@example.com"}},
+		{Addr: "127.0.0.1:1", From: "not an address", To: []string{"b@example.com"}},
+		{Addr: "127.0.0.1:1", From: "a@example.com"},
+		{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com\r\nBcc: evil@example.net"}},
+		{Addr: "127.0.0.1:1", From: "Evil\r\nBcc: x@example.net <a@example.com>", To: []string{"b@example.com"}},
+		{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, Subject: "{{.Nope"},
+		{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, StartTLS: true, ImplicitTLS: true},
+		{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, LocalName: "a\r\nb"},
+	} {
+		if h, err := NewSMTP(o, nil); err == nil {
+			h.Close()
+			t.Errorf("accepted %+v", o)
+		}
+	}
+	smtpNoLeak(t)
+	for _, o := range []SMTPOptions{
+		func() SMTPOptions { o := base; o.StartTLS = true; return o }(),
+		func() SMTPOptions { o := base; o.ImplicitTLS = true; return o }(),
+		func() SMTPOptions { o := base; o.AllowInsecureAuth = true; return o }(),
+	} {
+		h, err := NewSMTP(o, nil)
+		if err != nil {
+			t.Errorf("refused %+v: %v", o, err)
+			continue
+		}
+		h.Close()
+	}
+}
+
+func TestSMTPInsecureAuthAllowed(t *testing.T) {
+	smtpNoLeak(t)
+	ts := newSMTPTestServer(t, smtpTestConfig{User: "u", Pass: "p", AllowInsecureAuth: true})
+	errs := newSMTPErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+		Username: "u", Password: "p", AllowInsecureAuth: true}, errs.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	slog.New(h).Error("clear")
+	smtpFlush(t, h)
+	if m := ts.next(t); m.TLS || m.User != "u" {
+		t.Errorf("tls=%v user=%q", m.TLS, m.User)
+	}
+	errs.none(t)
+}
+
+func TestSMTPImplicitTLS(t *testing.T) {
+	smtpNoLeak(t)
+	cert, roots := smtpTestCert(t)
+	ts := newSMTPTestServer(t, smtpTestConfig{})
+	// A TLS terminator in front of the plain server: SMTPS as port 465 speaks it.
+	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		b, err := smtpDialLoopback(ts.Addr)
+		if err != nil {
+			return
+		}
+		defer b.Close()
+		smtpPipe(c, b)
+	}()
+	h, err := NewSMTP(SMTPOptions{Addr: l.Addr().String(), From: "app@example.com", To: []string{"ops@example.com"},
+		ImplicitTLS: true, TLS: &tls.Config{RootCAs: roots}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slog.New(h).Error("over smtps")
+	smtpFlush(t, h)
+	_, body := smtpParse(t, ts.next(t).Data)
+	if !strings.Contains(body, "over smtps") {
+		t.Errorf("body %q", body)
+	}
+	h.Close()
+	l.Close()
+	<-done
+}
+
+func TestSMTPTransientRetried(t *testing.T) {
+	smtpNoLeak(t)
+	ts := newSMTPTestServer(t, smtpTestConfig{})
+	ts.failRcpt(smtpErrTransient, smtpErrTransient)
+	errs := newSMTPErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+		MaxRetries: 2, Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	slog.New(h).Error("eventually")
+	smtpFlush(t, h)
+	ts.next(t)
+	errs.none(t)
+	if n := ts.connCount(); n != 3 {
+		t.Errorf("%d connections, want 3", n)
+	}
+	if s := h.Stats(); s.Records != 1 || s.Errors != 0 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestSMTPServerDown(t *testing.T) {
+	smtpNoLeak(t)
+	l, err := smtpListenLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	errs := newSMTPErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: addr, From: "app@example.com", To: []string{"ops@example.com"},
+		MaxRetries: 1, Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+	if err != nil {
+		t.Fatalf("a server down at start-up must not be a construction error: %v", err)
+	}
+	defer h.Close()
+	slog.New(h).Error("lost")
+	smtpFlush(t, h)
+	if err := errs.next(t); !strings.Contains(err.Error(), "gave up after 2 attempts") {
+		t.Errorf("error %v", err)
+	}
+	if s := h.Stats(); s.Errors != 1 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestSMTPSubjectSafety(t *testing.T) {
+	smtpNoLeak(t)
+	ts := newSMTPTestServer(t, smtpTestConfig{})
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+		Subject: "{{.Message}} {{.Attr \"x\"}}"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	slog.New(h).Error("hi\r\nBcc: evil@example.net\r\n\r\nbody", "x", "y\nTo: evil2@example.net")
+	slog.New(h).Error("Größe überschritten ✓")
+	smtpFlush(t, h)
+
+	m := ts.next(t)
+	if strings.Join(m.To, ",") != "ops@example.com" {
+		t.Fatalf("envelope changed: %q", m.To)
+	}
+	msg, body := smtpParse(t, m.Data)
+	if got := msg.Header.Get("Subject"); got != "hi Bcc: evil@example.net body y To: evil2@example.net" {
+		t.Errorf("subject %q", got)
+	}
+	if len(msg.Header["Bcc"]) != 0 || len(msg.Header["To"]) != 1 {
+		t.Errorf("injected headers: %v", msg.Header)
+	}
+	if !strings.Contains(body, `msg="hi\r\nBcc`) {
+		t.Errorf("body lost the message: %q", body)
+	}
+
+	msg2, _ := smtpParse(t, ts.next(t).Data)
+	raw := msg2.Header.Get("Subject")
+	if !strings.HasPrefix(raw, "=?utf-8?q?") {
+		t.Errorf("non-ASCII subject not encoded: %q", raw)
+	}
+	dec, err := new(mime.WordDecoder).DecodeHeader(raw)
+	if err != nil || dec != "Größe überschritten ✓" {
+		t.Errorf("decoded %q, %v", dec, err)
+	}
+}
+
+func TestSMTPLongSubjectCut(t *testing.T) {
+	s := smtpCleanSubject(strings.Repeat("é", 1000))
+	dec, err := new(mime.WordDecoder).DecodeHeader(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len([]rune(dec)); n < 50 || !strings.HasSuffix(dec, "...") {
+		t.Errorf("%d runes: %q", n, dec)
+	}
+	if s := smtpCleanSubject(strings.Repeat("a", 1000)); len(s) != smtpMaxSubject+3 {
+		t.Errorf("ASCII subject cut to %d bytes", len(s))
+	}
+	if len(s) > 998-len("Subject: ") {
+		t.Errorf("header line too long: %d", len(s))
+	}
+}
+
+// smtpQuietOpts reports errors nowhere (they are still counted).
+func smtpQuietOpts() *slogx.Options { return &slogx.Options{OnError: func(error) {}} }
