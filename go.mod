@@ -3,6 +3,8 @@ module github.com/slogx/handlers
 go 1.26.0
 
 require (
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
+	github.com/emersion/go-smtp v0.25.1
 	go.uber.org/goleak v1.3.0
 	golang.org/x/sys v0.50.0
 )

@@ -13,7 +13,8 @@ import (
 // ever panicking into the application. Every handler of this module reports through one
 // Reporter so that counting and rate limiting behave the same everywhere.
 //
-// With a nil OnError, reports go to standard error at most once per second; the errors in
+// Errors are printed as they are: every error of this module carries its package and the
+// resource in its text ("sinks: write app.log: ..."). With a nil OnError, reports go to standard error at most once per second; the errors in
 // between are counted and their number is printed with the next report.
 type Reporter struct {
 	onError func(error)
@@ -65,9 +66,9 @@ func (r *Reporter) report(err error) {
 	}
 	r.last = now
 	if r.suppressed > 0 {
-		fmt.Fprintf(r.out, "slogx: %v (%d earlier errors not shown)\n", err, r.suppressed)
+		fmt.Fprintf(r.out, "%v (%d earlier errors not shown)\n", err, r.suppressed)
 		r.suppressed = 0
 		return
 	}
-	fmt.Fprintf(r.out, "slogx: %v\n", err)
+	fmt.Fprintf(r.out, "%v\n", err)
 }

@@ -22,7 +22,7 @@ func TestReporterRateLimitsStderr(t *testing.T) {
 	r.Error(errors.New("fourth"))
 
 	got := out.String()
-	want := "slogx: first\nslogx: fourth (2 earlier errors not shown)\n"
+	want := "first\nfourth (2 earlier errors not shown)\n"
 	if got != want {
 		t.Fatalf("got %q want %q", got, want)
 	}
