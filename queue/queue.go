@@ -86,6 +86,9 @@ type core struct {
 // values that are pointers or slog.LogValuer are shared, not copied: a LogValuer is resolved
 // by the target on the listener goroutine, later than the log call, so it must be safe to call
 // from another goroutine.
+//
+// The target must not log through the same queue (nor call Close or Flush on it): under
+// Block with a full queue the listener would wait for itself.
 type Handler struct {
 	q      *core
 	target slog.Handler

@@ -48,7 +48,7 @@ func (t *recorder) Enabled(_ context.Context, l slog.Level) bool { return l >= t
 
 func (t *recorder) Handle(_ context.Context, r slog.Record) error {
 	switch r.Message {
-	case "block":
+	case "block", "block2":
 		t.entered <- struct{}{}
 		<-t.release
 		return nil
@@ -303,6 +303,36 @@ func TestDropOldest(t *testing.T) {
 	}
 	if err := h.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDropOldestWhileBatchInFlight: evictions while the listener is handing a batch to the
+// target must neither touch that batch nor lose the order of the rest.
+func TestDropOldestWhileBatchInFlight(t *testing.T) {
+	target := newRecorder()
+	h := queue.New(target, queue.Options{Capacity: 3, Overflow: queue.DropOldest, OnError: func(error) {}})
+	hold(t, h, target)
+	for _, m := range []string{"x1", "x2", "block2"} {
+		if err := h.Handle(context.Background(), record(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	target.release <- struct{}{} // the listener takes x1, x2, block2 as one batch
+	<-target.entered             // and waits in block2
+	for i := range 20 {
+		if err := h.Handle(context.Background(), record(fmt.Sprint("r", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(target.release)
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(target.messages(), ","); got != "x1,x2,r17,r18,r19" {
+		t.Fatalf("target got %s", got)
+	}
+	if s := h.Stats(); s.Dropped != 17 || s.Records != 7 || s.Errors != 0 {
+		t.Fatalf("stats %+v", s)
 	}
 }
 

@@ -59,7 +59,10 @@ type MemoryOptions struct {
 // reach the target in the order they were accepted, and the target is called by one
 // goroutine at a time. A flush calls the target for a record only if the target (as derived by
 // WithAttrs and WithGroup) is enabled for its level. Target errors are counted and reported,
-// a target panic is recovered, counted and reported, and neither stops the flush.
+// a target panic is recovered, counted and reported, and neither stops the flush. A Handle that
+// triggers a flush returns when the flush is done, so a slow target slows that caller, as in
+// Python. The target must not log through the same MemoryHandler (the flush lock is not
+// reentrant).
 type MemoryHandler struct {
 	m *memoryCore
 	// A derived handler records how it was derived, not the derived target: the target can
