@@ -45,21 +45,23 @@ func (f *fanoutHandler) Handle(ctx context.Context, r slog.Record) error {
 		if !h.Enabled(ctx, r.Level) {
 			continue
 		}
-		if err := f.handleOne(ctx, i, h, r.Clone()); err != nil {
+		c := r.Clone()
+		if err := f.handleOne(ctx, i, h, &c); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (f *fanoutHandler) handleOne(ctx context.Context, i int, h slog.Handler, r slog.Record) (err error) {
+// handleOne takes the clone by pointer: a Record is ~300 bytes and is copied again into Handle.
+func (f *fanoutHandler) handleOne(ctx context.Context, i int, h slog.Handler, r *slog.Record) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("slogx: fanout target %d (%T) panicked: %v", i, h, p)
 			f.rep.Error(err)
 		}
 	}()
-	return h.Handle(ctx, r)
+	return h.Handle(ctx, *r)
 }
 
 // WithAttrs returns a Fanout of every target's WithAttrs.
