@@ -3,9 +3,13 @@ package slogx_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -349,3 +353,127 @@ func (f memoryOrderTarget) Handle(_ context.Context, r slog.Record) error {
 }
 func (f memoryOrderTarget) WithAttrs([]slog.Attr) slog.Handler { return f }
 func (f memoryOrderTarget) WithGroup(string) slog.Handler      { return f }
+
+// memoryPythonScript replays ops on Python's own MemoryHandler and prints, after each op, how
+// many records its target has received, then the messages in delivery order.
+const memoryPythonScript = `
+import sys, json, logging, logging.handlers
+spec = json.load(sys.stdin)
+class Collect(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.got = []
+    def emit(self, r):
+        self.got.append(r.getMessage())
+c = Collect()
+m = logging.handlers.MemoryHandler(spec["capacity"], flushLevel=logging.ERROR,
+                                   target=None if spec["late"] else c)
+steps = []
+for op in spec["ops"]:
+    if op[0] == "log":
+        m.handle(logging.LogRecord("t", op[1], "f", 1, op[2], None, None))
+    elif op[0] == "flush":
+        m.flush()
+    elif op[0] == "target":
+        m.setTarget(c)
+    elif op[0] == "close":
+        m.close()
+    steps.append(len(c.got))
+print(json.dumps({"steps": steps, "got": c.got}))
+`
+
+// TestMemoryMatchesPython is a differential test: the same sequence of records, flushes,
+// SetTarget and Close on Python's MemoryHandler and on ours must deliver the same records at
+// the same steps. (Without a target, Python's buffer is unbounded and ours holds Capacity
+// records, so the sequence stays within Capacity until the target is set.)
+func TestMemoryMatchesPython(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("python3 is required under CI:", err)
+		}
+		t.Skip("python3 not found; skipping the differential test")
+	}
+	const capacity = 5
+	pyLevels := []int{10, 20, 30, 40, 50}
+	for _, late := range []bool{false, true} {
+		t.Run(fmt.Sprint("late=", late), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, uint64(len(fmt.Sprint(late)))))
+			var ops [][]any
+			if late {
+				for i := range capacity - 1 {
+					ops = append(ops, []any{"log", 40, fmt.Sprint("early", i)}) // ERROR, no target
+				}
+				ops = append(ops, []any{"target"})
+			}
+			for i := range 300 {
+				if rng.IntN(20) == 0 {
+					ops = append(ops, []any{"flush"})
+					continue
+				}
+				// Mostly DEBUG/INFO so that capacity flushes happen too.
+				lv := pyLevels[min(rng.IntN(12), 4)]
+				ops = append(ops, []any{"log", lv, fmt.Sprint("m", i)})
+			}
+			ops = append(ops, []any{"log", 20, "last"}, []any{"close"})
+
+			spec, _ := json.Marshal(map[string]any{"capacity": capacity, "late": late, "ops": ops})
+			cmd := exec.Command(py, "-c", memoryPythonScript)
+			cmd.Stdin = bytes.NewReader(spec)
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("python3: %v", err)
+			}
+			var want struct {
+				Steps []int
+				Got   []string
+			}
+			if err := json.Unmarshal(out, &want); err != nil {
+				t.Fatalf("%s: %v", out, err)
+			}
+
+			target := newFanoutRecorder()
+			var h *slogx.MemoryHandler
+			if late {
+				h = slogx.Memory(nil, slogx.MemoryOptions{Capacity: capacity})
+			} else {
+				h = slogx.Memory(target, slogx.MemoryOptions{Capacity: capacity})
+			}
+			var steps []int
+			var got []string
+			for _, op := range ops {
+				switch op[0] {
+				case "log":
+					lv := slogx.FromPythonLevel(op[1].(int))
+					if err := h.Handle(context.Background(), fanoutRecord(lv, op[2].(string))); err != nil {
+						t.Fatal(err)
+					}
+				case "flush":
+					if err := h.Flush(); err != nil {
+						t.Fatal(err)
+					}
+				case "target":
+					h.SetTarget(target)
+				case "close":
+					if err := h.Close(); err != nil {
+						t.Fatal(err)
+					}
+				}
+				got = strings.Split(target.records(), "|")
+				if got[0] == "" {
+					got = nil
+				}
+				steps = append(steps, len(got))
+			}
+			if fmt.Sprint(steps) != fmt.Sprint(want.Steps) {
+				t.Fatalf("delivered counts per step differ:\n go %v\n py %v", steps, want.Steps)
+			}
+			if strings.Join(got, ",") != strings.Join(want.Got, ",") {
+				t.Fatalf("delivered records differ:\n go %v\n py %v", got, want.Got)
+			}
+			if h.Stats().Dropped != 0 {
+				t.Fatalf("stats %+v", h.Stats())
+			}
+		})
+	}
+}
