@@ -46,7 +46,8 @@ func (o Overflow) String() string {
 type Options struct {
 	// Capacity is the number of records that may wait for the listener. Zero or less means
 	// DefaultCapacity. The records the listener is currently handing to the target (at most
-	// one batch of up to 256) do not count.
+	// one batch of up to 256) do not count. The ring is allocated up front, about 320 bytes
+	// per record of capacity (a slog.Record with its context and handler), plus the batch.
 	Capacity int
 
 	// Overflow is the policy applied when Capacity records are waiting.
