@@ -94,6 +94,11 @@ type Handler struct {
 	target slog.Handler
 }
 
+var (
+	_ slog.Handler = (*Handler)(nil)
+	_ io.Closer    = (*Handler)(nil)
+)
+
 // New starts a listener goroutine and returns a Handler that queues records for target.
 // Close stops the goroutine; a Handler that is never closed leaks it. A nil target discards
 // every record.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -103,6 +104,11 @@ type memoryCore struct {
 }
 
 type memoryTarget struct{ h slog.Handler }
+
+var (
+	_ slog.Handler = (*MemoryHandler)(nil)
+	_ io.Closer    = (*MemoryHandler)(nil)
+)
 
 // memoryRecord is one buffered record with the handler it was logged through.
 type memoryRecord struct {
