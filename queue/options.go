@@ -1,0 +1,93 @@
+package queue
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// DefaultCapacity is the number of waiting records a queue holds when Options.Capacity is zero.
+const DefaultCapacity = 1024
+
+// Overflow says what Handle does when the queue is full.
+type Overflow int
+
+const (
+	// Block makes Handle wait for room, or until the context passed to Handle is done, in
+	// which case the record is dropped, counted, and Handle returns the context's error.
+	// No record is lost while the listener keeps up; producers are slowed to its pace.
+	Block Overflow = iota
+
+	// DropNewest drops the record being handled; the waiting records are kept. Handle never
+	// waits and returns ErrFull.
+	DropNewest
+
+	// DropOldest drops the oldest waiting record to make room for the new one, so the queue
+	// always holds the most recent records. Handle never waits.
+	DropOldest
+)
+
+// String returns the policy name as written in this package ("block", "drop-newest",
+// "drop-oldest").
+func (o Overflow) String() string {
+	switch o {
+	case Block:
+		return "block"
+	case DropNewest:
+		return "drop-newest"
+	case DropOldest:
+		return "drop-oldest"
+	}
+	return fmt.Sprintf("Overflow(%d)", int(o))
+}
+
+// Options configures a queue. The zero value is a usable configuration: DefaultCapacity
+// records, Block on overflow, drop and error reports on standard error at most once a second.
+type Options struct {
+	// Capacity is the number of records that may wait for the listener. Zero or less means
+	// DefaultCapacity. The records the listener is currently handing to the target (at most
+	// one batch of up to 256) do not count. The ring is allocated up front, about 320 bytes
+	// per record of capacity (a slog.Record with its context and handler), plus the batch.
+	Capacity int
+
+	// Overflow is the policy applied when Capacity records are waiting.
+	Overflow Overflow
+
+	// OnError receives target errors, target panics and drop reports. Drops are reported at
+	// most once per ReportInterval, each report giving the number of records dropped since the
+	// previous one (the last ones are reported by Close at the latest). Nil means standard
+	// error, rate-limited. It is called from the listener or from a producer, never with a
+	// lock held, and must not log through this queue.
+	OnError func(error)
+
+	// ReportInterval is the minimum time between two drop reports. Zero means one second.
+	ReportInterval time.Duration
+
+	// Now is the clock used to rate-limit drop reports. Nil means time.Now.
+	Now func() time.Time
+}
+
+// ErrFull is returned by Handle, and wrapped in drop reports, when a record was dropped
+// because the queue was full.
+var ErrFull = errors.New("queue: full")
+
+func (o Options) capacity() int {
+	if o.Capacity <= 0 {
+		return DefaultCapacity
+	}
+	return o.Capacity
+}
+
+func (o Options) interval() time.Duration {
+	if o.ReportInterval <= 0 {
+		return time.Second
+	}
+	return o.ReportInterval
+}
+
+func (o Options) now() func() time.Time {
+	if o.Now == nil {
+		return time.Now
+	}
+	return o.Now
+}
