@@ -54,7 +54,8 @@ func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
 }
 
 // Handle encodes r and writes it with one Write call. A write error is returned, counted and
-// reported; after Close, Handle returns ErrClosed and counts the record as dropped.
+// reported (marked so that middleware does not report it again; see IsReported); after Close,
+// Handle returns ErrClosed and counts the record as dropped.
 func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	buf := GetBuffer()
 	b := h.enc.Append(*buf, r)
@@ -65,8 +66,7 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 		o.mu.Unlock()
 		*buf = b
 		PutBuffer(buf)
-		o.rep.Drop(1, ErrClosed)
-		return ErrClosed
+		return o.rep.Drop(1, ErrClosed)
 	}
 	n, err := o.w.Write(b)
 	if err == nil {
@@ -77,10 +77,9 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	*buf = b
 	PutBuffer(buf)
 	if err != nil {
-		err = fmt.Errorf("slogx: write record: %w", err)
-		o.rep.Error(err)
+		return o.rep.Error(fmt.Errorf("slogx: write record: %w", err))
 	}
-	return err
+	return nil
 }
 
 // WithAttrs returns a handler whose encoder has as precomputed.

@@ -34,16 +34,57 @@ func NewReporter(onError func(error)) *Reporter {
 	return &Reporter{onError: onError, out: os.Stderr, now: time.Now}
 }
 
-// Error counts err as a failed write or delivery and reports it.
-func (r *Reporter) Error(err error) {
+// Error counts err as a failed write or delivery and reports it, unless another Reporter
+// already did: a handler's Handle returns errors marked as reported, so middleware in front of it
+// (queue, Fanout, Memory) counts the failure without reporting it a second time. It returns err
+// marked as reported, for the caller to return.
+func (r *Reporter) Error(err error) error {
 	r.errors.Add(1)
-	r.report(err)
+	return r.reportOnce(err)
 }
 
-// Drop counts n records discarded on purpose and reports err, which says why.
-func (r *Reporter) Drop(n uint64, err error) {
+// Drop counts n records discarded on purpose and reports err, which says why, with the same
+// once-only rule as Error. It returns err marked as reported.
+func (r *Reporter) Drop(n uint64, err error) error {
 	r.dropped.Add(n)
+	return r.reportOnce(err)
+}
+
+func (r *Reporter) reportOnce(err error) error {
+	if IsReported(err) {
+		return err
+	}
 	r.report(err)
+	return reportedError{err}
+}
+
+// reportedError marks an error that has been reported; it unwraps to the original, so
+// errors.Is and errors.As see through it.
+type reportedError struct{ err error }
+
+func (e reportedError) Error() string { return e.err.Error() }
+func (e reportedError) Unwrap() error { return e.err }
+
+// IsReported reports whether err, or an error it wraps, was already reported by a Reporter
+// (a joined error counts as reported when every part was).
+func IsReported(err error) bool {
+	switch e := err.(type) {
+	case nil:
+		return false
+	case reportedError:
+		return true
+	case interface{ Unwrap() error }:
+		return IsReported(e.Unwrap())
+	case interface{ Unwrap() []error }:
+		errs := e.Unwrap()
+		for _, x := range errs {
+			if !IsReported(x) {
+				return false
+			}
+		}
+		return len(errs) > 0
+	}
+	return false
 }
 
 // Errors returns how many errors were counted.

@@ -3,6 +3,7 @@ package slogx
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -39,5 +40,26 @@ func TestReporterCallsOnErrorEveryTime(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "x,x,x" {
 		t.Fatalf("OnError calls: %v", got)
+	}
+}
+
+func TestReportedOnceThroughLayers(t *testing.T) {
+	var calls int
+	inner := NewReporter(func(error) { calls++ })
+	outer := NewReporter(func(error) { calls++ })
+	err := inner.Error(errors.New("disk full"))
+	err = outer.Error(err) // middleware passing the handler's error on
+	if calls != 1 || inner.Errors() != 1 || outer.Errors() != 1 {
+		t.Fatalf("calls %d, inner %d, outer %d", calls, inner.Errors(), outer.Errors())
+	}
+	if err.Error() != "disk full" || !IsReported(err) {
+		t.Fatalf("err %v", err)
+	}
+	if !IsReported(fmt.Errorf("queue: target: %w", err)) {
+		t.Fatal("wrapping hides the mark")
+	}
+	joined := errors.Join(err, inner.Drop(1, errors.New("x")))
+	if !IsReported(joined) || IsReported(errors.Join(err, errors.New("fresh"))) {
+		t.Fatal("IsReported on joined errors")
 	}
 }

@@ -40,6 +40,7 @@ func sections() []section {
 	return []section{
 		{"core: one handler shape, three encoders, Python levels", demoCore},
 		{"sinks: stream, file, watched file, null", demoSinks},
+		{"queue and middleware: queue -> fanout -> console + memory -> file", demoQueue},
 		{"mail and HTTP: SMTP (STARTTLS, AUTH, batching) and HTTP (Python form, NDJSON) to embedded servers", demoMailHTTP},
 		{"eventlog: Windows event log (a clear error elsewhere)", demoEventLog},
 	}
