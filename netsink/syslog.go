@@ -3,6 +3,7 @@ package netsink
 import (
 	"crypto/tls"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -157,7 +158,17 @@ func NewSyslog(o SyslogOptions, opts *slogx.Options) (*Syslog, error) {
 		return nil, err
 	}
 	local := conn.network == "unix" || conn.network == "unixgram" || conn.network == "local"
-	cfg, err := syslogNewConfig(&o, local)
+	h, err := syslogNewHandler(conn, &o, local, opts)
+	if err != nil {
+		return nil, err
+	}
+	conn.rep = h.Reporter()
+	return &Syslog{Handler: h}, nil
+}
+
+// syslogNewHandler builds the handler over any writer that takes one message per Write.
+func syslogNewHandler(w io.Writer, o *SyslogOptions, local bool, opts *slogx.Options) (*slogx.Handler, error) {
+	cfg, err := syslogNewConfig(o, local)
 	if err != nil {
 		return nil, err
 	}
@@ -173,9 +184,7 @@ func NewSyslog(o SyslogOptions, opts *slogx.Options) (*Syslog, error) {
 	}
 	ho.Encoder = enc
 	ho.NoTerminator = true // framing is the connection's business
-	h := slogx.NewHandler(conn, &ho)
-	conn.rep = h.Reporter()
-	return &Syslog{Handler: h}, nil
+	return slogx.NewHandler(w, &ho), nil
 }
 
 func syslogNewConn(o *SyslogOptions) (*syslogConn, error) {

@@ -148,17 +148,7 @@ func (c *syslogConn) hold(p []byte, cause error) (int, error) {
 
 // send frames p for the current connection and writes it with a deadline.
 func (c *syslogConn) send(p []byte) error {
-	b := p
-	if c.stream {
-		if c.framing == SyslogLF {
-			c.frame = syslogAppendLF(c.frame[:0], p)
-		} else {
-			c.frame = strconv.AppendInt(c.frame[:0], int64(len(p)), 10)
-			c.frame = append(c.frame, ' ')
-			c.frame = append(c.frame, p...)
-		}
-		b = c.frame
-	}
+	b := c.framed(p)
 	if c.timeout > 0 {
 		if err := c.conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
 			return err
@@ -169,6 +159,21 @@ func (c *syslogConn) send(p []byte) error {
 		c.frame = nil // do not pin a huge record's buffer
 	}
 	return err
+}
+
+// framed returns p framed for the current transport (p itself for datagrams).
+func (c *syslogConn) framed(p []byte) []byte {
+	if !c.stream {
+		return p
+	}
+	if c.framing == SyslogLF {
+		c.frame = syslogAppendLF(c.frame[:0], p)
+	} else {
+		c.frame = strconv.AppendInt(c.frame[:0], int64(len(p)), 10)
+		c.frame = append(c.frame, ' ')
+		c.frame = append(c.frame, p...)
+	}
+	return c.frame
 }
 
 // syslogAppendLF appends p framed for non-transparent (LF) framing: every LF inside the

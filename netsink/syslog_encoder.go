@@ -163,10 +163,10 @@ func (e *syslogEncoder) Append(dst []byte, r slog.Record) []byte {
 		}
 		dst = t.AppendFormat(dst, time.Stamp)
 		dst = append(dst, cfg.tail3164...)
-		return e.appendBody(dst, r, r)
+		return e.appendBody(dst, r)
 	case SyslogPython:
 		dst = append(dst, cfg.ident...)
-		dst = e.appendBody(dst, r, r)
+		dst = e.appendBody(dst, r)
 		return append(dst, 0)
 	}
 	return e.append5424(dst, r)
@@ -222,7 +222,7 @@ func (e *syslogEncoder) append5424(dst []byte, r slog.Record) []byte {
 	}
 	mark := len(dst)
 	dst = append(dst, ' ')
-	dst = e.appendBody(dst, r, br)
+	dst = e.appendBody(dst, br)
 	if len(dst) == mark+1 {
 		dst = dst[:mark] // no MSG: RFC 5424 omits the SP too
 	}
@@ -333,10 +333,9 @@ func (e *syslogEncoder) seenSDGroup(r slog.Record, id string, n int) bool {
 }
 
 // appendBody appends the MSG: the body encoder's output for a custom Encoder, else the
-// message followed by the attributes in logfmt. r is the original record, br the record
-// the body sees (without what went to the header and STRUCTURED-DATA). Invalid UTF-8
+// message followed by the attributes in logfmt. br is the record the body sees (without what went to the header and STRUCTURED-DATA). Invalid UTF-8
 // becomes U+FFFD so that the MSG is the BOM-less UTF-8 it claims to be.
-func (e *syslogEncoder) appendBody(dst []byte, r, br slog.Record) []byte {
+func (e *syslogEncoder) appendBody(dst []byte, br slog.Record) []byte {
 	start := len(dst)
 	if e.custom {
 		dst = e.body.Append(dst, br)
