@@ -32,7 +32,9 @@ const (
 	// SyslogRFC3164 is the BSD format of RFC 3164:
 	//   <PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PROCID]: MSG
 	// TAG is the app name. On unix sockets HOSTNAME is left out, as syslog(3) does, because a
-	// local daemon stamps its own and would otherwise take our hostname for the tag.
+	// local daemon stamps its own and would otherwise take our hostname for the tag. RFC 3164
+	// expects a printable MSG: control characters (LF, TAB, ...) are written as '#' and three
+	// octal digits ("#012"), exactly as rsyslog escapes them on receipt.
 	SyslogRFC3164
 	// SyslogPython is what CPython's SysLogHandler sends: "<PRI>" + Ident + MSG + "\x00",
 	// byte-identical for the same record. Real daemons misparse it (rsyslog takes the first

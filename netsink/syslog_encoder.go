@@ -163,7 +163,9 @@ func (e *syslogEncoder) Append(dst []byte, r slog.Record) []byte {
 		}
 		dst = t.AppendFormat(dst, time.Stamp)
 		dst = append(dst, cfg.tail3164...)
-		return e.appendBody(dst, r)
+		start := len(dst)
+		dst = e.appendBody(dst, r)
+		return syslogEscapeControls(dst, start)
 	case SyslogPython:
 		dst = append(dst, cfg.ident...)
 		dst = e.appendBody(dst, r)
@@ -370,6 +372,32 @@ func syslogFixUTF8(dst []byte, start int) []byte {
 			dst = append(dst, tmp[i:i+size]...)
 		}
 		i += size
+	}
+	*buf = tmp
+	slogx.PutBuffer(buf)
+	return dst
+}
+
+// syslogEscapeControls rewrites the control characters (0x00-0x1F, 0x7F) of dst[start:]
+// as '#' and three octal digits ("#012" for LF), the escape rsyslog applies on receipt:
+// RFC 3164 expects a printable MSG, and parsers reject or split on control characters.
+func syslogEscapeControls(dst []byte, start int) []byte {
+	i := start
+	for i < len(dst) && dst[i] >= 0x20 && dst[i] != 0x7f {
+		i++
+	}
+	if i == len(dst) {
+		return dst
+	}
+	buf := slogx.GetBuffer()
+	tmp := append((*buf)[:0], dst[i:]...)
+	dst = dst[:i]
+	for _, c := range tmp {
+		if c < 0x20 || c == 0x7f {
+			dst = append(dst, '#', '0'+c>>6, '0'+(c>>3)&7, '0'+c&7)
+		} else {
+			dst = append(dst, c)
+		}
 	}
 	*buf = tmp
 	slogx.PutBuffer(buf)
