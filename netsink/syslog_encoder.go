@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -231,24 +232,30 @@ func (e *syslogEncoder) append5424(dst []byte, r slog.Record) []byte {
 	return dst
 }
 
+// syslogSDWriterPool keeps SD writers with their group and prefix buffers, so that records
+// with STRUCTURED-DATA do not allocate them.
+var syslogSDWriterPool = sync.Pool{New: func() any {
+	return &syslogSDWriter{groups: make([]string, 0, 8), prefix: make([]byte, 0, 64)}
+}}
+
 // appendSD appends STRUCTURED-DATA: the elements from WithAttrs, merged with the record's
 // SD-ID groups of the same SD-ID, then the record's other SD-ID groups, then the catch-all
 // element; "-" when there is none.
 func (e *syslogEncoder) appendSD(dst []byte, r slog.Record, hasSDGroup bool) []byte {
 	cfg := e.cfg
+	if len(e.sd) == 0 && !hasSDGroup && (cfg.sdID == "" || r.NumAttrs() == 0) {
+		return append(dst, '-')
+	}
 	start := len(dst)
-	w := syslogSDWriter{rep: e.opts.ReplaceAttr}
-	var gbuf [4]string
-	var pbuf [64]byte
+	w := syslogSDWriterPool.Get().(*syslogSDWriter)
+	w.rep = e.opts.ReplaceAttr
 	recordParams := func(dst []byte, id string) []byte {
 		if hasSDGroup {
 			r.Attrs(func(a slog.Attr) bool {
 				v := a.Value.Resolve()
 				if a.Key == id && e.isSDGroup(a.Key, v) {
-					if w.rep != nil {
-						w.groups = append(gbuf[:0], id)
-					}
-					w.prefix = pbuf[:0]
+					w.groups = append(w.groups[:0], id)
+					w.prefix = w.prefix[:0]
 					for _, m := range v.Group() {
 						dst, _ = w.appendParam(dst, m)
 					}
@@ -257,10 +264,8 @@ func (e *syslogEncoder) appendSD(dst []byte, r slog.Record, hasSDGroup bool) []b
 			})
 		}
 		if id == cfg.sdID && r.NumAttrs() > 0 {
-			if w.rep != nil {
-				w.groups = append(gbuf[:0], e.groups...)
-			}
-			w.prefix = append(pbuf[:0], e.groupPrefix...)
+			w.groups = append(w.groups[:0], e.groups...)
+			w.prefix = append(w.prefix[:0], e.groupPrefix...)
 			r.Attrs(func(a slog.Attr) bool {
 				v := a.Value.Resolve()
 				if !e.isMsgID(a.Key, v) && !e.isSDGroup(a.Key, v) {
@@ -298,6 +303,8 @@ func (e *syslogEncoder) appendSD(dst []byte, r slog.Record, hasSDGroup bool) []b
 	if !catchAllDone {
 		dst = e.appendElem(dst, cfg.sdID, recordParams)
 	}
+	w.reset()
+	syslogSDWriterPool.Put(w)
 	if len(dst) == start {
 		dst = append(dst, '-')
 	}

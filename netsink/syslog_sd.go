@@ -205,6 +205,15 @@ type syslogSDWriter struct {
 	prefix []byte   // "g1.g2." of nested groups, prepended to PARAM-NAMEs
 }
 
+func (w *syslogSDWriter) reset() {
+	w.rep = nil
+	w.groups = w.groups[:0]
+	w.prefix = w.prefix[:0]
+	if cap(w.prefix) > 1024 || cap(w.groups) > 64 {
+		w.groups, w.prefix = make([]string, 0, 8), make([]byte, 0, 64)
+	}
+}
+
 // appendParam appends ` name="value"` for a (and its members, for a group). It reports
 // whether anything was appended.
 func (w *syslogSDWriter) appendParam(dst []byte, a slog.Attr) ([]byte, bool) {
