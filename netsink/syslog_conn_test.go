@@ -81,7 +81,9 @@ func TestSyslogTCPFraming(t *testing.T) {
 		l.Info("one\nforged: <14>1 - - - - - - injected")
 		l.Info("two\r\nthree")
 		h.Close()
-		all := srv.waitFor(func(all []byte) bool { return bytes.Count(all, []byte("two")) == 1 && bytes.HasSuffix(all, []byte("three")) || bytes.HasSuffix(all, []byte("three\n")) })
+		all := srv.waitFor(func(all []byte) bool {
+			return bytes.Count(all, []byte("two")) == 1 && bytes.HasSuffix(all, []byte("three")) || bytes.HasSuffix(all, []byte("three\n"))
+		})
 		var msgs []string
 		if framing == SyslogLF {
 			lines := strings.Split(strings.TrimSuffix(string(all), "\n"), "\n")

@@ -192,11 +192,15 @@ func TestSyslogRsyslog(t *testing.T) {
 		{"unixgram 5424", func(o *SyslogOptions) { o.Network, o.Addr, o.Format = "unixgram", rs.sock5424, SyslogRFC5424 }, slog.LevelDebug, "c05 unix", []any{"msgid", "ID5", sd},
 			want{"135", "testhost", "slogxtest", "4242", "ID5", `[ex@32473 a="q\"uo\]te\\" b="2"]`, "c05 unix"}},
 		// In RFC 3164, rsyslog's msg keeps the space that follows "TAG:".
-		{"udp 3164", func(o *SyslogOptions) { o.Network, o.Addr, o.Format, o.Facility = "udp", rs.udp, SyslogRFC3164, LOG_DAEMON }, slog.LevelWarn, "c06 x", []any{"k", 1},
+		{"udp 3164", func(o *SyslogOptions) {
+			o.Network, o.Addr, o.Format, o.Facility = "udp", rs.udp, SyslogRFC3164, LOG_DAEMON
+		}, slog.LevelWarn, "c06 x", []any{"k", 1},
 			want{"28", "testhost", "slogxtest", "4242", "-", "-", " c06 x k=1"}},
 		{"tcp octet 3164", func(o *SyslogOptions) { o.Network, o.Addr, o.Format = "tcp", rs.tcp, SyslogRFC3164 }, slog.LevelInfo, "c07 tab\there", nil,
 			want{"134", "testhost", "slogxtest", "4242", "-", "-", " c07 tab#011here"}},
-		{"tcp LF 3164", func(o *SyslogOptions) { o.Network, o.Addr, o.Format, o.Framing = "tcp", rs.tcp, SyslogRFC3164, SyslogLF }, slog.LevelInfo, "c08 two\nlines", nil,
+		{"tcp LF 3164", func(o *SyslogOptions) {
+			o.Network, o.Addr, o.Format, o.Framing = "tcp", rs.tcp, SyslogRFC3164, SyslogLF
+		}, slog.LevelInfo, "c08 two\nlines", nil,
 			want{"134", "testhost", "slogxtest", "4242", "-", "-", " c08 two#012lines"}},
 		// The default format on a unix socket is the local RFC 3164 form; rsyslog stamps its
 		// own hostname, as for any local program.
