@@ -38,7 +38,8 @@ const (
 	SyslogRFC3164
 	// SyslogPython is what CPython's SysLogHandler sends: "<PRI>" + Ident + MSG + "\x00",
 	// byte-identical for the same record. Real daemons misparse it (rsyslog takes the first
-	// word of the message for the hostname); use it only for peers that expect it.
+	// word of the message for the hostname); use it only for peers that expect it. On a
+	// stream the frame (see SyslogFraming) carries exactly these bytes.
 	SyslogPython
 )
 

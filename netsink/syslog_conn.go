@@ -32,6 +32,7 @@ type syslogConn struct {
 	limit   int // outage buffer in bytes; negative: no buffer
 	now     func() time.Time
 	backoff Backoff
+	retryAt time.Time // when the backoff allows the next attempt
 	rep     *slogx.Reporter
 
 	conn   net.Conn
@@ -79,7 +80,7 @@ func (c *syslogConn) Write(p []byte) (int, error) {
 		}
 	}
 	if err != errSyslogWait {
-		c.backoff.Failed(c.now())
+		c.retryAt = c.backoff.Failed(c.now())
 	}
 	return c.hold(p, err)
 }
@@ -114,7 +115,7 @@ func (c *syslogConn) ensure() error {
 // hold keeps a copy of p for the next connection. cause is why p could not be sent.
 func (c *syslogConn) hold(p []byte, cause error) (int, error) {
 	if cause == errSyslogWait {
-		cause = fmt.Errorf("syslog %s: not connected; next attempt at %s", c.describe(), c.backoff.retry.Format(time.RFC3339))
+		cause = fmt.Errorf("syslog %s: not connected; next attempt at %s", c.describe(), c.retryAt.Format(time.RFC3339))
 		if c.limit >= 0 {
 			cause = nil // buffered: the failure that started the outage was reported already
 		}

@@ -2,6 +2,7 @@ package netsink
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"log/slog"
 	"os/exec"
@@ -26,7 +27,9 @@ func TestSyslogConstructionErrors(t *testing.T) {
 		{"format", SyslogOptions{Network: "udp", Addr: "127.0.0.1:514", Format: 9}, "unknown format"},
 		{"framing", SyslogOptions{Network: "tcp", Addr: "127.0.0.1:514", Framing: 5}, "unknown framing"},
 		{"sd-id", SyslogOptions{Network: "udp", Addr: "127.0.0.1:514", StructuredDataID: "bad id"}, "invalid SD-ID"},
-		{"tls on udp", SyslogOptions{Network: "udp", Addr: "127.0.0.1:514", TLS: nil}, ""},
+		{"tls on udp", SyslogOptions{Network: "udp", Addr: "127.0.0.1:514", TLS: &tls.Config{}}, "use tcp+tls"},
+		{"defaults are valid", SyslogOptions{}, ""},
+		{"tcp default address", SyslogOptions{Network: "tcp+tls"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h, err := NewSyslog(tc.o, nil)
