@@ -129,6 +129,29 @@ func (e *syslogEncoder) addSD(id string, params []byte) {
 	e.sd = append(e.sd, syslogSDElem{id: id, params: params})
 }
 
+// Classes of a top-level record attribute in RFC 5424.
+const (
+	syslogInMSG = iota
+	syslogIsMsgID
+	syslogIsSDGroup
+)
+
+// classify says where a goes in RFC 5424. It looks at the key before resolving the value, so
+// that a LogValuer is resolved here only when its key could make it a MSGID or SD group.
+func (e *syslogEncoder) classify(a slog.Attr) (int, slog.Value) {
+	if len(e.groups) > 0 || (a.Key != e.cfg.msgIDKey && !syslogIsSDID(a.Key)) {
+		return syslogInMSG, a.Value
+	}
+	v := a.Value.Resolve()
+	switch {
+	case e.isMsgID(a.Key, v):
+		return syslogIsMsgID, v
+	case e.isSDGroup(a.Key, v):
+		return syslogIsSDGroup, v
+	}
+	return syslogInMSG, v
+}
+
 func (e *syslogEncoder) isMsgID(key string, v slog.Value) bool {
 	return e.cfg.msgIDKey != "" && len(e.groups) == 0 && key == e.cfg.msgIDKey && v.Kind() != slog.KindGroup
 }
@@ -190,10 +213,10 @@ func (e *syslogEncoder) append5424(dst []byte, r slog.Record) []byte {
 	hasMsgID, hasSDGroup := false, false
 	if len(e.groups) == 0 && r.NumAttrs() > 0 {
 		r.Attrs(func(a slog.Attr) bool {
-			v := a.Value.Resolve()
-			if e.isMsgID(a.Key, v) {
+			switch class, v := e.classify(a); class {
+			case syslogIsMsgID:
 				msgID, hasMsgID = v, true
-			} else if e.isSDGroup(a.Key, v) {
+			case syslogIsSDGroup:
 				hasSDGroup = true
 			}
 			return true
@@ -215,8 +238,7 @@ func (e *syslogEncoder) append5424(dst []byte, r slog.Record) []byte {
 		br = slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
 		if cfg.sdID == "" {
 			r.Attrs(func(a slog.Attr) bool {
-				v := a.Value.Resolve()
-				if !e.isMsgID(a.Key, v) && !e.isSDGroup(a.Key, v) {
+				if class, _ := e.classify(a); class == syslogInMSG {
 					br.AddAttrs(a)
 				}
 				return true
@@ -252,8 +274,10 @@ func (e *syslogEncoder) appendSD(dst []byte, r slog.Record, hasSDGroup bool) []b
 	recordParams := func(dst []byte, id string) []byte {
 		if hasSDGroup {
 			r.Attrs(func(a slog.Attr) bool {
-				v := a.Value.Resolve()
-				if a.Key == id && e.isSDGroup(a.Key, v) {
+				if a.Key != id {
+					return true
+				}
+				if class, v := e.classify(a); class == syslogIsSDGroup {
 					w.groups = append(w.groups[:0], id)
 					w.prefix = w.prefix[:0]
 					for _, m := range v.Group() {
@@ -267,9 +291,8 @@ func (e *syslogEncoder) appendSD(dst []byte, r slog.Record, hasSDGroup bool) []b
 			w.groups = append(w.groups[:0], e.groups...)
 			w.prefix = append(w.prefix[:0], e.groupPrefix...)
 			r.Attrs(func(a slog.Attr) bool {
-				v := a.Value.Resolve()
-				if !e.isMsgID(a.Key, v) && !e.isSDGroup(a.Key, v) {
-					dst, _ = w.appendParam(dst, a)
+				if class, v := e.classify(a); class == syslogInMSG {
+					dst, _ = w.appendParam(dst, slog.Attr{Key: a.Key, Value: v})
 				}
 				return true
 			})
@@ -289,8 +312,7 @@ func (e *syslogEncoder) appendSD(dst []byte, r slog.Record, hasSDGroup bool) []b
 		i := 0
 		r.Attrs(func(a slog.Attr) bool {
 			i++
-			v := a.Value.Resolve()
-			if !e.isSDGroup(a.Key, v) || e.inPreSD(a.Key) || e.seenSDGroup(r, a.Key, i-1) {
+			if class, _ := e.classify(a); class != syslogIsSDGroup || e.inPreSD(a.Key) || e.seenSDGroup(r, a.Key, i-1) {
 				return true
 			}
 			if a.Key == cfg.sdID {
@@ -332,7 +354,7 @@ func (e *syslogEncoder) seenSDGroup(r slog.Record, id string, n int) bool {
 			return false
 		}
 		n--
-		if a.Key == id && e.isSDGroup(a.Key, a.Value.Resolve()) {
+		if class, _ := e.classify(a); a.Key == id && class == syslogIsSDGroup {
 			seen = true
 			return false
 		}

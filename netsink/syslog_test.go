@@ -163,6 +163,10 @@ func syslogEncode(t testing.TB, o SyslogOptions, local bool, opts *slogx.Options
 	return w.msgs[0]
 }
 
+type syslogLogValuer struct{ s string }
+
+func (v syslogLogValuer) LogValue() slog.Value { return slog.StringValue(v.s) }
+
 type syslogCapture struct{ msgs []string }
 
 func (c *syslogCapture) Write(p []byte) (int, error) {
@@ -219,6 +223,15 @@ func TestSyslogFormatsExact(t *testing.T) {
 			"<163>id: hé\x00"},
 		{"python custom level", with(func(o *SyslogOptions) { o.Format = SyslogPython; o.Severity = PythonSeverity }), false, nil, syslogRecord(-2, "x"),
 			"<164>x\x00"},
+		{"5424 sd key that is not a group", base, false, nil, syslogRecord(slog.LevelInfo, "m", "x@1", "plain", slog.Group("x@1", "k", "v"), "msgid", syslogLogValuer{"LV"}),
+			`<166>1 2026-11-26T09:08:07.123456+01:30 host.example app 42 LV [x@1 k="v"] m x@1=plain`},
+		{"5424 ReplaceAttr in sd", base, false, &slogx.Options{ReplaceAttr: func(gs []string, a slog.Attr) slog.Attr {
+			if a.Key == "secret" {
+				return slog.String(a.Key, strings.Join(gs, "/")+":***")
+			}
+			return a
+		}}, syslogRecord(slog.LevelInfo, "m", slog.Group("auth@1", "secret", "pw", slog.Group("in", "secret", "x")), "secret", "y"),
+			`<166>1 2026-11-26T09:08:07.123456+01:30 host.example app 42 - [auth@1 secret="auth@1:***" in.secret="auth@1/in:***"] m secret=:***`},
 		{"msgid off", with(func(o *SyslogOptions) { o.MsgIDKey = "-" }), false, nil, syslogRecord(slog.LevelInfo, "m", "msgid", "x"),
 			"<166>1 2026-11-26T09:08:07.123456+01:30 host.example app 42 - - m msgid=x"},
 	} {
