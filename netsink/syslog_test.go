@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"os/exec"
 	"strings"
@@ -241,5 +243,38 @@ func TestSyslogFormatsExact(t *testing.T) {
 				t.Errorf("got\n%q\nwant\n%q", got, tc.want)
 			}
 		})
+	}
+}
+
+type syslogPanicky struct{ p *int }
+
+func (s *syslogPanicky) String() string { return fmt.Sprint(*s.p) }
+
+type syslogBadErr struct{ msg string }
+
+func (e *syslogBadErr) Error() string { return e.msg }
+
+func TestSyslogSDValues(t *testing.T) {
+	o := SyslogOptions{Hostname: "h", AppName: "a", ProcID: "1", StructuredDataID: "v@1"}
+	when := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
+	got := syslogEncode(t, o, false, nil, syslogRecord(slog.LevelInfo, "m",
+		"u", uint64(18446744073709551615), "f", 1.5, "d", 1500*time.Millisecond, "t", when,
+		"err", errors.New(`bad "thing"]`), "lvl", slog.LevelWarn, "b", []byte("raw"), "nil", nil,
+		"panic", &syslogPanicky{}, "st", struct{ A int }{3}, "nilerr", (*syslogBadErr)(nil)))
+	want := `<14>1 2026-11-26T09:08:07.123456+01:30 h a 1 - [v@1 u="18446744073709551615" f="1.5" d="1.5s" t="2026-01-02T03:04:05.000000006Z" err="bad \"thing\"\]" lvl="WARN" b="raw" nil="<nil>" panic="%!v(PANIC=String method: runtime error: invalid memory address or nil pointer dereference)" st="{3}" nilerr="!PANIC: runtime error: invalid memory address or nil pointer dereference"] m`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestSyslogIsSDID(t *testing.T) {
+	for id, want := range map[string]bool{
+		"meta@32473": true, "a@1": true, "x@1.2.3": true, "meta": false, "@1": false, "a@": false,
+		"a@x": false, "a@.1": false, "a b@1": false, "a=b@1": false, `a"@1`: false, "a]@1": false,
+		"a@1@2": false, strings.Repeat("a", 30) + "@1": true, strings.Repeat("a", 31) + "@1": false,
+	} {
+		if got := syslogIsSDID(id); got != want {
+			t.Errorf("syslogIsSDID(%q) = %v", id, got)
+		}
 	}
 }
