@@ -37,7 +37,9 @@ const (
 	// octal digits ("#012"), exactly as rsyslog escapes them on receipt.
 	SyslogRFC3164
 	// SyslogPython is what CPython's SysLogHandler sends: "<PRI>" + Ident + MSG + "\x00",
-	// byte-identical for the same record. Real daemons misparse it (rsyslog takes the first
+	// byte-identical for the same record (with Severity: PythonSeverity also for levels
+	// Python has no name for). Attributes, which Python records lack, follow the message
+	// in logfmt unless an Encoder is set. Real daemons misparse it (rsyslog takes the first
 	// word of the message for the hostname); use it only for peers that expect it. On a
 	// stream the frame (see SyslogFraming) carries exactly these bytes.
 	SyslogPython
