@@ -27,7 +27,10 @@ func TestTextAttrsMatchesTextHandler(t *testing.T) {
 		var enc Encoder = TextAttrs().WithOptions(EncoderOptions{AddSource: addSource})
 		steps := []func(){
 			func() {},
-			func() { th = th.WithAttrs([]slog.Attr{slog.String("a", "x y")}); enc = enc.WithAttrs([]slog.Attr{slog.String("a", "x y")}) },
+			func() {
+				th = th.WithAttrs([]slog.Attr{slog.String("a", "x y")})
+				enc = enc.WithAttrs([]slog.Attr{slog.String("a", "x y")})
+			},
 			func() { th = th.WithGroup("g"); enc = enc.WithGroup("g") },
 			func() {
 				th = th.WithAttrs([]slog.Attr{slog.Int("n", 1), slog.Group("e")})
