@@ -31,6 +31,7 @@ const (
 	SyslogRFC5424
 	// SyslogRFC3164 is the BSD format of RFC 3164:
 	//   <PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PROCID]: MSG
+	// with the time in the record time's location (the time of the call when a record has none).
 	// TAG is the app name. On unix sockets HOSTNAME is left out, as syslog(3) does, because a
 	// local daemon stamps its own and would otherwise take our hostname for the tag. RFC 3164
 	// expects a printable MSG: control characters (LF, TAB, ...) are written as '#' and three
