@@ -1,0 +1,344 @@
+package netsink
+
+import (
+	"crypto/tls"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slogx/handlers/slogx"
+)
+
+// SyslogFormat selects the syslog message format.
+type SyslogFormat int
+
+const (
+	// SyslogDefault is SyslogRFC5424 on udp, tcp and tcp+tls, and SyslogRFC3164 on unix
+	// sockets, whose readers (rsyslog's imuxsock with its default parser, journald) expect the
+	// form the C library's syslog(3) writes.
+	SyslogDefault SyslogFormat = iota
+	// SyslogRFC5424 is RFC 5424:
+	//   <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG
+	// with a microsecond timestamp and the record time's UTC offset, MSGID from the
+	// SyslogOptions.MsgIDKey attribute, STRUCTURED-DATA from SD-ID groups (see Syslog) and a
+	// BOM-less UTF-8 MSG. A field with nothing to say is the NILVALUE "-".
+	SyslogRFC5424
+	// SyslogRFC3164 is the BSD format of RFC 3164:
+	//   <PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PROCID]: MSG
+	// with the time in the record time's location (the time of the call when a record has none).
+	// TAG is the app name. On unix sockets HOSTNAME is left out, as syslog(3) does, because a
+	// local daemon stamps its own and would otherwise take our hostname for the tag. RFC 3164
+	// expects a printable MSG: control characters (LF, TAB, ...) are written as '#' and three
+	// octal digits ("#012"), exactly as rsyslog escapes them on receipt.
+	SyslogRFC3164
+	// SyslogPython is what CPython's SysLogHandler sends: "<PRI>" + Ident + MSG + "\x00",
+	// byte-identical for the same record (with Severity: PythonSeverity also for levels
+	// Python has no name for). Attributes, which Python records lack, follow the message
+	// in logfmt unless an Encoder is set. Real daemons misparse it (rsyslog takes the first
+	// word of the message for the hostname); use it only for peers that expect it. On a
+	// stream the frame (see SyslogFraming) carries exactly these bytes.
+	SyslogPython
+)
+
+// SyslogFraming selects how messages are delimited on stream transports (tcp, tcp+tls,
+// unix stream). Datagrams carry one message each and are never framed.
+type SyslogFraming int
+
+const (
+	// SyslogOctetCounting prefixes each message with its length and a space (RFC 6587
+	// §3.4.1, RFC 5425): any byte may appear in a message.
+	SyslogOctetCounting SyslogFraming = iota
+	// SyslogLF ends each message with LF (RFC 6587 §3.4.2, "non-transparent framing"), for
+	// receivers without octet counting. Every LF inside a message is sent as the four bytes
+	// "#012" (rsyslog's own escape for a received LF), so no message can forge another.
+	SyslogLF
+)
+
+// SyslogOptions configures NewSyslog. The zero value logs to the local syslog daemon.
+type SyslogOptions struct {
+	// Network is "udp", "tcp", "tcp+tls", "unix" (stream) or "unixgram". Empty means
+	// "udp" when Addr is a host:port, and a unix socket (datagram, then stream, as Python's
+	// SysLogHandler) when Addr is empty or a path.
+	Network string
+	// Addr is host:port for udp, tcp and tcp+tls (empty: localhost:514, localhost:6514 for
+	// tcp+tls), or a socket path for unix networks (empty: the first of /dev/log,
+	// /var/run/syslog, /var/run/log that accepts a connection).
+	Addr string
+	// Facility of every record. The zero value means LOG_USER (Python's default): like
+	// syslog(3), a program cannot claim the kernel's facility 0.
+	Facility Facility
+	// Format of the messages; see SyslogFormat.
+	Format SyslogFormat
+	// Framing on stream transports; the zero value is octet counting.
+	Framing SyslogFraming
+	// TLS configures tcp+tls; nil means the system roots and the host of Addr.
+	TLS *tls.Config
+
+	// Hostname is HOSTNAME; empty means os.Hostname().
+	Hostname string
+	// AppName is APP-NAME (the TAG in RFC 3164); empty means the program's base name.
+	AppName string
+	// ProcID is PROCID; empty means the process id.
+	ProcID string
+	// MsgIDKey is the key of the top-level attribute whose value becomes MSGID (RFC 5424);
+	// empty means "msgid", "-" disables it. The attribute is removed from the MSG.
+	MsgIDKey string
+	// StructuredDataID, when set (an SD-ID such as "slog@32473"), puts every attribute that
+	// is not in an SD-ID group into one SD-ELEMENT of that ID instead of the MSG (RFC 5424).
+	StructuredDataID string
+	// Ident is prepended to the MSG in the Python format, as SysLogHandler.ident.
+	Ident string
+	// Severity maps a record level to a severity; nil means LevelSeverity. PythonSeverity
+	// reproduces CPython's mapping, custom levels included.
+	Severity func(slog.Level) Severity
+
+	// Timeout bounds each dial (TLS handshake included) and each write: a log call never
+	// blocks longer than a few times Timeout. Zero means 5 s.
+	Timeout time.Duration
+	// Buffer is how many bytes of records are held, in order, while the daemon cannot be
+	// reached; they are sent first after the next successful connection. When full, the
+	// oldest records are dropped and counted. Zero means 1 MiB; negative disables holding:
+	// a record that cannot be sent is an error.
+	Buffer int
+	// Backoff is the reconnect schedule; the zero value is Python's (1 s, doubling, 30 s).
+	Backoff Backoff
+	// Now is the clock for the reconnect schedule and for RFC 3164 records with no time;
+	// nil means time.Now.
+	Now func() time.Time
+}
+
+// Syslog is a slog.Handler that sends each record to a syslog daemon as one message.
+//
+// # Where attributes go
+//
+// By default the MSG is the record's message, a space, and the attributes in slogx.Text's
+// logfmt ("disk full path=/var free=0"). With opts.Encoder set, the MSG is that encoder's
+// output instead (slogx.JSON() gives one JSON object per message).
+//
+// In RFC 5424 some attributes leave the MSG for fields of their own (top-level attributes
+// only, added to the record or with WithAttrs before any WithGroup):
+//   - the attribute keyed MsgIDKey ("msgid") becomes MSGID;
+//   - a group whose key is an SD-ID of the enterprise form "name@number"
+//     (slog.Group("origin@32473", "ip", ip)) becomes the SD-ELEMENT [origin@32473 ip="..."];
+//     nested groups flatten into dotted PARAM-NAMEs;
+//   - with StructuredDataID set, every other attribute becomes a PARAM of that element
+//     (group names dotted in front) and the MSG is the message alone.
+//
+// PARAM-VALUEs are the attribute's text with '"', '\' and ']' backslash-escaped (RFC 5424
+// §6.3.3); PARAM-NAMEs have bytes outside printable ASCII and '=', ' ', ']', '"' replaced by
+// '_' and are cut to 32 bytes; the same SD-ID from several places is merged into one
+// element. In RFC 3164 and the Python format these attributes stay in the MSG. Header fields
+// (HOSTNAME, APP-NAME, PROCID, MSGID) have bytes outside printable ASCII replaced by '_' and
+// are cut to RFC 5424's lengths. Invalid UTF-8 in the MSG becomes U+FFFD.
+//
+// # Delivery
+//
+// Syslog connects on the first record, not at construction. If the daemon cannot be reached,
+// or a stream breaks, records are held in a bounded buffer (SyslogOptions.Buffer) and
+// reconnection follows Backoff; held records are sent, in order, before the next record
+// once a connection succeeds, or at Close. Overflow drops the oldest, counted in
+// Stats().Dropped and reported; connection failures are counted in Stats().Errors.
+// Stats().Records counts records sent or held. Syslog has no acknowledgements: TCP can lose
+// what the kernel accepted just before a reset (a daemon closing cleanly is detected before
+// writing on Unix systems). Each call blocks at most for a bounded dial and writes
+// (SyslogOptions.Timeout).
+//
+// Syslog is safe for concurrent use; Close flushes and is idempotent.
+type Syslog struct {
+	*slogx.Handler
+}
+
+// NewSyslog returns a handler sending records to the syslog daemon described by o. It
+// validates o (network, address, facility, format, SD-ID) and returns an error for a bad
+// value; it does not connect. opts supplies the level, the MSG Encoder (nil: message and
+// logfmt attributes), AddSource, ReplaceAttr and OnError; its terminator is not used.
+func NewSyslog(o SyslogOptions, opts *slogx.Options) (*Syslog, error) {
+	conn, err := syslogNewConn(&o)
+	if err != nil {
+		return nil, err
+	}
+	local := conn.network == "unix" || conn.network == "unixgram" || conn.network == "local"
+	h, err := syslogNewHandler(conn, &o, local, opts)
+	if err != nil {
+		return nil, err
+	}
+	conn.rep = h.Reporter()
+	return &Syslog{Handler: h}, nil
+}
+
+// syslogNewHandler builds the handler over any writer that takes one message per Write.
+func syslogNewHandler(w io.Writer, o *SyslogOptions, local bool, opts *slogx.Options) (*slogx.Handler, error) {
+	cfg, err := syslogNewConfig(o, local)
+	if err != nil {
+		return nil, err
+	}
+	enc := &syslogEncoder{cfg: cfg}
+	var ho slogx.Options
+	if opts != nil {
+		ho = *opts
+	}
+	if ho.Encoder != nil {
+		enc.body, enc.custom = ho.Encoder, true
+	} else {
+		enc.body = slogx.TextAttrs()
+	}
+	ho.Encoder = enc
+	ho.NoTerminator = true // framing is the connection's business
+	return slogx.NewHandler(w, &ho), nil
+}
+
+func syslogNewConn(o *SyslogOptions) (*syslogConn, error) {
+	c := &syslogConn{
+		network: o.Network,
+		framing: o.Framing,
+		timeout: o.Timeout,
+		limit:   o.Buffer,
+		now:     o.Now,
+		backoff: o.Backoff,
+	}
+	if c.timeout == 0 {
+		c.timeout = 5 * time.Second
+	}
+	if c.limit == 0 {
+		c.limit = 1 << 20
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if o.Framing != SyslogOctetCounting && o.Framing != SyslogLF {
+		return nil, fmt.Errorf("netsink: syslog: unknown framing %d", o.Framing)
+	}
+	if c.network == "" {
+		if o.Addr == "" || strings.HasPrefix(o.Addr, "/") || strings.HasPrefix(o.Addr, ".") {
+			c.network = "local"
+		} else {
+			c.network = "udp"
+		}
+	}
+	switch c.network {
+	case "udp", "tcp", "tcp+tls":
+		addr := o.Addr
+		if addr == "" {
+			addr = "localhost:514"
+			if c.network == "tcp+tls" {
+				addr = "localhost:6514"
+			}
+		}
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, fmt.Errorf("netsink: syslog address %q: %w", addr, err)
+		}
+		if _, err := net.LookupPort(strings.TrimSuffix(c.network, "+tls"), port); err != nil {
+			return nil, fmt.Errorf("netsink: syslog address %q: %w", addr, err)
+		}
+		c.addrs = []string{addr}
+		if c.network == "tcp+tls" {
+			c.tls = o.TLS.Clone()
+			if c.tls == nil {
+				c.tls = &tls.Config{}
+			}
+			if c.tls.ServerName == "" && !c.tls.InsecureSkipVerify {
+				c.tls.ServerName = host
+			}
+		}
+	case "unix", "unixgram", "local":
+		if o.Addr != "" {
+			c.addrs = []string{o.Addr}
+		} else {
+			c.addrs = syslogLocalPaths
+		}
+	default:
+		return nil, fmt.Errorf("netsink: syslog: unknown network %q (want udp, tcp, tcp+tls, unix or unixgram)", o.Network)
+	}
+	if o.TLS != nil && c.network != "tcp+tls" {
+		return nil, fmt.Errorf("netsink: syslog: TLS configured for network %q (use tcp+tls)", c.network)
+	}
+	return c, nil
+}
+
+func syslogNewConfig(o *SyslogOptions, local bool) (*syslogConfig, error) {
+	cfg := &syslogConfig{
+		format:   o.Format,
+		facility: o.Facility,
+		severity: o.Severity,
+		msgIDKey: o.MsgIDKey,
+		sdID:     o.StructuredDataID,
+		ident:    o.Ident,
+		now:      o.Now,
+	}
+	if cfg.facility == 0 {
+		cfg.facility = LOG_USER
+	}
+	if cfg.facility < 0 || cfg.facility > LOG_LOCAL7 {
+		return nil, fmt.Errorf("netsink: syslog: facility %d out of range 0..23", o.Facility)
+	}
+	switch cfg.format {
+	case SyslogDefault:
+		cfg.format = SyslogRFC5424
+		if local {
+			cfg.format = SyslogRFC3164
+		}
+	case SyslogRFC5424, SyslogRFC3164, SyslogPython:
+	default:
+		return nil, fmt.Errorf("netsink: syslog: unknown format %d", o.Format)
+	}
+	if cfg.severity == nil {
+		cfg.severity = LevelSeverity
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
+	switch cfg.msgIDKey {
+	case "":
+		cfg.msgIDKey = "msgid"
+	case "-":
+		cfg.msgIDKey = ""
+	}
+	if cfg.sdID != "" && !syslogValidSDID(cfg.sdID) {
+		return nil, fmt.Errorf("netsink: syslog: invalid SD-ID %q (1..32 printable ASCII, no '=', ' ', ']', '\"')", cfg.sdID)
+	}
+	host := o.Hostname
+	if host == "" {
+		host, _ = os.Hostname() // no hostname is the NILVALUE, not an error
+	}
+	app := o.AppName
+	if app == "" && len(os.Args) > 0 {
+		app = filepath.Base(os.Args[0])
+	}
+	procID := o.ProcID
+	if procID == "" {
+		procID = strconv.Itoa(os.Getpid())
+	}
+	cfg.head5424 = " " + syslogHeaderField(host, syslogMaxHostname) + " " +
+		syslogHeaderField(app, syslogMaxAppName) + " " + syslogHeaderField(procID, syslogMaxProcID) + " "
+	var tail strings.Builder
+	tail.WriteByte(' ')
+	if !local {
+		tail.WriteString(syslogHeaderField(host, syslogMaxHostname))
+		tail.WriteByte(' ')
+	}
+	tail.WriteString(syslogTag(app))
+	tail.WriteByte('[')
+	tail.WriteString(syslogHeaderField(procID, syslogMaxProcID))
+	tail.WriteString("]: ")
+	cfg.tail3164 = tail.String()
+	return cfg, nil
+}
+
+// syslogTag is app as an RFC 3164 TAG: at most 32 printable ASCII bytes, none of the
+// ':', '[' and ']' that end a tag for parsers.
+func syslogTag(app string) string {
+	b := []byte(syslogHeaderField(app, 32))
+	for i, c := range b {
+		if c == ':' || c == '[' || c == ']' {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}

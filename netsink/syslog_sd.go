@@ -1,0 +1,262 @@
+package netsink
+
+import (
+	"encoding"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// RFC 5424 limits (§6): header fields are PRINTUSASCII (33..126) of bounded length.
+const (
+	syslogMaxHostname = 255
+	syslogMaxAppName  = 48
+	syslogMaxProcID   = 128
+	syslogMaxMsgID    = 32
+	syslogMaxSDName   = 32
+)
+
+// syslogAppendHeaderField appends s as an RFC 5424 header field: bytes outside 33..126 become
+// '_', the result is cut to max bytes, and an empty field is the NILVALUE "-".
+func syslogAppendHeaderField(dst []byte, s string, max int) []byte {
+	if s == "" {
+		return append(dst, '-')
+	}
+	for i := 0; i < len(s) && i < max; i++ {
+		c := s[i]
+		if c < 33 || c > 126 {
+			c = '_'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// syslogHeaderField is syslogAppendHeaderField into a new string (used at construction).
+func syslogHeaderField(s string, max int) string {
+	return string(syslogAppendHeaderField(nil, s, max))
+}
+
+// syslogIsSDID reports whether key names an RFC 5424 SD-ID in the enterprise form
+// "name@number" (e.g. "meta@32473", "app@32473.1"). Only such keys turn a group into an
+// SD-ELEMENT: the IANA names without '@' ("meta", "origin") are common group names, and a
+// group must not change meaning by accident.
+func syslogIsSDID(key string) bool {
+	if len(key) < 3 || len(key) > syslogMaxSDName {
+		return false
+	}
+	at := -1
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case c == '@':
+			if at >= 0 {
+				return false
+			}
+			at = i
+		case c < 33 || c > 126 || c == '=' || c == ']' || c == '"':
+			return false
+		case at >= 0 && (c < '0' || c > '9') && c != '.':
+			return false
+		}
+	}
+	return at > 0 && at < len(key)-1 && key[at+1] != '.'
+}
+
+// syslogValidSDID reports whether id is a valid SD-ID (SD-NAME: 1..32 PRINTUSASCII except
+// '=', SP, ']', '"').
+func syslogValidSDID(id string) bool {
+	if len(id) == 0 || len(id) > syslogMaxSDName {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if !syslogSDNameByte(id[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func syslogSDNameByte(c byte) bool {
+	return c >= 33 && c <= 126 && c != '=' && c != ']' && c != '"'
+}
+
+// syslogAppendSDName appends prefix+key as a PARAM-NAME: bytes not allowed in an SD-NAME
+// become '_', the name is cut to 32 bytes, an empty name is "_".
+func syslogAppendSDName(dst []byte, prefix []byte, key string) []byte {
+	n := 0
+	for _, c := range prefix {
+		if n == syslogMaxSDName {
+			return dst
+		}
+		if !syslogSDNameByte(c) {
+			c = '_'
+		}
+		dst = append(dst, c)
+		n++
+	}
+	for i := 0; i < len(key); i++ {
+		if n == syslogMaxSDName {
+			return dst
+		}
+		c := key[i]
+		if !syslogSDNameByte(c) {
+			c = '_'
+		}
+		dst = append(dst, c)
+		n++
+	}
+	if n == 0 {
+		dst = append(dst, '_')
+	}
+	return dst
+}
+
+// syslogAppendSDEscaped appends s as a PARAM-VALUE body: '"', '\' and ']' are escaped with a
+// backslash (RFC 5424 §6.3.3) and invalid UTF-8 becomes U+FFFD, since PARAM-VALUE is UTF-8.
+func syslogAppendSDEscaped(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == '"' || c == '\\' || c == ']' {
+				dst = append(dst, '\\')
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = utf8.AppendRune(dst, utf8.RuneError)
+		} else {
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+	}
+	return dst
+}
+
+// syslogAppendValueString appends the text of a resolved non-group value, unquoted: strings
+// as they are, times in RFC 3339 with nanoseconds, other kinds as slog's Value.String
+// formats them (errors, Stringers and TextMarshalers by their text).
+func syslogAppendValueString(dst []byte, v slog.Value, esc bool) []byte {
+	var scratch [64]byte
+	var s []byte
+	switch v.Kind() {
+	case slog.KindString:
+		if esc {
+			return syslogAppendSDEscaped(dst, v.String())
+		}
+		return append(dst, v.String()...)
+	case slog.KindInt64:
+		s = strconv.AppendInt(scratch[:0], v.Int64(), 10)
+	case slog.KindUint64:
+		s = strconv.AppendUint(scratch[:0], v.Uint64(), 10)
+	case slog.KindFloat64:
+		s = strconv.AppendFloat(scratch[:0], v.Float64(), 'g', -1, 64)
+	case slog.KindBool:
+		s = strconv.AppendBool(scratch[:0], v.Bool())
+	case slog.KindDuration:
+		return append(dst, v.Duration().String()...)
+	case slog.KindTime:
+		s = v.Time().AppendFormat(scratch[:0], time.RFC3339Nano)
+	default:
+		str := syslogAnyString(v.Any())
+		if esc {
+			return syslogAppendSDEscaped(dst, str)
+		}
+		return append(dst, str...)
+	}
+	return append(dst, s...) // digits and time never need escaping
+}
+
+// syslogAnyString formats a user value; a panicking String or Error method (nil receiver)
+// is reported in the text, as slog does, instead of crashing the program.
+func syslogAnyString(a any) (s string) {
+	defer func() {
+		if r := recover(); r != nil {
+			s = fmt.Sprintf("!PANIC: %v", r)
+		}
+	}()
+	switch x := a.(type) {
+	case nil:
+		return "<nil>"
+	case error:
+		return x.Error()
+	case encoding.TextMarshaler:
+		b, err := x.MarshalText()
+		if err != nil {
+			return "!ERROR:" + err.Error()
+		}
+		return string(b)
+	case []byte:
+		return string(x)
+	}
+	return fmt.Sprint(a)
+}
+
+// syslogSDWriter appends SD-PARAMs for attributes, applying ReplaceAttr with the groups the
+// attribute is in and flattening nested groups into dotted PARAM-NAMEs.
+type syslogSDWriter struct {
+	rep    func([]string, slog.Attr) slog.Attr
+	groups []string // open groups for ReplaceAttr; only maintained when rep != nil
+	prefix []byte   // "g1.g2." of nested groups, prepended to PARAM-NAMEs
+}
+
+func (w *syslogSDWriter) reset() {
+	w.rep = nil
+	w.groups = w.groups[:0]
+	w.prefix = w.prefix[:0]
+	if cap(w.prefix) > 1024 || cap(w.groups) > 64 {
+		w.groups, w.prefix = make([]string, 0, 8), make([]byte, 0, 64)
+	}
+}
+
+// appendParam appends ` name="value"` for a (and its members, for a group). It reports
+// whether anything was appended.
+func (w *syslogSDWriter) appendParam(dst []byte, a slog.Attr) ([]byte, bool) {
+	a.Value = a.Value.Resolve()
+	if a.Value.Kind() == slog.KindGroup {
+		members := a.Value.Group()
+		if len(members) == 0 {
+			return dst, false
+		}
+		plen := len(w.prefix)
+		if a.Key != "" {
+			w.prefix = append(append(w.prefix, a.Key...), '.')
+			if w.rep != nil {
+				w.groups = append(w.groups, a.Key)
+			}
+		}
+		wrote := false
+		for _, m := range members {
+			var ok bool
+			if dst, ok = w.appendParam(dst, m); ok {
+				wrote = true
+			}
+		}
+		w.prefix = w.prefix[:plen]
+		if a.Key != "" && w.rep != nil {
+			w.groups = w.groups[:len(w.groups)-1]
+		}
+		return dst, wrote
+	}
+	if w.rep != nil {
+		a = w.rep(w.groups, a)
+		a.Value = a.Value.Resolve()
+		if a.Value.Kind() == slog.KindGroup {
+			return w.appendParam(dst, a)
+		}
+	}
+	if a.Equal(slog.Attr{}) {
+		return dst, false
+	}
+	dst = append(dst, ' ')
+	dst = syslogAppendSDName(dst, w.prefix, a.Key)
+	dst = append(dst, '=', '"')
+	dst = syslogAppendValueString(dst, a.Value, true)
+	dst = append(dst, '"')
+	return dst, true
+}

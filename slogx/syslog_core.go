@@ -1,0 +1,48 @@
+package slogx
+
+import (
+	"log/slog"
+	"runtime"
+)
+
+// TextAttrs returns an encoder that writes only a record's attributes (and the source with
+// AddSource) in exactly Text()'s logfmt, without time, level and msg: "k=v g.k2=v2". It
+// writes nothing for a record without attributes, and never a leading or trailing space.
+//
+// It exists for sinks that carry time, level and message in fields of their own (a syslog
+// header, an e-mail subject) and want the remaining attributes in the familiar form.
+func TextAttrs() Encoder { return textAttrs{s: &structured{}} }
+
+type textAttrs struct{ s *structured }
+
+// Append implements Encoder.
+func (e textAttrs) Append(dst []byte, r slog.Record) []byte {
+	st := e.s.newState(dst, "")
+	if e.s.opts.AddSource && r.PC != 0 {
+		// Built-ins see no groups in ReplaceAttr, as in Text().
+		gs := st.groups
+		st.groups = nil
+		fs := runtime.CallersFrames([]uintptr{r.PC})
+		f, _ := fs.Next()
+		st.appendAttr(slog.Any(slog.SourceKey, &slog.Source{Function: f.Function, File: f.File, Line: f.Line}))
+		st.groups = gs
+	}
+	st.appendNonBuiltIns(r)
+	st.free()
+	return st.buf
+}
+
+// WithAttrs implements Encoder.
+func (e textAttrs) WithAttrs(as []slog.Attr) Encoder {
+	return textAttrs{s: e.s.WithAttrs(as).(*structured)}
+}
+
+// WithGroup implements Encoder.
+func (e textAttrs) WithGroup(name string) Encoder {
+	return textAttrs{s: e.s.WithGroup(name).(*structured)}
+}
+
+// WithOptions implements Encoder.
+func (e textAttrs) WithOptions(o EncoderOptions) Encoder {
+	return textAttrs{s: e.s.WithOptions(o).(*structured)}
+}
