@@ -5,8 +5,7 @@ go 1.26.0
 require (
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
 	github.com/emersion/go-smtp v0.25.1
+	github.com/leodido/go-syslog/v4 v4.6.0
 	go.uber.org/goleak v1.3.0
 	golang.org/x/sys v0.50.0
 )
-
-require github.com/stretchr/testify v1.9.0 // indirect

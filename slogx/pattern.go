@@ -31,7 +31,7 @@ const LoggerKey = "logger"
 //
 // An unknown field, conversion or strftime directive is an error here, not at log time.
 func Pattern(format, datefmt string) (Encoder, error) {
-	p := &pattern{attrs: &structured{times: new(timeCache)}, pid: os.Getpid(), start: time.Now(), name: "root"}
+	p := &pattern{attrs: TextAttrs().(textAttrs), pid: os.Getpid(), start: time.Now(), name: "root"}
 	var err error
 	if datefmt != "" {
 		if p.datefmt, err = compileStrftime(datefmt); err != nil {
@@ -62,7 +62,7 @@ func MustPattern(format, datefmt string) Encoder {
 type pattern struct {
 	parts      []patternPart
 	datefmt    strftime
-	attrs      *structured // Text encoder core for %(attrs)s, carrying WithAttrs/WithGroup
+	attrs      textAttrs // %(attrs)s, carrying WithAttrs/WithGroup
 	name       string
 	pid        int
 	start      time.Time
@@ -166,19 +166,19 @@ func (p *pattern) clone() *pattern {
 	return &c
 }
 
-// WithOptions implements Encoder. ReplaceAttr applies to %(attrs)s; AddSource is implied by
-// the source fields the format uses.
+// WithOptions implements Encoder. ReplaceAttr applies to %(attrs)s, and AddSource adds the
+// source to it; the source fields of the format work either way.
 func (p *pattern) WithOptions(o EncoderOptions) Encoder {
 	c := p.clone()
-	c.attrs = p.attrs.WithOptions(o).(*structured)
+	c.attrs = p.attrs.WithOptions(o).(textAttrs)
 	return c
 }
 
 // WithAttrs implements Encoder. A top-level LoggerKey attribute becomes %(name)s.
 func (p *pattern) WithAttrs(as []slog.Attr) Encoder {
 	c := p.clone()
-	c.attrs = p.attrs.WithAttrs(as).(*structured)
-	if len(p.attrs.groups) == 0 {
+	c.attrs = p.attrs.WithAttrs(as).(textAttrs)
+	if len(p.attrs.s.groups) == 0 {
 		for _, a := range as {
 			if a.Key == LoggerKey {
 				c.name = a.Value.Resolve().String()
@@ -194,7 +194,7 @@ func (p *pattern) WithGroup(name string) Encoder {
 		return p
 	}
 	c := p.clone()
-	c.attrs = p.attrs.WithGroup(name).(*structured)
+	c.attrs = p.attrs.WithGroup(name).(textAttrs)
 	return c
 }
 
@@ -248,10 +248,10 @@ func (p *pattern) Append(b []byte, r slog.Record) []byte {
 			v = intValue(goroutineID())
 		case "attrs":
 			if f.plain && f.verb == 's' {
-				b = p.appendAttrs(b, r)
+				b = p.attrs.Append(b, r)
 				continue
 			}
-			v = strValue(string(p.appendAttrs(nil, r)))
+			v = strValue(string(p.attrs.Append(nil, r)))
 		}
 		b = f.appendValue(b, v)
 	}
@@ -308,7 +308,7 @@ func (f *patternPart) appendValue(b []byte, v patternValue) []byte {
 // loggerName is the record's LoggerKey attribute, else the handler's, else "root".
 func (p *pattern) loggerName(r slog.Record) string {
 	name := p.name
-	if len(p.attrs.groups) == 0 {
+	if len(p.attrs.s.groups) == 0 {
 		r.Attrs(func(a slog.Attr) bool {
 			if a.Key == LoggerKey {
 				name = a.Value.Resolve().String()
@@ -328,14 +328,6 @@ func (p *pattern) appendAsctime(b []byte, t time.Time) []byte {
 	b = t.AppendFormat(b, "2006-01-02 15:04:05")
 	ms := t.Nanosecond() / 1e6
 	return append(b, ',', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
-}
-
-// appendAttrs appends the handler's and the record's attributes as Text does.
-func (p *pattern) appendAttrs(b []byte, r slog.Record) []byte {
-	s := p.attrs.newState(b, "")
-	s.appendNonBuiltIns(r)
-	s.free()
-	return s.buf
 }
 
 // goroutineID parses the running goroutine's id from its stack header ("goroutine 42 [").

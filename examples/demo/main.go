@@ -41,6 +41,7 @@ func sections() []section {
 		{"core: one handler shape, three encoders, Python levels", demoCore},
 		{"sinks: stream, file, watched file, null", demoSinks},
 		{"queue and middleware: queue -> fanout -> console + memory -> file", demoQueue},
+		{"syslog: RFC 5424, RFC 3164 and Python's format to an embedded listener", demoSyslog},
 		{"mail and HTTP: SMTP (STARTTLS, AUTH, batching) and HTTP (Python form, NDJSON) to embedded servers", demoMailHTTP},
 		{"eventlog: Windows event log (a clear error elsewhere)", demoEventLog},
 	}
