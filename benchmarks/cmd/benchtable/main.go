@@ -1,10 +1,11 @@
 // Command benchtable reads `go test -bench` output and prints a markdown table per benchmark
 // group: median ns/op (with its spread), B/op, allocs/op and any other reported unit, and the
-// ratio of ns/op to the group's baseline.
+// ratio of ns/op (and of cpu-ns/op, the CPU time per op these benchmarks report, or any unit
+// given with -ratio) to the group's baseline.
 //
 // Usage:
 //
-//	benchtable [-baseline PATTERN=NAME]... [file ...]
+//	benchtable [-baseline PATTERN=NAME]... [-ratio ns/op,cpu-ns/op] [file ...]
 //
 // With no files it reads standard input. A benchmark named Benchmark<group>/<impl>[-procs]
 // belongs to <group> (everything before the last "/"); a table is printed per group and
@@ -20,19 +21,22 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdin, os.Stdout); err != nil {
+	if err := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "benchtable:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string, stdin io.Reader, stdout io.Writer) error {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("benchtable", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	var flags rules
 	fs.Var(&flags, "baseline", "`PATTERN=NAME`: groups matching PATTERN use NAME as baseline (repeatable; first match wins)")
+	ratio := fs.String("ratio", "ns/op,cpu-ns/op", "comma-separated `units` to compare with the baseline, one column each (units a group lacks are skipped)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,5 +76,5 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(results) == 0 {
 		return fmt.Errorf("no benchmark results in input")
 	}
-	return render(stdout, groupResults(results), cfg, flags)
+	return render(stdout, groupResults(results), cfg, flags, strings.Split(*ratio, ","))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 )
@@ -20,8 +21,8 @@ BenchmarkHandle/5attrs/slog-json         	 1000	       610.0 ns/op	       8 B/op
 BenchmarkHandle/5attrs/slogx-json        	 2000	       310.0 ns/op	       0 B/op	       0 allocs/op
 BenchmarkRotate/lumberjack               	  500	      2000 ns/op	  51.20 MB/s	     100 B/op	       2 allocs/op
 BenchmarkRotate/plain-file               	  500	      1000 ns/op	 102.40 MB/s	       0 B/op	       0 allocs/op
-BenchmarkQueue/block/chan                	  500	       200 ns/op
-BenchmarkQueue/block/slogx               	  500	       100 ns/op
+BenchmarkQueue/block/chan                	  500	       200 ns/op	       400 cpu-ns/op
+BenchmarkQueue/block/slogx               	  500	       100 ns/op	       100 cpu-ns/op
 BenchmarkAlone                           	  500	        42 ns/op
 --- BENCH: BenchmarkSomething
     some_test.go:12: log output of a benchmark
@@ -32,7 +33,7 @@ ok  	github.com/slogx/handlers/benchmarks	12.3s
 func table(t *testing.T, args ...string) string {
 	t.Helper()
 	var out bytes.Buffer
-	if err := run(args, strings.NewReader(sample), &out); err != nil {
+	if err := run(args, strings.NewReader(sample), &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	return out.String()
@@ -54,9 +55,10 @@ func TestTable(t *testing.T) {
 		"| benchmark | ns/op | ± | B/op | allocs/op | MB/s | vs plain-file |",
 		"| lumberjack | 2000 | 0% | 100 | 2 | 51.2 | 2.00x |",
 		// No rule for Queue: the first implementation is the baseline.
-		"| benchmark | ns/op | ± | vs chan |",
-		"| chan | 200 | 0% | 1.00x |",
-		"| slogx | 100 | 0% | 0.50x |",
+		// A second ratio column for cpu-ns/op, where the group reports it.
+		"| benchmark | ns/op | ± | cpu-ns/op | vs chan | cpu-ns/op vs chan |",
+		"| chan | 200 | 0% | 400 | 1.00x | 1.00x |",
+		"| slogx | 100 | 0% | 100 | 0.50x | 0.25x |",
 		"### (no sub-benchmarks), GOMAXPROCS=1",
 		"| Alone | 42 | 0% | 1.00x |",
 	} {
@@ -73,9 +75,9 @@ func TestBaselineFlag(t *testing.T) {
 	got := table(t, "-baseline", "Handle/5attrs=slogx-json", "-baseline", "Queue/*=slogx", "-baseline", "Rotate=nope")
 	for _, want := range []string{
 		"| slog-json | 610 | 5% | 8 | 1 | 1.97x |",
-		"| chan | 200 | 0% | 2.00x |",
+		"| chan | 200 | 0% | 400 | 2.00x | 4.00x |",
 		"| lumberjack | 2000 | 0% | 100 | 2 | 51.2 | n/a |",
-		`Baseline "nope" has no ns/op in this group.`,
+		`Baseline "nope" is not in this group.`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)
@@ -101,13 +103,13 @@ func TestBaselineRules(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(nil, strings.NewReader("PASS\n"), &out); err == nil {
+	if err := run(nil, strings.NewReader("PASS\n"), &out, io.Discard); err == nil {
 		t.Error("no error for input without results")
 	}
-	if err := run(nil, strings.NewReader("BenchmarkX 10 abc ns/op\n"), &out); err == nil {
+	if err := run(nil, strings.NewReader("BenchmarkX 10 abc ns/op\n"), &out, io.Discard); err == nil {
 		t.Error("no error for a malformed value")
 	}
-	if err := run([]string{"-baseline", "nodelimiter"}, strings.NewReader(sample), &out); err == nil {
+	if err := run([]string{"-baseline", "nodelimiter"}, strings.NewReader(sample), &out, io.Discard); err == nil {
 		t.Error("no error for -baseline without =")
 	}
 }
@@ -125,6 +127,20 @@ func TestSplitProcs(t *testing.T) {
 	} {
 		if n, p := splitProcs(tc.in); n != tc.name || p != tc.procs {
 			t.Errorf("splitProcs(%q) = %q, %d; want %q, %d", tc.in, n, p, tc.name, tc.procs)
+		}
+	}
+}
+
+func TestRatioFlag(t *testing.T) {
+	got := table(t, "-ratio", "MB/s")
+	for _, want := range []string{
+		"| benchmark | ns/op | ± | B/op | allocs/op | MB/s | MB/s vs plain-file |",
+		"| lumberjack | 2000 | 0% | 100 | 2 | 51.2 | 0.50x |",
+		// Groups without MB/s get no ratio column at all.
+		"| benchmark | ns/op | ± | B/op | allocs/op |\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("table lacks %q:\n%s", want, got)
 		}
 	}
 }

@@ -60,8 +60,9 @@ func groupResults(rs []result) []*group {
 	return out
 }
 
-// standardUnits come first, in this order; other units (MB/s, custom metrics) follow.
-var standardUnits = []string{"ns/op", "B/op", "allocs/op"}
+// standardUnits come first, in this order (cpu-ns/op is the CPU time per op the benchmarks
+// of this module report); other units (MB/s, custom metrics) follow, sorted.
+var standardUnits = []string{"ns/op", "cpu-ns/op", "B/op", "allocs/op"}
 
 func sortedUnits(m map[string]float64) []string {
 	var us []string
@@ -108,8 +109,9 @@ func spread(xs []float64) float64 {
 }
 
 // render writes one markdown table per group: the median of every unit, the spread of
-// ns/op, and the ratio of ns/op to the group's baseline (lower is faster).
-func render(w io.Writer, gs []*group, cfg config, flags rules) error {
+// ns/op, and for each of ratioUnits the group has, the ratio to the group's baseline
+// (lower is faster).
+func render(w io.Writer, gs []*group, cfg config, flags rules, ratioUnits []string) error {
 	var b strings.Builder
 	for _, k := range []string{"goos", "goarch", "cpu", "pkg"} {
 		if vs := cfg[k]; len(vs) > 0 {
@@ -117,15 +119,16 @@ func render(w io.Writer, gs []*group, cfg config, flags rules) error {
 		}
 	}
 	b.WriteString("\nMedians over all runs; ± is the largest deviation of ns/op from the median; " +
-		"the last column is ns/op divided by the baseline's ns/op (lower is faster).\n")
+		"\"vs X\" is ns/op divided by the baseline X's ns/op, \"U vs X\" the same for unit U " +
+		"(lower is faster).\n")
 	for _, g := range gs {
-		writeGroup(&b, g, flags)
+		writeGroup(&b, g, flags, ratioUnits)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeGroup(b *strings.Builder, g *group, flags rules) {
+func writeGroup(b *strings.Builder, g *group, flags rules, ratioUnits []string) {
 	title := g.name
 	if title == "" {
 		title = "(no sub-benchmarks)"
@@ -141,9 +144,15 @@ func writeGroup(b *strings.Builder, g *group, flags rules) {
 		}
 	}
 	base := baselineFor(g.name, g.impls[0].name, flags)
-	var baseNs float64
+	var baseRow *row
 	if i := slices.IndexFunc(g.impls, func(r *row) bool { return r.name == base }); i >= 0 {
-		baseNs = median(g.impls[i].samples["ns/op"])
+		baseRow = g.impls[i]
+	}
+	var ratios []string // the ratio units this group reports
+	for _, u := range ratioUnits {
+		if slices.Contains(units, u) {
+			ratios = append(ratios, u)
+		}
 	}
 
 	b.WriteString("| benchmark |")
@@ -156,7 +165,15 @@ func writeGroup(b *strings.Builder, g *group, flags rules) {
 			align += "--:|"
 		}
 	}
-	fmt.Fprintf(b, " vs %s |\n%s--:|\n", base, align)
+	for _, u := range ratios {
+		if u == "ns/op" {
+			fmt.Fprintf(b, " vs %s |", base)
+		} else {
+			fmt.Fprintf(b, " %s vs %s |", u, base)
+		}
+		align += "--:|"
+	}
+	fmt.Fprintf(b, "\n%s\n", align)
 
 	for _, r := range g.impls {
 		fmt.Fprintf(b, "| %s |", r.name)
@@ -174,16 +191,24 @@ func writeGroup(b *strings.Builder, g *group, flags rules) {
 				fmt.Fprintf(b, " %.0f%% |", spread(xs))
 			}
 		}
-		ns := median(r.samples["ns/op"])
-		switch {
-		case baseNs > 0 && !math.IsNaN(ns):
-			fmt.Fprintf(b, " %.2fx |\n", ns/baseNs)
-		default:
-			b.WriteString(" n/a |\n")
+		for _, u := range ratios {
+			x, bx := math.NaN(), math.NaN()
+			if len(r.samples[u]) > 0 {
+				x = median(r.samples[u])
+			}
+			if baseRow != nil && len(baseRow.samples[u]) > 0 {
+				bx = median(baseRow.samples[u])
+			}
+			if bx > 0 && !math.IsNaN(x) {
+				fmt.Fprintf(b, " %.2fx |", x/bx)
+			} else {
+				b.WriteString(" n/a |")
+			}
 		}
+		b.WriteString("\n")
 	}
-	if baseNs == 0 {
-		fmt.Fprintf(b, "\nBaseline %q has no ns/op in this group.\n", base)
+	if baseRow == nil {
+		fmt.Fprintf(b, "\nBaseline %q is not in this group.\n", base)
 	}
 }
 
