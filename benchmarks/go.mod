@@ -1,0 +1,19 @@
+module github.com/slogx/handlers/benchmarks
+
+go 1.26.0
+
+require (
+	github.com/rs/zerolog v1.35.1
+	github.com/slogx/handlers v0.0.0-00010101000000-000000000000
+	go.uber.org/zap v1.28.0
+	go.uber.org/zap/exp v0.3.0
+)
+
+require (
+	github.com/mattn/go-colorable v0.1.14 // indirect
+	github.com/mattn/go-isatty v0.0.20 // indirect
+	go.uber.org/multierr v1.10.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)
+
+replace github.com/slogx/handlers => ../
