@@ -309,12 +309,21 @@ func (s *state) appendAttr(a slog.Attr) bool {
 		switch a.Value.Kind() {
 		case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindFloat64,
 			slog.KindBool, slog.KindDuration, slog.KindTime:
-			s.appendKey(a.Key)
 			if s.e.json {
-				s.buf = appendJSONValue(s.buf, a.Value)
-			} else {
-				s.buf = appendTextValue(s.buf, a.Value)
+				// Inline the JSON key: this is the path almost every attribute takes.
+				b := append(s.buf, s.sep...)
+				b = append(b, '"')
+				if s.prefix != nil && len(*s.prefix) > 0 {
+					b = appendEscapedJSONString(b, string(*s.prefix))
+				}
+				b = appendEscapedJSONString(b, a.Key)
+				b = append(b, '"', ':')
+				s.buf = appendJSONValue(b, a.Value)
+				s.sep = ","
+				return true
 			}
+			s.appendKey(a.Key)
+			s.buf = appendTextValue(s.buf, a.Value)
 			return true
 		}
 	}

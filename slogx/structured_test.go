@@ -224,3 +224,26 @@ func TestTextQuotingEveryByte(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordTimeFractions(t *testing.T) {
+	// Every count of trailing zeros in the fraction, and times in other zones, against slog.
+	for _, ns := range []int{0, 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 123456789, 999999999, 500000000, 120000000} {
+		for _, loc := range []*time.Location{time.UTC, time.FixedZone("E", 5*3600+1800), time.FixedZone("W", -8*3600)} {
+			tm := time.Date(2024, 2, 29, 23, 59, 59, ns, loc)
+			for _, json := range []bool{true, false} {
+				var want, got bytes.Buffer
+				r := slog.NewRecord(tm, slog.LevelInfo, "m", 0)
+				if json {
+					slog.NewJSONHandler(&want, nil).Handle(context.Background(), r)
+					slogx.NewHandler(&got, nil).Handle(context.Background(), r)
+				} else {
+					slog.NewTextHandler(&want, nil).Handle(context.Background(), r)
+					slogx.NewHandler(&got, &slogx.Options{Encoder: slogx.Text()}).Handle(context.Background(), r)
+				}
+				if want.String() != got.String() {
+					t.Errorf("%v: slog %q ours %q", tm, want.String(), got.String())
+				}
+			}
+		}
+	}
+}
