@@ -1,6 +1,6 @@
 module github.com/slogx/handlers
 
-go 1.24
+go 1.26.0
 
 require (
 	github.com/aristanetworks/gomap v0.0.0-20230726210543-f4e41046dced // indirect

@@ -1,0 +1,187 @@
+package rotate
+
+import (
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// maxCompressJobs bounds the backlog of backups waiting for gzip. Past it a backup stays
+// uncompressed (reported): its data is intact, only its size is not reduced.
+const maxCompressJobs = 1024
+
+// tmpMark is in the name of every partial gzip file, so that retention never counts it as a
+// backup and recovery can remove the ones a crash left.
+const tmpMark = ".gz.tmp"
+
+// compressor gzips backups on one background goroutine, started when there is work and gone
+// when there is none, so Write never waits for compression.
+type compressor struct {
+	mu      sync.Mutex
+	jobs    []compressJob
+	running bool
+	wg      sync.WaitGroup
+}
+
+// compressJob names a backup as it was when queued; locate finds it again after renames,
+// with the names locked, by file identity (nil when the backup was deleted meanwhile).
+type compressJob struct {
+	src    string
+	locate func(src string, fi os.FileInfo) (string, bool)
+}
+
+// add queues a job and starts the worker if it is not running.
+func (c *compressor) add(b *file, j compressJob) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.jobs) >= maxCompressJobs {
+		b.report(fmt.Errorf("rotate %s: compression backlog full, %s left uncompressed", b.path, j.src))
+		return
+	}
+	c.jobs = append(c.jobs, j)
+	if !c.running {
+		c.running = true
+		c.wg.Add(1)
+		go c.run(b)
+	}
+}
+
+func (c *compressor) run(b *file) {
+	defer c.wg.Done()
+	for {
+		c.mu.Lock()
+		if len(c.jobs) == 0 {
+			c.running = false
+			c.mu.Unlock()
+			return
+		}
+		j := c.jobs[0]
+		c.jobs = c.jobs[1:]
+		c.mu.Unlock()
+		if err := compressOne(b, j); err != nil {
+			b.report(err)
+		}
+	}
+}
+
+// wait blocks until every queued backup is compressed.
+func (c *compressor) wait() { c.wg.Wait() }
+
+// compressOne gzips j's backup crash-safely: the gzip goes to a temporary file that is synced
+// and renamed to <backup>.gz before the original is removed, so a crash at any point leaves
+// the original or the complete .gz (recovery removes the other).
+func compressOne(b *file, j compressJob) (err error) {
+	b.lockNames()
+	in, err := os.Open(j.src)
+	b.unlockNames()
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil // retention removed it first
+		}
+		return fmt.Errorf("rotate %s: compress: %w", b.path, err)
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(j.src), filepath.Base(j.src)+tmpMark+"*")
+	if err != nil {
+		return fmt.Errorf("rotate %s: compress: %w", b.path, err)
+	}
+	tmpName := tmp.Name()
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmpName)
+		}
+	}()
+	zw := gzip.NewWriter(tmp)
+	zw.Name = filepath.Base(j.src)
+	zw.ModTime = fi.ModTime()
+	if _, err := io.Copy(zw, in); err != nil {
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+	}
+	if err := tmp.Chmod(fi.Mode().Perm()); err != nil {
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+	}
+
+	b.lockNames()
+	defer b.unlockNames()
+	cur, ok := j.locate(j.src, fi)
+	if !ok {
+		return nil // deleted by retention while we compressed: the deferred cleanup drops tmp
+	}
+	if exists(cur + ".gz") {
+		return fmt.Errorf("rotate %s: compress: %s.gz exists, %s left uncompressed", b.path, cur, cur)
+	}
+	if err := os.Rename(tmpName, cur+".gz"); err != nil {
+		return fmt.Errorf("rotate %s: compress: %w", b.path, err)
+	}
+	done = true
+	if err := os.Remove(cur); err != nil {
+		return fmt.Errorf("rotate %s: compress: remove original: %w", b.path, err)
+	}
+	return nil
+}
+
+// sameAt reports whether name is the file fi describes.
+func sameAt(name string, fi os.FileInfo) bool {
+	st, err := os.Lstat(name)
+	return err == nil && os.SameFile(st, fi)
+}
+
+// cleanCompressLeftovers finishes what a crash interrupted: partial gzip files are removed
+// (the original is still there), and an original whose complete .gz exists is removed (the
+// crash fell between the rename and the removal). Only originals that isBackup accepts are
+// removed, so "app.log.bak" survives next to "app.log.bak.gz". It runs with the names locked.
+func cleanCompressLeftovers(path string, isBackup func(name string) bool) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("rotate %s: recover: %w", path, err)
+	}
+	var errs []error
+	for _, e := range ents {
+		n := e.Name()
+		if !strings.HasPrefix(n, base+".") {
+			continue
+		}
+		full := filepath.Join(dir, n)
+		switch {
+		case strings.Contains(n, tmpMark):
+			if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		case strings.HasSuffix(n, ".gz"):
+			orig := strings.TrimSuffix(full, ".gz")
+			if orig != path && isBackup(orig) && exists(orig) {
+				if err := os.Remove(orig); err != nil && !errors.Is(err, os.ErrNotExist) {
+					errs = append(errs, err)
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("rotate %s: recover: %w", path, errors.Join(errs...))
+	}
+	return nil
+}
