@@ -28,15 +28,22 @@ type compressor struct {
 	wg      sync.WaitGroup
 }
 
-// compressJob names a backup as it was when queued; locate finds it again after renames,
-// with the names locked, by file identity (nil when the backup was deleted meanwhile).
+// compressJob is a backup as it was when queued: its name and identity. locate finds it
+// again after renames, with the names locked, by identity (false once it was deleted).
 type compressJob struct {
 	src    string
+	fi     os.FileInfo
 	locate func(src string, fi os.FileInfo) (string, bool)
 }
 
-// add queues a job and starts the worker if it is not running.
-func (c *compressor) add(b *file, j compressJob) {
+// add queues the backup now at src, with the names locked, and starts the worker if it is
+// not running.
+func (c *compressor) add(b *file, src string, locate func(string, os.FileInfo) (string, bool)) {
+	fi, err := os.Lstat(src)
+	if err != nil || !fi.Mode().IsRegular() {
+		return // gone, or not ours to compress
+	}
+	j := compressJob{src: src, fi: fi, locate: locate}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.jobs) >= maxCompressJobs {
@@ -77,19 +84,22 @@ func (c *compressor) wait() { c.wg.Wait() }
 // the original or the complete .gz (recovery removes the other).
 func compressOne(b *file, j compressJob) (err error) {
 	b.lockNames()
-	in, err := os.Open(j.src)
+	src, ok := j.locate(j.src, j.fi)
+	var in *os.File
+	var err0 error
+	if ok {
+		in, err0 = os.Open(src)
+	}
 	b.unlockNames()
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil // retention removed it first
-		}
-		return fmt.Errorf("rotate %s: compress: %w", b.path, err)
+	if !ok || errors.Is(err0, os.ErrNotExist) {
+		return nil // retention removed it first
+	}
+	if err0 != nil {
+		return fmt.Errorf("rotate %s: compress: %w", b.path, err0)
 	}
 	defer in.Close()
-	fi, err := in.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
-		return err
-	}
+	fi := j.fi
+	j.src = src
 	tmp, err := os.CreateTemp(filepath.Dir(j.src), filepath.Base(j.src)+tmpMark+"*")
 	if err != nil {
 		return fmt.Errorf("rotate %s: compress: %w", b.path, err)

@@ -153,7 +153,7 @@ func (s *SizeFile) rollover() {
 	}
 	s.retryAt = 0
 	if s.gz != nil && exists(s.name(1)) {
-		s.gz.add(&s.file, compressJob{src: s.name(1), locate: s.locate})
+		s.gz.add(&s.file, s.name(1), s.locate)
 	}
 }
 
@@ -258,7 +258,7 @@ func (s *SizeFile) queueUncompressed() {
 	}
 	for i := 1; i <= s.o.BackupCount; i++ {
 		if n := s.name(i); exists(n) {
-			s.gz.add(&s.file, compressJob{src: n, locate: s.locate})
+			s.gz.add(&s.file, n, s.locate)
 		}
 	}
 }

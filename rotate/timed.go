@@ -202,7 +202,7 @@ func (t *TimedFile) maybeRollover() {
 		t.report(fmt.Errorf("rotate %s: rollover: %w", t.path, err))
 	}
 	if t.gz != nil && exists(dfn) {
-		t.gz.add(&t.file, compressJob{src: dfn, locate: locateSame})
+		t.gz.add(&t.file, dfn, locateSame)
 	}
 }
 
@@ -333,7 +333,7 @@ func (t *TimedFile) queueUncompressed() {
 	}
 	for _, n := range all {
 		if !strings.HasSuffix(n, ".gz") {
-			t.gz.add(&t.file, compressJob{src: n, locate: locateSame})
+			t.gz.add(&t.file, n, locateSame)
 		}
 	}
 }

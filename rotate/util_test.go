@@ -2,6 +2,7 @@ package rotate
 
 import (
 	"os"
+	"sort"
 	"testing"
 )
 
@@ -27,3 +28,5 @@ func readFile(t testing.TB, name string) string {
 	}
 	return string(b)
 }
+
+func sortStrings(s []string) { sort.Strings(s) }
