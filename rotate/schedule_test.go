@@ -4,6 +4,7 @@ import (
 	"math/rand"
 	"testing"
 	"time"
+	_ "time/tzdata" // the Go side needs no system zoneinfo; python3 does (TZ=...)
 )
 
 func mustLoc(t testing.TB, name string) *time.Location {
