@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 )
@@ -45,6 +46,8 @@ func runPython(t testing.TB, req, ans any) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	start := time.Now()
+	defer func() { t.Logf("python3 ran %v", time.Since(start)) }()
 	cmd := exec.Command(py, script)
 	cmd.Stdin = bytes.NewReader(in)
 	var stderr bytes.Buffer

@@ -29,7 +29,10 @@ type SizeOptions struct {
 	Rotator func(source, dest string) error
 
 	// Compress gzips each new backup (to name + ".gz") on a background goroutine: Write
-	// never waits for it, and a crash mid-compression leaves the uncompressed backup.
+	// never waits for it, Close waits for it to finish, and a crash mid-compression leaves
+	// the uncompressed backup (compressed at the next open). With Lock, a process that opens
+	// the log while another is compressing may abort that compression: reported, nothing is
+	// lost, the backup stays uncompressed until the next open.
 	Compress bool
 
 	// Perm is the mode of created files (default 0644, less the umask).

@@ -28,7 +28,7 @@ func TestSizeMatchesCPython(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
 	pyDir, goDir := t.TempDir(), t.TempDir()
 	var scs []sizeScenario
-	for i := 0; i < 60; i++ {
+	for i := 0; i < 48; i++ {
 		sc := sizeScenario{MaxBytes: int64(20 + rng.Intn(400)), BackupCount: rng.Intn(6)}
 		switch i {
 		case 0:

@@ -40,7 +40,7 @@ func TestTimedMatchesCPython(t *testing.T) {
 	dst := []int64{1710054000, 1730613600, 1711846800, 1729990800}
 	pyDir, goDir := t.TempDir(), t.TempDir()
 	var scs []timedScenario
-	for i := 0; i < 120; i++ {
+	for i := 0; i < 90; i++ {
 		sc := timedScenario{TZ: zones[i%len(zones)], When: whens[rng.Intn(len(whens))], Interval: 1 + rng.Intn(2),
 			UTC: rng.Intn(4) == 0, BackupCount: 0}
 		if rng.Intn(3) == 0 {
@@ -55,7 +55,7 @@ func TestTimedMatchesCPython(t *testing.T) {
 			step = 86400 // weekly: daily steps over a few weeks
 		}
 		t0 := dst[rng.Intn(len(dst))] - int64(rng.Intn(20))*step - rng.Int63n(step)
-		for j, tt := 0, t0; j < 40; j++ {
+		for j, tt := 0, t0; j < 30; j++ {
 			sc.times = append(sc.times, tt)
 			msg := fmt.Sprintf("record %d at %d", j, tt)
 			sc.msgs = append(sc.msgs, msg)

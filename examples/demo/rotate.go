@@ -19,7 +19,7 @@ import (
 // under dir.
 func demoRotate(out io.Writer, dir string) error {
 	// Size: 2 KB files, 3 gzipped backups.
-	sizeDir := filepath.Join(dir, "size")
+	sizeDir := filepath.Join(dir, "rotate-size")
 	if err := os.MkdirAll(sizeDir, 0o755); err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func demoRotate(out io.Writer, dir string) error {
 
 	// Time: midnight rotation in UTC on a clock we move by hand. A stale backup with
 	// tomorrow's name is already there: Python would delete it; we keep it.
-	timedDir := filepath.Join(dir, "timed")
+	timedDir := filepath.Join(dir, "rotate-timed")
 	if err := os.MkdirAll(timedDir, 0o755); err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func demoRotate(out io.Writer, dir string) error {
 	}
 
 	// Lock: two writers of one path (as two processes would be) rotate it once per threshold.
-	lockDir := filepath.Join(dir, "locked")
+	lockDir := filepath.Join(dir, "rotate-locked")
 	if err := os.MkdirAll(lockDir, 0o755); err != nil {
 		return err
 	}
