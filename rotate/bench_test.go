@@ -25,6 +25,8 @@ func BenchmarkWritePlainFile(b *testing.B) {
 	b.SetBytes(int64(len(benchRecord)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
+	defer reportCPU(b, cpu)
 	for i := 0; i < b.N; i++ {
 		if _, err := f.Write(benchRecord); err != nil {
 			b.Fatal(err)
@@ -42,6 +44,8 @@ func BenchmarkWriteSize(b *testing.B) {
 	b.SetBytes(int64(len(benchRecord)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
+	defer reportCPU(b, cpu)
 	for i := 0; i < b.N; i++ {
 		if _, err := f.Write(benchRecord); err != nil {
 			b.Fatal(err)
@@ -62,6 +66,8 @@ func BenchmarkWriteSizeLock(b *testing.B) {
 	b.SetBytes(int64(len(benchRecord)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
+	defer reportCPU(b, cpu)
 	for i := 0; i < b.N; i++ {
 		if _, err := f.Write(benchRecord); err != nil {
 			b.Fatal(err)
@@ -76,6 +82,8 @@ func BenchmarkWriteLumberjack(b *testing.B) {
 	b.SetBytes(int64(len(benchRecord)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
+	defer reportCPU(b, cpu)
 	for i := 0; i < b.N; i++ {
 		if _, err := l.Write(benchRecord); err != nil {
 			b.Fatal(err)
@@ -93,6 +101,8 @@ func BenchmarkWriteTimed(b *testing.B) {
 	b.SetBytes(int64(len(benchRecord)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
+	defer reportCPU(b, cpu)
 	for i := 0; i < b.N; i++ {
 		if _, err := f.Write(benchRecord); err != nil {
 			b.Fatal(err)
