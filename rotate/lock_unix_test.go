@@ -112,3 +112,60 @@ func TestLockManyProcesses(t *testing.T) {
 	}
 	t.Logf("%d lines in %d files", total, files)
 }
+
+// Two writers with Lock and Compress (separate opens, so only the flock orders them): every
+// line ends up once in the plain or gzipped files, and no backup is left uncompressed.
+func TestLockCompressTwoWriters(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	o := SizeOptions{MaxBytes: 4 << 10, BackupCount: 100, Lock: true, Compress: true,
+		OnError: func(err error) { t.Errorf("reported: %v", err) }}
+	a, err := NewSize(path, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewSize(path, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 2000
+	for i := 0; i < n; i++ {
+		write(t, a, childLine(0, i))
+		write(t, b, childLine(1, i))
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		name := e.Name()
+		var content string
+		switch {
+		case name == "app.log.lock":
+			continue
+		case name == "app.log":
+			content = readFile(t, path)
+		case strings.HasSuffix(name, ".gz"):
+			content = gunzip(t, filepath.Join(dir, name))
+		default:
+			t.Errorf("left uncompressed or unexpected: %s", name)
+			continue
+		}
+		for _, l := range strings.SplitAfter(content, "\n") {
+			if l == "" {
+				continue
+			}
+			if seen[l] {
+				t.Fatalf("line twice: %q", l)
+			}
+			seen[l] = true
+		}
+	}
+	if len(seen) != 2*n {
+		t.Fatalf("%d lines, want %d", len(seen), 2*n)
+	}
+}
