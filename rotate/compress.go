@@ -11,22 +11,62 @@ import (
 	"sync"
 )
 
-// maxCompressJobs bounds the backlog of backups waiting for gzip. Past it a backup stays
-// uncompressed (reported): its data is intact, only its size is not reduced.
-const maxCompressJobs = 1024
+// maxJobs bounds the background backlog. Past it a backup stays uncompressed (reported) and
+// a rollover finishes its renames on the writer's goroutine: nothing is lost.
+const maxJobs = 1024
 
 // tmpMark is in the name of every partial gzip file, so that retention never counts it as a
 // backup and recovery can remove the ones a crash left.
 const tmpMark = ".gz.tmp"
 
-// compressor gzips backups on one background goroutine, started when there is work and gone
-// when there is none, so Write never waits for compression.
-type compressor struct {
+// worker runs the slow part of rotation (finishing a size rollover's renames, gzipping
+// backups) on one background goroutine, started when there is work and gone when there is
+// none, so Write never waits for it. Jobs run in the order queued.
+type worker struct {
 	mu      sync.Mutex
-	jobs    []compressJob
+	jobs    []func() error
 	running bool
 	wg      sync.WaitGroup
 }
+
+// add queues job and starts the goroutine if needed. It reports false when the backlog is
+// full; the caller then does the work itself or leaves it (nothing is lost either way).
+func (w *worker) add(b *file, job func() error) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.jobs) >= maxJobs {
+		return false
+	}
+	w.jobs = append(w.jobs, job)
+	if !w.running {
+		w.running = true
+		w.wg.Add(1)
+		go w.run(b)
+	}
+	return true
+}
+
+func (w *worker) run(b *file) {
+	defer w.wg.Done()
+	for {
+		w.mu.Lock()
+		if len(w.jobs) == 0 {
+			w.running = false
+			w.mu.Unlock()
+			return
+		}
+		job := w.jobs[0]
+		w.jobs[0] = nil
+		w.jobs = w.jobs[1:]
+		w.mu.Unlock()
+		if err := job(); err != nil {
+			b.report(err)
+		}
+	}
+}
+
+// wait blocks until every queued job has run.
+func (w *worker) wait() { w.wg.Wait() }
 
 // compressJob is a backup as it was when queued: its name and identity. locate finds it
 // again after renames, with the names locked, by identity (false once it was deleted).
@@ -36,48 +76,17 @@ type compressJob struct {
 	locate func(src string, fi os.FileInfo) (string, bool)
 }
 
-// add queues the backup now at src, with the names locked, and starts the worker if it is
-// not running.
-func (c *compressor) add(b *file, src string, locate func(string, os.FileInfo) (string, bool)) {
+// queueCompress queues the backup now at src for gzip, with the names locked.
+func (b *file) queueCompress(src string, locate func(string, os.FileInfo) (string, bool)) {
 	fi, err := os.Lstat(src)
 	if err != nil || !fi.Mode().IsRegular() {
 		return // gone, or not ours to compress
 	}
 	j := compressJob{src: src, fi: fi, locate: locate}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.jobs) >= maxCompressJobs {
-		b.report(fmt.Errorf("rotate %s: compression backlog full, %s left uncompressed", b.path, j.src))
-		return
-	}
-	c.jobs = append(c.jobs, j)
-	if !c.running {
-		c.running = true
-		c.wg.Add(1)
-		go c.run(b)
+	if !b.bg.add(b, func() error { return compressOne(b, j) }) {
+		b.report(fmt.Errorf("rotate %s: background backlog full, %s left uncompressed", b.path, src))
 	}
 }
-
-func (c *compressor) run(b *file) {
-	defer c.wg.Done()
-	for {
-		c.mu.Lock()
-		if len(c.jobs) == 0 {
-			c.running = false
-			c.mu.Unlock()
-			return
-		}
-		j := c.jobs[0]
-		c.jobs = c.jobs[1:]
-		c.mu.Unlock()
-		if err := compressOne(b, j); err != nil {
-			b.report(err)
-		}
-	}
-}
-
-// wait blocks until every queued backup is compressed.
-func (c *compressor) wait() { c.wg.Wait() }
 
 // compressOne gzips j's backup crash-safely: the gzip goes to a temporary file that is synced
 // and renamed to <backup>.gz before the original is removed, so a crash at any point leaves

@@ -34,9 +34,10 @@ type file struct {
 	regular bool
 	closed  bool
 
-	lk  *flock
-	gz  *compressor
-	rep atomic.Pointer[slogx.Reporter]
+	lk       *flock
+	compress bool
+	bg       worker
+	rep      atomic.Pointer[slogx.Reporter]
 }
 
 func (b *file) init(path string, perm os.FileMode, lock, compress bool, onError func(error)) error {
@@ -56,9 +57,7 @@ func (b *file) init(path string, perm os.FileMode, lock, compress bool, onError 
 		}
 		b.lk = lk
 	}
-	if compress {
-		b.gz = &compressor{}
-	}
+	b.compress = compress
 	return nil
 }
 
@@ -168,8 +167,8 @@ func (b *file) Sync() error {
 	return b.f.Sync()
 }
 
-// shutdown closes the file and the lock and waits for background compression: no goroutine
-// outlives Close.
+// shutdown closes the file and the lock and waits for background work: no goroutine outlives
+// Close, and no rollover is left half done.
 func (b *file) shutdown() error {
 	b.mu.Lock()
 	if b.closed {
@@ -185,9 +184,7 @@ func (b *file) shutdown() error {
 		b.f = nil
 	}
 	b.mu.Unlock()
-	if b.gz != nil {
-		b.gz.wait()
-	}
+	b.bg.wait()
 	if b.lk != nil {
 		if e := b.lk.close(); e != nil && err == nil {
 			err = fmt.Errorf("rotate %s: close lock: %w", b.path, e)

@@ -23,8 +23,9 @@ type SizeOptions struct {
 	// Python's BaseRotatingHandler.namer.
 	Namer func(defaultName string) string
 
-	// Rotator, when set, moves the base file to the (named) first backup instead of a
-	// rename, as Python's BaseRotatingHandler.rotator. Only the base file goes through it;
+	// Rotator, when set, moves the previous base file to the (named) first backup instead
+	// of a rename, as Python's BaseRotatingHandler.rotator. Its source is path + ".rotating"
+	// (where a rollover parks the base file), not path. Only this move goes through it;
 	// older backups are renamed.
 	Rotator func(source, dest string) error
 
@@ -52,14 +53,23 @@ type SizeOptions struct {
 // SizeFile is an io.WriteCloser that appends to path and rotates it by size. Each Write is
 // one record: a record is never split across files. It is safe for concurrent use.
 //
-// A rollover that fails (a rename error, say) is reported and the record is written to the
-// current file; the next attempt comes after MaxBytes more bytes. A write that fails is
-// returned.
+// A rollover renames the base file to path + ".rotating" and opens a new one; shifting the
+// backups (.1 to .2, ...) and renaming path.rotating to .1 happens on a background goroutine
+// (without Lock), so Write pays two cheap file operations. Until it is done, path.rotating
+// holds the previous file; Close waits for it.
 //
-// Crash recovery: if an interrupted rollover left its intent file, NewSize finishes it: it
-// finds the first missing backup index k (the hole the interrupted shift left), shifts
-// backups 1..k-1 up by one and moves the base file to .1. With Compress, it removes partial
-// .gz.tmp files, removes a backup whose complete .gz exists, and queues uncompressed backups.
+// A rollover that fails (a rename error, say) is reported and the record is written to the
+// current file; the next attempt comes after MaxBytes more bytes. When the background part
+// fails, path.rotating stays until the next rollover or open finishes it. A write that fails
+// is returned.
+//
+// Crash recovery: path.rotating is the only intermediate state. Finding it, NewSize (and the
+// next rollover) finishes the sequence: it finds the first missing backup index k (where an
+// interrupted shift stopped), shifts backups 1..k-1 up by one and renames path.rotating to .1;
+// with no index missing it drops the oldest, as a rollover does. Where an index was already
+// missing before (deleted by hand), this fills the gap instead of deleting the oldest backup
+// as Python would. With Compress, NewSize also removes partial .gz.tmp files, removes a backup
+// whose complete .gz exists, and queues uncompressed backups.
 type SizeFile struct {
 	file
 	o       SizeOptions
@@ -137,27 +147,82 @@ func (s *SizeFile) name(i int) string {
 	return n
 }
 
-// rollover moves the base file to .1, with the names locked. On failure it reports, writes
-// on to the base file, and waits MaxBytes more bytes before trying again.
+// pending is where a rollover parks the base file until the backups are shifted: finding it
+// means a rollover is unfinished.
+func (s *SizeFile) pending() string { return s.path + ".rotating" }
+
+// rollover, with the names locked, renames the base file to pending() and opens a new one;
+// the backups are shifted and pending() becomes .1 on the background goroutine (on this one
+// with Lock, so that the flock covers the whole sequence). On failure it reports, writes on
+// to the base file, and tries again after MaxBytes more bytes.
 func (s *SizeFile) rollover() {
-	err := writeJournal(s.path, s.name(1))
-	s.closeFile()
-	if err == nil {
-		err = s.shift(s.o.BackupCount)
-		err = errors.Join(err, removeJournal(s.path))
+	// A previous rollover whose background part failed, or has not run yet, goes first:
+	// renaming the base file onto pending() would destroy it.
+	if err := s.finishPending(); err != nil {
+		s.rolloverFailed(err)
+		return
 	}
+	s.closeFile()
+	err := os.Rename(s.path, s.pending())
 	if oerr := s.open(); oerr != nil {
 		err = errors.Join(err, oerr)
 	}
 	if err != nil {
-		s.retryAt = s.size + s.o.MaxBytes
-		s.report(fmt.Errorf("rotate %s: rollover: %w", s.path, err))
+		s.rolloverFailed(err)
 		return
 	}
 	s.retryAt = 0
-	if s.gz != nil && exists(s.name(1)) {
-		s.gz.add(&s.file, s.name(1), s.locate)
+	if s.lk != nil || !s.bg.add(&s.file, s.finishJob) {
+		if err := s.finishPending(); err != nil {
+			s.report(fmt.Errorf("rotate %s: rollover: %w", s.path, err))
+		}
 	}
+}
+
+func (s *SizeFile) rolloverFailed(err error) {
+	s.retryAt = s.size + s.o.MaxBytes
+	s.report(fmt.Errorf("rotate %s: rollover: %w", s.path, err))
+}
+
+// finishJob is finishPending for the background goroutine.
+func (s *SizeFile) finishJob() error {
+	s.lockNames()
+	defer s.unlockNames()
+	return s.finishPending()
+}
+
+// finishPending completes a rollover, with the names locked: if pending() exists, the
+// backups below the first missing index move up one (with none missing, the oldest is
+// dropped and all move up, as Python does) and pending() becomes .1. After a crash at any
+// point of the sequence, the first missing index is exactly where the shift stopped, so the
+// same step finishes it.
+func (s *SizeFile) finishPending() error {
+	if !exists(s.pending()) {
+		return nil
+	}
+	n := s.o.BackupCount
+	top := n
+	for k := 1; k <= n; k++ {
+		if !s.slotUsed(k) {
+			top = k
+			break
+		}
+	}
+	for i := top - 1; i >= 1; i-- {
+		if err := s.moveSlot(i); err != nil {
+			return fmt.Errorf("rotate %s: shift backups: %w", s.path, err)
+		}
+	}
+	if err := s.clearSlot(1); err != nil { // BackupCount 1: the one backup is the oldest
+		return fmt.Errorf("rotate %s: drop oldest backup: %w", s.path, err)
+	}
+	if err := rename(s.o.Rotator, s.pending(), s.name(1)); err != nil {
+		return fmt.Errorf("rotate %s: rotate: %w", s.path, err)
+	}
+	if s.compress {
+		s.queueCompress(s.name(1), s.locate)
+	}
+	return nil
 }
 
 // slotExts are the forms a backup takes: plain, or gzipped by Compress.
@@ -197,37 +262,13 @@ func (s *SizeFile) moveSlot(i int) error {
 	return nil
 }
 
-// shift is Python's doRollover rename sequence over backups 1..top: each moves up one, the
-// one at top is dropped, and the base file becomes .1.
-func (s *SizeFile) shift(top int) error {
-	for i := top - 1; i >= 1; i-- {
-		if err := s.moveSlot(i); err != nil {
-			return err
-		}
-	}
-	if err := s.clearSlot(1); err != nil {
-		return err
-	}
-	return rename(s.o.Rotator, s.path, s.name(1))
-}
-
-// recover finishes a rollover interrupted by a crash (see SizeFile), with the names locked.
+// recover finishes what a crash interrupted (see SizeFile), with the names locked.
 func (s *SizeFile) recover() error {
 	var errs []error
-	if _, found, err := readJournal(s.path); err != nil {
-		errs = append(errs, err)
-	} else if found {
-		if st, err := os.Lstat(s.path); err == nil && st.Mode().IsRegular() && s.rotates {
-			for k := 1; k <= s.o.BackupCount; k++ {
-				if !s.slotUsed(k) {
-					errs = append(errs, s.shift(k))
-					break
-				}
-			}
-		}
-		errs = append(errs, removeJournal(s.path))
+	if s.rotates {
+		errs = append(errs, s.finishPending())
 	}
-	if s.gz != nil {
+	if s.compress {
 		errs = append(errs, cleanCompressLeftovers(s.path, s.isBackup))
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -256,12 +297,14 @@ func (s *SizeFile) locate(_ string, fi os.FileInfo) (string, bool) {
 }
 
 func (s *SizeFile) queueUncompressed() {
-	if s.gz == nil {
+	if !s.compress {
 		return
 	}
+	s.lockNames()
+	defer s.unlockNames()
 	for i := 1; i <= s.o.BackupCount; i++ {
 		if n := s.name(i); exists(n) {
-			s.gz.add(&s.file, n, s.locate)
+			s.queueCompress(n, s.locate)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -120,7 +121,7 @@ func TestSizeNamerRotator(t *testing.T) {
 	if d := diffFiles(want, dirFiles(t, dir)); d != "" {
 		t.Error(d)
 	}
-	if strings.Join(calls, ",") != "app.log->app.log.1.bak,app.log->app.log.1.bak,app.log->app.log.1.bak" {
+	if strings.Join(calls, ",") != "app.log.rotating->app.log.1.bak,app.log.rotating->app.log.1.bak,app.log.rotating->app.log.1.bak" {
 		t.Errorf("rotator calls %v", calls)
 	}
 }
@@ -150,43 +151,50 @@ func TestSizeOpenError(t *testing.T) {
 	}
 }
 
-// A failed rename keeps writing to the current file and reports; the next attempt succeeds
-// once the obstacle is gone.
+// A rollover that fails keeps writing to the current file and reports; once the obstacle is
+// gone, the next rollover finishes the earlier one first, and nothing is lost.
 func TestSizeFailedRolloverKeepsWriting(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
-	// app.log.2 is a non-empty directory: shifting app.log.1 onto it fails.
+	// app.log.2 is a non-empty directory: dropping the oldest backup onto it fails.
 	mkdir(t, filepath.Join(dir, "app.log.2", "x"))
+	var mu sync.Mutex
 	var errs []error
-	f, err := NewSize(path, SizeOptions{MaxBytes: 8, BackupCount: 2, OnError: func(err error) { errs = append(errs, err) }})
+	f, err := NewSize(path, SizeOptions{MaxBytes: 8, BackupCount: 2,
+		OnError: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	write(t, f, "one\n")
-	write(t, f, "two\n")   // rolls: app.log -> app.log.1
-	write(t, f, "three\n") // rollover fails on app.log.2: written to app.log
-	write(t, f, "four\n")
-	if len(errs) != 1 {
-		t.Fatalf("reported %v, want one error", errs)
+	write(t, f, "two\n")   // rolls: app.log.rotating -> app.log.1
+	write(t, f, "three\n") // rolls; finishing it fails on app.log.2
+	write(t, f, "four\n")  // the earlier rollover cannot finish: no new one, written to app.log
+	mu.Lock()
+	if len(errs) == 0 {
+		t.Fatalf("no error reported")
 	}
+	mu.Unlock()
 	if err := os.RemoveAll(filepath.Join(dir, "app.log.2")); err != nil {
 		t.Fatal(err)
 	}
-	write(t, f, "five-five-five\n") // 8 more bytes since the failure: tries again
-	f.Close()
-	want := map[string]string{"app.log": "five-five-five\n", "app.log.1": "two\nthree\nfour\n", "app.log.2": "one\n"}
+	write(t, f, "five\n") // still below the retry threshold: no attempt
+	write(t, f, "six\n")  // MaxBytes more bytes since the failure: finishes the earlier rollover, then rolls
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"app.log": "six\n", "app.log.1": "three\nfour\nfive\n", "app.log.2": "two\n"}
+	// "one" was the oldest backup, dropped by BackupCount 2.
 	if d := diffFiles(want, dirFiles(t, dir)); d != "" {
 		t.Error(d)
 	}
 }
 
 // Recovery finishes a rename sequence a crash interrupted after app.log.1 moved to .2 and
-// before app.log moved to .1: the intent file says a rollover was under way.
+// before app.log.rotating (the previous base file) moved to .1.
 func TestSizeCrashRecovery(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
-	files := map[string]string{"app.log": "newest\n", "app.log.2": "older\n", "app.log.3": "oldest\n",
-		"app.log.rotating": path + ".1"}
+	files := map[string]string{"app.log.rotating": "newest\n", "app.log.2": "older\n", "app.log.3": "oldest\n"}
 	for n, c := range files {
 		if err := os.WriteFile(filepath.Join(dir, n), []byte(c), 0o644); err != nil {
 			t.Fatal(err)
@@ -203,7 +211,23 @@ func TestSizeCrashRecovery(t *testing.T) {
 		t.Error(d)
 	}
 
-	// Without the intent file, a hole is left alone: it may be the user's doing.
+	// All backups present: the crash came before the shift; finishing drops the oldest.
+	dir = t.TempDir()
+	path = filepath.Join(dir, "app.log")
+	for n, c := range map[string]string{"app.log": "cur\n", "app.log.rotating": "prev\n", "app.log.1": "one\n", "app.log.2": "two\n"} {
+		os.WriteFile(filepath.Join(dir, n), []byte(c), 0o644)
+	}
+	f, err = NewSize(path, SizeOptions{MaxBytes: 100, BackupCount: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	want = map[string]string{"app.log": "cur\n", "app.log.1": "prev\n", "app.log.2": "one\n"}
+	if d := diffFiles(want, dirFiles(t, dir)); d != "" {
+		t.Error(d)
+	}
+
+	// Without app.log.rotating, a hole is left alone: it may be the user's doing.
 	dir = t.TempDir()
 	path = filepath.Join(dir, "app.log")
 	os.WriteFile(path, []byte("cur\n"), 0o644)

@@ -63,10 +63,9 @@ type TimedOptions struct {
 // appended (app.log.2026-11-26.1, .2, ...). A failed rollover is reported, the record is
 // written to the current file, and the next attempt is at the next scheduled rollover.
 //
-// Crash recovery: if an interrupted rollover left its intent file and the base file was not
-// yet renamed to the recorded backup name, NewTimed renames it. With Compress, partial .gz.tmp
-// files are removed, a backup whose complete .gz exists is removed, and uncompressed backups
-// are queued.
+// Crash recovery: a rollover is one rename (atomic), so there is nothing half done to finish.
+// With Compress, NewTimed removes partial .gz.tmp files, removes a backup whose complete .gz
+// exists, and queues uncompressed backups.
 type TimedFile struct {
 	file
 	o          TimedOptions
@@ -180,14 +179,10 @@ func (t *TimedFile) maybeRollover() {
 	nameAt, next := t.s.afterRollover(t.rolloverAt, now)
 	def := t.path + "." + strftime(t.s.suffix, nameAt)
 	dfn := t.freeName(def)
-	err := writeJournal(t.path, dfn)
 	t.closeFile()
-	if err == nil {
-		err = rename(t.o.Rotator, t.path, dfn)
-		if err == nil && t.o.BackupCount > 0 {
-			err = t.deleteOld()
-		}
-		err = errors.Join(err, removeJournal(t.path))
+	err := rename(t.o.Rotator, t.path, dfn)
+	if err == nil && t.o.BackupCount > 0 {
+		err = t.deleteOld()
 	}
 	if oerr := t.open(); oerr != nil {
 		err = errors.Join(err, oerr)
@@ -201,8 +196,8 @@ func (t *TimedFile) maybeRollover() {
 	if err != nil {
 		t.report(fmt.Errorf("rotate %s: rollover: %w", t.path, err))
 	}
-	if t.gz != nil && exists(dfn) {
-		t.gz.add(&t.file, dfn, locateSame)
+	if t.compress && exists(dfn) {
+		t.queueCompress(dfn, locateSame)
 	}
 }
 
@@ -291,26 +286,14 @@ func (t *TimedFile) deleteOld() error {
 	return errors.Join(errs...)
 }
 
-// recover finishes a rollover interrupted by a crash (see TimedFile), with the names locked.
+// recover cleans what a crash left of background compression, with the names locked. A timed
+// rollover itself is one rename, atomic: a crash leaves the base file either in place (it
+// rolls over at the next write) or renamed (retention catches up at the next rollover).
 func (t *TimedFile) recover() error {
-	var errs []error
-	dest, found, err := readJournal(t.path)
-	if err != nil {
-		errs = append(errs, err)
-	} else if found {
-		st, serr := os.Lstat(t.path)
-		if dest != "" && serr == nil && st.Mode().IsRegular() && !exists(dest) && !exists(dest+".gz") {
-			errs = append(errs, rename(t.o.Rotator, t.path, dest))
-		}
-		errs = append(errs, removeJournal(t.path))
+	if !t.compress {
+		return nil
 	}
-	if t.gz != nil {
-		errs = append(errs, cleanCompressLeftovers(t.path, t.isBackup))
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("rotate %s: recover: %w", t.path, err)
-	}
-	return nil
+	return cleanCompressLeftovers(t.path, t.isBackup)
 }
 
 func (t *TimedFile) isBackup(name string) bool {
@@ -323,7 +306,7 @@ func (t *TimedFile) isBackup(name string) bool {
 }
 
 func (t *TimedFile) queueUncompressed() {
-	if t.gz == nil {
+	if !t.compress {
 		return
 	}
 	all, err := t.backups()
@@ -333,7 +316,7 @@ func (t *TimedFile) queueUncompressed() {
 	}
 	for _, n := range all {
 		if !strings.HasSuffix(n, ".gz") {
-			t.gz.add(&t.file, n, locateSame)
+			t.queueCompress(n, locateSame)
 		}
 	}
 }

@@ -125,25 +125,6 @@ func TestTimedNonRegularFile(t *testing.T) {
 	}
 }
 
-// A crash between writing the intent and renaming the base file: NewTimed finishes the rename.
-func TestTimedCrashRecovery(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "app.log")
-	os.WriteFile(path, []byte("yesterday\n"), 0o644)
-	os.WriteFile(journalName(path), []byte(path+".2026-03-01"), 0o644)
-	clk := &fakeClock{t: utc("2026-03-02 10:00:00")}
-	f, err := NewTimed(path, TimedOptions{When: "D", UTC: true, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, f, "today\n")
-	f.Close()
-	want := map[string]string{"app.log": "today\n", "app.log.2026-03-01": "yesterday\n"}
-	if d := diffFiles(want, dirFiles(t, dir)); d != "" {
-		t.Error(d)
-	}
-}
-
 func TestTimedCompress(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
