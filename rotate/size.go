@@ -135,7 +135,8 @@ func (s *SizeFile) due(n int) bool {
 	return s.rotates && s.regular && s.size > 0 && s.size+int64(n) >= s.o.MaxBytes && s.size >= s.retryAt
 }
 
-// Close closes the file and waits for background compression to finish.
+// Close closes the file and waits for background work (shifting backups, compression) to
+// finish. It is idempotent.
 func (s *SizeFile) Close() error { return s.shutdown() }
 
 // name returns the name of backup i.

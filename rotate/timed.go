@@ -326,5 +326,5 @@ func locateSame(src string, fi os.FileInfo) (string, bool) {
 	return src, sameAt(src, fi)
 }
 
-// Close closes the file and waits for background compression to finish.
+// Close closes the file and waits for background compression to finish. It is idempotent.
 func (t *TimedFile) Close() error { return t.shutdown() }
