@@ -55,7 +55,7 @@ type SizeOptions struct {
 //
 // A rollover renames the base file to path + ".rotating" and opens a new one; shifting the
 // backups (.1 to .2, ...) and renaming path.rotating to .1 happens on a background goroutine
-// (without Lock), so Write pays two cheap file operations. Until it is done, path.rotating
+// (without Lock), so Write pays a close, a rename and an open. Until it is done, path.rotating
 // holds the previous file; Close waits for it.
 //
 // A rollover that fails (a rename error, say) is reported and the record is written to the
