@@ -7,7 +7,7 @@ import (
 
 // NewSizeHandler returns a slogx.Handler writing to a SizeFile at path: Python's
 // RotatingFileHandler. Rotation and compression failures are counted in the handler's Stats
-// and reported through opts.OnError. Close closes the file and waits for compression.
+// and reported through opts.OnError. Close closes the file and waits for its background work.
 func NewSizeHandler(path string, o SizeOptions, opts *slogx.Options) (*slogx.Handler, error) {
 	f, err := NewSize(path, o)
 	if err != nil {
