@@ -17,6 +17,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(runChild())
 	}
+	if os.Getenv(crashEnv) != "" {
+		os.Exit(runCrashChild())
+	}
 	// lumberjack v2.2.1 never stops its mill goroutine, even after Close (upstream bug).
 	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("gopkg.in/natefinch/lumberjack%2ev2.(*Logger).millRun"))
 }
