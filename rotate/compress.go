@@ -1,0 +1,206 @@
+package rotate
+
+import (
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// maxJobs bounds the background backlog. Past it a backup stays uncompressed (reported) and
+// a rollover finishes its renames on the writer's goroutine: nothing is lost.
+const maxJobs = 1024
+
+// tmpMark is in the name of every partial gzip file, so that retention never counts it as a
+// backup and recovery can remove the ones a crash left.
+const tmpMark = ".gz.tmp"
+
+// worker runs the slow part of rotation (finishing a size rollover's renames, gzipping
+// backups) on one background goroutine, started when there is work and gone when there is
+// none, so Write never waits for it. Jobs run in the order queued.
+type worker struct {
+	mu      sync.Mutex
+	jobs    []func() error
+	running bool
+	wg      sync.WaitGroup
+}
+
+// add queues job and starts the goroutine if needed. It reports false when the backlog is
+// full; the caller then does the work itself or leaves it (nothing is lost either way).
+func (w *worker) add(b *file, job func() error) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.jobs) >= maxJobs {
+		return false
+	}
+	w.jobs = append(w.jobs, job)
+	if !w.running {
+		w.running = true
+		w.wg.Add(1)
+		go w.run(b)
+	}
+	return true
+}
+
+func (w *worker) run(b *file) {
+	defer w.wg.Done()
+	for {
+		w.mu.Lock()
+		if len(w.jobs) == 0 {
+			w.running = false
+			w.mu.Unlock()
+			return
+		}
+		job := w.jobs[0]
+		w.jobs[0] = nil
+		w.jobs = w.jobs[1:]
+		w.mu.Unlock()
+		if err := job(); err != nil {
+			b.report(err)
+		}
+	}
+}
+
+// wait blocks until every queued job has run.
+func (w *worker) wait() { w.wg.Wait() }
+
+// compressJob is a backup as it was when queued: its name and identity. locate finds it
+// again after renames, with the names locked, by identity (false once it was deleted).
+type compressJob struct {
+	src    string
+	fi     os.FileInfo
+	locate func(src string, fi os.FileInfo) (string, bool)
+}
+
+// queueCompress queues the backup now at src for gzip, with the names locked.
+func (b *file) queueCompress(src string, locate func(string, os.FileInfo) (string, bool)) {
+	fi, err := os.Lstat(src)
+	if err != nil || !fi.Mode().IsRegular() {
+		return // gone, or not ours to compress
+	}
+	j := compressJob{src: src, fi: fi, locate: locate}
+	if !b.bg.add(b, func() error { return compressOne(b, j) }) {
+		b.report(fmt.Errorf("rotate %s: background backlog full, %s left uncompressed", b.path, src))
+	}
+}
+
+// compressOne gzips j's backup crash-safely: the gzip goes to a temporary file that is synced
+// and renamed to <backup>.gz before the original is removed, so a crash at any point leaves
+// the original or the complete .gz (recovery removes the other).
+func compressOne(b *file, j compressJob) (err error) {
+	b.lockNames()
+	src, ok := j.locate(j.src, j.fi)
+	var in *os.File
+	var err0 error
+	if ok {
+		in, err0 = os.Open(src)
+	}
+	b.unlockNames()
+	if !ok || errors.Is(err0, os.ErrNotExist) {
+		return nil // retention removed it first
+	}
+	if err0 != nil {
+		return fmt.Errorf("rotate %s: compress: %w", b.path, err0)
+	}
+	defer in.Close()
+	fi := j.fi
+	j.src = src
+	tmp, err := os.CreateTemp(filepath.Dir(j.src), filepath.Base(j.src)+tmpMark+"*")
+	if err != nil {
+		return fmt.Errorf("rotate %s: compress: %w", b.path, err)
+	}
+	tmpName := tmp.Name()
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmpName)
+		}
+	}()
+	zw := gzip.NewWriter(tmp)
+	zw.Name = filepath.Base(j.src)
+	zw.ModTime = fi.ModTime()
+	if _, err := io.Copy(zw, in); err != nil {
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+	}
+	if err := tmp.Chmod(fi.Mode().Perm()); err != nil {
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+	}
+
+	b.lockNames()
+	defer b.unlockNames()
+	cur, ok := j.locate(j.src, fi)
+	if !ok {
+		return nil // deleted by retention while we compressed: the deferred cleanup drops tmp
+	}
+	if exists(cur + ".gz") {
+		return fmt.Errorf("rotate %s: compress: %s.gz exists, %s left uncompressed", b.path, cur, cur)
+	}
+	if err := os.Rename(tmpName, cur+".gz"); err != nil {
+		return fmt.Errorf("rotate %s: compress: %w", b.path, err)
+	}
+	done = true
+	if err := os.Remove(cur); err != nil {
+		return fmt.Errorf("rotate %s: compress: remove original: %w", b.path, err)
+	}
+	return nil
+}
+
+// sameAt reports whether name is the file fi describes.
+func sameAt(name string, fi os.FileInfo) bool {
+	st, err := os.Lstat(name)
+	return err == nil && os.SameFile(st, fi)
+}
+
+// cleanCompressLeftovers finishes what a crash interrupted: partial gzip files are removed
+// (the original is still there), and an original whose complete .gz exists is removed (the
+// crash fell between the rename and the removal). Only originals that isBackup accepts are
+// removed, so "app.log.bak" survives next to "app.log.bak.gz". It runs with the names locked.
+func cleanCompressLeftovers(path string, isBackup func(name string) bool) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("rotate %s: recover: %w", path, err)
+	}
+	var errs []error
+	for _, e := range ents {
+		n := e.Name()
+		if !strings.HasPrefix(n, base+".") {
+			continue
+		}
+		full := filepath.Join(dir, n)
+		switch {
+		case strings.Contains(n, tmpMark):
+			if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		case strings.HasSuffix(n, ".gz"):
+			orig := strings.TrimSuffix(full, ".gz")
+			if orig != path && isBackup(orig) && exists(orig) {
+				if err := os.Remove(orig); err != nil && !errors.Is(err, os.ErrNotExist) {
+					errs = append(errs, err)
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("rotate %s: recover: %w", path, errors.Join(errs...))
+	}
+	return nil
+}

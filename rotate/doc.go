@@ -1,0 +1,15 @@
+// Package rotate writes logs to files that rotate by size or by time, as Python's
+// RotatingFileHandler and TimedRotatingFileHandler do, with the same rules, names and
+// schedules (differential tests run CPython on the same inputs), and without Python's ways of
+// losing data:
+//
+//   - a backup name that already exists is never overwritten;
+//   - Compress gzips backups on a background goroutine, crash-safely;
+//   - Lock (Unix) lets several processes write one file: it rotates once and no line is lost;
+//   - a failed rollover keeps writing to the current file and reports the failure;
+//   - an interrupted rollover is finished when the file is opened again.
+//
+// SizeFile and TimedFile are io.WriteClosers that take one record per Write, so a record is
+// never split between two files; NewSizeHandler and NewTimedHandler put a slogx.Handler on
+// them. Lumberjack adapts an existing lumberjack.Logger.
+package rotate

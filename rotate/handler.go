@@ -1,0 +1,38 @@
+package rotate
+
+import (
+	"github.com/slogx/handlers/slogx"
+	"gopkg.in/natefinch/lumberjack.v2"
+)
+
+// NewSizeHandler returns a slogx.Handler writing to a SizeFile at path: Python's
+// RotatingFileHandler. Rotation and compression failures are counted in the handler's Stats
+// and reported through opts.OnError. Close closes the file and waits for its background work.
+func NewSizeHandler(path string, o SizeOptions, opts *slogx.Options) (*slogx.Handler, error) {
+	f, err := NewSize(path, o)
+	if err != nil {
+		return nil, err
+	}
+	h := slogx.NewHandler(f, opts)
+	f.SetReporter(h.Reporter())
+	return h, nil
+}
+
+// NewTimedHandler returns a slogx.Handler writing to a TimedFile at path: Python's
+// TimedRotatingFileHandler. Failures are reported as with NewSizeHandler.
+func NewTimedHandler(path string, o TimedOptions, opts *slogx.Options) (*slogx.Handler, error) {
+	f, err := NewTimed(path, o)
+	if err != nil {
+		return nil, err
+	}
+	h := slogx.NewHandler(f, opts)
+	f.SetReporter(h.Reporter())
+	return h, nil
+}
+
+// Lumberjack returns a slogx.Handler writing to l, so that lumberjack users keep their
+// rotation config (MaxSize in megabytes, MaxAge, MaxBackups, LocalTime, Compress) and get the
+// encoders, levels and error accounting of slogx. Each record is one l.Write; Close closes l.
+func Lumberjack(l *lumberjack.Logger, opts *slogx.Options) *slogx.Handler {
+	return slogx.NewHandler(l, opts)
+}

@@ -1,0 +1,311 @@
+package rotate
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+)
+
+// SizeOptions configure size rotation, Python's RotatingFileHandler. The zero value never
+// rotates (Python's maxBytes=0).
+type SizeOptions struct {
+	// MaxBytes is the size a file may not reach: before a record is written, the file is
+	// rolled over if it is non-empty and size+len(record) >= MaxBytes (CPython 3.13's rule;
+	// 3.11 also rolls over an empty file). Zero (or negative) never rotates.
+	MaxBytes int64
+
+	// BackupCount is how many backups path.1 .. path.N are kept, .1 the newest; the oldest
+	// is deleted when a new one is made. Zero (or negative) never rotates, as in Python.
+	BackupCount int
+
+	// Namer, when set, maps a default backup name ("app.log.3") to the name used, as
+	// Python's BaseRotatingHandler.namer.
+	Namer func(defaultName string) string
+
+	// Rotator, when set, moves the previous base file to the (named) first backup instead
+	// of a rename, as Python's BaseRotatingHandler.rotator. Its source is path + ".rotating"
+	// (where a rollover parks the base file), not path. Only this move goes through it;
+	// older backups are renamed.
+	Rotator func(source, dest string) error
+
+	// Compress gzips each new backup (to name + ".gz") on a background goroutine: Write
+	// never waits for it, Close waits for it to finish, and a crash mid-compression leaves
+	// the uncompressed backup (compressed at the next open). With Lock, a process that opens
+	// the log while another is compressing may abort that compression: reported, nothing is
+	// lost, the backup stays uncompressed until the next open.
+	Compress bool
+
+	// Perm is the mode of created files (default 0644, less the umask).
+	Perm os.FileMode
+
+	// Lock makes several processes writing the same path safe: each write and rollover
+	// holds an flock on path + ".lock", and a process that finds the file rotated by another
+	// reopens it, so the file rotates once and no line is lost. Unix only: on other systems
+	// NewSize returns an error.
+	Lock bool
+
+	// OnError receives rotation and compression failures (nil: rate-limited standard
+	// error). NewSizeHandler reports them through the handler instead.
+	OnError func(error)
+}
+
+// SizeFile is an io.WriteCloser that appends to path and rotates it by size. Each Write is
+// one record: a record is never split across files. It is safe for concurrent use.
+//
+// A rollover renames the base file to path + ".rotating" and opens a new one; shifting the
+// backups (.1 to .2, ...) and renaming path.rotating to .1 happens on a background goroutine
+// (without Lock), so Write pays a close, a rename and an open. Until it is done, path.rotating
+// holds the previous file; Close waits for it.
+//
+// A rollover that fails (a rename error, say) is reported and the record is written to the
+// current file; the next attempt comes after MaxBytes more bytes. When the background part
+// fails, path.rotating stays until the next rollover or open finishes it. A write that fails
+// is returned.
+//
+// Crash recovery: path.rotating is the only intermediate state. Finding it, NewSize (and the
+// next rollover) finishes the sequence: it finds the first missing backup index k (where an
+// interrupted shift stopped), shifts backups 1..k-1 up by one and renames path.rotating to .1;
+// with no index missing it drops the oldest, as a rollover does. Where an index was already
+// missing before (deleted by hand), this fills the gap instead of deleting the oldest backup
+// as Python would. With Compress, NewSize also removes partial .gz.tmp files, removes a backup
+// whose complete .gz exists, and queues uncompressed backups.
+type SizeFile struct {
+	file
+	o       SizeOptions
+	rotates bool
+	retryAt int64 // after a failed rollover, no new attempt below this size
+}
+
+// NewSize opens (creating or appending to) path for size rotation.
+func NewSize(path string, o SizeOptions) (*SizeFile, error) {
+	s := &SizeFile{o: o, rotates: o.MaxBytes > 0 && o.BackupCount > 0}
+	if err := s.init(path, o.Perm, o.Lock, o.Compress, o.OnError); err != nil {
+		return nil, err
+	}
+	s.lockNames()
+	err := s.recover()
+	if err != nil {
+		s.report(err) // the log is still usable: report and go on
+	}
+	err = s.open()
+	s.unlockNames()
+	if err != nil {
+		if s.lk != nil {
+			s.lk.close()
+		}
+		return nil, err
+	}
+	s.queueUncompressed()
+	return s, nil
+}
+
+// Write writes p as one record, rolling the file over first if p would make it reach
+// MaxBytes. It never allocates on the path without Lock or rollover.
+func (s *SizeFile) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return 0, ErrClosed
+	}
+	if s.lk != nil {
+		return s.writeLocked(p)
+	}
+	if s.due(len(p)) {
+		s.lockNames()
+		s.rollover()
+		s.unlockNames()
+	}
+	return s.write(p)
+}
+
+func (s *SizeFile) writeLocked(p []byte) (int, error) {
+	s.lockNames()
+	defer s.unlockNames()
+	if _, err := s.follow(); err != nil {
+		s.report(err)
+	}
+	if s.due(len(p)) {
+		s.rollover()
+	}
+	return s.write(p)
+}
+
+func (s *SizeFile) due(n int) bool {
+	return s.rotates && s.regular && s.size > 0 && s.size+int64(n) >= s.o.MaxBytes && s.size >= s.retryAt
+}
+
+// Close closes the file and waits for background work (shifting backups, compression) to
+// finish. It is idempotent.
+func (s *SizeFile) Close() error { return s.shutdown() }
+
+// name returns the name of backup i.
+func (s *SizeFile) name(i int) string {
+	n := s.path + "." + strconv.Itoa(i)
+	if s.o.Namer != nil {
+		n = s.o.Namer(n)
+	}
+	return n
+}
+
+// pending is where a rollover parks the base file until the backups are shifted: finding it
+// means a rollover is unfinished.
+func (s *SizeFile) pending() string { return s.path + ".rotating" }
+
+// rollover, with the names locked, renames the base file to pending() and opens a new one;
+// the backups are shifted and pending() becomes .1 on the background goroutine (on this one
+// with Lock, so that the flock covers the whole sequence). On failure it reports, writes on
+// to the base file, and tries again after MaxBytes more bytes.
+func (s *SizeFile) rollover() {
+	// A previous rollover whose background part failed, or has not run yet, goes first:
+	// renaming the base file onto pending() would destroy it.
+	if err := s.finishPending(); err != nil {
+		s.rolloverFailed(err)
+		return
+	}
+	s.closeFile()
+	err := os.Rename(s.path, s.pending())
+	if oerr := s.open(); oerr != nil {
+		err = errors.Join(err, oerr)
+	}
+	if err != nil {
+		s.rolloverFailed(err)
+		return
+	}
+	s.retryAt = 0
+	if s.lk != nil || !s.bg.add(&s.file, s.finishJob) {
+		if err := s.finishPending(); err != nil {
+			s.report(fmt.Errorf("rotate %s: rollover: %w", s.path, err))
+		}
+	}
+}
+
+func (s *SizeFile) rolloverFailed(err error) {
+	s.retryAt = s.size + s.o.MaxBytes
+	s.report(fmt.Errorf("rotate %s: rollover: %w", s.path, err))
+}
+
+// finishJob is finishPending for the background goroutine.
+func (s *SizeFile) finishJob() error {
+	s.lockNames()
+	defer s.unlockNames()
+	return s.finishPending()
+}
+
+// finishPending completes a rollover, with the names locked: if pending() exists, the
+// backups below the first missing index move up one (with none missing, the oldest is
+// dropped and all move up, as Python does) and pending() becomes .1. After a crash at any
+// point of the sequence, the first missing index is exactly where the shift stopped, so the
+// same step finishes it.
+func (s *SizeFile) finishPending() error {
+	if !exists(s.pending()) {
+		return nil
+	}
+	n := s.o.BackupCount
+	top := n
+	for k := 1; k <= n; k++ {
+		if !s.slotUsed(k) {
+			top = k
+			break
+		}
+	}
+	for i := top - 1; i >= 1; i-- {
+		if err := s.moveSlot(i); err != nil {
+			return fmt.Errorf("rotate %s: shift backups: %w", s.path, err)
+		}
+	}
+	if err := s.clearSlot(1); err != nil { // BackupCount 1: the one backup is the oldest
+		return fmt.Errorf("rotate %s: drop oldest backup: %w", s.path, err)
+	}
+	if err := rename(s.o.Rotator, s.pending(), s.name(1)); err != nil {
+		return fmt.Errorf("rotate %s: rotate: %w", s.path, err)
+	}
+	if s.compress {
+		s.queueCompress(s.name(1), s.locate)
+	}
+	return nil
+}
+
+// slotExts are the forms a backup takes: plain, or gzipped by Compress.
+var slotExts = [...]string{"", ".gz"}
+
+func (s *SizeFile) slotUsed(i int) bool {
+	n := s.name(i)
+	return exists(n) || exists(n+".gz")
+}
+
+func (s *SizeFile) clearSlot(i int) error {
+	n := s.name(i)
+	for _, ext := range slotExts {
+		if err := os.Remove(n + ext); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveSlot renames backup i (plain and/or gzipped) to i+1, replacing what was at i+1.
+func (s *SizeFile) moveSlot(i int) error {
+	src, dst := s.name(i), s.name(i+1)
+	if !exists(src) && !exists(src+".gz") {
+		return nil
+	}
+	if err := s.clearSlot(i + 1); err != nil {
+		return err
+	}
+	for _, ext := range slotExts {
+		if exists(src + ext) {
+			if err := os.Rename(src+ext, dst+ext); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// recover finishes what a crash interrupted (see SizeFile), with the names locked.
+func (s *SizeFile) recover() error {
+	var errs []error
+	if s.rotates {
+		errs = append(errs, s.finishPending())
+	}
+	if s.compress {
+		errs = append(errs, cleanCompressLeftovers(s.path, s.isBackup))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("rotate %s: recover: %w", s.path, err)
+	}
+	return nil
+}
+
+func (s *SizeFile) isBackup(name string) bool {
+	for i := 1; i <= s.o.BackupCount; i++ {
+		if name == s.name(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// locate finds the backup that was fi when queued; backups shift while they wait.
+func (s *SizeFile) locate(_ string, fi os.FileInfo) (string, bool) {
+	for i := 1; i <= s.o.BackupCount; i++ {
+		if n := s.name(i); sameAt(n, fi) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+func (s *SizeFile) queueUncompressed() {
+	if !s.compress {
+		return
+	}
+	s.lockNames()
+	defer s.unlockNames()
+	for i := 1; i <= s.o.BackupCount; i++ {
+		if n := s.name(i); exists(n) {
+			s.queueCompress(n, s.locate)
+		}
+	}
+}
