@@ -9,3 +9,5 @@ require (
 	go.uber.org/goleak v1.3.0
 	golang.org/x/sys v0.50.0
 )
+
+require gopkg.in/natefinch/lumberjack.v2 v2.2.1

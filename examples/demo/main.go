@@ -40,6 +40,7 @@ func sections() []section {
 	return []section{
 		{"core: one handler shape, three encoders, Python levels", demoCore},
 		{"sinks: stream, file, watched file, null", demoSinks},
+		{"rotate: size (gzip), time (existing backup kept), two locked writers", demoRotate},
 		{"queue and middleware: queue -> fanout -> console + memory -> file", demoQueue},
 		{"syslog: RFC 5424, RFC 3164 and Python's format to an embedded listener", demoSyslog},
 		{"mail and HTTP: SMTP (STARTTLS, AUTH, batching) and HTTP (Python form, NDJSON) to embedded servers", demoMailHTTP},
