@@ -247,3 +247,24 @@ func TestRecordTimeFractions(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONEscapingShortStrings(t *testing.T) {
+	// Every byte at every position of strings of length 1..12, so the 4- and 8-byte windows
+	// and their overlapping tails are all covered.
+	for n := 1; n <= 12; n++ {
+		for b := 0; b < 256; b++ {
+			for pos := 0; pos < n; pos++ {
+				s := []byte(strings.Repeat("k", n))
+				s[pos] = byte(b)
+				var want, got bytes.Buffer
+				r := slog.NewRecord(time.Time{}, slog.LevelInfo, "", 0)
+				r.AddAttrs(slog.String(string(s), string(s)))
+				slog.NewJSONHandler(&want, nil).Handle(context.Background(), r)
+				slogx.NewHandler(&got, nil).Handle(context.Background(), r)
+				if want.String() != got.String() {
+					t.Fatalf("len %d byte %#x at %d: slog %q ours %q", n, b, pos, want.String(), got.String())
+				}
+			}
+		}
+	}
+}

@@ -161,32 +161,55 @@ func appendJSONMarshal(b []byte, v any) ([]byte, error) {
 
 // appendEscapedJSONString escapes s for JSON (HTML not escaped, as slog) without quotes.
 func appendEscapedJSONString(buf []byte, s string) []byte {
-	// Most keys and messages are plain ASCII: find that out with the cheapest loop and copy
-	// the string whole.
-	i := 0
-	for i+8 <= len(s) && jsonSafe8(s[i:i+8]) {
-		i += 8
-	}
-	for i < len(s) && jsonPlain[s[i]] {
-		i++
-	}
-	if i == len(s) {
-		return append(buf, s...)
+	// Most keys and messages are plain ASCII: find that out a word at a time, with
+	// overlapping windows for the tail, and copy the string whole.
+	n, i := len(s), 0
+	switch {
+	case n >= 8:
+		for ; i+8 <= n; i += 8 {
+			if !jsonSafe8(s[i:]) {
+				return appendEscapedJSONFrom(buf, s, i)
+			}
+		}
+		if i == n || jsonSafe8(s[n-8:]) {
+			return append(buf, s...)
+		}
+	case n >= 4:
+		if jsonSafe4(s) && jsonSafe4(s[n-4:]) {
+			return append(buf, s...)
+		}
+	default:
+		for i < n && jsonPlain[s[i]] {
+			i++
+		}
+		if i == n {
+			return append(buf, s...)
+		}
 	}
 	return appendEscapedJSONFrom(buf, s, i)
 }
 
-// jsonSafe8 reports whether none of the 8 bytes of s needs escaping in JSON: none is a control
-// character, '"', '\\' or non-ASCII. It tests all eight at once (SWAR), which is what makes plain
-// ASCII strings cheap.
+// SWAR constants: for a word w, (w - ones*n) & ^w & highs is non-zero iff some byte of w is
+// below n (for bytes < 0x80), and with n = 1 iff some byte is zero.
+const (
+	ones8, highs8 = 0x0101010101010101, 0x8080808080808080
+	ones4, highs4 = 0x01010101, 0x80808080
+)
+
+// jsonSafe8 reports whether none of the first 8 bytes of s needs escaping in JSON: none is a
+// control character, '"', '\\' or non-ASCII. It tests the eight at once.
 func jsonSafe8(s string) bool {
 	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	hasLess := func(x uint64, n uint64) uint64 { return (x - ones*n) & ^x & highs }
-	hasZero := func(x uint64) uint64 { return (x - ones) & ^x & highs }
-	bad := w&highs | hasLess(w, 0x20) | hasZero(w^(ones*'"')) | hasZero(w^(ones*'\\'))
-	return bad == 0
+	q, bs := w^(ones8*'"'), w^(ones8*'\\')
+	return (w|(w-ones8*0x20)&^w|(q-ones8)&^q|(bs-ones8)&^bs)&highs8 == 0
+}
+
+// jsonSafe4 is jsonSafe8 for the first 4 bytes of s.
+func jsonSafe4(s string) bool {
+	w := uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+	q, bs := w^(ones4*'"'), w^(ones4*'\\')
+	return (w|(w-ones4*0x20)&^w|(q-ones4)&^q|(bs-ones4)&^bs)&highs4 == 0
 }
 
 // appendEscapedJSONFrom escapes s, whose first i bytes need no escaping.
