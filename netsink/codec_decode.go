@@ -107,12 +107,12 @@ func wireDecodeRecord(b []byte) (rec slog.Record, h wireHeader, err error) {
 		return rec, h, err
 	}
 	var (
-		version  int64 = -1
-		t        time.Time
-		level    slog.Level
-		msg      string
-		src      *slog.Source
-		attrs    []slog.Attr
+		version int64 = -1
+		t       time.Time
+		level   slog.Level
+		msg     string
+		src     *slog.Source
+		attrs   []slog.Attr
 	)
 	for i := 0; i < n; i++ {
 		key, err := w.str()
