@@ -614,7 +614,11 @@ func wirePickleRecord(p []byte) (slog.Record, error) {
 			if s, ok := val.(string); ok {
 				msg = s
 			} else {
-				msg = fmt.Sprint(wirePyPlain(val, 0, &budget))
+				pv, err := wirePyPlain(val, 0, &budget)
+				if err != nil {
+					return slog.Record{}, err
+				}
+				msg = fmt.Sprint(pv)
 			}
 			continue
 		case "levelno":
@@ -685,12 +689,10 @@ func wirePyValue(v any, depth int, budget *int) (slog.Value, error) {
 		}
 		return slog.GroupValue(as...), nil
 	}
-	pl := wirePyPlain(v, depth, budget)
-	if *budget < 0 {
-		return slog.Value{}, wirePickleErr("more than %d values", wirePickleMaxNodes)
-	}
-	if pl == nil {
-		return slog.Value{}, wirePickleErr("nested deeper than %d", wireMaxDepth)
+	*budget++ // wirePyPlain counts v itself again
+	pl, err := wirePyPlain(v, depth, budget)
+	if err != nil {
+		return slog.Value{}, err
 	}
 	return slog.AnyValue(pl), nil
 }
@@ -710,15 +712,19 @@ func wirePyKey(k any) string {
 	return fmt.Sprint(k)
 }
 
-// wirePyPlain converts to plain Go values for use inside []any; nil on exhausted limits.
-func wirePyPlain(v any, depth int, budget *int) any {
-	if *budget--; *budget < 0 || depth > wireMaxDepth {
-		return nil
+// wirePyPlain converts to plain Go values for use inside []any, within the node budget and
+// the depth limit (a list that contains itself hits the latter).
+func wirePyPlain(v any, depth int, budget *int) (any, error) {
+	if *budget--; *budget < 0 {
+		return nil, wirePickleErr("more than %d values", wirePickleMaxNodes)
+	}
+	if depth > wireMaxDepth {
+		return nil, wirePickleErr("nested deeper than %d", wireMaxDepth)
 	}
 	var items []any
 	switch x := v.(type) {
 	case *big.Int:
-		return x.String()
+		return x.String(), nil
 	case *pyList:
 		items = x.items
 	case pyTuple:
@@ -726,19 +732,23 @@ func wirePyPlain(v any, depth int, budget *int) any {
 	case *pyDict:
 		m := make(map[string]any, len(x.keys))
 		for k, key := range x.keys {
-			m[wirePyKey(key)] = wirePyPlain(x.vals[k], depth+1, budget)
+			pv, err := wirePyPlain(x.vals[k], depth+1, budget)
+			if err != nil {
+				return nil, err
+			}
+			m[wirePyKey(key)] = pv
 		}
-		return m
+		return m, nil
 	default:
-		return v
+		return v, nil
 	}
 	out := make([]any, 0, len(items))
 	for _, it := range items {
-		pv := wirePyPlain(it, depth+1, budget)
-		if *budget < 0 || depth+1 > wireMaxDepth {
-			return nil
+		pv, err := wirePyPlain(it, depth+1, budget)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, pv)
 	}
-	return out
+	return out, nil
 }
