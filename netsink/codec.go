@@ -394,13 +394,15 @@ func (w *wireEnc) attr(a slog.Attr, depth int) int {
 		w.closeMap(at, n)
 		return 1
 	}
-	if src, ok := a.Value.Any().(*slog.Source); ok && a.Value.Kind() == slog.KindAny {
-		if src == nil || *src == (slog.Source{}) {
-			return 0
+	if a.Value.Kind() == slog.KindAny { // Any() of other kinds would allocate
+		if src, ok := a.Value.Any().(*slog.Source); ok {
+			if src == nil || *src == (slog.Source{}) {
+				return 0
+			}
+			w.str(a.Key)
+			w.source(src)
+			return 1
 		}
-		w.str(a.Key)
-		w.source(src)
-		return 1
 	}
 	w.str(a.Key)
 	w.value(a.Value)

@@ -115,11 +115,11 @@ func wireDecodeRecord(b []byte) (rec slog.Record, h wireHeader, err error) {
 		attrs   []slog.Attr
 	)
 	for i := 0; i < n; i++ {
-		key, err := w.str()
+		key, err := w.rawStr()
 		if err != nil {
 			return rec, h, err
 		}
-		switch key {
+		switch string(key) { // compared, not converted: no allocation
 		case "v":
 			if version, err = w.int(); err != nil {
 				return rec, h, err
@@ -241,6 +241,15 @@ func (w *wireDec) strLen() (int, error) {
 	return n, w.need(n, "string")
 }
 
+// rawStr returns a string's bytes without copying; valid until the input is reused.
+func (w *wireDec) rawStr() ([]byte, error) {
+	n, err := w.strLen()
+	if err != nil {
+		return nil, err
+	}
+	return w.take(n), nil
+}
+
 func (w *wireDec) str() (string, error) {
 	n, err := w.strLen()
 	if err != nil {
@@ -290,11 +299,11 @@ func (w *wireDec) source() (*slog.Source, error) {
 	}
 	src := &slog.Source{}
 	for i := 0; i < n; i++ {
-		k, err := w.str()
+		k, err := w.rawStr()
 		if err != nil {
 			return nil, err
 		}
-		switch k {
+		switch string(k) {
 		case "function":
 			src.Function, err = w.str()
 		case "file":

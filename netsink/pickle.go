@@ -175,6 +175,9 @@ func wireUnpickle(p []byte) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if _, ok := v.(pyMark); ok {
+				return nil, wirePickleErr("DUP of a mark")
+			}
 			stack = append(stack, v)
 		case 'N':
 			stack = append(stack, nil)
