@@ -335,6 +335,9 @@ func (sc *wireServerConn) serve() {
 		ackBuf = wireAppendAck(ackBuf[:0], ackID, ackSeq)
 		_ = sc.c.SetWriteDeadline(time.Now().Add(s.writeTimeout()))
 		if _, err := sc.c.Write(ackBuf); err != nil {
+			if sc.stopping.Load() {
+				return false // Close cut the connection: the Socket replays, Dedup drops
+			}
 			s.stats.connErrors.Add(1)
 			s.rep.Error(fmt.Errorf("netsink: server: ack to %s: %w", sc.c.RemoteAddr(), err))
 			return false
