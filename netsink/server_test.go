@@ -29,7 +29,7 @@ func TestServerBadFrameClosesOnlyThatConnection(t *testing.T) {
 	}
 	defer good.Close()
 	for _, bad := range [][]byte{
-		{0, 0, 0x10, 0},                  // over MaxFrame
+		{0, 0, 0x10, 0},                   // over MaxFrame
 		wireFramed([]byte{0x81, 0xc1, 1}), // not msgpack
 		wireFramed([]byte("}K\x01.")),     // pickle, AcceptPickle off
 		wireFramed([]byte{0x81, 0xa1, 'v', 0x07}),
