@@ -1,3 +1,27 @@
+// The wire protocol of Socket, Datagram and Server.
+//
+// Frame: a 4-byte big-endian payload length, then the payload; at most MaxFrame bytes
+// (default 1 MiB) on both sides. A Datagram carries exactly one frame, length included (as
+// Python's DatagramHandler does), so one parser serves both transports.
+//
+// Record payload (version 1): a msgpack map, see Msgpack for the value encoding:
+//
+//	{"v":1, "time":<unix ns, int>, "level":<slog level, int>, "msg":<str>,
+//	 "source":{"function","file","line"}, "attrs":{<key>:<value or nested map>...},
+//	 "id":<bin, sender id>, "seq":<uint64>}
+//
+// time is left out for a zero time, source without AddSource, attrs when empty; id and seq
+// only in Socket frames. Unknown fields are skipped by the decoder.
+//
+// Ack payload, Server to Socket on the same connection, after each batch (everything read so
+// far handled): {"id":<bin>, "ack":<uint64>}: every record of that sender with seq <= ack has
+// been handled. Frames without id/seq (Datagram, other senders, Python pickles) get no ack.
+//
+// A pickle payload (Python's SocketHandler/DatagramHandler, Server.AcceptPickle) is told
+// from a msgpack one by its first bytes: msgpack records start with a non-empty map
+// (0x81-0x8f, 0xde, 0xdf); pickles with PROTO (0x80 0x01-0x05), EMPTY_DICT, MARK, DICT or
+// EMPTY_LIST.
+
 package netsink
 
 import (
