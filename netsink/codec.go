@@ -71,6 +71,12 @@ type MsgpackEncoder struct {
 	// frames hold the precomputed attrs of each open group (frames[0] is the root), used
 	// when there is no ReplaceAttr: the hot path then only encodes the record's own attrs.
 	frames []wireFrame
+	steps  []wireStep // WithAttrs and WithGroup calls, for WithOptions to replay
+}
+
+type wireStep struct {
+	attrs []slog.Attr
+	group string
 }
 
 type wireFrame struct {
@@ -84,18 +90,23 @@ var _ slogx.Encoder = (*MsgpackEncoder)(nil)
 func (e *MsgpackEncoder) clone() *MsgpackEncoder {
 	e2 := *e
 	e2.frames = append([]wireFrame(nil), e.frames...)
+	e2.steps = e.steps[:len(e.steps):len(e.steps)]
 	return &e2
 }
 
-// WithOptions implements slogx.Encoder.
+// WithOptions implements slogx.Encoder. The attrs and groups the receiver was derived with
+// are kept: they are applied again under the new options.
 func (e *MsgpackEncoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
-	e2 := e.clone()
-	e2.opts = o
-	e2.scope = slogx.NewScope(o)
-	for _, f := range e.frames[1:] {
-		e2.scope = e2.scope.WithGroup(f.group)
+	e2 := &MsgpackEncoder{opts: o, scope: slogx.NewScope(o), frames: []wireFrame{{}}}
+	var out slogx.Encoder = e2
+	for _, st := range e.steps {
+		if st.group != "" {
+			out = out.WithGroup(st.group)
+		} else {
+			out = out.WithAttrs(st.attrs)
+		}
 	}
-	return e2
+	return out
 }
 
 // WithAttrs implements slogx.Encoder.
@@ -104,6 +115,7 @@ func (e *MsgpackEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
 		return e
 	}
 	e2 := e.clone()
+	e2.steps = append(e2.steps, wireStep{attrs: as})
 	e2.scope = e.scope.WithAttrs(as)
 	if e.opts.ReplaceAttr == nil {
 		last := &e2.frames[len(e2.frames)-1]
@@ -122,6 +134,7 @@ func (e *MsgpackEncoder) WithGroup(name string) slogx.Encoder {
 		return e
 	}
 	e2 := e.clone()
+	e2.steps = append(e2.steps, wireStep{group: name})
 	e2.scope = e.scope.WithGroup(name)
 	e2.frames = append(e2.frames, wireFrame{group: name})
 	return e2

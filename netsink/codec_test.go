@@ -396,3 +396,38 @@ func FuzzDecodeRecord(f *testing.F) {
 		}
 	})
 }
+
+// Options applied after WithAttrs and WithGroup keep them (a user may pass a derived encoder
+// in slogx.Options.Encoder; the handler binds the options afterwards).
+func TestCodecWithOptionsKeepsContext(t *testing.T) {
+	base := Msgpack().WithAttrs([]slog.Attr{slog.String("secret", "pw"), slog.Int("a", 1)}).WithGroup("g")
+	r := slog.NewRecord(time.Unix(1, 0), 0, "m", 0)
+	r.AddAttrs(slog.String("secret", "pw2"))
+	mask := func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == "secret" {
+			a.Value = slog.StringValue("***")
+		}
+		return a
+	}
+	for _, c := range []struct {
+		enc  slogx.Encoder
+		want string
+	}{
+		{base, "secret=pw a=1 g=[secret=pw2]"},
+		{base.WithOptions(slogx.EncoderOptions{ReplaceAttr: mask}), "secret=*** a=1 g=[secret=***]"},
+		{base.WithOptions(slogx.EncoderOptions{ReplaceAttr: mask}).WithOptions(slogx.EncoderOptions{}), "secret=pw a=1 g=[secret=pw2]"},
+	} {
+		dec, err := DecodeRecord(c.enc.Append(nil, r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		dec.Attrs(func(a slog.Attr) bool {
+			got = append(got, a.String())
+			return true
+		})
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("got %q, want %q", strings.Join(got, " "), c.want)
+		}
+	}
+}
