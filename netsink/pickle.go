@@ -264,7 +264,13 @@ func wireUnpickle(p []byte) (any, error) {
 			}
 			stack = append(stack, wirePyRawUnicode(s))
 		case 'T', 'U', 'X', 0x8c, 0x8d, 'B', 'C', 0x8e, 0x96:
-			width := map[byte]int{'T': 4, 'U': 1, 'X': 4, 0x8c: 1, 0x8d: 8, 'B': 4, 'C': 1, 0x8e: 8, 0x96: 8}[op]
+			width := 4 // T, X, B
+			switch op {
+			case 'U', 0x8c, 'C':
+				width = 1
+			case 0x8d, 0x8e, 0x96:
+				width = 8
+			}
 			n, err := uint(width)
 			if err != nil {
 				return nil, err
