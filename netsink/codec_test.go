@@ -13,6 +13,8 @@ import (
 	"testing/slogtest"
 	"time"
 
+	"github.com/vmihailenco/msgpack/v5"
+
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -429,5 +431,23 @@ func TestCodecWithOptionsKeepsContext(t *testing.T) {
 		if strings.Join(got, " ") != c.want {
 			t.Errorf("got %q, want %q", strings.Join(got, " "), c.want)
 		}
+	}
+}
+
+// TestCodecGenericMsgpack reads a frame with msgpack's generic decoder, as a collector in
+// another language would: the fields are plain msgpack with the documented names and types.
+func TestCodecGenericMsgpack(t *testing.T) {
+	r := slog.NewRecord(time.Unix(1700000000, 5), slog.LevelWarn, "hi", 0)
+	r.AddAttrs(slog.Int("n", -2), slog.Group("g", slog.String("s", "x")), slog.Time("at", time.Unix(3, 4)))
+	var m map[string]any
+	if err := msgpack.Unmarshal(EncodeRecord(nil, r), &m); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(m["v"]) != "1" || fmt.Sprint(m["time"]) != "1700000000000000005" || fmt.Sprint(m["level"]) != "4" || m["msg"] != "hi" {
+		t.Errorf("fields %v", m)
+	}
+	attrs, _ := m["attrs"].(map[string]any)
+	if fmt.Sprint(attrs["n"]) != "-2" || fmt.Sprint(attrs["g"]) != "map[s:x]" || !attrs["at"].(time.Time).Equal(time.Unix(3, 4)) {
+		t.Errorf("attrs %v", attrs)
 	}
 }

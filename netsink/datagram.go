@@ -14,15 +14,15 @@ import (
 // Limits of DatagramOptions.MaxDatagram.
 const (
 	DefaultMaxDatagram = 8192
-	// MaxUDPPayload is the largest payload of a UDP datagram over IPv4.
-	MaxUDPPayload = 65507
+	// MaxDatagramPayload is the largest payload of a UDP datagram over IPv4.
+	MaxDatagramPayload = 65507
 )
 
 // DatagramOptions configures a Datagram.
 type DatagramOptions struct {
 	// MaxDatagram is the largest datagram sent, length prefix included; zero means
 	// DefaultMaxDatagram (8 KiB: larger datagrams are fragmented by IP, and one lost
-	// fragment loses the record), at most MaxUDPPayload. A record that does not fit is
+	// fragment loses the record), at most MaxDatagramPayload. A record that does not fit is
 	// dropped whole — never truncated, never split — counted in Stats().Dropped and
 	// reported.
 	MaxDatagram int
@@ -65,8 +65,8 @@ func NewDatagram(addr string, o DatagramOptions, opts *slogx.Options) (*Datagram
 	if max == 0 {
 		max = DefaultMaxDatagram
 	}
-	if max < 16 || max > MaxUDPPayload {
-		return nil, fmt.Errorf("netsink: MaxDatagram %d outside [16, %d]", max, MaxUDPPayload)
+	if max < 16 || max > MaxDatagramPayload {
+		return nil, fmt.Errorf("netsink: MaxDatagram %d outside [16, %d]", max, MaxDatagramPayload)
 	}
 	enc, err := wireEncoder(opts)
 	if err != nil {

@@ -22,9 +22,9 @@ var ErrServerClosed = errors.New("netsink: server closed")
 
 // Defaults of Server.
 const (
-	DefaultMaxConns     = 1024
-	DefaultReadTimeout  = 5 * time.Minute
-	DefaultWriteTimeout = 10 * time.Second
+	DefaultServerMaxConns     = 1024
+	DefaultServerReadTimeout  = 5 * time.Minute
+	DefaultServerWriteTimeout = 10 * time.Second
 )
 
 // Server receives records sent by Socket (stream) and Datagram (packet) handlers — and, with
@@ -57,14 +57,14 @@ type Server struct {
 	AcceptPickle bool
 
 	// MaxConns limits concurrent stream connections; further ones wait in the listen
-	// backlog until one closes. Zero means DefaultMaxConns.
+	// backlog until one closes. Zero means DefaultServerMaxConns.
 	MaxConns int
 
 	// ReadTimeout is how long a connection may stay silent between frames before it is
-	// closed; zero means DefaultReadTimeout.
+	// closed; zero means DefaultServerReadTimeout.
 	ReadTimeout time.Duration
 
-	// WriteTimeout bounds the write of an ack frame; zero means DefaultWriteTimeout.
+	// WriteTimeout bounds the write of an ack frame; zero means DefaultServerWriteTimeout.
 	WriteTimeout time.Duration
 
 	// Dedup is the duplicate filter; nil means a private NewDedup(DefaultMaxSenders). Share
@@ -128,7 +128,7 @@ func (s *Server) init() {
 		}
 		n := s.MaxConns
 		if n <= 0 {
-			n = DefaultMaxConns
+			n = DefaultServerMaxConns
 		}
 		s.sem = make(chan struct{}, n)
 		s.done = make(chan struct{})
@@ -284,14 +284,14 @@ func (s *Server) maxFrame() int { return wireMaxFrame(s.MaxFrame) }
 
 func (s *Server) readTimeout() time.Duration {
 	if s.ReadTimeout <= 0 {
-		return DefaultReadTimeout
+		return DefaultServerReadTimeout
 	}
 	return s.ReadTimeout
 }
 
 func (s *Server) writeTimeout() time.Duration {
 	if s.WriteTimeout <= 0 {
-		return DefaultWriteTimeout
+		return DefaultServerWriteTimeout
 	}
 	return s.WriteTimeout
 }

@@ -21,9 +21,10 @@ var ErrBufferFull = errors.New("netsink: send buffer full")
 
 // Defaults of SocketOptions.
 const (
-	DefaultSocketBuffer = 8 << 20
-	DefaultDialTimeout  = 5 * time.Second
-	DefaultFlushTimeout = 5 * time.Second
+	DefaultSocketBuffer       = 8 << 20
+	DefaultSocketWriteTimeout = 10 * time.Second
+	DefaultSocketDialTimeout  = 5 * time.Second
+	DefaultSocketFlushTimeout = 5 * time.Second
 )
 
 // SocketOptions configures a Socket. The zero value is usable: plain TCP, Python's backoff,
@@ -33,12 +34,12 @@ type SocketOptions struct {
 	// defaults to the host of addr).
 	TLS *tls.Config
 
-	// DialTimeout bounds one connection attempt; zero means DefaultDialTimeout.
+	// DialTimeout bounds one connection attempt; zero means DefaultSocketDialTimeout.
 	DialTimeout time.Duration
 
 	// WriteTimeout bounds one write of the sender goroutine; a write that takes longer
 	// breaks the connection, which is then re-established and its unacknowledged records
-	// replayed. Zero means DefaultWriteTimeout. It never delays Handle.
+	// replayed. Zero means DefaultSocketWriteTimeout. It never delays Handle.
 	WriteTimeout time.Duration
 
 	// Buffer is how many bytes of records (framed) may wait for their ack; zero means
@@ -56,7 +57,7 @@ type SocketOptions struct {
 	EnqueueTimeout time.Duration
 
 	// FlushTimeout bounds how long Close waits for the buffered records to be acknowledged;
-	// zero means DefaultFlushTimeout. Records still unacknowledged then are counted as
+	// zero means DefaultSocketFlushTimeout. Records still unacknowledged then are counted as
 	// dropped.
 	FlushTimeout time.Duration
 
@@ -266,7 +267,7 @@ func (s *Socket) Close() error {
 	st.mu.Unlock()
 	ft := st.opts.FlushTimeout
 	if ft <= 0 {
-		ft = DefaultFlushTimeout
+		ft = DefaultSocketFlushTimeout
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), ft)
 	ferr := s.Flush(ctx)

@@ -123,7 +123,7 @@ func (st *wireSocket) run() {
 		}
 		wt := st.opts.WriteTimeout
 		if wt <= 0 {
-			wt = DefaultWriteTimeout
+			wt = DefaultSocketWriteTimeout
 		}
 		_ = conn.SetWriteDeadline(time.Now().Add(wt))
 		bufs := net.Buffers(iov)
@@ -144,7 +144,7 @@ func (st *wireSocket) run() {
 func (st *wireSocket) dial(ctx context.Context) (net.Conn, error) {
 	dt := st.opts.DialTimeout
 	if dt <= 0 {
-		dt = DefaultDialTimeout
+		dt = DefaultSocketDialTimeout
 	}
 	d := &net.Dialer{Timeout: dt}
 	if st.opts.TLS != nil {
