@@ -477,3 +477,34 @@ func wireTestCert(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	pool.AddCert(c)
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: c}, pool
 }
+
+// With EnqueueTimeout, Handle waits for room and succeeds when the collector catches up.
+func TestSocketEnqueueWaitsForRoom(t *testing.T) {
+	wireNoLeak(t)
+	capt := newWireCapture()
+	capt.gate = make(chan struct{})
+	capt.entered = make(chan struct{}, 1)
+	addr := wireServe(t, &Server{Handler: capt}, "127.0.0.1:0")
+	one := len(EncodeRecord(nil, wireRecI(0))) + 64 // a framed record with id and seq fits
+	s, err := NewSocket(addr, SocketOptions{Buffer: one, EnqueueTimeout: time.Hour}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Handle(context.Background(), wireRecI(0)); err != nil {
+		t.Fatal(err)
+	}
+	<-capt.entered
+	done := make(chan error, 1)
+	go func() { done <- s.Handle(context.Background(), wireRecI(1)) }()
+	close(capt.gate) // record 0 is handled and acked: room for record 1
+	if err := <-done; err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	if err := s.Flush(wireCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := capt.records(); len(got) != 2 || s.Stats().Dropped != 0 {
+		t.Errorf("%d records, stats %+v", len(got), s.Stats())
+	}
+}
