@@ -108,6 +108,9 @@ func wireAppendAck(dst []byte, id []byte, seq uint64) []byte {
 	w := wireGetEnc(append(dst, 0, 0, 0, 0))
 	_ = w.enc.EncodeMapLen(2)
 	w.str("id")
+	if id == nil {
+		id = []byte{} // EncodeBytes would write nil, which is not an id
+	}
 	_ = w.enc.EncodeBytes(id)
 	w.str("ack")
 	_ = w.enc.EncodeUint64(seq)
