@@ -137,14 +137,17 @@ func (s *Server) init() {
 	})
 }
 
-// track registers a goroutine that Shutdown and Close wait for; false once closing.
-func (s *Server) track() bool {
+// track registers a goroutine that Shutdown and Close wait for, and the resource they close
+// to stop it, in one step: a Close in between would miss the resource and wait forever.
+// It returns false once closing.
+func (s *Server) track(register func()) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
 		return false
 	}
 	s.wg.Add(1)
+	register()
 	return true
 }
 
@@ -157,14 +160,11 @@ func (s *Server) Serve(l net.Listener) error {
 		l.Close()
 		return errors.New("netsink: Server.Handler is nil")
 	}
-	if !s.track() {
+	if !s.track(func() { s.listeners[l] = struct{}{} }) {
 		l.Close()
 		return ErrServerClosed
 	}
 	defer s.wg.Done()
-	s.mu.Lock()
-	s.listeners[l] = struct{}{}
-	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		delete(s.listeners, l)
@@ -198,16 +198,13 @@ func (s *Server) Serve(l net.Listener) error {
 			return fmt.Errorf("netsink: accept: %w", err)
 		}
 		delay = 0
-		if !s.track() {
+		sc := &wireServerConn{s: s, c: c}
+		if !s.track(func() { s.conns[c] = sc }) {
 			<-s.sem
 			c.Close()
 			return ErrServerClosed
 		}
 		s.stats.conns.Add(1)
-		sc := &wireServerConn{s: s, c: c}
-		s.mu.Lock()
-		s.conns[c] = sc
-		s.mu.Unlock()
 		go sc.serve()
 	}
 }

@@ -17,14 +17,11 @@ func (s *Server) ServePacket(pc net.PacketConn) error {
 		pc.Close()
 		return errors.New("netsink: Server.Handler is nil")
 	}
-	if !s.track() {
+	if !s.track(func() { s.packets[pc] = struct{}{} }) {
 		pc.Close()
 		return ErrServerClosed
 	}
 	defer s.wg.Done()
-	s.mu.Lock()
-	s.packets[pc] = struct{}{}
-	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		delete(s.packets, pc)
