@@ -264,6 +264,8 @@ func (s *Socket) Close() error {
 		return nil
 	}
 	st.closed = true
+	close(st.space) // wake Handle calls waiting for room: they drop with ErrClosed
+	st.space = make(chan struct{})
 	st.mu.Unlock()
 	ft := st.opts.FlushTimeout
 	if ft <= 0 {
