@@ -1,0 +1,229 @@
+// Command collector receives log records over the network — from netsink.Socket and
+// netsink.Datagram handlers, and with -pickle from Python's logging.handlers.SocketHandler
+// and DatagramHandler — and writes them to standard output (text) and to a file (JSON lines).
+//
+//	collector -tcp 127.0.0.1:9020 -udp 127.0.0.1:9021 -out collected.log [-pickle] [-cert c.pem -key k.pem]
+//
+// 9020 and 9021 are Python's logging.handlers.DEFAULT_TCP_LOGGING_PORT and
+// DEFAULT_UDP_LOGGING_PORT. SIGINT or SIGTERM shut it down gracefully: every connection gets
+// its last acknowledgement, so the senders replay nothing that was written.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/slogx"
+)
+
+type config struct {
+	tcp, udp   string
+	out        string
+	cert, key  string
+	pickle     bool
+	maxFrame   int
+	quiet      bool
+	shutdownIn time.Duration
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.tcp, "tcp", "127.0.0.1:9020", "TCP (or TLS) listen address; empty to disable")
+	flag.StringVar(&c.udp, "udp", "127.0.0.1:9021", "UDP listen address; empty to disable")
+	flag.StringVar(&c.out, "out", "collected.log", "file receiving every record as a JSON line; empty for none")
+	flag.StringVar(&c.cert, "cert", "", "TLS certificate (PEM); with -key, the TCP listener speaks TLS")
+	flag.StringVar(&c.key, "key", "", "TLS private key (PEM)")
+	flag.BoolVar(&c.pickle, "pickle", false, "also accept Python's SocketHandler/DatagramHandler pickles")
+	flag.IntVar(&c.maxFrame, "max-frame", netsink.DefaultMaxFrame, "largest accepted frame in bytes")
+	flag.BoolVar(&c.quiet, "quiet", false, "do not echo records on standard output")
+	flag.DurationVar(&c.shutdownIn, "shutdown-timeout", 5*time.Second, "graceful shutdown bound")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	col, err := listen(c, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "collector:", err)
+		os.Exit(1)
+	}
+	for _, a := range col.addrs {
+		fmt.Fprintln(os.Stderr, "collector: listening on", a)
+	}
+	if err := col.run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "collector:", err)
+		os.Exit(1)
+	}
+	fmt.Fprintf(os.Stderr, "collector: %+v\n", col.srv.Stats())
+}
+
+// openOutput opens the file the collector appends records to. It is the one place to choose
+// the sink: a rotating file (rotate.NewSize) is a drop-in replacement, since the handler only
+// needs an io.Writer that gets one Write per record.
+func openOutput(path string) (io.WriteCloser, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+}
+
+// collector is a netsink.Server with its listeners and outputs.
+type collector struct {
+	srv     *netsink.Server
+	ln      net.Listener
+	pc      net.PacketConn
+	addrs   []string
+	closers []io.Closer
+	timeout time.Duration
+}
+
+// listen opens the outputs and the listeners of c; records are echoed to echo (unless quiet).
+func listen(c config, echo io.Writer) (*collector, error) {
+	all := &slog.LevelVar{}
+	all.Set(slog.Level(math.MinInt32)) // keep every record the senders chose to send
+	var hs []slog.Handler
+	col := &collector{timeout: c.shutdownIn}
+	if !c.quiet {
+		hs = append(hs, slogx.NewHandler(echo, &slogx.Options{Level: all, Encoder: slogx.Text()}))
+	}
+	if c.out != "" {
+		w, err := openOutput(c.out)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", c.out, err)
+		}
+		h := slogx.NewHandler(w, &slogx.Options{Level: all})
+		hs = append(hs, h)
+		col.closers = append(col.closers, h)
+	}
+	col.srv = &netsink.Server{Handler: fanout(hs), AcceptPickle: c.pickle, MaxFrame: c.maxFrame}
+	if c.tcp != "" {
+		ln, err := net.Listen("tcp", c.tcp)
+		if err != nil {
+			col.closeOutputs()
+			return nil, err
+		}
+		if c.cert != "" || c.key != "" {
+			cert, err := tls.LoadX509KeyPair(c.cert, c.key)
+			if err != nil {
+				ln.Close()
+				col.closeOutputs()
+				return nil, fmt.Errorf("TLS key pair: %w", err)
+			}
+			ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		}
+		col.ln = ln
+		col.addrs = append(col.addrs, "tcp "+ln.Addr().String())
+	}
+	if c.udp != "" {
+		pc, err := net.ListenPacket("udp", c.udp)
+		if err != nil {
+			if col.ln != nil {
+				col.ln.Close()
+			}
+			col.closeOutputs()
+			return nil, err
+		}
+		col.pc = pc
+		col.addrs = append(col.addrs, "udp "+pc.LocalAddr().String())
+	}
+	if col.ln == nil && col.pc == nil {
+		col.closeOutputs()
+		return nil, errors.New("nothing to listen on: both -tcp and -udp are empty")
+	}
+	return col, nil
+}
+
+// run serves until ctx is done, then shuts down gracefully and closes the outputs.
+func (col *collector) run(ctx context.Context) error {
+	errc := make(chan error, 2)
+	n := 0
+	if col.ln != nil {
+		n++
+		go func() { errc <- col.srv.Serve(col.ln) }()
+	}
+	if col.pc != nil {
+		n++
+		go func() { errc <- col.srv.ServePacket(col.pc) }()
+	}
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc: // a listener failed: stop the rest too
+		n--
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), col.timeout)
+	defer cancel()
+	if serr := col.srv.Shutdown(sctx); serr != nil && err == nil {
+		err = serr
+	}
+	for ; n > 0; n-- {
+		if e := <-errc; !errors.Is(e, netsink.ErrServerClosed) && err == nil {
+			err = e
+		}
+	}
+	if errors.Is(err, netsink.ErrServerClosed) {
+		err = nil
+	}
+	if cerr := col.closeOutputs(); cerr != nil && err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (col *collector) closeOutputs() error {
+	var err error
+	for _, c := range col.closers {
+		err = errors.Join(err, c.Close())
+	}
+	col.closers = nil
+	return err
+}
+
+// fanout sends every record to each handler; one failing does not stop the others.
+// (slogx.Fanout will do this once it exists; the collector needs only this much.)
+type fanout []slog.Handler
+
+func (f fanout) Enabled(ctx context.Context, l slog.Level) bool {
+	for _, h := range f {
+		if h.Enabled(ctx, l) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f fanout) Handle(ctx context.Context, r slog.Record) error {
+	var errs []error
+	for _, h := range f {
+		if h.Enabled(ctx, r.Level) {
+			if err := h.Handle(ctx, r.Clone()); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (f fanout) WithAttrs(as []slog.Attr) slog.Handler {
+	out := make(fanout, len(f))
+	for i, h := range f {
+		out[i] = h.WithAttrs(as)
+	}
+	return out
+}
+
+func (f fanout) WithGroup(name string) slog.Handler {
+	out := make(fanout, len(f))
+	for i, h := range f {
+		out[i] = h.WithGroup(name)
+	}
+	return out
+}

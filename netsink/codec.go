@@ -1,0 +1,519 @@
+package netsink
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math"
+	"reflect"
+	"runtime"
+	"sync"
+
+	"github.com/vmihailenco/msgpack/v5"
+	"github.com/vmihailenco/msgpack/v5/msgpcode"
+
+	"github.com/slogx/handlers/slogx"
+)
+
+// WireVersion is the value of the "v" field of every record this package encodes. A decoder
+// refuses records of another version rather than guess at their meaning.
+const WireVersion = 1
+
+// Extension types of the wire format. Times use msgpack's standard timestamp extension (-1).
+const (
+	wireExtDuration int8 = 1 // 8 bytes, big-endian int64 nanoseconds
+	wireExtJSON     int8 = 2 // the JSON encoding of a value of kind Any
+)
+
+// RawJSON is how a decoded record carries an attribute that the sender logged as an arbitrary
+// Go value (slog.KindAny): its JSON encoding. It marshals back to the same JSON and prints as
+// that JSON text, so a collector writing JSON or text shows the value as the sender's JSON
+// handler would have.
+type RawJSON []byte
+
+// MarshalJSON returns r itself.
+func (r RawJSON) MarshalJSON() ([]byte, error) {
+	if len(r) == 0 {
+		return []byte("null"), nil
+	}
+	return r, nil
+}
+
+// MarshalText returns the JSON text.
+func (r RawJSON) MarshalText() ([]byte, error) { return r, nil }
+
+// String returns the JSON text.
+func (r RawJSON) String() string { return string(r) }
+
+// Msgpack returns the wire encoder: one msgpack map per record,
+//
+//	{"v":1, "time":<unix ns>, "level":<slog level>, "msg":..., "source":{...}, "attrs":{...}}
+//
+// with groups as nested maps. Every slog.Value kind survives DecodeRecord: strings, int64 and
+// uint64 (uint64 always as msgpack uint64, every other integer decodes as int64), float64
+// (NaN and infinities included), bool, time.Time (msgpack timestamp extension, nanoseconds
+// kept), time.Duration (extension 1), groups, LogValuers (resolved). Values of kind Any:
+// []byte as msgpack bin, errors as their Error() string, *slog.Source as a map, everything
+// else as its JSON encoding (extension 2, decoded as RawJSON) or, when json.Marshal fails,
+// as its fmt "%+v" string. A zero time is left out, as slog's handlers do.
+//
+// It is a slogx.Encoder (so WithAttrs and WithGroup precompute as for JSON) and it frames
+// nothing: Socket and Datagram add the 4-byte length.
+func Msgpack() *MsgpackEncoder {
+	return &MsgpackEncoder{scope: slogx.NewScope(slogx.EncoderOptions{}), frames: []wireFrame{{}}}
+}
+
+// MsgpackEncoder is the encoder returned by Msgpack. It is immutable and safe for concurrent use.
+type MsgpackEncoder struct {
+	opts  slogx.EncoderOptions
+	scope slogx.Scope // used when ReplaceAttr is set: it applies ReplaceAttr with the right groups
+	// frames hold the precomputed attrs of each open group (frames[0] is the root), used
+	// when there is no ReplaceAttr: the hot path then only encodes the record's own attrs.
+	frames []wireFrame
+	steps  []wireStep // WithAttrs and WithGroup calls, for WithOptions to replay
+}
+
+type wireStep struct {
+	attrs []slog.Attr
+	group string
+}
+
+type wireFrame struct {
+	group string
+	pre   []byte // encoded key/value pairs
+	n     int    // how many pairs in pre
+}
+
+var _ slogx.Encoder = (*MsgpackEncoder)(nil)
+
+func (e *MsgpackEncoder) clone() *MsgpackEncoder {
+	e2 := *e
+	e2.frames = append([]wireFrame(nil), e.frames...)
+	e2.steps = e.steps[:len(e.steps):len(e.steps)]
+	return &e2
+}
+
+// WithOptions implements slogx.Encoder. The attrs and groups the receiver was derived with
+// are kept: they are applied again under the new options.
+func (e *MsgpackEncoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
+	e2 := &MsgpackEncoder{opts: o, scope: slogx.NewScope(o), frames: []wireFrame{{}}}
+	var out slogx.Encoder = e2
+	for _, st := range e.steps {
+		if st.group != "" {
+			out = out.WithGroup(st.group)
+		} else {
+			out = out.WithAttrs(st.attrs)
+		}
+	}
+	return out
+}
+
+// WithAttrs implements slogx.Encoder.
+func (e *MsgpackEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
+	if len(as) == 0 {
+		return e
+	}
+	e2 := e.clone()
+	e2.steps = append(e2.steps, wireStep{attrs: as})
+	e2.scope = e.scope.WithAttrs(as)
+	if e.opts.ReplaceAttr == nil {
+		last := &e2.frames[len(e2.frames)-1]
+		w := wireGetEnc(append([]byte(nil), last.pre...))
+		for _, a := range as {
+			last.n += w.attr(a, 0)
+		}
+		last.pre = w.release()
+	}
+	return e2
+}
+
+// WithGroup implements slogx.Encoder.
+func (e *MsgpackEncoder) WithGroup(name string) slogx.Encoder {
+	if name == "" {
+		return e
+	}
+	e2 := e.clone()
+	e2.steps = append(e2.steps, wireStep{group: name})
+	e2.scope = e.scope.WithGroup(name)
+	e2.frames = append(e2.frames, wireFrame{group: name})
+	return e2
+}
+
+// Append implements slogx.Encoder: it appends the msgpack map of r, without a length prefix.
+func (e *MsgpackEncoder) Append(dst []byte, r slog.Record) []byte {
+	b, _ := e.appendRecord(dst, r, nil, false)
+	return b
+}
+
+// EncodeRecord appends the wire encoding of r (a msgpack map, no length prefix) to dst, with
+// no attributes but r's own. It is Msgpack().Append; use an encoder derived with WithAttrs and
+// WithGroup to carry a logger's context.
+func EncodeRecord(dst []byte, r slog.Record) []byte {
+	return wireDefaultEncoder.Append(dst, r)
+}
+
+var wireDefaultEncoder = Msgpack()
+
+// appendRecord appends r's map to dst. With withSeq, it also writes the sender id and a
+// sequence number of 0 and returns the offset of the 8 sequence bytes, to be patched by the
+// caller once the record has its place in the send buffer.
+func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, withSeq bool) ([]byte, int) {
+	w := wireGetEnc(dst)
+	start := len(w.b)
+	// map16 header, count patched at the end: the number of fields depends on what
+	// ReplaceAttr removes and whether any attribute survives elision.
+	w.b = append(w.b, msgpcode.Map16, 0, 0)
+	fields := 1
+	w.str("v")
+	w.b = append(w.b, WireVersion)
+	seqOff := -1
+	if withSeq {
+		w.str("id")
+		_ = w.enc.EncodeBytes(id)
+		w.str("seq")
+		seqOff = len(w.b) + 1
+		_ = w.enc.EncodeUint64(0)
+		fields += 2
+	}
+	rep := e.opts.ReplaceAttr
+	var extra []slog.Attr // built-ins that ReplaceAttr turned into something else
+	if !r.Time.IsZero() {
+		a, ok := slog.Time(slog.TimeKey, r.Time.Round(0)), true
+		if rep != nil {
+			a, ok = e.scope.ReplaceBuiltin(a)
+		}
+		switch {
+		case ok && a.Key == slog.TimeKey && a.Value.Kind() == slog.KindTime && !a.Value.Time().IsZero():
+			w.str("time")
+			w.int(a.Value.Time().UnixNano())
+			fields++
+		case ok:
+			extra = append(extra, a)
+		}
+	}
+	{
+		a, ok := slog.Any(slog.LevelKey, r.Level), true
+		if rep != nil {
+			a, ok = e.scope.ReplaceBuiltin(a)
+		}
+		if l, isLevel := a.Value.Any().(slog.Level); ok && isLevel && a.Key == slog.LevelKey {
+			w.str("level")
+			_ = w.enc.EncodeInt(int64(l))
+			fields++
+		} else if ok {
+			extra = append(extra, a)
+		}
+	}
+	{
+		a, ok := slog.String(slog.MessageKey, r.Message), true
+		if rep != nil {
+			a, ok = e.scope.ReplaceBuiltin(a)
+		}
+		if ok && a.Key == slog.MessageKey && a.Value.Kind() == slog.KindString {
+			w.str("msg")
+			w.str(a.Value.String())
+			fields++
+		} else if ok {
+			extra = append(extra, a)
+		}
+	}
+	if e.opts.AddSource {
+		if src := wireSource(r); src != nil {
+			a, ok := slog.Any(slog.SourceKey, src), true
+			if rep != nil {
+				a, ok = e.scope.ReplaceBuiltin(a)
+			}
+			if s, isSrc := a.Value.Any().(*slog.Source); ok && isSrc && a.Key == slog.SourceKey {
+				if s != nil && *s != (slog.Source{}) {
+					w.str("source")
+					w.source(s)
+					fields++
+				}
+			} else if ok {
+				extra = append(extra, a)
+			}
+		}
+	}
+	if w.attrs(e, r, extra) {
+		fields++
+	}
+	binary.BigEndian.PutUint16(w.b[start+1:], uint16(fields))
+	return w.release(), seqOff
+}
+
+// wireSource returns the source position of r, or nil when it has none.
+func wireSource(r slog.Record) *slog.Source {
+	if r.PC == 0 {
+		return nil
+	}
+	f, _ := runtime.CallersFrames([]uintptr{r.PC}).Next()
+	if f.Function == "" && f.File == "" && f.Line == 0 {
+		return nil
+	}
+	return &slog.Source{Function: f.Function, File: f.File, Line: f.Line}
+}
+
+// wireEnc is a msgpack.Encoder writing into a byte slice, pooled with it so that encoding
+// a record allocates nothing.
+type wireEnc struct {
+	b   []byte
+	enc *msgpack.Encoder
+}
+
+func (w *wireEnc) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+func (w *wireEnc) WriteByte(c byte) error {
+	w.b = append(w.b, c)
+	return nil
+}
+
+var wireEncPool = sync.Pool{New: func() any {
+	w := &wireEnc{}
+	w.enc = msgpack.NewEncoder(w)
+	return w
+}}
+
+func wireGetEnc(dst []byte) *wireEnc {
+	w := wireEncPool.Get().(*wireEnc)
+	w.b = dst
+	return w
+}
+
+// release returns the encoded bytes and puts w back in the pool.
+func (w *wireEnc) release() []byte {
+	b := w.b
+	w.b = nil
+	wireEncPool.Put(w)
+	return b
+}
+
+func (w *wireEnc) str(s string) { _ = w.enc.EncodeString(s) }
+
+// int writes n compactly, but never with the uint64 code, which marks KindUint64.
+func (w *wireEnc) int(n int64) {
+	if n > math.MaxUint32 {
+		_ = w.enc.EncodeInt64(n)
+		return
+	}
+	_ = w.enc.EncodeInt(n)
+}
+
+// openMap appends a map32 header whose count is patched by closeMap.
+func (w *wireEnc) openMap() int {
+	w.b = append(w.b, msgpcode.Map32, 0, 0, 0, 0)
+	return len(w.b) - 5
+}
+
+func (w *wireEnc) closeMap(at, n int) {
+	binary.BigEndian.PutUint32(w.b[at+1:], uint32(n))
+}
+
+// attrs appends the "attrs" field and reports whether it has any member; an empty one is
+// taken back.
+func (w *wireEnc) attrs(e *MsgpackEncoder, r slog.Record, extra []slog.Attr) bool {
+	keyAt := len(w.b)
+	w.str("attrs")
+	if e.opts.ReplaceAttr != nil {
+		// Scope applies ReplaceAttr with the open groups and normalizes the tree.
+		at := w.openMap()
+		n := 0
+		for _, a := range extra {
+			n += w.attr(a, 0)
+		}
+		for _, a := range e.scope.Attrs(r) {
+			n += w.attr(a, 0)
+		}
+		if n == 0 {
+			w.b = w.b[:keyAt]
+			return false
+		}
+		w.closeMap(at, n)
+		return true
+	}
+	// Open one map per group; close them innermost first, dropping the empty ones.
+	var stack [8]int
+	ats := stack[:0]
+	for i, f := range e.frames {
+		if i > 0 {
+			ats = append(ats, len(w.b)) // key position of this group
+			w.str(f.group)
+		}
+		ats = append(ats, w.openMap())
+		w.b = append(w.b, f.pre...)
+	}
+	n := 0
+	r.Attrs(func(a slog.Attr) bool {
+		n += w.attr(a, 0)
+		return true
+	})
+	for i := len(e.frames) - 1; i >= 0; i-- {
+		n += e.frames[i].n
+		at := ats[len(ats)-1]
+		ats = ats[:len(ats)-1]
+		if i == 0 {
+			if n == 0 {
+				w.b = w.b[:keyAt]
+				return false
+			}
+			w.closeMap(at, n)
+			return true
+		}
+		key := ats[len(ats)-1]
+		ats = ats[:len(ats)-1]
+		if n == 0 {
+			w.b = w.b[:key]
+		} else {
+			w.closeMap(at, n)
+			n = 1
+		}
+	}
+	return true
+}
+
+// attr appends a (resolved) as a key and value, elides it as slog's handlers do, and returns
+// how many pairs it appended: 0 for an elided attr, several for an inlined empty-key group.
+func (w *wireEnc) attr(a slog.Attr, depth int) int {
+	a.Value = a.Value.Resolve()
+	if a.Equal(slog.Attr{}) {
+		return 0
+	}
+	if a.Value.Kind() == slog.KindGroup {
+		members := a.Value.Group()
+		if len(members) == 0 {
+			return 0
+		}
+		if a.Key == "" {
+			n := 0
+			for _, m := range members {
+				n += w.attr(m, depth)
+			}
+			return n
+		}
+		keyAt := len(w.b)
+		w.str(a.Key)
+		at := w.openMap()
+		n := 0
+		for _, m := range members {
+			n += w.attr(m, depth+1)
+		}
+		if n == 0 {
+			w.b = w.b[:keyAt]
+			return 0
+		}
+		w.closeMap(at, n)
+		return 1
+	}
+	if a.Value.Kind() == slog.KindAny { // Any() of other kinds would allocate
+		if src, ok := a.Value.Any().(*slog.Source); ok {
+			if src == nil || *src == (slog.Source{}) {
+				return 0
+			}
+			w.str(a.Key)
+			w.source(src)
+			return 1
+		}
+	}
+	w.str(a.Key)
+	w.value(a.Value)
+	return 1
+}
+
+func (w *wireEnc) source(s *slog.Source) {
+	n := 0
+	if s.Function != "" {
+		n++
+	}
+	if s.File != "" {
+		n++
+	}
+	if s.Line != 0 {
+		n++
+	}
+	_ = w.enc.EncodeMapLen(n)
+	if s.Function != "" {
+		w.str("function")
+		w.str(s.Function)
+	}
+	if s.File != "" {
+		w.str("file")
+		w.str(s.File)
+	}
+	if s.Line != 0 {
+		w.str("line")
+		_ = w.enc.EncodeInt(int64(s.Line))
+	}
+}
+
+// value appends a resolved, non-group value.
+func (w *wireEnc) value(v slog.Value) {
+	switch v.Kind() {
+	case slog.KindString:
+		w.str(v.String())
+	case slog.KindInt64:
+		w.int(v.Int64())
+	case slog.KindUint64:
+		// Always the 9-byte form: its code is how the decoder knows the kind was uint64.
+		_ = w.enc.EncodeUint64(v.Uint64())
+	case slog.KindFloat64:
+		_ = w.enc.EncodeFloat64(v.Float64())
+	case slog.KindBool:
+		_ = w.enc.EncodeBool(v.Bool())
+	case slog.KindDuration:
+		_ = w.enc.EncodeExtHeader(wireExtDuration, 8)
+		w.b = binary.BigEndian.AppendUint64(w.b, uint64(v.Duration()))
+	case slog.KindTime:
+		_ = w.enc.EncodeTime(v.Time())
+	default:
+		w.anyValue(v.Any())
+	}
+}
+
+// anyValue appends a user value; only these can panic (a nil receiver in Error or
+// MarshalJSON), so only they pay for the recover.
+func (w *wireEnc) anyValue(a any) {
+	n := len(w.b)
+	defer func() {
+		if r := recover(); r != nil {
+			w.b = w.b[:n]
+			msg := "<nil>"
+			if v := reflect.ValueOf(a); !(v.Kind() == reflect.Pointer && v.IsNil()) {
+				msg = fmt.Sprintf("!PANIC: %v", r)
+			}
+			w.str(msg)
+		}
+	}()
+	if a == nil {
+		_ = w.enc.EncodeNil()
+		return
+	}
+	_, jm := a.(json.Marshaler)
+	if err, ok := a.(error); ok && !jm {
+		w.str(err.Error())
+		return
+	}
+	if bs, ok := a.([]byte); ok {
+		_ = w.enc.EncodeBytes(bs)
+		return
+	}
+	if rv := reflect.ValueOf(a); rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 && !jm {
+		_ = w.enc.EncodeBytes(rv.Bytes())
+		return
+	}
+	if raw, ok := a.(RawJSON); ok {
+		// A record relayed by a collector keeps its JSON as it came.
+		_ = w.enc.EncodeExtHeader(wireExtJSON, len(raw))
+		w.b = append(w.b, raw...)
+		return
+	}
+	js, err := json.Marshal(a)
+	if err != nil {
+		w.str(fmt.Sprintf("%+v", a))
+		return
+	}
+	_ = w.enc.EncodeExtHeader(wireExtJSON, len(js))
+	w.b = append(w.b, js...)
+}

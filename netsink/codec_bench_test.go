@@ -1,0 +1,81 @@
+package netsink
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/slogx/handlers/slogx"
+)
+
+func wireBenchRecord() slog.Record {
+	r := slog.NewRecord(time.Now(), slog.LevelInfo, "request handled", 0)
+	r.AddAttrs(
+		slog.String("method", "GET"),
+		slog.String("path", "/api/v1/items"),
+		slog.Int("status", 200),
+		slog.Duration("took", 1234*time.Microsecond),
+		slog.Bool("cached", true),
+	)
+	return r
+}
+
+// BenchmarkEncodeRecord: the Msgpack encoder appending into a pooled buffer.
+func BenchmarkEncodeRecord(b *testing.B) {
+	enc := Msgpack().WithAttrs([]slog.Attr{slog.String("service", "api")}).WithGroup("req")
+	r := wireBenchRecord()
+	b.ReportAllocs()
+	for b.Loop() {
+		buf := slogx.GetBuffer()
+		*buf = enc.Append((*buf)[:0], r)
+		slogx.PutBuffer(buf)
+	}
+}
+
+// BenchmarkEncodeRecordReplaceAttr: the Scope path taken when ReplaceAttr is set.
+func BenchmarkEncodeRecordReplaceAttr(b *testing.B) {
+	enc := Msgpack().WithOptions(slogx.EncoderOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr { return a }}).
+		WithAttrs([]slog.Attr{slog.String("service", "api")}).WithGroup("req")
+	r := wireBenchRecord()
+	b.ReportAllocs()
+	for b.Loop() {
+		buf := slogx.GetBuffer()
+		*buf = enc.Append((*buf)[:0], r)
+		slogx.PutBuffer(buf)
+	}
+}
+
+func BenchmarkDecodeRecord(b *testing.B) {
+	enc := Msgpack().WithAttrs([]slog.Attr{slog.String("service", "api")}).WithGroup("req")
+	p := enc.Append(nil, wireBenchRecord())
+	b.ReportAllocs()
+	b.SetBytes(int64(len(p)))
+	for b.Loop() {
+		if _, err := DecodeRecord(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkJSONHandlerReference is slog.JSONHandler on the same record, for scale.
+func BenchmarkJSONHandlerReference(b *testing.B) {
+	h := slog.NewJSONHandler(io.Discard, nil).WithAttrs([]slog.Attr{slog.String("service", "api")}).WithGroup("req")
+	r := wireBenchRecord()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = h.Handle(context.Background(), r)
+	}
+}
+
+func BenchmarkPickleRecord(b *testing.B) {
+	p := wireHex(b, wirePickleSeeds[0])
+	b.ReportAllocs()
+	b.SetBytes(int64(len(p)))
+	for b.Loop() {
+		if _, err := wirePickleRecord(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

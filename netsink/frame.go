@@ -1,0 +1,172 @@
+// The wire protocol of Socket, Datagram and Server.
+//
+// Frame: a 4-byte big-endian payload length, then the payload; at most MaxFrame bytes
+// (default 1 MiB) on both sides. A Datagram carries exactly one frame, length included (as
+// Python's DatagramHandler does), so one parser serves both transports.
+//
+// Record payload (version 1): a msgpack map, see Msgpack for the value encoding:
+//
+//	{"v":1, "time":<unix ns, int>, "level":<slog level, int>, "msg":<str>,
+//	 "source":{"function","file","line"}, "attrs":{<key>:<value or nested map>...},
+//	 "id":<bin, sender id>, "seq":<uint64>}
+//
+// time is left out for a zero time, source without AddSource, attrs when empty; id and seq
+// only in Socket frames. Unknown fields are skipped by the decoder.
+//
+// Ack payload, Server to Socket on the same connection, after each batch (everything read so
+// far handled): {"id":<bin>, "ack":<uint64>}: every record of that sender with seq <= ack has
+// been handled. Frames without id/seq (Datagram, other senders, Python pickles) get no ack.
+//
+// A pickle payload (Python's SocketHandler/DatagramHandler, Server.AcceptPickle) is told
+// from a msgpack one by its first bytes: msgpack records start with a non-empty map
+// (0x81-0x8f, 0xde, 0xdf); pickles with PROTO (0x80 0x01-0x05), EMPTY_DICT, MARK, DICT or
+// EMPTY_LIST.
+
+package netsink
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+)
+
+// DefaultMaxFrame is the largest frame, length prefix excluded, that Socket sends and Server
+// accepts unless configured otherwise: 1 MiB.
+const DefaultMaxFrame = 1 << 20
+
+// ErrFrameTooLarge is wrapped by the errors for a frame over the configured maximum, on the
+// sending side (the record is dropped and counted) and on the receiving side (the
+// connection is closed, since what follows the frame cannot be trusted).
+var ErrFrameTooLarge = errors.New("netsink: frame too large")
+
+// wireMaxFrame resolves a configured maximum: zero or less means DefaultMaxFrame.
+func wireMaxFrame(n int) int {
+	if n <= 0 {
+		return DefaultMaxFrame
+	}
+	return n
+}
+
+// wireReadFrame reads one length-prefixed frame from r into buf (grown as needed, never past
+// max) and returns it. A declared length over max fails before anything is allocated.
+func wireReadFrame(r io.Reader, buf []byte, max int) ([]byte, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return buf, err
+	}
+	n := binary.BigEndian.Uint32(hdr[:])
+	if uint64(n) > uint64(max) {
+		return buf, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, n, max)
+	}
+	if cap(buf) < int(n) {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if _, err := io.ReadFull(r, buf); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return buf, err
+	}
+	return buf, nil
+}
+
+// wireFrameKind tells a msgpack record from a pickle by the payload's first bytes.
+type wireFrameKind int
+
+const (
+	wireKindUnknown wireFrameKind = iota
+	wireKindMsgpack
+	wireKindPickle
+)
+
+func wireDetect(p []byte) wireFrameKind {
+	if len(p) == 0 {
+		return wireKindUnknown
+	}
+	c := p[0]
+	switch {
+	case c == 0x80 && len(p) > 1 && p[1] >= 1 && p[1] <= 5:
+		// pickle PROTO opcode; an empty msgpack map (0x80) is never a valid record.
+		return wireKindPickle
+	case c > 0x80 && c <= 0x8f, c == 0xde, c == 0xdf:
+		return wireKindMsgpack
+	case c == '}' || c == '(' || c == ']' || c == 'd':
+		// Protocols 0 and 1 have no PROTO opcode; a logging dict starts with EMPTY_DICT
+		// (protocol 1, what SocketHandler sends) or MARK/DICT (protocol 0).
+		return wireKindPickle
+	}
+	return wireKindUnknown
+}
+
+// wireAppendAck appends a length-prefixed ack frame: {"id": <sender id>, "ack": <seq>},
+// meaning every record of that sender up to seq has been handled.
+func wireAppendAck(dst []byte, id []byte, seq uint64) []byte {
+	start := len(dst)
+	w := wireGetEnc(append(dst, 0, 0, 0, 0))
+	_ = w.enc.EncodeMapLen(2)
+	w.str("id")
+	if id == nil {
+		id = []byte{} // EncodeBytes would write nil, which is not an id
+	}
+	_ = w.enc.EncodeBytes(id)
+	w.str("ack")
+	_ = w.enc.EncodeUint64(seq)
+	b := w.release()
+	binary.BigEndian.PutUint32(b[start:], uint32(len(b)-start-4))
+	return b
+}
+
+// wireDecodeAck decodes the payload of an ack frame.
+func wireDecodeAck(p []byte) (id []byte, seq uint64, err error) {
+	w := wireDecPool.Get().(*wireDec)
+	w.cur = wireCursor{b: p}
+	defer func() {
+		w.cur = wireCursor{}
+		wireDecPool.Put(w)
+	}()
+	n, err := w.mapLen()
+	if err != nil {
+		return nil, 0, err
+	}
+	seen := false
+	for i := 0; i < n; i++ {
+		k, err := w.str()
+		if err != nil {
+			return nil, 0, err
+		}
+		switch k {
+		case "id":
+			if id, err = w.bytes(); err != nil {
+				return nil, 0, err
+			}
+		case "ack":
+			v, err := w.value(1)
+			if err != nil {
+				return nil, 0, err
+			}
+			switch v.Kind() {
+			case slog.KindUint64:
+				seq = v.Uint64()
+			case slog.KindInt64:
+				if v.Int64() < 0 {
+					return nil, 0, wireMalformed("negative ack")
+				}
+				seq = uint64(v.Int64())
+			default:
+				return nil, 0, wireMalformed("ack is not an integer")
+			}
+			seen = true
+		default:
+			if _, err := w.value(1); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	if !seen {
+		return nil, 0, wireMalformed("ack frame without ack")
+	}
+	return id, seq, nil
+}

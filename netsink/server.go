@@ -1,0 +1,472 @@
+package netsink
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slogx/handlers/slogx"
+)
+
+// ErrServerClosed is returned by Serve and ServePacket after Shutdown or Close.
+var ErrServerClosed = errors.New("netsink: server closed")
+
+// Defaults of Server.
+const (
+	DefaultServerMaxConns     = 1024
+	DefaultServerReadTimeout  = 5 * time.Minute
+	DefaultServerWriteTimeout = 10 * time.Second
+)
+
+// Server receives records sent by Socket (stream) and Datagram (packet) handlers — and, with
+// AcceptPickle, by Python's logging.handlers.SocketHandler and DatagramHandler — and hands
+// each one to Handler with its original time, level, message and attributes. It is the
+// collector side of the wire format; the zero value plus a Handler is ready to use.
+//
+// Delivery: a frame from a Socket carries a sender id and a sequence number. The Server
+// handles it unless Dedup says that sequence number was already handled, then, each time it
+// has drained what the connection sent (a batch), writes one ack frame {"id","ack":seq}
+// meaning "everything up to seq is handled". A Socket frees records only when acked and
+// replays the rest after a reconnect, so records are handled exactly once while the Dedup
+// state lives (see Dedup), at least once across a collector process restart.
+//
+// Bad input never stops the Server: a frame that is too large or does not decode closes
+// that connection (what follows it cannot be trusted) or drops that datagram, and is counted
+// per reason in Stats and reported to OnError.
+type Server struct {
+	// Handler receives every record. Required. Its errors are counted (HandlerErrors) and
+	// reported; the record still counts as handled, since replaying it would not help.
+	Handler slog.Handler
+
+	// MaxFrame is the largest accepted frame, length prefix excluded; zero means
+	// DefaultMaxFrame.
+	MaxFrame int
+
+	// AcceptPickle also accepts Python's SocketHandler and DatagramHandler frames (a pickled
+	// LogRecord dict) through a safe pickle subset that never constructs objects. Off,
+	// pickle frames are refused (counted in Refused).
+	AcceptPickle bool
+
+	// MaxConns limits concurrent stream connections; further ones wait in the listen
+	// backlog until one closes. Zero means DefaultServerMaxConns.
+	MaxConns int
+
+	// ReadTimeout is how long a connection may stay silent between frames before it is
+	// closed; zero means DefaultServerReadTimeout.
+	ReadTimeout time.Duration
+
+	// WriteTimeout bounds the write of an ack frame; zero means DefaultServerWriteTimeout.
+	WriteTimeout time.Duration
+
+	// Dedup is the duplicate filter; nil means a private NewDedup(DefaultMaxSenders). Share
+	// one between Servers (or successive Servers of a restarted listener) to keep exactly-
+	// once delivery across them.
+	Dedup *Dedup
+
+	// OnError receives every error (bad frame, failed ack, handler error); nil means a
+	// rate-limited report on standard error.
+	OnError func(error)
+
+	initOnce sync.Once
+	rep      *slogx.Reporter
+	dedup    *Dedup
+	sem      chan struct{}
+	done     chan struct{}
+
+	mu        sync.Mutex
+	closing   bool
+	listeners map[net.Listener]struct{}
+	packets   map[net.PacketConn]struct{}
+	conns     map[net.Conn]*wireServerConn
+	wg        sync.WaitGroup
+
+	stats wireServerCounters
+}
+
+// ServerStats counts what a Server did, per reason. Counters only grow.
+type ServerStats struct {
+	Conns         uint64 // stream connections accepted
+	Records       uint64 // records handed to Handler
+	Duplicates    uint64 // frames already handled, dropped
+	Acks          uint64 // ack frames written
+	TooLarge      uint64 // frames over MaxFrame
+	Malformed     uint64 // frames that did not decode
+	Refused       uint64 // pickle frames refused (dangerous opcodes, or AcceptPickle off)
+	HandlerErrors uint64 // errors returned by Handler
+	ConnErrors    uint64 // read, write and timeout errors of connections (EOF excluded)
+}
+
+type wireServerCounters struct {
+	conns, records, duplicates, acks, tooLarge, malformed, refused, handlerErrors, connErrors atomic.Uint64
+}
+
+// Stats returns the counters.
+func (s *Server) Stats() ServerStats {
+	c := &s.stats
+	return ServerStats{
+		Conns: c.conns.Load(), Records: c.records.Load(), Duplicates: c.duplicates.Load(),
+		Acks: c.acks.Load(), TooLarge: c.tooLarge.Load(), Malformed: c.malformed.Load(),
+		Refused: c.refused.Load(), HandlerErrors: c.handlerErrors.Load(), ConnErrors: c.connErrors.Load(),
+	}
+}
+
+func (s *Server) init() {
+	s.initOnce.Do(func() {
+		s.rep = slogx.NewReporter(s.OnError)
+		s.dedup = s.Dedup
+		if s.dedup == nil {
+			s.dedup = NewDedup(DefaultMaxSenders)
+		}
+		n := s.MaxConns
+		if n <= 0 {
+			n = DefaultServerMaxConns
+		}
+		s.sem = make(chan struct{}, n)
+		s.done = make(chan struct{})
+		s.listeners = map[net.Listener]struct{}{}
+		s.packets = map[net.PacketConn]struct{}{}
+		s.conns = map[net.Conn]*wireServerConn{}
+	})
+}
+
+// track registers a goroutine that Shutdown and Close wait for, and the resource they close
+// to stop it, in one step: a Close in between would miss the resource and wait forever.
+// It returns false once closing.
+func (s *Server) track(register func()) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.wg.Add(1)
+	register()
+	return true
+}
+
+// Serve accepts connections on l and serves each in its own goroutine until Shutdown or
+// Close, then returns ErrServerClosed; any other Accept error is returned as is (temporary
+// ones are retried). l is closed when Serve returns.
+func (s *Server) Serve(l net.Listener) error {
+	s.init()
+	if s.Handler == nil {
+		l.Close()
+		return errors.New("netsink: Server.Handler is nil")
+	}
+	if !s.track(func() { s.listeners[l] = struct{}{} }) {
+		l.Close()
+		return ErrServerClosed
+	}
+	defer s.wg.Done()
+	defer func() {
+		s.mu.Lock()
+		delete(s.listeners, l)
+		s.mu.Unlock()
+		l.Close()
+	}()
+	var delay time.Duration
+	for {
+		select {
+		case s.sem <- struct{}{}:
+		case <-s.done:
+			return ErrServerClosed
+		}
+		c, err := l.Accept()
+		if err != nil {
+			<-s.sem
+			if s.isClosing() {
+				return ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded) {
+				// The http.Server rule: back off on temporary accept errors (EMFILE...).
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				select {
+				case <-time.After(delay):
+				case <-s.done:
+					return ErrServerClosed
+				}
+				continue
+			}
+			return fmt.Errorf("netsink: accept: %w", err)
+		}
+		delay = 0
+		sc := &wireServerConn{s: s, c: c}
+		if !s.track(func() { s.conns[c] = sc }) {
+			<-s.sem
+			c.Close()
+			return ErrServerClosed
+		}
+		s.stats.conns.Add(1)
+		go sc.serve()
+	}
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
+// Shutdown stops the Server gracefully: it closes the listeners and packet connections, lets
+// every connection finish the frame it is handling and send its last ack, then waits for
+// them until ctx is done, when it closes the rest and returns ctx.Err(). Like
+// http.Server.Shutdown, it does not wait for Serve's caller.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.init()
+	s.mu.Lock()
+	s.stopLocked()
+	for _, sc := range s.conns {
+		sc.stop() // wake a blocked read: the connection acks what it handled and closes
+	}
+	s.mu.Unlock()
+	waited := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(waited)
+	}()
+	select {
+	case <-waited:
+		return nil
+	case <-ctx.Done():
+		s.mu.Lock()
+		for c := range s.conns {
+			c.Close()
+		}
+		s.mu.Unlock()
+		<-waited
+		return ctx.Err()
+	}
+}
+
+// Close stops the Server at once: listeners, packet connections and stream connections are
+// closed without a last ack (records handled since the previous ack are replayed by their
+// Socket, and dropped by Dedup if it is shared with the next Server). It waits for the
+// connection goroutines to return.
+func (s *Server) Close() error {
+	s.init()
+	s.mu.Lock()
+	s.stopLocked()
+	for c, sc := range s.conns {
+		sc.stopping.Store(true)
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Server) stopLocked() {
+	if !s.closing {
+		s.closing = true
+		close(s.done)
+	}
+	for l := range s.listeners {
+		l.Close()
+	}
+	for pc := range s.packets {
+		pc.Close()
+	}
+}
+
+func (s *Server) maxFrame() int { return wireMaxFrame(s.MaxFrame) }
+
+func (s *Server) readTimeout() time.Duration {
+	if s.ReadTimeout <= 0 {
+		return DefaultServerReadTimeout
+	}
+	return s.ReadTimeout
+}
+
+func (s *Server) writeTimeout() time.Duration {
+	if s.WriteTimeout <= 0 {
+		return DefaultServerWriteTimeout
+	}
+	return s.WriteTimeout
+}
+
+// wireServerConn is one stream connection being served.
+type wireServerConn struct {
+	s        *Server
+	c        net.Conn
+	stopping atomic.Bool
+}
+
+func (sc *wireServerConn) stop() {
+	sc.stopping.Store(true)
+	_ = sc.c.SetReadDeadline(time.Now())
+}
+
+func (sc *wireServerConn) serve() {
+	s := sc.s
+	defer func() {
+		sc.c.Close()
+		s.mu.Lock()
+		delete(s.conns, sc.c)
+		s.mu.Unlock()
+		<-s.sem
+		s.wg.Done()
+	}()
+	br := bufio.NewReaderSize(sc.c, 16<<10)
+	var (
+		buf     []byte
+		ackBuf  []byte
+		ackID   []byte
+		ackSeq  uint64
+		pending bool
+		max     = s.maxFrame()
+	)
+	flush := func() bool {
+		if !pending {
+			return true
+		}
+		pending = false
+		ackBuf = wireAppendAck(ackBuf[:0], ackID, ackSeq)
+		_ = sc.c.SetWriteDeadline(time.Now().Add(s.writeTimeout()))
+		if _, err := sc.c.Write(ackBuf); err != nil {
+			if sc.stopping.Load() {
+				return false // Close cut the connection: the Socket replays, Dedup drops
+			}
+			s.stats.connErrors.Add(1)
+			s.rep.Error(fmt.Errorf("netsink: server: ack to %s: %w", sc.c.RemoteAddr(), err))
+			return false
+		}
+		s.stats.acks.Add(1)
+		return true
+	}
+	for {
+		// A batch ends when everything the peer sent so far is handled: ack it before
+		// blocking for more.
+		if br.Buffered() == 0 && !flush() {
+			return
+		}
+		if sc.stopping.Load() {
+			if flush() {
+				sc.linger()
+			}
+			return
+		}
+		_ = sc.c.SetReadDeadline(time.Now().Add(s.readTimeout()))
+		var err error
+		buf, err = wireReadFrame(br, buf, max)
+		if err != nil {
+			switch {
+			case errors.Is(err, ErrFrameTooLarge):
+				s.stats.tooLarge.Add(1)
+				s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
+			case err == io.EOF:
+			case sc.stopping.Load():
+				// Shutdown woke the read, or Close cut the connection: not an error.
+				if flush() {
+					sc.linger()
+				}
+				return
+			default:
+				s.stats.connErrors.Add(1)
+				s.rep.Error(fmt.Errorf("netsink: server: read from %s: %w", sc.c.RemoteAddr(), err))
+			}
+			flush()
+			return
+		}
+		h, last, err := s.handleFrame(buf)
+		if err != nil {
+			s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
+			flush()
+			return
+		}
+		if h.hasSeq {
+			if !pending || string(ackID) != string(h.id) {
+				if pending && !flush() {
+					return
+				}
+				ackID = append(ackID[:0], h.id...)
+			}
+			ackSeq, pending = last, true
+		}
+	}
+}
+
+// wireLinger bounds the lingering close of Shutdown.
+const wireLinger = time.Second
+
+// linger ends a connection gracefully after its last ack: closing a socket with unread data
+// makes the kernel send a reset, which can destroy the ack before the peer reads it. So:
+// half-close, then discard what the peer still sends (it will replay it) until it closes or
+// wireLinger passes.
+func (sc *wireServerConn) linger() {
+	type closeWriter interface{ CloseWrite() error }
+	cw, ok := sc.c.(closeWriter)
+	if !ok {
+		return
+	}
+	if cw.CloseWrite() != nil {
+		return
+	}
+	_ = sc.c.SetReadDeadline(time.Now().Add(wireLinger))
+	_, _ = io.Copy(io.Discard, sc.c)
+}
+
+// handleFrame decodes one frame and hands its record to Handler unless it is a duplicate.
+// It returns the delivery header and, for a sequenced frame, the sender's last handled
+// sequence number; an error means the frame was bad (already counted).
+func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
+	var (
+		rec slog.Record
+		h   wireHeader
+		err error
+	)
+	switch wireDetect(p) {
+	case wireKindMsgpack:
+		rec, h, err = wireDecodeRecord(p)
+	case wireKindPickle:
+		if !s.AcceptPickle {
+			s.stats.refused.Add(1)
+			return h, 0, fmt.Errorf("%w: a pickle frame (Python's SocketHandler?) but AcceptPickle is off", ErrPickleRefused)
+		}
+		rec, err = wirePickleRecord(p)
+	default:
+		err = wireMalformed("neither a msgpack record nor a pickle (first byte %#x)", p[:min(len(p), 1)])
+	}
+	if err != nil {
+		if errors.Is(err, ErrPickleRefused) {
+			s.stats.refused.Add(1)
+		} else {
+			s.stats.malformed.Add(1)
+		}
+		return h, 0, err
+	}
+	if !h.hasSeq || len(h.id) == 0 {
+		h.hasSeq = false
+		s.handle(rec)
+		return h, 0, nil
+	}
+	snd := s.dedup.sender(h.id)
+	snd.mu.Lock()
+	defer snd.mu.Unlock()
+	if h.seq <= snd.last {
+		s.stats.duplicates.Add(1)
+		return h, snd.last, nil
+	}
+	s.handle(rec)
+	snd.last = h.seq
+	return h, snd.last, nil
+}
+
+func (s *Server) handle(rec slog.Record) {
+	ctx := context.Background()
+	if !s.Handler.Enabled(ctx, rec.Level) {
+		return
+	}
+	s.stats.records.Add(1)
+	if err := s.Handler.Handle(ctx, rec); err != nil {
+		s.stats.handlerErrors.Add(1)
+		s.rep.Error(fmt.Errorf("netsink: server: handler: %w", err))
+	}
+}
