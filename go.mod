@@ -10,4 +10,9 @@ require (
 	golang.org/x/sys v0.50.0
 )
 
-require gopkg.in/natefinch/lumberjack.v2 v2.2.1
+require (
+	github.com/vmihailenco/msgpack/v5 v5.4.1
+	gopkg.in/natefinch/lumberjack.v2 v2.2.1
+)
+
+require github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect

@@ -42,6 +42,7 @@ func sections() []section {
 		{"sinks: stream, file, watched file, null", demoSinks},
 		{"rotate: size (gzip), time (existing backup kept), two locked writers", demoRotate},
 		{"queue and middleware: queue -> fanout -> console + memory -> file", demoQueue},
+		{"wire: Socket and Datagram to an embedded collector (msgpack, acks, replay after a restart)", demoWire},
 		{"syslog: RFC 5424, RFC 3164 and Python's format to an embedded listener", demoSyslog},
 		{"mail and HTTP: SMTP (STARTTLS, AUTH, batching) and HTTP (Python form, NDJSON) to embedded servers", demoMailHTTP},
 		{"eventlog: Windows event log (a clear error elsewhere)", demoEventLog},
