@@ -14,10 +14,10 @@ vet:
 	cd benchmarks && $(GO) vet ./...
 
 # -race everywhere; integration tests with real peers (python3, rsyslogd, SMTP, HTTP) are
-# ordinary tests that skip locally when a peer is missing and fail under CI=true.
+# ordinary tests that skip locally when a peer is missing and fail under CI=true. Allocation
+# checks skip under -race (sync.Pool drops items there), so they run once more without it.
 test-main:
 	$(GO) test -race -count=1 ./...
-	# Allocation checks skip under -race (sync.Pool drops items there): run them plainly.
 	$(GO) test -count=1 -run 'Allocs' ./...
 
 test-bench:

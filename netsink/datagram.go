@@ -1,12 +1,10 @@
 package netsink
 
 import (
-	"context"
 	"encoding/binary"
 	"fmt"
 	"log/slog"
 	"net"
-	"sync"
 
 	"github.com/slogx/handlers/slogx"
 )
@@ -33,26 +31,14 @@ type DatagramOptions struct {
 // for its pickles, so a Server reads both with ServePacket. UDP promises nothing: a record
 // can be lost or reordered without anyone knowing; use Socket when that matters.
 //
-// Handle sends at once (a datagram send does not wait for the peer); a send error is
-// returned, counted in Stats().Errors and reported. The socket is opened lazily and the
-// address resolved again after an error. A Datagram is safe for concurrent use.
+// It is a slogx.Handler over a datagram writer, so levels, options, Stats and error
+// reporting are those of every other handler. Handle sends at once (a datagram send does not
+// wait for the peer); a send error is returned, counted in Stats().Errors and reported; a
+// record larger than MaxDatagram is dropped whole and counted in Stats().Dropped. The socket
+// is opened lazily and the address resolved again after an error. Records and Bytes count
+// datagrams sent, not delivered: UDP does not say.
 type Datagram struct {
-	enc   *MsgpackEncoder
-	level slog.Leveler
-	st    *wireDatagram
-}
-
-type wireDatagram struct {
-	addr string
-	max  int
-	rep  *slogx.Reporter
-
-	mu      sync.Mutex
-	conn    *net.UDPConn
-	raddr   *net.UDPAddr
-	closed  bool
-	records uint64
-	bytes   uint64
+	*slogx.Handler
 }
 
 // NewDatagram returns a Datagram sending to addr ("host:port"). It does not resolve or
@@ -72,109 +58,78 @@ func NewDatagram(addr string, o DatagramOptions, opts *slogx.Options) (*Datagram
 	if err != nil {
 		return nil, err
 	}
-	st := &wireDatagram{addr: addr, max: max, rep: slogx.NewReporter(opts.ErrorFunc())}
-	return &Datagram{enc: enc, level: wireLevel(opts), st: st}, nil
-}
-
-// Enabled reports whether level is at least the configured minimum level.
-func (d *Datagram) Enabled(_ context.Context, level slog.Level) bool {
-	return level >= d.level.Level()
-}
-
-// Handle encodes r and sends it as one datagram. A record larger than MaxDatagram is
-// dropped and counted; a send error is counted and returned.
-func (d *Datagram) Handle(_ context.Context, r slog.Record) error {
-	buf := slogx.GetBuffer()
-	defer slogx.PutBuffer(buf)
-	b := append((*buf)[:0], 0, 0, 0, 0)
-	b, _ = d.enc.appendRecord(b, r, nil, false)
-	*buf = b
-	if len(b) > d.st.max {
-		err := fmt.Errorf("netsink: datagram %s: record of %d bytes: %w (MaxDatagram %d)", d.st.addr, len(b), ErrFrameTooLarge, d.st.max)
-		d.st.rep.Drop(1, err)
-		return err
+	var ho slogx.Options
+	if opts != nil {
+		ho = *opts
 	}
-	binary.BigEndian.PutUint32(b, uint32(len(b)-4))
-	return d.st.send(b)
+	ho.Encoder, ho.NoTerminator = lengthPrefixed{enc}, true
+	return &Datagram{slogx.NewHandler(&datagramWriter{addr: addr, max: max}, &ho)}, nil
 }
 
-func (st *wireDatagram) send(b []byte) error {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.closed {
-		err := fmt.Errorf("netsink: datagram %s: %w", st.addr, slogx.ErrClosed)
-		st.rep.Drop(1, err)
-		return err
+// lengthPrefixed frames each record as Python's DatagramHandler does: a 4-byte big-endian
+// length, then the payload, written in place so a datagram costs no copy.
+type lengthPrefixed struct{ enc *MsgpackEncoder }
+
+func (e lengthPrefixed) Append(dst []byte, r slog.Record) []byte {
+	start := len(dst)
+	dst = append(dst, 0, 0, 0, 0)
+	dst = e.enc.Append(dst, r)
+	binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start-4))
+	return dst
+}
+
+func (e lengthPrefixed) WithAttrs(as []slog.Attr) slogx.Encoder {
+	return lengthPrefixed{e.enc.WithAttrs(as).(*MsgpackEncoder)}
+}
+
+func (e lengthPrefixed) WithGroup(name string) slogx.Encoder {
+	return lengthPrefixed{e.enc.WithGroup(name).(*MsgpackEncoder)}
+}
+
+func (e lengthPrefixed) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
+	return lengthPrefixed{e.enc.WithOptions(o).(*MsgpackEncoder)}
+}
+
+// datagramWriter sends one datagram per Write; the Handler's mutex serializes it.
+type datagramWriter struct {
+	addr  string
+	max   int
+	conn  *net.UDPConn
+	raddr *net.UDPAddr
+}
+
+func (w *datagramWriter) Write(b []byte) (int, error) {
+	if len(b) > w.max {
+		return 0, fmt.Errorf("netsink: datagram %s: record of %d bytes: %w (MaxDatagram %d): %w",
+			w.addr, len(b), ErrFrameTooLarge, w.max, slogx.ErrDropped)
 	}
-	if st.conn == nil {
-		raddr, err := net.ResolveUDPAddr("udp", st.addr)
+	if w.conn == nil {
+		raddr, err := net.ResolveUDPAddr("udp", w.addr)
 		if err != nil {
-			err = fmt.Errorf("netsink: datagram %s: %w", st.addr, err)
-			st.rep.Error(err)
-			return err
+			return 0, fmt.Errorf("netsink: datagram %s: %w", w.addr, err)
 		}
 		// Unconnected, as Python's sendto: an ICMP "port unreachable" from a collector
 		// that is down must not fail the next, unrelated send.
 		c, err := net.ListenUDP("udp", nil)
 		if err != nil {
-			err = fmt.Errorf("netsink: datagram %s: %w", st.addr, err)
-			st.rep.Error(err)
-			return err
+			return 0, fmt.Errorf("netsink: datagram %s: %w", w.addr, err)
 		}
-		st.conn, st.raddr = c, raddr
+		w.conn, w.raddr = c, raddr
 	}
-	if _, err := st.conn.WriteToUDP(b, st.raddr); err != nil {
-		st.conn.Close()
-		st.conn = nil
-		err = fmt.Errorf("netsink: datagram %s: %w", st.addr, err)
-		st.rep.Error(err)
-		return err
+	n, err := w.conn.WriteToUDP(b, w.raddr)
+	if err != nil {
+		w.conn.Close()
+		w.conn = nil
+		return n, fmt.Errorf("netsink: datagram %s: %w", w.addr, err)
 	}
-	st.records++
-	st.bytes += uint64(len(b))
-	return nil
+	return n, nil
 }
 
-// WithAttrs returns a Datagram sharing d's socket whose records also carry as.
-func (d *Datagram) WithAttrs(as []slog.Attr) slog.Handler {
-	if len(as) == 0 {
-		return d
-	}
-	return &Datagram{enc: d.enc.WithAttrs(as).(*MsgpackEncoder), level: d.level, st: d.st}
-}
-
-// WithGroup returns a Datagram sharing d's socket whose later attributes are in group name.
-func (d *Datagram) WithGroup(name string) slog.Handler {
-	if name == "" {
-		return d
-	}
-	return &Datagram{enc: d.enc.WithGroup(name).(*MsgpackEncoder), level: d.level, st: d.st}
-}
-
-// Stats returns the counters shared by d and the handlers derived from it: Records and
-// Bytes count datagrams sent (not delivered: UDP does not say).
-func (d *Datagram) Stats() slogx.Stats {
-	st := d.st
-	st.mu.Lock()
-	out := slogx.Stats{Records: st.records, Bytes: st.bytes}
-	st.mu.Unlock()
-	out.Errors = st.rep.Errors()
-	out.Dropped = st.rep.Dropped()
-	return out
-}
-
-// Close closes the socket. It is idempotent; later records are dropped with
-// slogx.ErrClosed.
-func (d *Datagram) Close() error {
-	st := d.st
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.closed {
+func (w *datagramWriter) Close() error {
+	if w.conn == nil {
 		return nil
 	}
-	st.closed = true
-	if st.conn != nil {
-		return st.conn.Close()
-	}
-	return nil
+	err := w.conn.Close()
+	w.conn = nil
+	return err
 }

@@ -148,7 +148,7 @@ func NewSocket(addr string, o SocketOptions, opts *slogx.Options) (*Socket, erro
 		st.buffer = DefaultSocketBuffer
 	}
 	go st.run()
-	return &Socket{enc: enc, level: wireLevel(opts), st: st}, nil
+	return &Socket{enc: enc, level: opts.MinLevel(), st: st}, nil
 }
 
 // wireEncoder resolves opts to the Msgpack encoder bound to AddSource and ReplaceAttr.
@@ -161,12 +161,6 @@ func wireEncoder(opts *slogx.Options) (*MsgpackEncoder, error) {
 	return me, nil
 }
 
-func wireLevel(opts *slogx.Options) slog.Leveler {
-	if opts == nil || opts.Level == nil {
-		return slog.LevelInfo
-	}
-	return opts.Level
-}
 
 // Enabled reports whether level is at least the configured minimum level.
 func (s *Socket) Enabled(_ context.Context, level slog.Level) bool {

@@ -1,11 +1,9 @@
 package sinks
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -107,18 +105,18 @@ type EventLogOptions struct {
 // (slogx.Text() when nil: key=value pairs read best in the event viewer); its type comes from
 // the level (DefaultEventType), its ID and category from EventLogOptions.
 //
-// EventLog is not a slogx.Handler because the event type depends on the record's level and
-// a slogx.Handler's writer only receives bytes; it is the same shape otherwise: level, encoder,
-// Stats, Reporter, an idempotent Close. Entries are written one at a time under a mutex, so
-// one goroutine's records keep their order. A failed ReportEvent is returned from Handle, counted and
-// reported through Options.OnError. It is safe for concurrent use. Options.Terminator and
-// NoTerminator do not apply: an event is one record and needs no separator.
+// It is a slogx.Handler whose writer receives the level with each record (slogx.LevelWriter),
+// so levels, Stats, Reporter and the idempotent Close are those of every other handler.
+// Entries are written one at a time under the handler's mutex, so one goroutine's records keep
+// their order. A failed ReportEvent is returned from Handle, counted and reported through
+// Options.OnError. Options.Terminator and NoTerminator do not apply: an event is one record and
+// needs no separator. Close releases the event log handle (DeregisterEventSource) but does not
+// remove the source from the registry: the event viewer needs it to show the entries (Python's
+// close does not either); RemoveEventSource does.
 //
 // On platforms other than Windows NewEventLog returns ErrEventLogUnsupported and no EventLog.
 type EventLog struct {
-	enc   slogx.Encoder
-	level slog.Leveler
-	out   *eventOutput
+	*slogx.Handler
 }
 
 // eventSink writes events; on Windows it is a registered event source handle.
@@ -128,18 +126,48 @@ type eventSink interface {
 	close() error
 }
 
-// eventOutput is the part shared by an EventLog and every handler derived from it.
-type eventOutput struct {
-	mu       sync.Mutex
+// eventWriter turns one encoded record into one event; the Handler's mutex serializes it.
+type eventWriter struct {
 	sink     eventSink
 	typ      func(slog.Level) EventType
 	id       uint32
 	category uint16
-	rep      *slogx.Reporter
-	closed   bool
-	u16      []uint16 // reused message buffer, guarded by mu
-	// Counted under mu, which Handle holds anyway.
-	records, bytes uint64
+	u16      []uint16 // reused message buffer
+}
+
+func newEventWriter(o EventLogOptions) *eventWriter {
+	w := &eventWriter{typ: o.EventType, id: o.EventID, category: o.Category}
+	if w.typ == nil {
+		w.typ = DefaultEventType
+	}
+	if w.id == 0 {
+		w.id = 1
+	}
+	return w
+}
+
+// WriteLevel implements slogx.LevelWriter: the event type depends on the level.
+func (w *eventWriter) WriteLevel(level slog.Level, p []byte) (int, error) {
+	w.u16 = appendEventMessage(w.u16[:0], p)
+	err := w.sink.report(w.typ(level), w.category, w.id, w.u16)
+	if cap(w.u16) > 2*MaxEventMessage {
+		w.u16 = nil // a huge record must not pin its buffer
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sinks: report event: %w", err)
+	}
+	return len(p), nil
+}
+
+// Write is WriteLevel at Info, for completeness: the Handler always calls WriteLevel.
+func (w *eventWriter) Write(p []byte) (int, error) { return w.WriteLevel(slog.LevelInfo, p) }
+
+func (w *eventWriter) Close() error {
+	w.u16 = nil
+	if err := w.sink.close(); err != nil {
+		return fmt.Errorf("sinks: close event log: %w", err)
+	}
+	return nil
 }
 
 // NewEventLog returns a handler that writes to the Windows event log as source appName (or
@@ -153,120 +181,27 @@ func NewEventLog(appName string, o EventLogOptions, opts *slogx.Options) (*Event
 	if source == "" {
 		source = appName
 	}
-	rep := slogx.NewReporter(opts.ErrorFunc())
-	sink, err := openEventSink(source, o, rep)
+	w := newEventWriter(o)
+	h := newEventLog(w, opts)
+	sink, err := openEventSink(source, o, h.Reporter())
 	if err != nil {
 		return nil, fmt.Errorf("sinks: event log %q: %w", source, err)
 	}
-	return newEventLog(sink, o, opts, rep), nil
+	w.sink = sink
+	return h, nil
 }
 
-// newEventLog builds the handler around an open sink.
-func newEventLog(sink eventSink, o EventLogOptions, opts *slogx.Options, rep *slogx.Reporter) *EventLog {
-	out := &eventOutput{sink: sink, typ: o.EventType, id: o.EventID, category: o.Category, rep: rep}
-	if out.typ == nil {
-		out.typ = DefaultEventType
+// newEventLog builds the handler around w; w.sink is set by the caller before any record.
+func newEventLog(w *eventWriter, opts *slogx.Options) *EventLog {
+	var ho slogx.Options
+	if opts != nil {
+		ho = *opts
 	}
-	if out.id == 0 {
-		out.id = 1
+	if ho.Encoder == nil {
+		ho.Encoder = slogx.Text()
 	}
-	level := slog.Leveler(slog.LevelInfo)
-	if opts != nil && opts.Level != nil {
-		level = opts.Level
-	}
-	return &EventLog{
-		enc:   opts.BuildEncoder(func() slogx.Encoder { return slogx.Text() }),
-		level: level,
-		out:   out,
-	}
-}
-
-// Enabled reports whether level is at least the configured minimum level.
-func (h *EventLog) Enabled(_ context.Context, level slog.Level) bool {
-	return level >= h.level.Level()
-}
-
-// Handle writes r as one event. A ReportEvent error is returned, counted and reported; after
-// Close, Handle returns slogx.ErrClosed and counts the record as dropped.
-func (h *EventLog) Handle(_ context.Context, r slog.Record) error {
-	buf := slogx.GetBuffer()
-	b := h.enc.Append(*buf, r)
-	o := h.out
-	o.mu.Lock()
-	if o.closed {
-		o.mu.Unlock()
-		*buf = b
-		slogx.PutBuffer(buf)
-		o.rep.Drop(1, slogx.ErrClosed)
-		return slogx.ErrClosed
-	}
-	o.u16 = appendEventMessage(o.u16[:0], b)
-	err := o.sink.report(o.typ(r.Level), o.category, o.id, o.u16)
-	if err == nil {
-		o.records++
-		o.bytes += uint64(len(b))
-	}
-	if cap(o.u16) > 2*MaxEventMessage {
-		o.u16 = nil // a huge record must not pin its buffer
-	}
-	o.mu.Unlock()
-	*buf = b
-	slogx.PutBuffer(buf)
-	if err != nil {
-		err = fmt.Errorf("sinks: report event: %w", err)
-		o.rep.Error(err)
-	}
-	return err
-}
-
-// WithAttrs returns a handler whose encoder has as precomputed.
-func (h *EventLog) WithAttrs(as []slog.Attr) slog.Handler {
-	if len(as) == 0 {
-		return h
-	}
-	return &EventLog{enc: h.enc.WithAttrs(as), level: h.level, out: h.out}
-}
-
-// WithGroup returns a handler that qualifies later attributes with name.
-func (h *EventLog) WithGroup(name string) slog.Handler {
-	if name == "" {
-		return h
-	}
-	return &EventLog{enc: h.enc.WithGroup(name), level: h.level, out: h.out}
-}
-
-// Stats returns the counters shared by this handler and all handlers derived from it. Bytes
-// counts the encoded records, before conversion to UTF-16.
-func (h *EventLog) Stats() slogx.Stats {
-	o := h.out
-	o.mu.Lock()
-	s := slogx.Stats{Records: o.records, Bytes: o.bytes}
-	o.mu.Unlock()
-	s.Errors = o.rep.Errors()
-	s.Dropped = o.rep.Dropped()
-	return s
-}
-
-// Reporter returns the handler's error reporter.
-func (h *EventLog) Reporter() *slogx.Reporter { return h.out.rep }
-
-// Close releases the event log handle (DeregisterEventSource). It does not remove the source
-// from the registry: the event viewer needs it to show the entries (Python's close does not
-// either); RemoveEventSource does. Close is idempotent; handlers derived with WithAttrs or
-// WithGroup are closed too, and later records are dropped with slogx.ErrClosed.
-func (h *EventLog) Close() error {
-	o := h.out
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.closed {
-		return nil
-	}
-	o.closed = true
-	o.u16 = nil
-	if err := o.sink.close(); err != nil {
-		return fmt.Errorf("sinks: close event log: %w", err)
-	}
-	return nil
+	ho.NoTerminator = true
+	return &EventLog{slogx.NewHandler(w, &ho)}
 }
 
 // appendEventMessage appends msg as NUL-terminated UTF-16, the form ReportEvent takes.

@@ -65,7 +65,9 @@ func (s *eventMemSink) all() []eventMemEvent {
 
 func newEventMemLog(o EventLogOptions, opts *slogx.Options) (*EventLog, *eventMemSink) {
 	s := &eventMemSink{}
-	return newEventLog(s, o, opts, slogx.NewReporter(opts.ErrorFunc())), s
+	w := newEventWriter(o)
+	w.sink = s
+	return newEventLog(w, opts), s
 }
 
 func TestEventLogDefaultEventType(t *testing.T) {
@@ -311,9 +313,10 @@ func TestEventLogHandleAllocs(t *testing.T) {
 	r.AddAttrs(slog.Int("a", 1), slog.String("b", "two"))
 	ctx := context.Background()
 	_ = h.Handle(ctx, r) // warm the buffers
-	sink := h.out.sink.(*eventMemSink)
-	h.out.sink = eventDiscardSink{}
-	defer func() { h.out.sink = sink }()
+	w := h.Writer().(*eventWriter)
+	sink := w.sink.(*eventMemSink)
+	w.sink = eventDiscardSink{}
+	defer func() { w.sink = sink }()
 	if n := testing.AllocsPerRun(100, func() { _ = h.Handle(ctx, r) }); n != 0 {
 		t.Errorf("Handle allocates %v times per record, want 0", n)
 	}
@@ -343,7 +346,7 @@ func TestEventTypeString(t *testing.T) {
 // conversion to UTF-16 (the system call itself is not included).
 func BenchmarkEventLogHandle(b *testing.B) {
 	h, _ := newEventMemLog(EventLogOptions{}, nil)
-	h.out.sink = eventDiscardSink{}
+	h.Writer().(*eventWriter).sink = eventDiscardSink{}
 	r := slog.NewRecord(time.Now(), slog.LevelInfo, "request served", 0)
 	r.AddAttrs(slog.String("method", "GET"), slog.String("path", "/api/v1/items"),
 		slog.Int("status", 200), slog.Duration("took", 1234*time.Microsecond), slog.Bool("cached", true))

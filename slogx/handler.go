@@ -12,6 +12,17 @@ import (
 // ErrClosed is returned by Handle after the handler was closed.
 var ErrClosed = errors.New("slogx: handler closed")
 
+// ErrDropped marks a record a writer refused on purpose (too large for a datagram, say): a
+// Write error wrapping it is counted in Stats().Dropped instead of Stats().Errors.
+var ErrDropped = errors.New("slogx: record dropped")
+
+// LevelWriter is implemented by writers that need the record's level with its bytes, such as
+// the Windows event log, whose event type depends on it. Handler calls WriteLevel instead of
+// Write for them; the one-call-per-record promise is the same.
+type LevelWriter interface {
+	WriteLevel(level slog.Level, p []byte) (int, error)
+}
+
 // Handler is the one handler shape of this module: a level, an Encoder and a writer that gets
 // exactly one Write per record (the encoded record plus its terminator). Stream, file and
 // rotating handlers are Handlers over different writers; netsink handlers are Handlers over
@@ -31,6 +42,7 @@ type Handler struct {
 type output struct {
 	mu     sync.Mutex
 	w      io.Writer
+	lw     LevelWriter // w, when it wants the level
 	term   string
 	rep    *Reporter
 	closed bool
@@ -41,10 +53,11 @@ type output struct {
 // NewHandler returns a Handler that encodes records with opts.Encoder (JSON when nil) and
 // writes each, followed by opts' terminator, to w in a single Write call.
 func NewHandler(w io.Writer, opts *Options) *Handler {
+	lw, _ := w.(LevelWriter)
 	return &Handler{
 		enc:   opts.BuildEncoder(nil),
-		level: opts.level(),
-		out:   &output{w: w, term: opts.terminator(), rep: NewReporter(opts.ErrorFunc())},
+		level: opts.MinLevel(),
+		out:   &output{w: w, lw: lw, term: opts.terminator(), rep: NewReporter(opts.ErrorFunc())},
 	}
 }
 
@@ -68,7 +81,13 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 		PutBuffer(buf)
 		return o.rep.Drop(1, ErrClosed)
 	}
-	n, err := o.w.Write(b)
+	var n int
+	var err error
+	if o.lw != nil {
+		n, err = o.lw.WriteLevel(r.Level, b)
+	} else {
+		n, err = o.w.Write(b)
+	}
 	if err == nil {
 		o.records++
 		o.bytes += uint64(n)
@@ -76,10 +95,13 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	o.mu.Unlock()
 	*buf = b
 	PutBuffer(buf)
-	if err != nil {
-		return o.rep.Error(fmt.Errorf("slogx: write record: %w", err))
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrDropped):
+		return o.rep.Drop(1, err)
 	}
-	return nil
+	return o.rep.Error(fmt.Errorf("slogx: write record: %w", err))
 }
 
 // WithAttrs returns a handler whose encoder has as precomputed.

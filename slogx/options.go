@@ -32,8 +32,8 @@ type Options struct {
 	NoTerminator bool
 }
 
-// level returns the configured minimum level source.
-func (o *Options) level() slog.Leveler {
+// MinLevel returns the configured minimum level: o.Level, or slog.LevelInfo when unset.
+func (o *Options) MinLevel() slog.Leveler {
 	if o == nil || o.Level == nil {
 		return slog.LevelInfo
 	}
