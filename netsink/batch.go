@@ -3,8 +3,11 @@ package netsink
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
+
+	"github.com/slogx/handlers/slogx"
 )
 
 // ErrQueueFull is reported (and the record counted as dropped) when a background sender's
@@ -14,8 +17,9 @@ var ErrQueueFull = errors.New("netsink: send queue full, record dropped")
 // ErrCloseTimeout is reported for records still queued when Close gave up waiting.
 var ErrCloseTimeout = errors.New("netsink: close timed out, record dropped")
 
-// errBatchClosed is returned by batcher.add after close; handlers turn it into slogx.ErrClosed.
-var errBatchClosed = errors.New("netsink: sender closed")
+// errBatchClosed is returned by batcher.add and flush after close; it wraps slogx.ErrClosed so
+// callers can test for that.
+var errBatchClosed = fmt.Errorf("netsink: sender: %w", slogx.ErrClosed)
 
 // batchItem is one queue entry: a value, or (flush != nil) a flush marker that the worker
 // closes once everything queued before it has been handed to send.

@@ -306,13 +306,7 @@ func (h *HTTP) WithGroup(name string) slog.Handler {
 // Flush waits until every record queued before the call has been sent (or has failed and
 // been counted), or ctx ends.
 func (h *HTTP) Flush(ctx context.Context) error {
-	if err := h.s.b.flush(ctx); err != nil {
-		if err == errBatchClosed {
-			return slogx.ErrClosed
-		}
-		return err
-	}
-	return nil
+	return h.s.b.flush(ctx)
 }
 
 // Close stops accepting records, sends what is queued (waiting at most CloseTimeout, then

@@ -336,13 +336,7 @@ func (h *SMTP) WithGroup(name string) slog.Handler {
 // Flush waits until every record queued before the call has been mailed (or has failed and
 // been counted), or ctx ends. A batch being collected is sent at once.
 func (h *SMTP) Flush(ctx context.Context) error {
-	if err := h.s.b.flush(ctx); err != nil {
-		if err == errBatchClosed {
-			return slogx.ErrClosed
-		}
-		return err
-	}
-	return nil
+	return h.s.b.flush(ctx)
 }
 
 // Close stops accepting records, mails what is queued (waiting at most CloseTimeout, then
