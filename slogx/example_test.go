@@ -1,9 +1,11 @@
 package slogx_test
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/slogx/handlers/slogx"
 )
@@ -56,4 +58,33 @@ func ExamplePythonLevel() {
 	// WARN 30 WARNING
 	// ERROR 40 ERROR
 	// ERROR+4 50 CRITICAL
+}
+
+func ExampleTextAttrs() {
+	// Only the attributes, for sinks that carry time, level and message elsewhere.
+	enc := slogx.TextAttrs().WithAttrs([]slog.Attr{slog.String("svc", "api")}).WithGroup("req")
+	r := slog.NewRecord(time.Time{}, slog.LevelInfo, "ignored", 0)
+	r.AddAttrs(slog.String("path", "/x"), slog.Int("status", 200))
+	fmt.Println(string(enc.Append(nil, r)))
+	// Output: svc=api req.path=/x req.status=200
+}
+
+func ExampleNewScope() {
+	// A Scope walks attributes like the JSON and Text encoders do, for encoders that build
+	// their output from a tree (msgpack maps, syslog structured data).
+	s := slogx.NewScope(slogx.EncoderOptions{}).WithAttrs([]slog.Attr{slog.Int("a", 1)}).WithGroup("g")
+	r := slog.NewRecord(time.Time{}, slog.LevelInfo, "m", 0)
+	r.AddAttrs(slog.Int("b", 2), slog.Group("empty"))
+	fmt.Println(s.Attrs(r))
+	// Output: [a=1 g=[b=2]]
+}
+
+func ExampleNewReporter() {
+	rep := slogx.NewReporter(func(err error) { fmt.Println("reported:", err) })
+	err := rep.Error(errors.New("disk full"))
+	rep.Error(err) // a middleware passing the same error on: counted, not reported again
+	fmt.Println(rep.Errors(), slogx.IsReported(err))
+	// Output:
+	// reported: disk full
+	// 2 true
 }
