@@ -43,7 +43,7 @@ func rotateRecord() slog.Record {
 }
 
 // rotateLine is rotateRecord encoded by slogx's default (JSON) handler, newline included
-// (about 220 bytes): what the file-level benchmarks write, and exactly what the handler-level
+// (233 bytes): what the file-level benchmarks write, and exactly what the handler-level
 // ones write after encoding.
 func rotateLine() []byte {
 	var buf bytes.Buffer
