@@ -5,8 +5,10 @@ go 1.26.0
 require (
 	github.com/rs/zerolog v1.35.1
 	github.com/slogx/handlers v0.0.0-00010101000000-000000000000
+	go.uber.org/goleak v1.3.0
 	go.uber.org/zap v1.28.0
 	go.uber.org/zap/exp v0.3.0
+	gopkg.in/natefinch/lumberjack.v2 v2.2.1
 )
 
 require (

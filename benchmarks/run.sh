@@ -10,8 +10,8 @@
 #   CPU        -cpu list of GOMAXPROCS values         [1,2]
 # Arguments are passed to benchtable, e.g. ./run.sh -baseline 'Queue=chan'.
 #
-# The defaults keep the whole run under 3 minutes on 2 cores (56 sub-benchmarks x 2 CPU
-# settings x 6 runs x 100ms, plus calibration). benchstat: go install golang.org/x/perf/cmd/benchstat@latest
+# The defaults keep the whole run under 5 minutes on 2 cores (79 sub-benchmarks x 2 CPU
+# settings x 6 runs x 100ms, plus calibration; see README.md for measured times). benchstat: go install golang.org/x/perf/cmd/benchstat@latest
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -51,3 +51,11 @@ func ExampleInstallEventSource() {
 		fmt.Fprintln(os.Stderr, err)
 	}
 }
+
+// An uninstaller removes the source; entries already written stay in the log, but the event
+// viewer can no longer format them.
+func ExampleRemoveEventSource() {
+	if err := sinks.RemoveEventSource("MyService"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+}

@@ -14,6 +14,7 @@ var defaultBaselines = []rule{
 	{pattern: "Handle", name: "slog-json"},
 	{pattern: "Logger", name: "slog-json"},
 	{pattern: "Rotate", name: "plain-file"},
+	{pattern: "Queue", name: "direct"},
 }
 
 // rule says that groups matching pattern (a path.Match pattern) have name as baseline.

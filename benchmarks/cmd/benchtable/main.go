@@ -12,7 +12,7 @@
 // GOMAXPROCS. The baseline of a group is the first -baseline rule whose PATTERN
 // (path.Match syntax) matches the group name — a PATTERN without "/" matches the group's first
 // element, so Rotate=plain-file covers every Rotate/... group — then the built-in rules
-// (Handle and Logger: slog-json, Rotate: plain-file), and failing those the group's first
+// (Handle and Logger: slog-json, Rotate: plain-file, Queue: direct), and failing those the group's first
 // implementation. See benchmarks/README.md.
 package main
 

@@ -21,8 +21,8 @@ BenchmarkHandle/5attrs/slog-json         	 1000	       610.0 ns/op	       8 B/op
 BenchmarkHandle/5attrs/slogx-json        	 2000	       310.0 ns/op	       0 B/op	       0 allocs/op
 BenchmarkRotate/lumberjack               	  500	      2000 ns/op	  51.20 MB/s	     100 B/op	       2 allocs/op
 BenchmarkRotate/plain-file               	  500	      1000 ns/op	 102.40 MB/s	       0 B/op	       0 allocs/op
-BenchmarkQueue/block/chan                	  500	       200 ns/op	       400 cpu-ns/op
-BenchmarkQueue/block/slogx               	  500	       100 ns/op	       100 cpu-ns/op
+BenchmarkPeer/block/chan                 	  500	       200 ns/op	       400 cpu-ns/op
+BenchmarkPeer/block/slogx                	  500	       100 ns/op	       100 cpu-ns/op
 BenchmarkAlone                           	  500	        42 ns/op
 --- BENCH: BenchmarkSomething
     some_test.go:12: log output of a benchmark
@@ -54,7 +54,7 @@ func TestTable(t *testing.T) {
 		// Built-in baseline for Rotate although plain-file is not first; extra units kept.
 		"| benchmark | ns/op | ± | B/op | allocs/op | MB/s | vs plain-file |",
 		"| lumberjack | 2000 | 0% | 100 | 2 | 51.2 | 2.00x |",
-		// No rule for Queue: the first implementation is the baseline.
+		// No rule for Peer: the first implementation is the baseline.
 		// A second ratio column for cpu-ns/op, where the group reports it.
 		"| benchmark | ns/op | ± | cpu-ns/op | vs chan | cpu-ns/op vs chan |",
 		"| chan | 200 | 0% | 400 | 1.00x | 1.00x |",
@@ -72,7 +72,7 @@ func TestTable(t *testing.T) {
 }
 
 func TestBaselineFlag(t *testing.T) {
-	got := table(t, "-baseline", "Handle/5attrs=slogx-json", "-baseline", "Queue/*=slogx", "-baseline", "Rotate=nope")
+	got := table(t, "-baseline", "Handle/5attrs=slogx-json", "-baseline", "Peer/*=slogx", "-baseline", "Rotate=nope")
 	for _, want := range []string{
 		"| slog-json | 610 | 5% | 8 | 1 | 1.97x |",
 		"| chan | 200 | 0% | 400 | 2.00x | 4.00x |",
@@ -92,7 +92,8 @@ func TestBaselineRules(t *testing.T) {
 		{"Handle/5attrs", "x", "slog-json"},
 		{"Logger/with5_5attrs", "x", "slog-json"},
 		{"Rotate/sync", "x", "plain-file"},
-		{"Queue/drop", "direct", "direct"},
+		{"Queue/drop-newest", "chan", "direct"},
+		{"Peer/block", "chan", "chan"},
 		{"", "Alone", "Alone"},
 	} {
 		if got := baselineFor(tc.group, tc.first, flags); got != tc.want {
