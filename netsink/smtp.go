@@ -22,9 +22,11 @@ type SMTPOptions struct {
 	// Addr is the server, "host:port"; a missing port means 25.
 	Addr string
 
-	// From is the sender address (RFC 5322, e.g. "App <app@example.com>"), To the recipients.
+	// From is the sender address (RFC 5322, e.g. "App <app@example.com>").
 	From string
-	To   []string
+
+	// To are the recipient addresses (RFC 5322); at least one is required.
+	To []string
 
 	// Subject is a text/template executed over an SMTPRecord for every record, e.g.
 	// "{{.LevelName}} from app: {{.Message}}" or "{{.Attr \"user.id\"}}". Empty means
@@ -88,10 +90,10 @@ type SMTPOptions struct {
 
 // SMTPRecord is the data of the Subject template: the record being mailed.
 type SMTPRecord struct {
-	Time      time.Time
+	Time      time.Time  // the record's time
 	Level     slog.Level // prints as slog does: INFO, ERROR, ERROR+2
 	LevelName string     // Python's name: INFO, WARNING, CRITICAL, "Level 45"
-	Message   string
+	Message   string     // the record's message
 
 	scope slogx.Scope
 	rec   slog.Record

@@ -43,7 +43,9 @@ func (o *Options) MinLevel() slog.Leveler {
 // EncoderOptions are the parts of Options an Encoder honours. Handlers pass them with
 // Encoder.WithOptions once, at construction.
 type EncoderOptions struct {
-	AddSource   bool
+	// AddSource adds the source position of the log call, as Options.AddSource.
+	AddSource bool
+	// ReplaceAttr rewrites attributes before encoding, as Options.ReplaceAttr.
 	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
 }
 
