@@ -161,7 +161,6 @@ func wireEncoder(opts *slogx.Options) (*MsgpackEncoder, error) {
 	return me, nil
 }
 
-
 // Enabled reports whether level is at least the configured minimum level.
 func (s *Socket) Enabled(_ context.Context, level slog.Level) bool {
 	return level >= s.level.Level()
