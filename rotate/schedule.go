@@ -2,7 +2,7 @@ package rotate
 
 import (
 	"fmt"
-	"strconv"
+	"github.com/slogx/handlers/internal/strftime"
 	"strings"
 	"time"
 )
@@ -154,40 +154,7 @@ func (s *schedule) afterRollover(rolloverAt, now int64) (nameAt time.Time, next 
 	return nameAt, next
 }
 
-// strftime formats t with the few directives the suffixes use.
-func strftime(pattern string, t time.Time) string {
-	b := make([]byte, 0, len(pattern)+8)
-	for i := 0; i < len(pattern); i++ {
-		c := pattern[i]
-		if c != '%' || i+1 == len(pattern) {
-			b = append(b, c)
-			continue
-		}
-		i++
-		switch pattern[i] {
-		case 'Y':
-			b = appendInt(b, t.Year(), 4)
-		case 'm':
-			b = appendInt(b, int(t.Month()), 2)
-		case 'd':
-			b = appendInt(b, t.Day(), 2)
-		case 'H':
-			b = appendInt(b, t.Hour(), 2)
-		case 'M':
-			b = appendInt(b, t.Minute(), 2)
-		case 'S':
-			b = appendInt(b, t.Second(), 2)
-		default:
-			b = append(b, '%', pattern[i])
-		}
-	}
-	return string(b)
-}
-
-func appendInt(b []byte, v, width int) []byte {
-	d := strconv.Itoa(v)
-	for n := len(d); n < width; n++ {
-		b = append(b, '0')
-	}
-	return append(b, d...)
+// formatSuffix formats t with a suffix pattern (Python's %Y-%m-%d_%H-%M-%S family).
+func formatSuffix(pattern string, t time.Time) string {
+	return string(strftime.MustCompile(pattern).Append(nil, t))
 }

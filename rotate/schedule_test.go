@@ -154,9 +154,16 @@ func TestTimedOptionsValidation(t *testing.T) {
 	}
 }
 
-func TestStrftime(t *testing.T) {
+func TestFormatSuffix(t *testing.T) {
 	tm := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	if got := strftime("%Y-%m-%d_%H-%M-%S%%x", tm); got != "2026-01-02_03-04-05%%x" {
-		t.Errorf("strftime = %q", got)
+	for pattern, want := range map[string]string{
+		"%Y-%m-%d_%H-%M-%S": "2026-01-02_03-04-05",
+		"%Y-%m-%d_%H-%M":    "2026-01-02_03-04",
+		"%Y-%m-%d_%H":       "2026-01-02_03",
+		"%Y-%m-%d":          "2026-01-02",
+	} {
+		if got := formatSuffix(pattern, tm); got != want {
+			t.Errorf("formatSuffix(%q) = %q, want %q", pattern, got, want)
+		}
 	}
 }

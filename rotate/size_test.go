@@ -174,6 +174,9 @@ func TestSizeFailedRolloverKeepsWriting(t *testing.T) {
 		t.Fatalf("no error reported")
 	}
 	mu.Unlock()
+	// The failed finish ran on the background worker: let it settle before touching the
+	// directory it works in.
+	f.bg.wait()
 	if err := os.RemoveAll(filepath.Join(dir, "app.log.2")); err != nil {
 		t.Fatal(err)
 	}

@@ -193,7 +193,7 @@ func (t *TimedFile) maybeRollover() {
 		return
 	}
 	nameAt, next := t.s.afterRollover(t.rolloverAt, now)
-	def := t.path + "." + strftime(t.s.suffix, nameAt)
+	def := t.path + "." + formatSuffix(t.s.suffix, nameAt)
 	dfn := t.freeName(def)
 	t.closeFile()
 	err := rename(t.o.Rotator, t.path, dfn)

@@ -2,6 +2,7 @@ package slogx
 
 import (
 	"fmt"
+	"github.com/slogx/handlers/internal/strftime"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -34,7 +35,7 @@ func Pattern(format, datefmt string) (Encoder, error) {
 	p := &pattern{attrs: TextAttrs().(textAttrs), pid: os.Getpid(), start: time.Now(), name: "root"}
 	var err error
 	if datefmt != "" {
-		if p.datefmt, err = compileStrftime(datefmt); err != nil {
+		if p.datefmt, err = strftime.Compile(datefmt); err != nil {
 			return nil, fmt.Errorf("slogx.Pattern: %w", err)
 		}
 	}
@@ -61,7 +62,7 @@ func MustPattern(format, datefmt string) Encoder {
 
 type pattern struct {
 	parts      []patternPart
-	datefmt    strftime
+	datefmt    strftime.Format
 	attrs      textAttrs // %(attrs)s, carrying WithAttrs/WithGroup
 	name       string
 	pid        int
@@ -322,7 +323,7 @@ func (p *pattern) loggerName(r slog.Record) string {
 
 func (p *pattern) appendAsctime(b []byte, t time.Time) []byte {
 	if p.datefmt != nil {
-		return p.datefmt.append(b, t)
+		return p.datefmt.Append(b, t)
 	}
 	// Python's default: "%Y-%m-%d %H:%M:%S" then ",%03d" milliseconds.
 	b = t.AppendFormat(b, "2006-01-02 15:04:05")

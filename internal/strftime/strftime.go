@@ -1,4 +1,7 @@
-package slogx
+// Package strftime formats times with C/Python strftime directives, for the two places that
+// speak Python's time formats: Pattern's datefmt (Formatter.formatTime) and the backup suffixes
+// of timed rotation.
+package strftime
 
 import (
 	"fmt"
@@ -6,19 +9,20 @@ import (
 	"time"
 )
 
-// strftime is a compiled C/Python strftime format: Python's Formatter.formatTime passes
-// datefmt to time.strftime, so datefmt strings written for Python keep working.
-type strftime []strftimePart
+// Format is a compiled strftime format. Python's Formatter.formatTime passes datefmt to
+// time.strftime, so formats written for Python keep working.
+type Format []part
 
-type strftimePart struct {
+type part struct {
 	lit string // literal text, when dir == 0
 	dir byte   // directive letter
 }
 
-// compileStrftime parses f, rejecting directives it does not implement, so that a typo fails
-// at construction instead of printing garbage in every record.
-func compileStrftime(f string) (strftime, error) {
-	var out strftime
+// Compile parses f, rejecting directives it does not implement, so that a typo fails at
+// construction instead of printing garbage in every record. Directives: %Y %m %d %e %H %M %S
+// %y %b %B %a %A %p %I %j %z %Z %f (microseconds, as datetime.strftime) and %%.
+func Compile(f string) (Format, error) {
+	var out Format
 	lit := []byte{}
 	for i := 0; i < len(f); i++ {
 		if f[i] != '%' {
@@ -40,13 +44,13 @@ func compileStrftime(f string) (strftime, error) {
 			return nil, fmt.Errorf("datefmt %q: unsupported directive %%%c", f, d)
 		}
 		if len(lit) > 0 {
-			out = append(out, strftimePart{lit: string(lit)})
+			out = append(out, part{lit: string(lit)})
 			lit = lit[:0]
 		}
-		out = append(out, strftimePart{dir: d})
+		out = append(out, part{dir: d})
 	}
 	if len(lit) > 0 {
-		out = append(out, strftimePart{lit: string(lit)})
+		out = append(out, part{lit: string(lit)})
 	}
 	return out, nil
 }
@@ -60,8 +64,17 @@ func appendPad(b []byte, n, width int) []byte {
 	return append(b, s...)
 }
 
-// append formats t; %f is microseconds (as Python's datetime.strftime).
-func (f strftime) append(b []byte, t time.Time) []byte {
+// MustCompile is Compile for formats known to be valid; it panics on an error.
+func MustCompile(f string) Format {
+	out, err := Compile(f)
+	if err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// Append appends t formatted by f to b.
+func (f Format) Append(b []byte, t time.Time) []byte {
 	for _, p := range f {
 		switch p.dir {
 		case 0:
