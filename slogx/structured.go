@@ -138,7 +138,7 @@ func (e *structured) Append(dst []byte, r slog.Record) []byte {
 		}
 	}
 	if rep == nil {
-		s.buf = append(s.buf, s.sep...)
+		s.appendSep()
 		if e.json {
 			s.buf = append(s.buf, `"level":`...)
 		} else {
@@ -157,7 +157,7 @@ func (e *structured) Append(dst []byte, r slog.Record) []byte {
 		s.appendAttr(slog.Any(slog.SourceKey, src))
 	}
 	if rep == nil {
-		s.buf = append(s.buf, s.sep...)
+		s.appendSep()
 		if e.json {
 			s.buf = append(s.buf, `"msg":`...)
 		} else {
@@ -219,7 +219,7 @@ func (s *state) prefixWrite(p string) {
 func (s *state) appendNonBuiltIns(r slog.Record) {
 	e := s.e
 	if pfa := e.pre; len(pfa) > 0 {
-		s.buf = append(s.buf, s.sep...)
+		s.appendSep()
 		s.buf = append(s.buf, pfa...)
 		s.sep = e.attrSep()
 		if e.json && pfa[len(pfa)-1] == '{' {
@@ -310,11 +310,13 @@ func (s *state) appendAttr(a slog.Attr) bool {
 		case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindFloat64,
 			slog.KindBool, slog.KindDuration, slog.KindTime:
 			if s.e.json {
-				// Inline the JSON key: this is the path almost every attribute takes.
-				b := append(s.buf, s.sep...)
-				b = append(b, '"')
-				if s.prefix != nil && len(*s.prefix) > 0 {
-					b = appendEscapedJSONString(b, string(*s.prefix))
+				// Inline the JSON key: this is the path almost every attribute takes. The
+				// JSON separator is "," or "": a byte append avoids a memmove call.
+				b := s.buf
+				if s.sep != "" {
+					b = append(b, ',', '"')
+				} else {
+					b = append(b, '"')
 				}
 				b = appendEscapedJSONString(b, a.Key)
 				b = append(b, '"', ':')
@@ -381,8 +383,16 @@ func (s *state) appendAttr(a slog.Attr) bool {
 	return true
 }
 
+// appendSep writes the pending separator. It is always one byte or none (",", " ", ""), and
+// a byte append is cheaper than a string append, which calls memmove.
+func (s *state) appendSep() {
+	if s.sep != "" {
+		s.buf = append(s.buf, s.sep[0])
+	}
+}
+
 func (s *state) appendKey(key string) {
-	s.buf = append(s.buf, s.sep...)
+	s.appendSep()
 	if s.prefix != nil && len(*s.prefix) > 0 {
 		s.appendTwoStrings(string(*s.prefix), key)
 	} else {
