@@ -15,6 +15,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/slogx/handlers/rotate"
 	"io"
 	"log/slog"
 	"math"
@@ -36,6 +37,8 @@ type config struct {
 	maxFrame   int
 	quiet      bool
 	shutdownIn time.Duration
+	maxBytes   int64
+	backups    int
 }
 
 func main() {
@@ -43,6 +46,8 @@ func main() {
 	flag.StringVar(&c.tcp, "tcp", "127.0.0.1:9020", "TCP (or TLS) listen address; empty to disable")
 	flag.StringVar(&c.udp, "udp", "127.0.0.1:9021", "UDP listen address; empty to disable")
 	flag.StringVar(&c.out, "out", "collected.log", "file receiving every record as a JSON line; empty for none")
+	flag.Int64Var(&c.maxBytes, "max-bytes", 100<<20, "rotate -out when it would grow past this many bytes; 0 never rotates")
+	flag.IntVar(&c.backups, "backups", 10, "rotated files of -out to keep; 0 never rotates")
 	flag.StringVar(&c.cert, "cert", "", "TLS certificate (PEM); with -key, the TCP listener speaks TLS")
 	flag.StringVar(&c.key, "key", "", "TLS private key (PEM)")
 	flag.BoolVar(&c.pickle, "pickle", false, "also accept Python's SocketHandler/DatagramHandler pickles")
@@ -68,11 +73,10 @@ func main() {
 	fmt.Fprintf(os.Stderr, "collector: %+v\n", col.srv.Stats())
 }
 
-// openOutput opens the file the collector appends records to. It is the one place to choose
-// the sink: a rotating file (rotate.NewSize) is a drop-in replacement, since the handler only
-// needs an io.Writer that gets one Write per record.
-func openOutput(path string) (io.WriteCloser, error) {
-	return os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+// openOutput opens the rotating file the collector appends records to: maxBytes per file,
+// backups older files kept (rotate.NewSize, Python's RotatingFileHandler rules).
+func openOutput(path string, maxBytes int64, backups int) (io.WriteCloser, error) {
+	return rotate.NewSize(path, rotate.SizeOptions{MaxBytes: maxBytes, BackupCount: backups})
 }
 
 // collector is a netsink.Server with its listeners and outputs.
@@ -95,7 +99,7 @@ func listen(c config, echo io.Writer) (*collector, error) {
 		hs = append(hs, slogx.NewHandler(echo, &slogx.Options{Level: all, Encoder: slogx.Text()}))
 	}
 	if c.out != "" {
-		w, err := openOutput(c.out)
+		w, err := openOutput(c.out, c.maxBytes, c.backups)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", c.out, err)
 		}
@@ -103,7 +107,7 @@ func listen(c config, echo io.Writer) (*collector, error) {
 		hs = append(hs, h)
 		col.closers = append(col.closers, h)
 	}
-	col.srv = &netsink.Server{Handler: fanout(hs), AcceptPickle: c.pickle, MaxFrame: c.maxFrame}
+	col.srv = &netsink.Server{Handler: slogx.Fanout(hs...), AcceptPickle: c.pickle, MaxFrame: c.maxFrame}
 	if c.tcp != "" {
 		ln, err := net.Listen("tcp", c.tcp)
 		if err != nil {
@@ -185,45 +189,4 @@ func (col *collector) closeOutputs() error {
 	}
 	col.closers = nil
 	return err
-}
-
-// fanout sends every record to each handler; one failing does not stop the others.
-// (slogx.Fanout will do this once it exists; the collector needs only this much.)
-type fanout []slog.Handler
-
-func (f fanout) Enabled(ctx context.Context, l slog.Level) bool {
-	for _, h := range f {
-		if h.Enabled(ctx, l) {
-			return true
-		}
-	}
-	return false
-}
-
-func (f fanout) Handle(ctx context.Context, r slog.Record) error {
-	var errs []error
-	for _, h := range f {
-		if h.Enabled(ctx, r.Level) {
-			if err := h.Handle(ctx, r.Clone()); err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func (f fanout) WithAttrs(as []slog.Attr) slog.Handler {
-	out := make(fanout, len(f))
-	for i, h := range f {
-		out[i] = h.WithAttrs(as)
-	}
-	return out
-}
-
-func (f fanout) WithGroup(name string) slog.Handler {
-	out := make(fanout, len(f))
-	for i, h := range f {
-		out[i] = h.WithGroup(name)
-	}
-	return out
 }

@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
 	"log/slog"
 	"math/big"
 	"os"
@@ -148,4 +149,50 @@ func testCert(t *testing.T) (certPEM, keyPEM []byte, pool *x509.CertPool) {
 	pool.AddCert(c)
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), pool
+}
+
+// TestCollectorRotates: the collector's file is a rotating file; 40 records of ~80 bytes with
+// -max-bytes 1000 and -backups 2 leave collected.log, .1 and .2, every line whole, the newest
+// records last.
+func TestCollectorRotates(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "collected.log")
+	col, err := listen(config{tcp: "127.0.0.1:0", out: out, quiet: true, maxBytes: 1000, backups: 2, shutdownIn: 5 * time.Second}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- col.run(ctx) }()
+	s, err := netsink.NewSocket(col.ln.Addr().String(), netsink.SocketOptions{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 40 {
+		slog.New(s).Info("rotating", "i", i)
+	}
+	fctx, fcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer fcancel()
+	if err := s.Flush(fctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{out, out + ".1", out + ".2"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b) > 1000 || !strings.HasSuffix(string(b), "}\n") {
+			t.Errorf("%s: %d bytes:\n%s", name, len(b), b)
+		}
+	}
+	if b, _ := os.ReadFile(out); !strings.Contains(string(b), `"i":39}`) {
+		t.Errorf("newest record not in %s:\n%s", out, b)
+	}
+	if _, err := os.Stat(out + ".3"); err == nil {
+		t.Error("more backups than -backups")
+	}
 }
