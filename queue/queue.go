@@ -82,10 +82,10 @@ type core struct {
 // DropNewest, context done under Block, queue closed) make Handle return an error and are
 // counted in Stats().Dropped and reported.
 //
-// Records are cloned (slog.Record.Clone) so the caller may reuse its attributes. Attribute
-// values that are pointers or slog.LogValuer are shared, not copied: a LogValuer is resolved
-// by the target on the listener goroutine, later than the log call, so it must be safe to call
-// from another goroutine.
+// Records are cloned (slog.Record.Clone) so the caller may reuse its attributes, and
+// slog.LogValuer attributes are resolved in the caller, as Python's QueueHandler.prepare
+// formats the record there: the target sees the values as they were at the log call. Other
+// pointer values are shared, not copied, and are read later on the listener goroutine.
 //
 // The target must not log through the same queue (nor call Close or Flush on it): under
 // Block with a full queue the listener would wait for itself.
@@ -143,7 +143,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	r = r.Clone()
+	r = resolveRecord(r).Clone()
 	q := h.q
 	var due dropReport // drop report to send once unlocked (DropOldest)
 	q.mu.Lock()
