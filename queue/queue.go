@@ -50,6 +50,7 @@ type core struct {
 	accepted, finished uint64
 
 	overflow Overflow
+	resolve  bool         // Options.ResolveLogValuers
 	root     slog.Handler // closed by Close if it is an io.Closer
 
 	handled atomic.Uint64 // target returned nil
@@ -82,10 +83,10 @@ type core struct {
 // DropNewest, context done under Block, queue closed) make Handle return an error and are
 // counted in Stats().Dropped and reported.
 //
-// Records are cloned (slog.Record.Clone) so the caller may reuse its attributes, and
-// slog.LogValuer attributes are resolved in the caller, as Python's QueueHandler.prepare
-// formats the record there: the target sees the values as they were at the log call. Other
-// pointer values are shared, not copied, and are read later on the listener goroutine.
+// Records are cloned (slog.Record.Clone) so the caller may reuse its attributes. Attribute
+// values that are pointers are shared, not copied, and are read later on the listener
+// goroutine; slog.LogValuer attributes are resolved there too, unless
+// Options.ResolveLogValuers asks for the caller (Python's QueueHandler.prepare).
 //
 // The target must not log through the same queue (nor call Close or Flush on it): under
 // Block with a full queue the listener would wait for itself.
@@ -109,6 +110,7 @@ func New(target slog.Handler, o Options) *Handler {
 	q := &core{
 		ring:     make([]item, o.capacity()),
 		overflow: o.Overflow,
+		resolve:  o.ResolveLogValuers,
 		root:     target,
 		interval: o.interval(),
 		now:      o.now(),
@@ -143,7 +145,10 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	r = resolveRecord(r).Clone()
+	if h.q.resolve {
+		resolveRecord(&r)
+	}
+	r = r.Clone()
 	q := h.q
 	var due dropReport // drop report to send once unlocked (DropOldest)
 	q.mu.Lock()
