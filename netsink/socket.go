@@ -48,8 +48,10 @@ type SocketOptions struct {
 	Buffer int
 
 	// MaxFrame is the largest record frame sent, length prefix excluded; zero means
-	// DefaultMaxFrame. A larger record is dropped and counted. It must not exceed the
-	// Server's MaxFrame.
+	// DefaultMaxFrame. A larger record is dropped and counted. It should not exceed the
+	// Server's MaxFrame: a Server closes the connection on a larger frame, and after three
+	// connections in a row die on the same unacknowledged record the Socket drops that
+	// record (counted and reported) so the records behind it are not held up for good.
 	MaxFrame int
 
 	// EnqueueTimeout is how long Handle may wait for room in a full buffer before it drops

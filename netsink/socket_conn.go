@@ -33,6 +33,7 @@ func (st *wireSocket) run() {
 		iov     [][]byte
 		backoff = st.opts.Backoff
 		retryAt time.Time // when backoff allows the next connection attempt
+		stall   wireStall // connections that died on the same unacknowledged head record
 	)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -57,6 +58,7 @@ func (st *wireSocket) run() {
 			select {
 			case <-dead:
 				// The peer closed, or sent garbage: reconnect and replay.
+				st.connDied(&stall)
 				teardown()
 				retryAt = backoff.Failed(st.now())
 				continue
@@ -102,6 +104,7 @@ func (st *wireSocket) run() {
 			st.mu.Lock()
 			st.conns++
 			st.sentSeq = st.ackedSeq // replay everything unacknowledged
+			stall.connAcked = st.ackedSeq
 			st.mu.Unlock()
 		}
 		iov = iov[:0]
@@ -129,6 +132,7 @@ func (st *wireSocket) run() {
 		bufs := net.Buffers(iov)
 		if _, err := bufs.WriteTo(conn); err != nil {
 			st.rep.Error(fmt.Errorf("netsink: socket %s: write: %w", st.addr, err))
+			st.connDied(&stall)
 			teardown()
 			retryAt = backoff.Failed(st.now())
 			continue
@@ -176,4 +180,52 @@ func (st *wireSocket) readAcks(c net.Conn, dead, done chan struct{}) {
 			st.ack(seq)
 		}
 	}
+}
+
+// wirePoisonAttempts is how many connections in a row may die on the same unacknowledged head
+// record before it is dropped as a record the collector refuses.
+const wirePoisonAttempts = 3
+
+// wireStall tracks connections that ended without acknowledging anything.
+type wireStall struct {
+	connAcked uint64 // ackedSeq when the current connection was made
+	head      uint64 // the head record the last dead connections stalled on
+	count     int
+}
+
+// connDied is called when a connection breaks. A collector that closes the connection every
+// time it reads a certain record (larger than its MaxFrame, say) would otherwise get it
+// replayed forever, with every record behind it piling up until the buffer overflows. So when
+// wirePoisonAttempts connections in a row die after sending the same head record and before
+// any acknowledgement, that record is dropped, counted and reported, and the rest flows on.
+// A collector that is merely down fails at connect, not here.
+func (st *wireSocket) connDied(s *wireStall) {
+	st.mu.Lock()
+	if st.qHead == len(st.q) || st.ackedSeq != s.connAcked || st.sentSeq < st.q[st.qHead].seq {
+		s.count = 0 // progress was made, or the head was never sent
+		st.mu.Unlock()
+		return
+	}
+	head := st.q[st.qHead]
+	if head.seq != s.head {
+		s.head, s.count = head.seq, 0
+	}
+	s.count++
+	if s.count < wirePoisonAttempts {
+		st.mu.Unlock()
+		return
+	}
+	s.count = 0
+	st.q[st.qHead] = wireQueued{}
+	st.qHead++
+	st.qBytes -= len(head.frame)
+	st.ackedSeq = head.seq // replays start after it; the Server accepts a gap in sequences
+	if st.sentSeq < head.seq {
+		st.sentSeq = head.seq
+	}
+	close(st.space)
+	st.space = make(chan struct{})
+	st.mu.Unlock()
+	st.rep.Drop(1, fmt.Errorf("netsink: socket %s: the collector closed the connection %d times on record %d (%d bytes) without acknowledging it: dropped",
+		st.addr, wirePoisonAttempts, head.seq, len(head.frame)))
 }

@@ -508,3 +508,55 @@ func TestSocketEnqueueWaitsForRoom(t *testing.T) {
 		t.Errorf("%d records, stats %+v", len(got), s.Stats())
 	}
 }
+
+// A record the collector refuses (larger than the Server's MaxFrame) must not hold up the
+// records behind it for good: after a few connections die on it, it is dropped and counted,
+// and everything else arrives, in order.
+func TestSocketPoisonRecordDropped(t *testing.T) {
+	wireNoLeak(t)
+	capt := newWireCapture()
+	addr := wireServe(t, &Server{Handler: capt, MaxFrame: 300, OnError: func(error) {}}, "127.0.0.1:0")
+	var reported []error
+	var mu sync.Mutex
+	s, err := NewSocket(addr, SocketOptions{Backoff: Backoff{Initial: time.Millisecond, Max: 4 * time.Millisecond}},
+		&slogx.Options{OnError: func(err error) { mu.Lock(); reported = append(reported, err); mu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	s.Handle(ctx, wireRecI(1))
+	if err := s.Flush(wireCtx(t)); err != nil { // the first record is acknowledged on its own
+		t.Fatal(err)
+	}
+	s.Handle(ctx, slog.NewRecord(time.Now(), 0, strings.Repeat("x", 1000), 0))
+	s.Handle(ctx, wireRecI(2))
+	s.Handle(ctx, wireRecI(3))
+	if err := s.Flush(wireCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Stats(); st.Dropped != 1 || st.Records != 3 {
+		t.Errorf("stats %+v", st)
+	}
+	var got []int64
+	for _, r := range capt.records() {
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == "i" {
+				got = append(got, a.Value.Int64())
+			}
+			return true
+		})
+	}
+	if fmt.Sprint(got) != "[1 2 3]" {
+		t.Errorf("collector got %v", got)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	found := false
+	for _, err := range reported {
+		found = found || strings.Contains(err.Error(), "without acknowledging it: dropped")
+	}
+	if !found {
+		t.Errorf("drop not reported: %v", reported)
+	}
+}
