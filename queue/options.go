@@ -1,45 +1,28 @@
 package queue
 
 import (
-	"errors"
-	"fmt"
 	"time"
+
+	"github.com/slogx/handlers/slogx"
 )
 
 // DefaultCapacity is the number of waiting records a queue holds when Options.Capacity is zero.
 const DefaultCapacity = 1024
 
-// Overflow says what Handle does when the queue is full.
-type Overflow int
+// Overflow says what Handle does when the queue is full: the one policy type of this module,
+// slogx.Overflow. The zero value, Block, waits for room as long as the context passed to Handle
+// allows.
+type Overflow = slogx.Overflow
 
+// The policies, as slogx defines them: Block waits for room, or until the context passed to
+// Handle is done (the record is then dropped, counted, and Handle returns the context's error);
+// DropNewest drops the record being handled and returns ErrFull; DropOldest evicts the oldest
+// waiting record. Only Block ever waits.
 const (
-	// Block makes Handle wait for room, or until the context passed to Handle is done, in
-	// which case the record is dropped, counted, and Handle returns the context's error.
-	// No record is lost while the listener keeps up; producers are slowed to its pace.
-	Block Overflow = iota
-
-	// DropNewest drops the record being handled; the waiting records are kept. Handle never
-	// waits and returns ErrFull.
-	DropNewest
-
-	// DropOldest drops the oldest waiting record to make room for the new one, so the queue
-	// always holds the most recent records. Handle never waits.
-	DropOldest
+	Block      = slogx.Block
+	DropNewest = slogx.DropNewest
+	DropOldest = slogx.DropOldest
 )
-
-// String returns the policy name as written in this package ("block", "drop-newest",
-// "drop-oldest").
-func (o Overflow) String() string {
-	switch o {
-	case Block:
-		return "block"
-	case DropNewest:
-		return "drop-newest"
-	case DropOldest:
-		return "drop-oldest"
-	}
-	return fmt.Sprintf("Overflow(%d)", int(o))
-}
 
 // Options configures a queue. The zero value is a usable configuration: DefaultCapacity
 // records, Block on overflow, drop and error reports on standard error at most once a second.
@@ -76,8 +59,9 @@ type Options struct {
 }
 
 // ErrFull is returned by Handle, and wrapped in drop reports, when a record was dropped
-// because the queue was full.
-var ErrFull = errors.New("queue: full")
+// because the queue was full. It is slogx.ErrBufferFull, the one "buffer full" error of this
+// module.
+var ErrFull = slogx.ErrBufferFull
 
 func (o Options) capacity() int {
 	if o.Capacity <= 0 {

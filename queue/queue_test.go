@@ -529,9 +529,9 @@ func TestDropReportsAreRateLimited(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"queue: dropped 1 records, the last one because: queue: full",
-		"queue: dropped 10 records, the last one because: queue: full",
-		"queue: dropped 1 records, the last one because: queue: full", // by Close
+		"queue: dropped 1 records, the last one because: slogx: buffer full",
+		"queue: dropped 10 records, the last one because: slogx: buffer full",
+		"queue: dropped 1 records, the last one because: slogx: buffer full", // by Close
 	}
 	if strings.Join(reports, "|") != strings.Join(want, "|") {
 		t.Fatalf("reports %q", reports)

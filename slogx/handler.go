@@ -42,7 +42,8 @@ type Handler struct {
 type output struct {
 	mu     sync.Mutex
 	w      io.Writer
-	lw     LevelWriter // w, when it wants the level
+	lw     LevelWriter     // w, when it wants the level
+	dc     deliveryCounter // w, when it counts delivered records itself
 	term   string
 	rep    *Reporter
 	closed bool
@@ -53,11 +54,16 @@ type output struct {
 // NewHandler returns a Handler that encodes records with opts.Encoder (JSON when nil) and
 // writes each, followed by opts' terminator, to w in a single Write call.
 func NewHandler(w io.Writer, opts *Options) *Handler {
+	return newHandler(w, opts, NewReporter(opts.ErrorFunc()))
+}
+
+func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 	lw, _ := w.(LevelWriter)
+	dc, _ := w.(deliveryCounter)
 	return &Handler{
 		enc:   opts.BuildEncoder(nil),
 		level: opts.MinLevel(),
-		out:   &output{w: w, lw: lw, term: opts.terminator(), rep: NewReporter(opts.ErrorFunc())},
+		out:   &output{w: w, lw: lw, dc: dc, term: opts.terminator(), rep: rep},
 	}
 }
 
@@ -126,6 +132,9 @@ func (h *Handler) Stats() Stats {
 	o.mu.Lock()
 	s := Stats{Records: o.records, Bytes: o.bytes}
 	o.mu.Unlock()
+	if o.dc != nil {
+		s.Records, s.Bytes = o.dc.Delivered()
+	}
 	s.Errors = o.rep.Errors()
 	s.Dropped = o.rep.Dropped()
 	return s
@@ -149,16 +158,21 @@ func (h *Handler) Sync() error {
 	return nil
 }
 
-// Close closes the writer if it is an io.Closer. It is idempotent; later records are dropped
-// with ErrClosed. Handlers derived with WithAttrs or WithGroup share the writer and are closed too.
+// Close closes the writer if it is an io.Closer (a network writer first delivers what it
+// buffers, within its own bound). It is idempotent; later records are dropped with ErrClosed.
+// Handlers derived with WithAttrs or WithGroup share the writer and are closed too.
 func (h *Handler) Close() error {
 	o := h.out
 	o.mu.Lock()
-	defer o.mu.Unlock()
 	if o.closed {
+		o.mu.Unlock()
 		return nil
 	}
 	o.closed = true
+	// No Write is in progress or can start once closed is set under mu, so the writer is
+	// closed without holding mu: Handle calls arriving meanwhile return ErrClosed at once
+	// instead of waiting for a network writer to drain.
+	o.mu.Unlock()
 	if c, ok := o.w.(io.Closer); ok {
 		return c.Close()
 	}
