@@ -364,13 +364,22 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 }
 
 // Flush waits until every record accepted before the call has left the queue: handed to the
-// target (whatever the target returned) or, under DropOldest, evicted. It returns ctx's error
-// if ctx ends first. Records accepted during Flush are not waited for, so Flush returns even
-// under a constant stream of records.
+// target (whatever the target returned) or, under DropOldest, evicted. Then it flushes the
+// target given to New if it buffers (a network handler behind the queue waits for delivery).
+// It returns ctx's error if ctx ends first. Records accepted during Flush are not waited for,
+// so Flush returns even under a constant stream of records.
 func (h *Handler) Flush(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if err := h.drain(ctx); err != nil {
+		return err
+	}
+	return slogx.Flush(ctx, h.q.root)
+}
+
+// drain waits until every record accepted before the call has left the queue.
+func (h *Handler) drain(ctx context.Context) error {
 	q := h.q
 	q.mu.Lock()
 	defer q.mu.Unlock()

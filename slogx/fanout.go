@@ -24,9 +24,23 @@ type fanoutHandler struct {
 //
 // Fanout does not count or report the errors targets return: the handlers of this module
 // already do that themselves.
+//
+// Fanout owns its targets: Flush flushes every target that buffers and Close closes every
+// target that is an io.Closer (each once, all of them even when one fails), joining their
+// errors. Fanout of a single handler returns that handler.
 func Fanout(hs ...slog.Handler) slog.Handler {
+	if len(hs) == 1 {
+		return hs[0]
+	}
 	return &fanoutHandler{hs: append([]slog.Handler(nil), hs...), rep: NewReporter(nil)}
 }
+
+// Flush flushes every target that is a Flusher and joins their errors.
+func (f *fanoutHandler) Flush(ctx context.Context) error { return flushAll(ctx, f.hs...) }
+
+// Close closes every target that is an io.Closer and joins their errors. The handlers derived
+// with WithAttrs and WithGroup share the targets' resources, so closing any of them closes all.
+func (f *fanoutHandler) Close() error { return closeAll(f.hs...) }
 
 // Enabled reports whether any target is enabled for level.
 func (f *fanoutHandler) Enabled(ctx context.Context, level slog.Level) bool {

@@ -15,7 +15,8 @@ type filterHandler struct {
 // Python logging.Filter attached to a handler does. A record keep rejects is discarded on
 // purpose: Handle returns nil and nothing is counted. keep sees the record as logged: the
 // attributes added by WithAttrs are not among its Attrs. keep is called concurrently if the
-// handler is used concurrently. A nil keep keeps everything.
+// handler is used concurrently. A nil keep keeps everything. Flush and Close are forwarded
+// to h, which the filter owns.
 func Filter(h slog.Handler, keep func(context.Context, slog.Record) bool) slog.Handler {
 	if keep == nil {
 		return h
@@ -61,7 +62,8 @@ type filterLevel struct {
 // LevelFilter returns a handler that passes to h only the records whose level is at least
 // min.Level() (read on every record, so a *slog.LevelVar can change it), like Python's
 // Handler.setLevel on a handler shared by several loggers. Enabled is false below the level,
-// so disabled records cost nothing. A nil min means slog.LevelInfo.
+// so disabled records cost nothing. A nil min means slog.LevelInfo. Flush and Close are
+// forwarded to h, which the filter owns.
 func LevelFilter(h slog.Handler, min slog.Leveler) slog.Handler {
 	if min == nil {
 		min = slog.LevelInfo
@@ -98,3 +100,15 @@ func (f *filterLevel) WithGroup(name string) slog.Handler {
 	}
 	return &filterLevel{h: f.h.WithGroup(name), min: f.min}
 }
+
+// Flush flushes h if it buffers.
+func (f *filterHandler) Flush(ctx context.Context) error { return Flush(ctx, f.h) }
+
+// Close closes h if it is an io.Closer.
+func (f *filterHandler) Close() error { return Close(f.h) }
+
+// Flush flushes h if it buffers.
+func (f *filterLevel) Flush(ctx context.Context) error { return Flush(ctx, f.h) }
+
+// Close closes h if it is an io.Closer.
+func (f *filterLevel) Close() error { return Close(f.h) }

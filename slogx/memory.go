@@ -205,10 +205,23 @@ func (h *MemoryHandler) Handle(ctx context.Context, r slog.Record) error {
 	return nil
 }
 
-// Flush hands every buffered record to the target, in order, and returns the errors.Join of
-// the target's errors. Without a target it does nothing and the records stay buffered, as in
-// Python.
-func (h *MemoryHandler) Flush() error { return h.m.memoryFlush() }
+// Flush hands every buffered record to the target, in order, then flushes the target if it
+// buffers too, and returns the errors.Join of the target's errors. Without a target it does
+// nothing and the records stay buffered, as in Python. ctx bounds the target's flush; the
+// records are handed over in any case.
+func (h *MemoryHandler) Flush(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	err := h.m.memoryFlush()
+	h.m.mu.Lock()
+	target := h.m.target
+	h.m.mu.Unlock()
+	if target == nil {
+		return err
+	}
+	return errors.Join(err, Flush(ctx, target))
+}
 
 func (m *memoryCore) memoryFlush() error {
 	m.flushMu.Lock()
@@ -315,9 +328,10 @@ func (h *MemoryHandler) WithGroup(name string) slog.Handler {
 
 // Close stops the interval goroutine, refuses later records (ErrClosed), and flushes the
 // buffer, unless NoFlushOnClose is set or there is no target: then the buffered records are
-// dropped, counted and reported. It returns the flush's errors. Close does not close the
-// target, which the caller may share (Python's MemoryHandler does not either). It is
-// idempotent and applies to derived handlers too.
+// dropped, counted and reported. Then it closes the target, if it is an io.Closer: a wrapper
+// owns what it wraps, everywhere in this module (Python's MemoryHandler leaves its target open;
+// here Close of the outermost handler releases the whole chain). It returns the errors of the
+// flush and of closing the target, joined. It is idempotent and applies to derived handlers too.
 func (h *MemoryHandler) Close() error {
 	m := h.m
 	m.closeOnce.Do(func() {
@@ -342,6 +356,14 @@ func (h *MemoryHandler) Close() error {
 		m.flushMu.Unlock()
 		if n > 0 {
 			m.rep.Drop(uint64(n), fmt.Errorf("slogx: memory handler closed with %d records not flushed: %w", n, ErrClosed))
+		}
+		m.mu.Lock()
+		target := m.target
+		m.mu.Unlock()
+		if target != nil {
+			if err := Close(target); err != nil {
+				m.closeErr = errors.Join(m.closeErr, fmt.Errorf("slogx: memory handler: close target: %w", err))
+			}
 		}
 	})
 	return m.closeErr

@@ -37,7 +37,7 @@ func TestMemorySlogtest(t *testing.T) {
 				if late {
 					h.SetTarget(json)
 				}
-				if err := h.Flush(); err != nil {
+				if err := h.Flush(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 				return fanoutLines(t, buf.Bytes())
@@ -157,7 +157,7 @@ func TestMemoryWithoutTarget(t *testing.T) {
 	if err := h.Handle(ctx, fanoutRecord(slog.LevelInfo, "e")); !errors.Is(err, slogx.ErrNoTarget) {
 		t.Fatalf("got %v", err)
 	}
-	if h.Flush() != nil || h.Len() != 3 {
+	if h.Flush(context.Background()) != nil || h.Len() != 3 {
 		t.Fatal("Flush without target should keep the buffer")
 	}
 	target := newFanoutRecorder()
@@ -227,7 +227,7 @@ func TestMemoryTargetFailures(t *testing.T) {
 		mu.Unlock()
 	}})
 	memoryLog(t, h, slog.LevelInfo, "a", "boom", "b")
-	err := h.Flush()
+	err := h.Flush(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "panicked: target exploded") {
 		t.Fatalf("got %v", err)
 	}
@@ -236,7 +236,7 @@ func TestMemoryTargetFailures(t *testing.T) {
 	}
 	target.err = errors.New("disk full")
 	memoryLog(t, h, slog.LevelInfo, "c")
-	if err := h.Flush(); !errors.Is(err, target.err) {
+	if err := h.Flush(context.Background()); !errors.Is(err, target.err) {
 		t.Fatalf("got %v", err)
 	}
 	if s := h.Stats(); s.Errors != 2 || s.Records != 2 {
@@ -256,7 +256,7 @@ func TestMemoryDerivedTargets(t *testing.T) {
 	for i := range 10 {
 		l.Info("m", "i", i)
 	}
-	if err := h.Flush(); err != nil {
+	if err := h.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if first.withs != 1 {
@@ -265,7 +265,7 @@ func TestMemoryDerivedTargets(t *testing.T) {
 	l.Info("later")
 	second := newFanoutRecorder()
 	h.SetTarget(second)
-	if err := h.Flush(); err != nil {
+	if err := h.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if second.withs != 1 || second.records() != "later req=1" {
@@ -449,7 +449,7 @@ func TestMemoryMatchesPython(t *testing.T) {
 						t.Fatal(err)
 					}
 				case "flush":
-					if err := h.Flush(); err != nil {
+					if err := h.Flush(context.Background()); err != nil {
 						t.Fatal(err)
 					}
 				case "target":
