@@ -176,7 +176,7 @@ func cleanCompressLeftovers(path string, isBackup func(name string) bool) error 
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("rotate %s: recover: %w", path, err)
+		return err
 	}
 	var errs []error
 	for _, e := range ents {
@@ -199,8 +199,5 @@ func cleanCompressLeftovers(path string, isBackup func(name string) bool) error 
 			}
 		}
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("rotate %s: recover: %w", path, errors.Join(errs...))
-	}
-	return nil
+	return errors.Join(errs...)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"sync/atomic"
 
 	"github.com/slogx/handlers/slogx"
 )
@@ -37,10 +36,10 @@ type file struct {
 	lk       *flock
 	compress bool
 	bg       worker
-	rep      atomic.Pointer[slogx.Reporter]
+	rep      *slogx.Reporter
 }
 
-func (b *file) init(path string, perm os.FileMode, lock, compress bool, onError func(error)) error {
+func (b *file) init(path string, perm os.FileMode, lock, compress bool, rep *slogx.Reporter) error {
 	if path == "" {
 		return errors.New("rotate: empty path")
 	}
@@ -49,7 +48,7 @@ func (b *file) init(path string, perm os.FileMode, lock, compress bool, onError 
 	if b.perm == 0 {
 		b.perm = defaultPerm
 	}
-	b.rep.Store(slogx.NewReporter(onError))
+	b.rep = rep
 	if lock {
 		lk, err := openLock(path, b.perm)
 		if err != nil {
@@ -61,16 +60,7 @@ func (b *file) init(path string, perm os.FileMode, lock, compress bool, onError 
 	return nil
 }
 
-// SetReporter makes the file report rotation and compression failures through r, which
-// NewSizeHandler and NewTimedHandler set to the handler's own Reporter so that failures are
-// counted in its Stats.
-func (b *file) SetReporter(r *slogx.Reporter) {
-	if r != nil {
-		b.rep.Store(r)
-	}
-}
-
-func (b *file) report(err error) { b.rep.Load().Error(err) }
+func (b *file) report(err error) { b.rep.Error(err) }
 
 // open (re)opens the log file for appending and records its size and kind.
 func (b *file) open() error {

@@ -1,33 +1,28 @@
 package rotate
 
 import (
+	"io"
+
 	"github.com/slogx/handlers/slogx"
 	"gopkg.in/natefinch/lumberjack.v2"
 )
 
 // NewSizeHandler returns a slogx.Handler writing to a SizeFile at path: Python's
-// RotatingFileHandler. Rotation and compression failures are counted in the handler's Stats
-// and reported through opts.OnError. Close closes the file and waits for its background work.
+// RotatingFileHandler. Rotation and compression failures — from the first moment, including
+// a crash's half-done rollover that cannot be finished while opening — are counted in the
+// handler's Stats and reported through opts.OnError (o.OnError is not used). Close closes the file and waits for its background work.
 func NewSizeHandler(path string, o SizeOptions, opts *slogx.Options) (*slogx.Handler, error) {
-	f, err := NewSize(path, o)
-	if err != nil {
-		return nil, err
-	}
-	h := slogx.NewHandler(f, opts)
-	f.SetReporter(h.Reporter())
-	return h, nil
+	return slogx.Open(opts, func(rep *slogx.Reporter) (io.Writer, error) {
+		return newSize(path, o, rep)
+	})
 }
 
 // NewTimedHandler returns a slogx.Handler writing to a TimedFile at path: Python's
 // TimedRotatingFileHandler. Failures are reported as with NewSizeHandler.
 func NewTimedHandler(path string, o TimedOptions, opts *slogx.Options) (*slogx.Handler, error) {
-	f, err := NewTimed(path, o)
-	if err != nil {
-		return nil, err
-	}
-	h := slogx.NewHandler(f, opts)
-	f.SetReporter(h.Reporter())
-	return h, nil
+	return slogx.Open(opts, func(rep *slogx.Reporter) (io.Writer, error) {
+		return newTimed(path, o, rep)
+	})
 }
 
 // Lumberjack returns a slogx.Handler writing to l, so that lumberjack users keep their

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+
+	"github.com/slogx/handlers/slogx"
 )
 
 // SizeOptions configure size rotation, Python's RotatingFileHandler. The zero value never
@@ -77,10 +79,18 @@ type SizeFile struct {
 	retryAt int64 // after a failed rollover, no new attempt below this size
 }
 
-// NewSize opens (creating or appending to) path for size rotation.
+// NewSize opens (creating or appending to) path for size rotation. A rollover left half-done
+// by a crash is finished first; if that fails, the failure is reported through o.OnError (the
+// log stays usable, so it is not returned).
 func NewSize(path string, o SizeOptions) (*SizeFile, error) {
+	return newSize(path, o, slogx.NewReporter(o.OnError))
+}
+
+// newSize is NewSize reporting through rep, which NewSizeHandler makes the handler's own so
+// that even the failures found while opening reach Options.OnError and Stats.
+func newSize(path string, o SizeOptions, rep *slogx.Reporter) (*SizeFile, error) {
 	s := &SizeFile{o: o, rotates: o.MaxBytes > 0 && o.BackupCount > 0}
-	if err := s.init(path, o.Perm, o.Lock, o.Compress, o.OnError); err != nil {
+	if err := s.init(path, o.Perm, o.Lock, o.Compress, rep); err != nil {
 		return nil, err
 	}
 	s.lockNames()
@@ -189,7 +199,10 @@ func (s *SizeFile) rolloverFailed(err error) {
 func (s *SizeFile) finishJob() error {
 	s.lockNames()
 	defer s.unlockNames()
-	return s.finishPending()
+	if err := s.finishPending(); err != nil {
+		return fmt.Errorf("rotate %s: rollover: %w", s.path, err)
+	}
+	return nil
 }
 
 // finishPending completes a rollover, with the names locked: if pending() exists, the
@@ -211,14 +224,14 @@ func (s *SizeFile) finishPending() error {
 	}
 	for i := top - 1; i >= 1; i-- {
 		if err := s.moveSlot(i); err != nil {
-			return fmt.Errorf("rotate %s: shift backups: %w", s.path, err)
+			return fmt.Errorf("shift backups: %w", err)
 		}
 	}
 	if err := s.clearSlot(1); err != nil { // BackupCount 1: the one backup is the oldest
-		return fmt.Errorf("rotate %s: drop oldest backup: %w", s.path, err)
+		return fmt.Errorf("drop oldest backup: %w", err)
 	}
 	if err := rename(s.o.Rotator, s.pending(), s.name(1)); err != nil {
-		return fmt.Errorf("rotate %s: rotate: %w", s.path, err)
+		return fmt.Errorf("rename %s to %s: %w", s.pending(), s.name(1), err)
 	}
 	if s.compress {
 		s.queueCompress(s.name(1), s.locate)

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/slogx/handlers/slogx"
 )
 
 // TimedOptions configure time rotation, Python's TimedRotatingFileHandler. The zero value
@@ -102,6 +104,11 @@ var (
 // NewTimed opens (creating or appending to) path for time rotation. An invalid When or
 // AtTime is an error.
 func NewTimed(path string, o TimedOptions) (*TimedFile, error) {
+	return newTimed(path, o, slogx.NewReporter(o.OnError))
+}
+
+// newTimed is NewTimed reporting through rep (see newSize).
+func newTimed(path string, o TimedOptions, rep *slogx.Reporter) (*TimedFile, error) {
 	sch, err := newSchedule(o)
 	if err != nil {
 		return nil, fmt.Errorf("rotate %s: %w", path, err)
@@ -120,7 +127,7 @@ func NewTimed(path string, o TimedOptions) (*TimedFile, error) {
 	default:
 		t.ext = extDays
 	}
-	if err := t.init(path, o.Perm, o.Lock, o.Compress, o.OnError); err != nil {
+	if err := t.init(path, o.Perm, o.Lock, o.Compress, rep); err != nil {
 		return nil, err
 	}
 	t.lockNames()
@@ -309,7 +316,10 @@ func (t *TimedFile) recover() error {
 	if !t.compress {
 		return nil
 	}
-	return cleanCompressLeftovers(t.path, t.isBackup)
+	if err := cleanCompressLeftovers(t.path, t.isBackup); err != nil {
+		return fmt.Errorf("rotate %s: recover: %w", t.path, err)
+	}
+	return nil
 }
 
 func (t *TimedFile) isBackup(name string) bool {
