@@ -1,6 +1,7 @@
 package rotate
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/slogx/handlers/slogx"
@@ -29,5 +30,23 @@ func NewTimedHandler(path string, o TimedOptions, opts *slogx.Options) (*slogx.H
 // rotation config (MaxSize in megabytes, MaxAge, MaxBackups, LocalTime, Compress) and get the
 // encoders, levels and error accounting of slogx. Each record is one l.Write; Close closes l.
 func Lumberjack(l *lumberjack.Logger, opts *slogx.Options) *slogx.Handler {
-	return slogx.NewHandler(l, opts)
+	return slogx.NewHandler(lumberjackWriter{l}, opts)
+}
+
+// lumberjackWriter names the file in lumberjack's errors, which do not.
+type lumberjackWriter struct{ l *lumberjack.Logger }
+
+func (w lumberjackWriter) Write(p []byte) (int, error) {
+	n, err := w.l.Write(p)
+	if err != nil {
+		return n, fmt.Errorf("rotate: lumberjack %s: %w", w.l.Filename, err)
+	}
+	return n, nil
+}
+
+func (w lumberjackWriter) Close() error {
+	if err := w.l.Close(); err != nil {
+		return fmt.Errorf("rotate: lumberjack %s: %w", w.l.Filename, err)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package sinks
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -181,18 +182,29 @@ func NewEventLog(appName string, o EventLogOptions, opts *slogx.Options) (*Event
 	if source == "" {
 		source = appName
 	}
-	w := newEventWriter(o)
-	h := newEventLog(w, opts)
-	sink, err := openEventSink(source, o, h.Reporter())
+	h, err := slogx.Open(eventHandlerOptions(opts), func(rep *slogx.Reporter) (io.Writer, error) {
+		sink, err := openEventSink(source, o, rep)
+		if err != nil {
+			return nil, fmt.Errorf("sinks: event log %q: %w", source, err)
+		}
+		w := newEventWriter(o)
+		w.sink = sink
+		return w, nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("sinks: event log %q: %w", source, err)
+		return nil, err
 	}
-	w.sink = sink
-	return h, nil
+	return &EventLog{h}, nil
 }
 
-// newEventLog builds the handler around w; w.sink is set by the caller before any record.
+// newEventLog builds the handler around a writer whose sink is already set (tests use it
+// with sinks that are not the event log).
 func newEventLog(w *eventWriter, opts *slogx.Options) *EventLog {
+	return &EventLog{slogx.NewHandler(w, eventHandlerOptions(opts))}
+}
+
+// eventHandlerOptions is opts with the event log's defaults: Text, no terminator.
+func eventHandlerOptions(opts *slogx.Options) *slogx.Options {
 	var ho slogx.Options
 	if opts != nil {
 		ho = *opts
@@ -201,7 +213,7 @@ func newEventLog(w *eventWriter, opts *slogx.Options) *EventLog {
 		ho.Encoder = slogx.Text()
 	}
 	ho.NoTerminator = true
-	return &EventLog{slogx.NewHandler(w, &ho)}
+	return &ho
 }
 
 // appendEventMessage appends msg as NUL-terminated UTF-16, the form ReportEvent takes.

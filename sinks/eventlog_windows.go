@@ -42,7 +42,7 @@ func openEventSink(source string, o EventLogOptions, rep *slogx.Reporter) (event
 	}
 	l, err := eventlog.Open(source)
 	if err != nil {
-		return nil, fmt.Errorf("register event source: %w", err)
+		return nil, fmt.Errorf("sinks: register event source: %w", err)
 	}
 	return &winEventSink{log: l}, nil
 }

@@ -1,6 +1,7 @@
 package sinks
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/slogx/handlers/slogx"
@@ -17,7 +18,13 @@ func NewStream(w io.Writer, opts *slogx.Options) *slogx.Handler {
 // unclosable hides w's Close so that closing the handler never closes os.Stdout.
 type unclosable struct{ w io.Writer }
 
-func (u unclosable) Write(p []byte) (int, error) { return u.w.Write(p) }
+func (u unclosable) Write(p []byte) (int, error) {
+	n, err := u.w.Write(p)
+	if err != nil {
+		return n, fmt.Errorf("sinks: write stream: %w", err)
+	}
+	return n, nil
+}
 
 func (u unclosable) Sync() error {
 	if s, ok := u.w.(interface{ Sync() error }); ok {

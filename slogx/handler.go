@@ -3,7 +3,6 @@ package slogx
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -31,7 +30,8 @@ type LevelWriter interface {
 // A Handler is safe for concurrent use: writes are serialized by a mutex shared with every
 // handler derived through WithAttrs and WithGroup, so the writer need not be. A failed write is
 // returned from Handle, counted in Stats and reported once through Options.OnError; it never
-// panics.
+// panics. The error is the writer's own, unwrapped: give a writer of your own errors that say
+// what failed.
 type Handler struct {
 	enc   Encoder
 	level slog.Leveler
@@ -107,7 +107,9 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	case errors.Is(err, ErrDropped):
 		return o.rep.Drop(1, err)
 	}
-	return o.rep.Error(fmt.Errorf("slogx: write record: %w", err))
+	// Not wrapped: every writer of this module names its package and resource already
+	// ("sinks: write app.log: ..."), and a second prefix would only stutter.
+	return o.rep.Error(err)
 }
 
 // WithAttrs returns a handler whose encoder has as precomputed.

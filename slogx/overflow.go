@@ -47,4 +47,3 @@ func (o Overflow) String() string {
 
 // Valid reports whether o is one of the defined policies.
 func (o Overflow) Valid() bool { return o >= Block && o <= DropOldest }
-
