@@ -308,15 +308,13 @@ func TestEventLogHandleAllocs(t *testing.T) {
 	if testutil.RaceEnabled {
 		t.Skip("sync.Pool drops items at random under -race; make test runs this without -race too")
 	}
-	h, _ := newEventMemLog(EventLogOptions{}, nil)
 	r := slog.NewRecord(time.Now(), slog.LevelInfo, "hello", 0)
 	r.AddAttrs(slog.Int("a", 1), slog.String("b", "two"))
 	ctx := context.Background()
-	_ = h.Handle(ctx, r) // warm the buffers
-	w := h.Writer().(*eventWriter)
-	sink := w.sink.(*eventMemSink)
+	w := newEventWriter(EventLogOptions{})
 	w.sink = eventDiscardSink{}
-	defer func() { w.sink = sink }()
+	h := newEventLog(w, nil)
+	_ = h.Handle(ctx, r) // warm the buffers
 	if n := testing.AllocsPerRun(100, func() { _ = h.Handle(ctx, r) }); n != 0 {
 		t.Errorf("Handle allocates %v times per record, want 0", n)
 	}
@@ -345,8 +343,9 @@ func TestEventTypeString(t *testing.T) {
 // BenchmarkEventLogHandle measures what EventLog adds before ReportEvent: encoding and the
 // conversion to UTF-16 (the system call itself is not included).
 func BenchmarkEventLogHandle(b *testing.B) {
-	h, _ := newEventMemLog(EventLogOptions{}, nil)
-	h.Writer().(*eventWriter).sink = eventDiscardSink{}
+	w := newEventWriter(EventLogOptions{})
+	w.sink = eventDiscardSink{}
+	h := newEventLog(w, nil)
 	r := slog.NewRecord(time.Now(), slog.LevelInfo, "request served", 0)
 	r.AddAttrs(slog.String("method", "GET"), slog.String("path", "/api/v1/items"),
 		slog.Int("status", 200), slog.Duration("took", 1234*time.Microsecond), slog.Bool("cached", true))
