@@ -13,6 +13,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
 
+	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -61,16 +62,17 @@ func (r RawJSON) String() string { return string(r) }
 // It is a slogx.Encoder (so WithAttrs and WithGroup precompute as for JSON) and it frames
 // nothing: Socket and Datagram add the 4-byte length.
 func Msgpack() *MsgpackEncoder {
-	return &MsgpackEncoder{scope: slogx.NewScope(slogx.EncoderOptions{}), frames: []wireFrame{{}}}
+	return &MsgpackEncoder{frames: []wireFrame{{}}}
 }
 
 // MsgpackEncoder is the encoder returned by Msgpack. It is immutable and safe for concurrent use.
 type MsgpackEncoder struct {
-	opts  slogx.EncoderOptions
-	scope slogx.Scope // used when ReplaceAttr is set: it applies ReplaceAttr with the right groups
-	// frames hold the precomputed attrs of each open group (frames[0] is the root), used
-	// when there is no ReplaceAttr: the hot path then only encodes the record's own attrs.
+	opts slogx.EncoderOptions
+	// frames hold the precomputed attrs of each open group (frames[0] is the root), with
+	// ReplaceAttr applied as slog's handlers apply it, at WithAttrs: the hot path then only
+	// encodes the record's own attrs.
 	frames []wireFrame
+	groups []string   // the groups of frames[1:], for ReplaceAttr
 	steps  []wireStep // WithAttrs and WithGroup calls, for WithOptions to replay
 }
 
@@ -90,6 +92,7 @@ var _ slogx.Encoder = (*MsgpackEncoder)(nil)
 func (e *MsgpackEncoder) clone() *MsgpackEncoder {
 	e2 := *e
 	e2.frames = append([]wireFrame(nil), e.frames...)
+	e2.groups = e.groups[:len(e.groups):len(e.groups)]
 	e2.steps = e.steps[:len(e.steps):len(e.steps)]
 	return &e2
 }
@@ -97,7 +100,7 @@ func (e *MsgpackEncoder) clone() *MsgpackEncoder {
 // WithOptions implements slogx.Encoder. The attrs and groups the receiver was derived with
 // are kept: they are applied again under the new options.
 func (e *MsgpackEncoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
-	e2 := &MsgpackEncoder{opts: o, scope: slogx.NewScope(o), frames: []wireFrame{{}}}
+	e2 := &MsgpackEncoder{opts: o, frames: []wireFrame{{}}}
 	var out slogx.Encoder = e2
 	for _, st := range e.steps {
 		if st.group != "" {
@@ -116,15 +119,16 @@ func (e *MsgpackEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
 	}
 	e2 := e.clone()
 	e2.steps = append(e2.steps, wireStep{attrs: as})
-	e2.scope = e.scope.WithAttrs(as)
-	if e.opts.ReplaceAttr == nil {
-		last := &e2.frames[len(e2.frames)-1]
-		w := wireGetEnc(append([]byte(nil), last.pre...))
-		for _, a := range as {
-			last.n += w.attr(a, 0)
-		}
-		last.pre = w.release()
+	last := &e2.frames[len(e2.frames)-1]
+	w := wireGetEnc(append([]byte(nil), last.pre...))
+	var wk attrwalk.Walker
+	wk.Begin(e.rules(), e.groups, len(e.groups))
+	for _, a := range as {
+		wk.Add(a)
+		last.n += w.pairs(&wk)
 	}
+	wk.End()
+	last.pre = w.release()
 	return e2
 }
 
@@ -135,9 +139,15 @@ func (e *MsgpackEncoder) WithGroup(name string) slogx.Encoder {
 	}
 	e2 := e.clone()
 	e2.steps = append(e2.steps, wireStep{group: name})
-	e2.scope = e.scope.WithGroup(name)
 	e2.frames = append(e2.frames, wireFrame{group: name})
+	e2.groups = append(e2.groups, name)
 	return e2
+}
+
+// rules are slog's documented rules: the wire carries a tree, which has no use for a group
+// with nothing in it.
+func (e *MsgpackEncoder) rules() attrwalk.Rules {
+	return attrwalk.Rules{ReplaceAttr: e.opts.ReplaceAttr}
 }
 
 // Append implements slogx.Encoder: it appends the msgpack map of r, without a length prefix.
@@ -176,12 +186,13 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 		_ = w.enc.EncodeUint64(0)
 		fields += 2
 	}
-	rep := e.opts.ReplaceAttr
+	rules := e.rules()
+	rep := rules.ReplaceAttr
 	var extra []slog.Attr // built-ins that ReplaceAttr turned into something else
 	if !r.Time.IsZero() {
 		a, ok := slog.Time(slog.TimeKey, r.Time.Round(0)), true
 		if rep != nil {
-			a, ok = e.scope.ReplaceBuiltin(a)
+			a, ok = rules.Builtin(a)
 		}
 		switch {
 		case ok && a.Key == slog.TimeKey && a.Value.Kind() == slog.KindTime && !a.Value.Time().IsZero():
@@ -195,7 +206,7 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 	{
 		a, ok := slog.Any(slog.LevelKey, r.Level), true
 		if rep != nil {
-			a, ok = e.scope.ReplaceBuiltin(a)
+			a, ok = rules.Builtin(a)
 		}
 		if l, isLevel := a.Value.Any().(slog.Level); ok && isLevel && a.Key == slog.LevelKey {
 			w.str("level")
@@ -208,7 +219,7 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 	{
 		a, ok := slog.String(slog.MessageKey, r.Message), true
 		if rep != nil {
-			a, ok = e.scope.ReplaceBuiltin(a)
+			a, ok = rules.Builtin(a)
 		}
 		if ok && a.Key == slog.MessageKey && a.Value.Kind() == slog.KindString {
 			w.str("msg")
@@ -222,7 +233,7 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 		if src := wireSource(r); src != nil {
 			a, ok := slog.Any(slog.SourceKey, src), true
 			if rep != nil {
-				a, ok = e.scope.ReplaceBuiltin(a)
+				a, ok = rules.Builtin(a)
 			}
 			if s, isSrc := a.Value.Any().(*slog.Source); ok && isSrc && a.Key == slog.SourceKey {
 				if s != nil && *s != (slog.Source{}) {
@@ -313,48 +324,53 @@ func (w *wireEnc) closeMap(at, n int) {
 }
 
 // attrs appends the "attrs" field and reports whether it has any member; an empty one is
-// taken back.
+// taken back. extra are built-ins that ReplaceAttr made into something else.
 func (w *wireEnc) attrs(e *MsgpackEncoder, r slog.Record, extra []slog.Attr) bool {
 	keyAt := len(w.b)
 	w.str("attrs")
-	if e.opts.ReplaceAttr != nil {
-		// Scope applies ReplaceAttr with the open groups and normalizes the tree.
-		at := w.openMap()
-		n := 0
-		for _, a := range extra {
-			n += w.attr(a, 0)
-		}
-		for _, a := range e.scope.Attrs(r) {
-			n += w.attr(a, 0)
-		}
-		if n == 0 {
-			w.b = w.b[:keyAt]
-			return false
-		}
-		w.closeMap(at, n)
-		return true
-	}
+	var wk attrwalk.Walker
+	defer wk.End()
 	// Open one map per group; close them innermost first, dropping the empty ones.
 	var stack [8]int
 	ats := stack[:0]
+	nExtra := 0
 	for i, f := range e.frames {
 		if i > 0 {
 			ats = append(ats, len(w.b)) // key position of this group
 			w.str(f.group)
 		}
 		ats = append(ats, w.openMap())
+		if i == 0 && len(extra) > 0 {
+			// ReplaceAttr has seen these already: walk them without it.
+			wk.Begin(attrwalk.Rules{}, nil, 0)
+			for _, a := range extra {
+				wk.Add(a)
+				nExtra += w.pairs(&wk)
+			}
+		}
 		w.b = append(w.b, f.pre...)
 	}
 	n := 0
-	r.Attrs(func(a slog.Attr) bool {
-		n += w.attr(a, 0)
-		return true
-	})
+	if r.NumAttrs() > 0 {
+		wk.Begin(e.rules(), e.groups, len(e.groups))
+		r.Attrs(func(a slog.Attr) bool {
+			if wk.Plain(a) {
+				w.str(a.Key)
+				w.value(a.Value)
+				n++
+			} else {
+				wk.Add(a)
+				n += w.pairs(&wk)
+			}
+			return true
+		})
+	}
 	for i := len(e.frames) - 1; i >= 0; i-- {
 		n += e.frames[i].n
 		at := ats[len(ats)-1]
 		ats = ats[:len(ats)-1]
 		if i == 0 {
+			n += nExtra
 			if n == 0 {
 				w.b = w.b[:keyAt]
 				return false
@@ -374,52 +390,36 @@ func (w *wireEnc) attrs(e *MsgpackEncoder, r slog.Record, extra []slog.Attr) boo
 	return true
 }
 
-// attr appends a (resolved) as a key and value, elides it as slog's handlers do, and returns
-// how many pairs it appended: 0 for an elided attr, several for an inlined empty-key group.
-func (w *wireEnc) attr(a slog.Attr, depth int) int {
-	a.Value = a.Value.Resolve()
-	if a.Equal(slog.Attr{}) {
-		return 0
-	}
-	if a.Value.Kind() == slog.KindGroup {
-		members := a.Value.Group()
-		if len(members) == 0 {
-			return 0
-		}
-		if a.Key == "" {
-			n := 0
-			for _, m := range members {
-				n += w.attr(m, depth)
-			}
+// pairs appends what wk yields, up to the end of the attribute given to Add or of the
+// current group, and returns how many key/value pairs it appended at that level.
+func (w *wireEnc) pairs(wk *attrwalk.Walker) int {
+	n := 0
+	for {
+		switch wk.Next() {
+		case attrwalk.Done, attrwalk.Close:
 			return n
+		case attrwalk.Open:
+			w.str(wk.Key())
+			at := w.openMap()
+			w.closeMap(at, w.pairs(wk))
+			n++
+		case attrwalk.Leaf:
+			w.leaf(wk.Attr())
+			n++
 		}
-		keyAt := len(w.b)
-		w.str(a.Key)
-		at := w.openMap()
-		n := 0
-		for _, m := range members {
-			n += w.attr(m, depth+1)
-		}
-		if n == 0 {
-			w.b = w.b[:keyAt]
-			return 0
-		}
-		w.closeMap(at, n)
-		return 1
 	}
+}
+
+// leaf appends a non-group attribute the walker yielded.
+func (w *wireEnc) leaf(a slog.Attr) {
+	w.str(a.Key)
 	if a.Value.Kind() == slog.KindAny { // Any() of other kinds would allocate
 		if src, ok := a.Value.Any().(*slog.Source); ok {
-			if src == nil || *src == (slog.Source{}) {
-				return 0
-			}
-			w.str(a.Key)
-			w.source(src)
-			return 1
+			w.source(src) // never empty: the walker drops those
+			return
 		}
 	}
-	w.str(a.Key)
 	w.value(a.Value)
-	return 1
 }
 
 func (w *wireEnc) source(s *slog.Source) {

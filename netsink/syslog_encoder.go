@@ -94,15 +94,19 @@ func (e *syslogEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
 		case e.isMsgID(a.Key, v):
 			e2.msgID = string(syslogAppendMsgID(nil, v))
 		case e.isSDGroup(a.Key, v):
-			w := syslogSDWriter{rep: e.opts.ReplaceAttr, groups: []string{a.Key}}
+			var w syslogSDWriter
+			w.beginSDID(e.opts.ReplaceAttr, a.Key)
 			var p []byte
 			for _, m := range v.Group() {
 				p, _ = w.appendParam(p, m)
 			}
+			w.reset()
 			e2.addSD(a.Key, p)
 		case e.cfg.sdID != "":
-			w := syslogSDWriter{rep: e.opts.ReplaceAttr, groups: slices.Clone(e.groups), prefix: slices.Clone(e.groupPrefix)}
+			var w syslogSDWriter
+			w.begin(e.opts.ReplaceAttr, e.groups, slices.Clone(e.groupPrefix))
 			p, _ := w.appendParam(nil, a)
+			w.reset()
 			e2.addSD(e.cfg.sdID, p)
 		default:
 			rest = append(rest, a)
@@ -257,7 +261,7 @@ func (e *syslogEncoder) append5424(dst []byte, r slog.Record) []byte {
 // syslogSDWriterPool keeps SD writers with their group and prefix buffers, so that records
 // with STRUCTURED-DATA do not allocate them.
 var syslogSDWriterPool = sync.Pool{New: func() any {
-	return &syslogSDWriter{groups: make([]string, 0, 8), prefix: make([]byte, 0, 64)}
+	return &syslogSDWriter{prefix: make([]byte, 0, 64)}
 }}
 
 // appendSD appends STRUCTURED-DATA: the elements from WithAttrs, merged with the record's
@@ -270,7 +274,7 @@ func (e *syslogEncoder) appendSD(dst []byte, r slog.Record, hasSDGroup bool) []b
 	}
 	start := len(dst)
 	w := syslogSDWriterPool.Get().(*syslogSDWriter)
-	w.rep = e.opts.ReplaceAttr
+	rep := e.opts.ReplaceAttr
 	recordParams := func(dst []byte, id string) []byte {
 		if hasSDGroup {
 			r.Attrs(func(a slog.Attr) bool {
@@ -278,8 +282,7 @@ func (e *syslogEncoder) appendSD(dst []byte, r slog.Record, hasSDGroup bool) []b
 					return true
 				}
 				if class, v := e.classify(a); class == syslogIsSDGroup {
-					w.groups = append(w.groups[:0], id)
-					w.prefix = w.prefix[:0]
+					w.beginSDID(rep, id)
 					for _, m := range v.Group() {
 						dst, _ = w.appendParam(dst, m)
 					}
@@ -288,8 +291,7 @@ func (e *syslogEncoder) appendSD(dst []byte, r slog.Record, hasSDGroup bool) []b
 			})
 		}
 		if id == cfg.sdID && r.NumAttrs() > 0 {
-			w.groups = append(w.groups[:0], e.groups...)
-			w.prefix = append(w.prefix[:0], e.groupPrefix...)
+			w.begin(rep, e.groups, append(w.prefix[:0], e.groupPrefix...))
 			r.Attrs(func(a slog.Attr) bool {
 				if class, v := e.classify(a); class == syslogInMSG {
 					dst, _ = w.appendParam(dst, slog.Attr{Key: a.Key, Value: v})

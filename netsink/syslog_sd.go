@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/slogx/handlers/internal/attrwalk"
 )
 
 // RFC 5424 limits (§6): header fields are PRINTUSASCII (33..126) of bounded length.
@@ -197,66 +199,58 @@ func syslogAnyString(a any) (s string) {
 	return fmt.Sprint(a)
 }
 
-// syslogSDWriter appends SD-PARAMs for attributes, applying ReplaceAttr with the groups the
-// attribute is in and flattening nested groups into dotted PARAM-NAMEs.
+// syslogSDWriter appends SD-PARAMs for attributes, walking them by slog's rules and
+// flattening nested groups into dotted PARAM-NAMEs.
 type syslogSDWriter struct {
-	rep    func([]string, slog.Attr) slog.Attr
-	groups []string // open groups for ReplaceAttr; only maintained when rep != nil
-	prefix []byte   // "g1.g2." of nested groups, prepended to PARAM-NAMEs
+	walk   attrwalk.Walker
+	prefix []byte    // "g1.g2." of the groups open, prepended to PARAM-NAMEs
+	id     [1]string // the groups of an SD-ID group's members, without allocating them
+}
+
+// begin readies w for attributes inside groups (for ReplaceAttr), named with prefix.
+// Neither may change until the next begin; w keeps appending to prefix.
+func (w *syslogSDWriter) begin(rep func([]string, slog.Attr) slog.Attr, groups []string, prefix []byte) {
+	w.walk.End()
+	w.walk.Begin(attrwalk.Rules{ReplaceAttr: rep}, groups, len(groups))
+	w.prefix = prefix
+}
+
+// beginSDID readies w for the members of the SD-ID group id, whose PARAM-NAMEs do not
+// carry the SD-ID (it names the element) but whose groups, for ReplaceAttr, do.
+func (w *syslogSDWriter) beginSDID(rep func([]string, slog.Attr) slog.Attr, id string) {
+	w.id[0] = id
+	w.begin(rep, w.id[:], w.prefix[:0])
 }
 
 func (w *syslogSDWriter) reset() {
-	w.rep = nil
-	w.groups = w.groups[:0]
+	w.walk.End()
+	w.id[0] = ""
 	w.prefix = w.prefix[:0]
-	if cap(w.prefix) > 1024 || cap(w.groups) > 64 {
-		w.groups, w.prefix = make([]string, 0, 8), make([]byte, 0, 64)
+	if cap(w.prefix) > 1024 {
+		w.prefix = make([]byte, 0, 64)
 	}
 }
 
 // appendParam appends ` name="value"` for a (and its members, for a group). It reports
 // whether anything was appended.
 func (w *syslogSDWriter) appendParam(dst []byte, a slog.Attr) ([]byte, bool) {
-	a.Value = a.Value.Resolve()
-	if a.Value.Kind() == slog.KindGroup {
-		members := a.Value.Group()
-		if len(members) == 0 {
-			return dst, false
-		}
-		plen := len(w.prefix)
-		if a.Key != "" {
-			w.prefix = append(append(w.prefix, a.Key...), '.')
-			if w.rep != nil {
-				w.groups = append(w.groups, a.Key)
-			}
-		}
-		wrote := false
-		for _, m := range members {
-			var ok bool
-			if dst, ok = w.appendParam(dst, m); ok {
-				wrote = true
-			}
-		}
-		w.prefix = w.prefix[:plen]
-		if a.Key != "" && w.rep != nil {
-			w.groups = w.groups[:len(w.groups)-1]
-		}
-		return dst, wrote
-	}
-	if w.rep != nil {
-		a = w.rep(w.groups, a)
-		a.Value = a.Value.Resolve()
-		if a.Value.Kind() == slog.KindGroup {
-			return w.appendParam(dst, a)
+	start := len(dst)
+	w.walk.Add(a)
+	for {
+		switch w.walk.Next() {
+		case attrwalk.Done:
+			return dst, len(dst) > start
+		case attrwalk.Open:
+			w.prefix = append(append(w.prefix, w.walk.Key()...), '.')
+		case attrwalk.Close:
+			w.prefix = w.prefix[:len(w.prefix)-len(w.walk.Key())-1]
+		case attrwalk.Leaf:
+			a := w.walk.Attr()
+			dst = append(dst, ' ')
+			dst = syslogAppendSDName(dst, w.prefix, a.Key)
+			dst = append(dst, '=', '"')
+			dst = syslogAppendValueString(dst, a.Value, true)
+			dst = append(dst, '"')
 		}
 	}
-	if a.Equal(slog.Attr{}) {
-		return dst, false
-	}
-	dst = append(dst, ' ')
-	dst = syslogAppendSDName(dst, w.prefix, a.Key)
-	dst = append(dst, '=', '"')
-	dst = syslogAppendValueString(dst, a.Value, true)
-	dst = append(dst, '"')
-	return dst, true
 }

@@ -3,6 +3,8 @@ package slogx
 import (
 	"log/slog"
 	"slices"
+
+	"github.com/slogx/handlers/internal/attrwalk"
 )
 
 // Scope is the attribute context of a handler, for encoders that cannot precompute bytes:
@@ -74,13 +76,15 @@ func (s Scope) Attrs(r slog.Record) []slog.Attr {
 	}
 	var inner []slog.Attr
 	if r.NumAttrs() > 0 {
+		var w attrwalk.Walker
 		gs := s.Groups()
-		recAttrs := make([]slog.Attr, 0, r.NumAttrs())
+		w.Begin(s.rules(), gs, len(gs))
 		r.Attrs(func(a slog.Attr) bool {
-			recAttrs = append(recAttrs, a)
+			w.Add(a)
+			inner = collect(&w, inner)
 			return true
 		})
-		inner = s.normalize(nil, gs, recAttrs)
+		w.End()
 	}
 	for i := len(s.frames) - 1; i >= 0; i-- {
 		f := s.frames[i]
@@ -101,43 +105,39 @@ func (s Scope) Attrs(r slog.Record) []slog.Attr {
 // ReplaceBuiltin applies ReplaceAttr to a built-in attribute (time, level, msg, source) as
 // slog's handlers do: with no groups. ok is false when ReplaceAttr removed it.
 func (s Scope) ReplaceBuiltin(a slog.Attr) (slog.Attr, bool) {
-	if s.opts.ReplaceAttr == nil {
-		return a, true
-	}
-	a = s.opts.ReplaceAttr(nil, a)
-	a.Value = a.Value.Resolve()
-	return a, !a.Equal(slog.Attr{})
+	return s.rules().Builtin(a)
+}
+
+// rules are slog's documented rules: a group with nothing in it is dropped, however it
+// came to be empty, since a tree has no use for it.
+func (s Scope) rules() attrwalk.Rules {
+	return attrwalk.Rules{ReplaceAttr: s.opts.ReplaceAttr}
 }
 
 // normalize appends the normalized form of as (inside groups gs) to dst.
 func (s Scope) normalize(dst []slog.Attr, gs []string, as []slog.Attr) []slog.Attr {
+	var w attrwalk.Walker
+	w.Begin(s.rules(), gs, len(gs))
 	for _, a := range as {
-		a.Value = a.Value.Resolve()
-		if a.Value.Kind() == slog.KindGroup {
-			members := a.Value.Group()
-			if a.Key == "" {
-				dst = s.normalize(dst, gs, members)
-				continue
-			}
-			sub := s.normalize(nil, append(slices.Clip(gs), a.Key), members)
-			if len(sub) > 0 {
-				dst = append(dst, slog.Attr{Key: a.Key, Value: slog.GroupValue(sub...)})
-			}
-			continue
-		}
-		if rep := s.opts.ReplaceAttr; rep != nil {
-			a = rep(gs, a)
-			a.Value = a.Value.Resolve()
-			if a.Value.Kind() == slog.KindGroup {
-				// ReplaceAttr may return a group; normalize it like any other.
-				dst = s.normalize(dst, gs, []slog.Attr{a})
-				continue
-			}
-		}
-		if a.Equal(slog.Attr{}) {
-			continue
-		}
-		dst = append(dst, a)
+		w.Add(a)
+		dst = collect(&w, dst)
 	}
+	w.End()
 	return dst
+}
+
+// collect appends what w yields, up to the end of the attribute given to Add or of the
+// current group, to dst as a tree.
+func collect(w *attrwalk.Walker, dst []slog.Attr) []slog.Attr {
+	for {
+		switch w.Next() {
+		case attrwalk.Done, attrwalk.Close:
+			return dst
+		case attrwalk.Open:
+			key := w.Key()
+			dst = append(dst, slog.Attr{Key: key, Value: slog.GroupValue(collect(w, nil)...)})
+		case attrwalk.Leaf:
+			dst = append(dst, w.Attr())
+		}
+	}
 }

@@ -9,8 +9,9 @@ package slogx
 import (
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
+
+	"github.com/slogx/handlers/internal/attrwalk"
 )
 
 // structured is the one encoder core behind JSON() and Text(): attribute walking, group
@@ -71,7 +72,7 @@ func (e *structured) WithAttrs(as []slog.Attr) Encoder {
 		return e
 	}
 	e2 := e.clone()
-	s := e2.newState(e2.pre, "")
+	s := e2.newState(e2.pre)
 	defer s.free()
 	if e.groupPrefix != "" {
 		s.prefixWrite(e.groupPrefix)
@@ -82,18 +83,23 @@ func (e *structured) WithAttrs(as []slog.Attr) Encoder {
 			s.sep = ""
 		}
 	}
-	pos := len(s.buf)
-	s.openGroups()
-	if !s.appendAttrs(as) {
-		s.buf = s.buf[:pos]
-	} else {
-		if s.prefix != nil {
-			e2.groupPrefix = string(*s.prefix)
-		}
-		e2.nOpenGroups = len(e2.groups)
+	// The groups not yet open in pre open before the first attr written, if any is.
+	s.walk.Begin(e.rules(), e.groups, e.nOpenGroups)
+	for _, a := range as {
+		s.appendAttr(a)
 	}
+	if s.prefix != nil {
+		e2.groupPrefix = string(*s.prefix)
+	}
+	e2.nOpenGroups = s.walk.BaseOpen()
 	e2.pre = s.buf
 	return e2
+}
+
+// rules are slog's attribute rules as slog's own handlers apply them, quirks included, so
+// that the output matches theirs byte for byte.
+func (e *structured) rules() attrwalk.Rules {
+	return attrwalk.Rules{ReplaceAttr: e.opts.ReplaceAttr, HollowGroups: true, SourceGroups: e.json}
 }
 
 func countEmptyGroups(as []slog.Attr) int {
@@ -115,13 +121,10 @@ func (e *structured) attrSep() string {
 
 // Append implements Encoder.
 func (e *structured) Append(dst []byte, r slog.Record) []byte {
-	s := e.newState(dst, "")
+	s := e.newState(dst)
 	if e.json {
 		s.buf = append(s.buf, '{')
 	}
-	// Built-in attributes are not in a group: ReplaceAttr sees no groups for them.
-	stateGroups := s.groups
-	s.groups = nil
 	rep := e.opts.ReplaceAttr
 	if !r.Time.IsZero() {
 		t := r.Time.Round(0) // strip the monotonic reading, as slog.Time does
@@ -168,7 +171,6 @@ func (e *structured) Append(dst []byte, r slog.Record) []byte {
 	} else {
 		s.appendAttr(slog.String(slog.MessageKey, r.Message))
 	}
-	s.groups = stateGroups
 	s.appendNonBuiltIns(r)
 	s.free()
 	return s.buf
@@ -178,31 +180,21 @@ func (e *structured) Append(dst []byte, r slog.Record) []byte {
 type state struct {
 	e      *structured
 	buf    []byte
-	sep    string    // written before the next key
-	prefix *[]byte   // text only: qualified-key prefix; nil until a group needs one
-	groups *[]string // open groups, for ReplaceAttr; nil without ReplaceAttr
+	sep    string  // written before the next key
+	prefix *[]byte // text only: qualified-key prefix; nil until a group needs one
+	walk   attrwalk.Walker
 }
 
-var groupPool = sync.Pool{New: func() any {
-	s := make([]string, 0, 10)
-	return &s
-}}
-
-func (e *structured) newState(buf []byte, sep string) state {
-	s := state{e: e, buf: buf, sep: sep}
-	if e.opts.ReplaceAttr != nil {
-		s.groups = groupPool.Get().(*[]string)
-		*s.groups = append(*s.groups, e.groups[:e.nOpenGroups]...)
-	}
+// newState starts with the built-in attributes, which are in no group: ReplaceAttr sees
+// no groups for them.
+func (e *structured) newState(buf []byte) state {
+	s := state{e: e, buf: buf}
+	s.walk.Begin(e.rules(), nil, 0)
 	return s
 }
 
 func (s *state) free() {
-	if gs := s.groups; gs != nil {
-		*gs = (*gs)[:0]
-		groupPool.Put(gs)
-		s.groups = nil
-	}
+	s.walk.End()
 	if s.prefix != nil {
 		PutBuffer(s.prefix)
 		s.prefix = nil
@@ -226,40 +218,26 @@ func (s *state) appendNonBuiltIns(r slog.Record) {
 			s.sep = ""
 		}
 	}
-	// Attrs of the record are inside the groups started with WithGroup. A record without
-	// attrs opens no group.
+	// Attrs of the record are inside the groups started with WithGroup, which open before
+	// the first attr written. A record without attrs opens no group.
 	nOpenGroups := e.nOpenGroups
 	if r.NumAttrs() > 0 {
 		if e.groupPrefix != "" {
 			s.prefixWrite(e.groupPrefix)
 		}
-		// ReplaceAttr may delete every attr: remember where the groups started.
-		pos := len(s.buf)
-		s.openGroups()
-		nOpenGroups = len(e.groups)
-		empty := true
+		s.walk.End()
+		s.walk.Begin(e.rules(), e.groups, e.nOpenGroups)
 		r.Attrs(func(a slog.Attr) bool {
-			if s.appendAttr(a) {
-				empty = false
-			}
+			s.appendAttr(a)
 			return true
 		})
-		if empty {
-			s.buf = s.buf[:pos]
-			nOpenGroups = e.nOpenGroups
-		}
+		nOpenGroups = s.walk.BaseOpen()
 	}
 	if e.json {
 		for range e.groups[:nOpenGroups] {
 			s.buf = append(s.buf, '}')
 		}
 		s.buf = append(s.buf, '}')
-	}
-}
-
-func (s *state) openGroups() {
-	for _, n := range s.e.groups[s.e.nOpenGroups:] {
-		s.openGroup(n)
 	}
 }
 
@@ -272,9 +250,6 @@ func (s *state) openGroup(name string) {
 		s.prefixWrite(name)
 		*s.prefix = append(*s.prefix, '.')
 	}
-	if s.groups != nil {
-		*s.groups = append(*s.groups, name)
-	}
 }
 
 func (s *state) closeGroup(name string) {
@@ -284,103 +259,54 @@ func (s *state) closeGroup(name string) {
 		*s.prefix = (*s.prefix)[:len(*s.prefix)-len(name)-1]
 	}
 	s.sep = s.e.attrSep()
-	if s.groups != nil {
-		*s.groups = (*s.groups)[:len(*s.groups)-1]
-	}
 }
 
-// appendAttrs reports whether anything was appended.
-func (s *state) appendAttrs(as []slog.Attr) bool {
-	nonEmpty := false
-	for _, a := range as {
-		if s.appendAttr(a) {
-			nonEmpty = true
-		}
-	}
-	return nonEmpty
-}
-
-// appendAttr appends a's key and value, applying ReplaceAttr and eliding empty attrs and
-// groups. It reports whether something was appended.
-func (s *state) appendAttr(a slog.Attr) bool {
-	// Fast path for the common case: no ReplaceAttr and a value of a basic kind, which needs
-	// no resolving, can never be the empty Attr and is never a Source.
-	if s.e.opts.ReplaceAttr == nil {
-		switch a.Value.Kind() {
-		case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindFloat64,
-			slog.KindBool, slog.KindDuration, slog.KindTime:
-			if s.e.json {
-				// Inline the JSON key: this is the path almost every attribute takes. The
-				// JSON separator is "," or "": a byte append avoids a memmove call.
-				b := s.buf
-				if s.sep != "" {
-					b = append(b, ',', '"')
-				} else {
-					b = append(b, '"')
-				}
-				b = appendEscapedJSONString(b, a.Key)
-				b = append(b, '"', ':')
-				s.buf = appendJSONValue(b, a.Value)
-				s.sep = ","
-				return true
-			}
-			s.appendKey(a.Key)
-			s.buf = appendTextValue(s.buf, a.Value)
-			return true
-		}
-	}
-	a.Value = a.Value.Resolve()
-	if rep := s.e.opts.ReplaceAttr; rep != nil && a.Value.Kind() != slog.KindGroup {
-		var gs []string
-		if s.groups != nil {
-			gs = *s.groups
-		}
-		a = rep(gs, a)
-		a.Value = a.Value.Resolve()
-	}
-	if a.Equal(slog.Attr{}) {
-		return false
-	}
-	if v := a.Value; v.Kind() == slog.KindAny {
-		if src, ok := v.Any().(*slog.Source); ok {
-			if src == nil || *src == (slog.Source{}) {
-				return false
-			}
-			if s.e.json {
-				a.Value = sourceGroup(src)
+// appendAttr appends a as slog's rules have it: the walker decides, this writes.
+func (s *state) appendAttr(a slog.Attr) {
+	if s.walk.Plain(a) {
+		// The path almost every attribute takes: inline the JSON key. The JSON separator
+		// is "," or "": a byte append avoids a memmove call.
+		if s.e.json {
+			b := s.buf
+			if s.sep != "" {
+				b = append(b, ',', '"')
 			} else {
-				a.Value = slog.StringValue(sourceText(src))
+				b = append(b, '"')
 			}
+			b = appendEscapedJSONString(b, a.Key)
+			b = append(b, '"', ':')
+			s.buf = appendJSONValue(b, a.Value)
+			s.sep = ","
+			return
+		}
+		s.appendKey(a.Key)
+		s.buf = appendTextValue(s.buf, a.Value)
+		return
+	}
+	s.walk.Add(a)
+	for {
+		switch s.walk.Next() {
+		case attrwalk.Done:
+			return
+		case attrwalk.Open:
+			s.openGroup(s.walk.Key())
+		case attrwalk.Close:
+			s.closeGroup(s.walk.Key())
+		case attrwalk.Leaf:
+			s.appendLeaf(s.walk.Attr())
 		}
 	}
-	if a.Value.Kind() == slog.KindGroup {
-		attrs := a.Value.Group()
-		if len(attrs) > 0 {
-			pos, sep := len(s.buf), s.sep
-			if a.Key != "" {
-				s.openGroup(a.Key)
-			}
-			if !s.appendAttrs(attrs) {
-				// Every member was elided. slog leaves the group open here, which
-				// corrupts the following attrs; undo the open instead.
-				s.buf = s.buf[:pos]
-				if a.Key != "" {
-					s.undoGroup(a.Key)
-				}
-				s.sep = sep
-				return false
-			}
-			if a.Key != "" {
-				s.closeGroup(a.Key)
-			}
+}
+
+func (s *state) appendLeaf(a slog.Attr) {
+	if a.Value.Kind() == slog.KindAny { // Any() of other kinds allocates
+		if src, ok := a.Value.Any().(*slog.Source); ok {
+			// JSON walks the source as a group (Rules.SourceGroups); text prints file:line.
+			a.Value = slog.StringValue(sourceText(src))
 		}
-		// slog returns true for an empty group here (nothing appended, but it is not
-		// counted as empty); keep that so output matches byte for byte.
-		return len(attrs) > 0
 	}
 	s.appendKey(a.Key)
 	s.appendValue(a.Value)
-	return true
 }
 
 // appendSep writes the pending separator. It is always one byte or none (",", " ", ""), and
@@ -432,15 +358,6 @@ func (s *state) appendValue(v slog.Value) {
 		s.buf = appendJSONValue(s.buf, v)
 	} else {
 		s.buf = appendTextValue(s.buf, v)
-	}
-}
-
-func (s *state) undoGroup(name string) {
-	if !s.e.json {
-		*s.prefix = (*s.prefix)[:len(*s.prefix)-len(name)-1]
-	}
-	if s.groups != nil {
-		*s.groups = (*s.groups)[:len(*s.groups)-1]
 	}
 }
 

@@ -17,15 +17,11 @@ type textAttrs struct{ s *structured }
 
 // Append implements Encoder.
 func (e textAttrs) Append(dst []byte, r slog.Record) []byte {
-	st := e.s.newState(dst, "")
+	st := e.s.newState(dst)
 	if e.s.opts.AddSource && r.PC != 0 {
-		// Built-ins see no groups in ReplaceAttr, as in Text().
-		gs := st.groups
-		st.groups = nil
 		fs := runtime.CallersFrames([]uintptr{r.PC})
 		f, _ := fs.Next()
 		st.appendAttr(slog.Any(slog.SourceKey, &slog.Source{Function: f.Function, File: f.File, Line: f.Line}))
-		st.groups = gs
 	}
 	st.appendNonBuiltIns(r)
 	st.free()

@@ -407,21 +407,6 @@ func needsQuoting(s string) bool {
 	return false
 }
 
-// sourceGroup is slog.Source's JSON form: a group of function, file and line.
-func sourceGroup(s *slog.Source) slog.Value {
-	as := make([]slog.Attr, 0, 3)
-	if s.Function != "" {
-		as = append(as, slog.String("function", s.Function))
-	}
-	if s.File != "" {
-		as = append(as, slog.String("file", s.File))
-	}
-	if s.Line != 0 {
-		as = append(as, slog.Int("line", s.Line))
-	}
-	return slog.GroupValue(as...)
-}
-
 // sourceText is slog.Source's text form, file:line.
 func sourceText(s *slog.Source) string {
 	return s.File + ":" + strconv.Itoa(s.Line)
