@@ -10,9 +10,10 @@ import (
 	"github.com/slogx/handlers/slogx"
 )
 
-// ErrQueueFull is reported (and the record counted as dropped) when a background sender's
-// queue is full: the logger never waits for the network.
-var ErrQueueFull = errors.New("netsink: send queue full, record dropped")
+// ErrQueueFull is slogx.ErrBufferFull under its older name: a background sender's queue was
+// full and the record was dropped (counted in Stats().Dropped), since the logger never waits
+// for the network.
+var ErrQueueFull = slogx.ErrBufferFull
 
 // ErrCloseTimeout is reported for records still queued when Close gave up waiting.
 var ErrCloseTimeout = errors.New("netsink: close timed out, record dropped")

@@ -13,42 +13,55 @@ import (
 // and quote the start of an error page, never an unbounded read from the network.
 const httpMaxResponse = 64 << 10
 
-// send delivers one batch (one record unless the format is NDJSON) with retries. It runs on
-// the batcher's goroutine only.
-func (s *httpShared) send(ctx context.Context, batch [][]byte) {
-	var body []byte
-	ctype := "application/json"
-	switch s.o.Format {
+// contentType is the Content-Type of the format's body.
+func (f HTTPFormat) contentType() string {
+	switch f {
 	case FormatPython:
-		body = batch[0]
-		ctype = "application/x-www-form-urlencoded"
-	case FormatJSON:
-		body = batch[0]
+		return "application/x-www-form-urlencoded"
 	case FormatNDJSON:
-		n := 0
-		for _, b := range batch {
-			n += len(b) + 1
-		}
-		body = make([]byte, 0, n)
-		for _, b := range batch {
-			body = append(append(body, b...), '\n')
-		}
-		ctype = "application/x-ndjson"
+		return "application/x-ndjson"
 	}
-	err := batchRetry(ctx, s.o.Backoff, s.maxRetry, func(ctx context.Context) error {
-		return s.attempt(ctx, body, ctype)
-	})
-	if err != nil {
-		s.rep.Error(fmt.Errorf("netsink: http %s %s: %d record(s) not delivered: %w",
-			s.o.Method, s.url, len(batch), err))
-		return
-	}
-	s.records.Add(uint64(len(batch)))
-	s.bytes.Add(uint64(len(body)))
+	return "application/json"
 }
 
-// attempt makes one request. A 4xx response is a batchPermanent error.
-func (s *httpShared) attempt(ctx context.Context, body []byte, ctype string) error {
+// httpTransport makes the requests of an HTTP handler: one per batch, which holds one record
+// unless the format is NDJSON. It runs on the sender's goroutine only.
+type httpTransport struct {
+	o      HTTPOptions
+	url    string // without credentials
+	client *http.Client
+	own    *http.Transport // closed with the handler when the client is ours
+}
+
+// payload returns the request body for batch: the record itself, or NDJSON lines.
+func (s *httpTransport) payload(batch [][]byte) []byte {
+	if s.o.Format != FormatNDJSON {
+		return batch[0]
+	}
+	n := 0
+	for _, b := range batch {
+		n += len(b) + 1
+	}
+	body := make([]byte, 0, n)
+	for _, b := range batch {
+		body = append(append(body, b...), '\n')
+	}
+	return body
+}
+
+func (s *httpTransport) failed(n int, err error) error {
+	return fmt.Errorf("netsink: http %s %s: %d record(s) not delivered: %w", s.o.Method, s.url, n, err)
+}
+
+func (s *httpTransport) close() {
+	if s.own != nil {
+		s.own.CloseIdleConnections()
+	}
+}
+
+// send makes one request. A 4xx (or 3xx: redirects are not followed) response is a
+// batchPermanent error.
+func (s *httpTransport) send(ctx context.Context, body []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, s.o.Timeout)
 	defer cancel()
 	target := s.url
@@ -72,7 +85,7 @@ func (s *httpShared) attempt(ctx context.Context, body []byte, ctype string) err
 		}
 	}
 	if rd != nil {
-		req.Header.Set("Content-Type", ctype)
+		req.Header.Set("Content-Type", s.o.Format.contentType())
 	}
 	if s.o.Username != "" || s.o.Password != "" {
 		req.SetBasicAuth(s.o.Username, s.o.Password)
