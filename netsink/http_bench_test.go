@@ -62,15 +62,18 @@ func BenchmarkHTTPNDJSONDelivered(b *testing.B) {
 
 // BenchmarkSMTPItem is the caller's cost of an SMTP record: subject template and text body.
 func BenchmarkSMTPItem(b *testing.B) {
-	h, err := NewSMTP(SMTPOptions{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"},
-		Subject: "[app] {{.LevelName}}: {{.Message}}"}, nil)
+	_, tmpl, err := smtpNewTransport(SMTPOptions{Addr: "127.0.0.1:1", From: "a@example.com",
+		To: []string{"b@example.com"}, Subject: "[app] {{.LevelName}}: {{.Message}}"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer h.Close()
+	e := newSMTPEncoder(tmpl, nil)
+	e.subj.rep = slogx.NewReporter(nil)
+	enc := e.WithOptions(slogx.EncoderOptions{})
 	r := httpBenchRecord()
+	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = h.item(r)
+		buf = enc.Append(buf[:0], r)
 	}
 }

@@ -6,29 +6,32 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/smtp"
 	"net/textproto"
 	"slices"
 	"time"
 )
 
-// send mails one batch with retries. It runs on the batcher's goroutine only.
-func (s *smtpShared) send(ctx context.Context, batch []smtpItem) {
-	msg := s.message(batch)
-	err := batchRetry(ctx, s.o.Backoff, s.maxRetry, func(ctx context.Context) error {
-		return s.attempt(ctx, msg)
-	})
-	if err != nil {
-		s.rep.Error(fmt.Errorf("netsink: smtp %s: %d record(s) not mailed: %w", s.o.Addr, len(batch), err))
-		return
-	}
-	s.records.Add(uint64(len(batch)))
-	s.bytes.Add(uint64(len(msg)))
+// smtpTransport mails batches of records for an SMTP handler: one mail per batch, one SMTP
+// session per mail. It runs on the sender's goroutine only.
+type smtpTransport struct {
+	o    SMTPOptions
+	host string
+	from *mail.Address
+	to   []*mail.Address
+	tls  *tls.Config // StartTLS or ImplicitTLS, else nil
 }
 
-// attempt runs one SMTP session. Permanent (5yz) replies and policy failures (no STARTTLS,
+func (s *smtpTransport) failed(n int, err error) error {
+	return fmt.Errorf("netsink: smtp %s: %d record(s) not mailed: %w", s.o.Addr, n, err)
+}
+
+func (s *smtpTransport) close() {}
+
+// send runs one SMTP session mailing msg. Permanent (5yz) replies and policy failures (no STARTTLS,
 // no AUTH PLAIN) are batchPermanent; network errors and 4yz replies may be retried.
-func (s *smtpShared) attempt(ctx context.Context, msg []byte) (err error) {
+func (s *smtpTransport) send(ctx context.Context, msg []byte) error {
 	d := net.Dialer{Timeout: s.o.Timeout}
 	conn, err := d.DialContext(ctx, "tcp", s.o.Addr)
 	if err != nil {
