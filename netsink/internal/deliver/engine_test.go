@@ -283,6 +283,9 @@ func TestAckReplay(t *testing.T) {
 	if err := e.Flush(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
+	// The second connection acknowledges from onSend, before the peer records the batch:
+	// Flush may return first.
+	p.waitFor(t, func() bool { return len(p.got) >= 5 })
 	if want := []uint64{1, 2, 3, 2, 3}; !slices.Equal(p.records(), want) {
 		t.Fatalf("got %v, want %v", p.records(), want)
 	}
