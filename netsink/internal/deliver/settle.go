@@ -38,17 +38,24 @@ func (e *Engine) deliveredUpTo(seq uint64) {
 }
 
 // refuse settles the records of b that are still buffered as failed: one Error for the batch.
+// The Error is counted before the records settle, so a Flush that returns because they did
+// finds the failure in Stats already (Flusher's promise: delivered, or failed and counted).
 func (e *Engine) refuse(b *Batch, cause error) {
 	e.mu.Lock()
 	n := 0
+	if b.Last() > e.q.done {
+		n = int(b.Last() - e.q.done)
+	}
+	e.mu.Unlock()
+	// Reported outside e.mu: OnError is the user's code.
+	e.rep.Error(fmt.Errorf("%s: %d records not delivered: %w", e.opts.Name, n, cause))
+	e.mu.Lock()
 	for e.q.len() > 0 && e.q.done < b.Last() {
 		e.q.pop()
-		n++
 	}
 	e.sent = max(e.sent, e.q.done)
 	e.signal()
 	e.mu.Unlock()
-	e.rep.Error(fmt.Errorf("%s: %d records not delivered: %w", e.opts.Name, n, cause))
 }
 
 // stall tracks connections that ended without acknowledging anything.
