@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -82,8 +83,9 @@ type HTTPOptions struct {
 	// Zero sends as soon as the queue is momentarily empty.
 	BatchInterval time.Duration
 
-	// QueueSize is how many records wait for the sender; when full, records are dropped and
-	// counted. Zero means 1024.
+	// QueueSize is how many records wait for the sender besides the request in flight; when
+	// full, records are dropped and counted. Zero means 1024. (The delivery engine also bounds
+	// the records it holds to deliver.DefaultBuffer bytes, 8 MiB, dropping the same way.)
 	QueueSize int
 
 	// Timeout bounds one request, response included. Zero means 5 s.
@@ -105,7 +107,8 @@ type HTTPOptions struct {
 	Backoff Backoff
 
 	// CloseTimeout bounds how long Close waits for queued records. Zero means 5 s; records
-	// still queued then are counted as dropped.
+	// still undelivered then (the request in flight included, which is cancelled) are
+	// counted as dropped, and Close returns an error wrapping ErrCloseTimeout.
 	CloseTimeout time.Duration
 }
 
@@ -118,9 +121,12 @@ type HTTPOptions struct {
 // Stats: Records and Bytes count records delivered (2xx) and their body bytes, Errors failed
 // requests (after retries), Dropped records discarded (queue full, closed, close timeout).
 // Flush waits until every record handled before the call has been sent (or has failed and
-// been counted), or ctx ends. Close stops accepting records, sends what is queued (waiting at
-// most CloseTimeout, then counting the rest as dropped) and stops the sender goroutine; it is
-// idempotent and closes every handler derived from h.
+// been counted), or ctx ends; after Close it returns an error wrapping slogx.ErrClosed.
+// Close stops accepting records, sends what is queued (waiting at most CloseTimeout, then
+// counting the rest as dropped and returning an error wrapping ErrCloseTimeout) and stops
+// the sender goroutine; it is idempotent and closes every handler derived from h. The
+// sender is the shared delivery engine (netsink/internal/deliver): one request per batch,
+// retries on its backoff, a 4xx response refusing the batch at once.
 type HTTP struct {
 	*slogx.Handler
 }
@@ -142,14 +148,18 @@ func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
 		ho.Encoder = newHTTPFormEncoder(o.Name, time.Now())
 	}
 	ho.NoTerminator = true // a request carries one record; NDJSON lines are the sender's
-	size, interval := 1, time.Duration(0)
-	if o.Format == FormatNDJSON {
-		size, interval = o.BatchSize, o.BatchInterval
+	eo := deliver.Options{
+		Name:            fmt.Sprintf("netsink: http %s %s", o.Method, t.url),
+		MaxBatchRecords: 1,
+		MaxRetries:      exchangeMaxRetries(o.MaxRetries),
+		CloseTimeout:    o.CloseTimeout,
+		Backoff:         deliver.Backoff{Initial: o.Backoff.Initial, Max: o.Backoff.Max, Factor: o.Backoff.Factor},
 	}
-	full := fmt.Errorf("netsink: http %s %s: %w", o.Method, t.url, ErrQueueFull)
+	if o.Format == FormatNDJSON {
+		eo.MaxBatchRecords, eo.BatchInterval = o.BatchSize, o.BatchInterval
+	}
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
-		return newBatchWriter(t, rep, o.QueueSize, size, interval, o.Backoff, o.MaxRetries,
-			o.CloseTimeout, full), nil
+		return newExchangeWriter(t, rep, eo, o.QueueSize, eo.MaxBatchRecords, &t.wire, t.release), nil
 	})
 	if err != nil {
 		return nil, err

@@ -7,6 +7,9 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
+
+	"github.com/slogx/handlers/netsink/internal/deliver"
 )
 
 // httpMaxResponse bounds what is read of a response body: enough to reuse the connection
@@ -24,43 +27,49 @@ func (f HTTPFormat) contentType() string {
 	return "application/json"
 }
 
-// httpTransport makes the requests of an HTTP handler: one per batch, which holds one record
-// unless the format is NDJSON. It runs on the sender's goroutine only.
+// httpTransport makes the requests of an HTTP handler, one per batch (a batch holds one
+// record unless the format is NDJSON). It is its own deliver.Conn: HTTP has no connection
+// of ours to set up, the client pools its own. The engine calls it from its sender goroutine
+// only.
 type httpTransport struct {
 	o      HTTPOptions
 	url    string // without credentials
 	client *http.Client
 	own    *http.Transport // closed with the handler when the client is ours
+	wire   atomic.Uint64   // body bytes of the requests that succeeded
 }
 
-// payload returns the request body for batch: the record itself, or NDJSON lines.
-func (s *httpTransport) payload(batch [][]byte) []byte {
-	if s.o.Format != FormatNDJSON {
-		return batch[0]
+// Connect implements deliver.Transport.
+func (s *httpTransport) Connect(context.Context) (deliver.Conn, error) { return s, nil }
+
+// Close implements deliver.Conn; a failed request leaves nothing of ours to close.
+func (s *httpTransport) Close() error { return nil }
+
+// Send implements deliver.Conn: one request carrying b. A 4xx (or 3xx: redirects are not
+// followed) response is permanent; network errors and 5xx responses may be retried.
+func (s *httpTransport) Send(ctx context.Context, b *deliver.Batch) error {
+	body := b.Records[0]
+	if s.o.Format == FormatNDJSON {
+		body = make([]byte, 0, b.Bytes+len(b.Records))
+		for _, r := range b.Records {
+			body = append(append(body, r...), '\n')
+		}
 	}
-	n := 0
-	for _, b := range batch {
-		n += len(b) + 1
+	if err := s.send(ctx, body); err != nil {
+		return err
 	}
-	body := make([]byte, 0, n)
-	for _, b := range batch {
-		body = append(append(body, b...), '\n')
-	}
-	return body
+	s.wire.Add(uint64(len(body)))
+	return nil
 }
 
-func (s *httpTransport) failed(n int, err error) error {
-	return fmt.Errorf("netsink: http %s %s: %d record(s) not delivered: %w", s.o.Method, s.url, n, err)
-}
-
-func (s *httpTransport) close() {
+// release closes the idle connections of the handler's own client, at Close.
+func (s *httpTransport) release() {
 	if s.own != nil {
 		s.own.CloseIdleConnections()
 	}
 }
 
-// send makes one request. A 4xx (or 3xx: redirects are not followed) response is a
-// batchPermanent error.
+// send makes one request.
 func (s *httpTransport) send(ctx context.Context, body []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, s.o.Timeout)
 	defer cancel()
@@ -77,7 +86,7 @@ func (s *httpTransport) send(ctx context.Context, body []byte) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, s.o.Method, target, rd)
 	if err != nil {
-		return batchPermanent{err}
+		return deliver.Permanent(err)
 	}
 	for k, vs := range s.o.Headers {
 		for _, v := range vs {
@@ -106,5 +115,5 @@ func (s *httpTransport) send(ctx context.Context, body []byte) error {
 	if resp.StatusCode >= 500 {
 		return err
 	}
-	return batchPermanent{err}
+	return deliver.Permanent(err)
 }

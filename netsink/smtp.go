@@ -12,6 +12,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -67,8 +68,9 @@ type SMTPOptions struct {
 	// MaxBatch caps the records of one batched mail. Zero means 100.
 	MaxBatch int
 
-	// QueueSize is how many records wait for the sender; when full, records are dropped and
-	// counted. Zero means 256.
+	// QueueSize is how many records wait for the sender besides the mail being sent; when
+	// full, records are dropped and counted. Zero means 256. (The delivery engine also bounds
+	// the records it holds to deliver.DefaultBuffer bytes, 8 MiB, dropping the same way.)
 	QueueSize int
 
 	// MaxRetries is how many times a mail that failed with a network error or a transient
@@ -80,7 +82,8 @@ type SMTPOptions struct {
 	Backoff Backoff
 
 	// CloseTimeout bounds how long Close waits for queued mails. Zero means 10 s; records
-	// still queued then are counted as dropped.
+	// still undelivered then (the mail being sent included, whose session is cut) are
+	// counted as dropped, and Close returns an error wrapping ErrCloseTimeout.
 	CloseTimeout time.Duration
 
 	// Now stamps the Date header. Nil means time.Now.
@@ -133,9 +136,12 @@ func (r SMTPRecord) Attr(key string) string {
 // retries) and subject template failures (the record is still mailed, under "LEVEL:
 // message"); Dropped records discarded (queue full, closed, close timeout). Flush waits until
 // every record handled before the call has been mailed (or has failed and been counted), or
-// ctx ends; a batch being collected is sent at once. Close stops accepting records, mails
-// what is queued (waiting at most CloseTimeout, then counting the rest as dropped) and stops
-// the sender goroutine; it is idempotent and closes every handler derived from h.
+// ctx ends; a batch being collected is sent at once; after Close it returns an error wrapping
+// slogx.ErrClosed. Close stops accepting records, mails what is queued (waiting at most
+// CloseTimeout, then counting the rest as dropped and returning an error wrapping
+// ErrCloseTimeout) and stops the sender goroutine; it is idempotent and closes every handler
+// derived from h. The sender is the shared delivery engine (netsink/internal/deliver): one
+// mail per batch, retries on its backoff, a 5yz reply refusing the batch at once.
 type SMTP struct {
 	*slogx.Handler
 }
@@ -157,15 +163,19 @@ func NewSMTP(o SMTPOptions, opts *slogx.Options) (*SMTP, error) {
 	enc := newSMTPEncoder(tmpl, ho.Encoder)
 	ho.Encoder = enc
 	ho.NoTerminator = true // the mail puts one record per line
-	size := 1
-	if o.BatchInterval > 0 {
-		size = o.MaxBatch
+	eo := deliver.Options{
+		Name:            "netsink: smtp " + o.Addr,
+		MaxBatchRecords: 1,
+		MaxRetries:      exchangeMaxRetries(o.MaxRetries),
+		CloseTimeout:    o.CloseTimeout,
+		Backoff:         deliver.Backoff{Initial: o.Backoff.Initial, Max: o.Backoff.Max, Factor: o.Backoff.Factor},
 	}
-	full := fmt.Errorf("netsink: smtp %s: %w", o.Addr, ErrQueueFull)
+	if o.BatchInterval > 0 {
+		eo.MaxBatchRecords, eo.BatchInterval = o.MaxBatch, o.BatchInterval
+	}
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
 		enc.subj.rep = rep
-		return newBatchWriter(t, rep, o.QueueSize, size, o.BatchInterval, o.Backoff, o.MaxRetries,
-			o.CloseTimeout, full), nil
+		return newExchangeWriter(t, rep, eo, o.QueueSize, eo.MaxBatchRecords, &t.wire, func() {}), nil
 	})
 	if err != nil {
 		return nil, err

@@ -10,27 +10,53 @@ import (
 	"net/smtp"
 	"net/textproto"
 	"slices"
+	"sync/atomic"
 	"time"
+
+	"github.com/slogx/handlers/netsink/internal/deliver"
 )
 
 // smtpTransport mails batches of records for an SMTP handler: one mail per batch, one SMTP
-// session per mail. It runs on the sender's goroutine only.
+// session per mail. It is its own deliver.Conn, since every mail has its own session. The
+// engine calls it from its sender goroutine only.
 type smtpTransport struct {
 	o    SMTPOptions
 	host string
 	from *mail.Address
 	to   []*mail.Address
-	tls  *tls.Config // StartTLS or ImplicitTLS, else nil
+	tls  *tls.Config   // StartTLS or ImplicitTLS, else nil
+	wire atomic.Uint64 // bytes of the mails the server accepted
+
+	// The mail last built, kept while it is retried so that it keeps its Date and
+	// Message-ID: a server that took a mail whose reply was lost sees the same mail again
+	// and may drop the duplicate.
+	first uint64
+	n     int
+	msg   []byte
 }
 
-func (s *smtpTransport) failed(n int, err error) error {
-	return fmt.Errorf("netsink: smtp %s: %d record(s) not mailed: %w", s.o.Addr, n, err)
+// Connect implements deliver.Transport.
+func (s *smtpTransport) Connect(context.Context) (deliver.Conn, error) { return s, nil }
+
+// Close implements deliver.Conn; each session closes itself.
+func (s *smtpTransport) Close() error { return nil }
+
+// Send implements deliver.Conn: one mail carrying b, in one session. Permanent (5yz) replies
+// and policy failures are permanent; network errors and 4yz replies may be retried.
+func (s *smtpTransport) Send(ctx context.Context, b *deliver.Batch) error {
+	if s.msg == nil || s.first != b.First || s.n != len(b.Records) {
+		s.first, s.n, s.msg = b.First, len(b.Records), s.payload(b.Records)
+	}
+	if err := s.send(ctx, s.msg); err != nil {
+		return err
+	}
+	s.wire.Add(uint64(len(s.msg)))
+	s.msg = nil
+	return nil
 }
 
-func (s *smtpTransport) close() {}
-
-// send runs one SMTP session mailing msg. Permanent (5yz) replies and policy failures (no STARTTLS,
-// no AUTH PLAIN) are batchPermanent; network errors and 4yz replies may be retried.
+// send runs one SMTP session mailing msg. Permanent (5yz) replies and policy failures (no
+// STARTTLS, no AUTH PLAIN) are deliver.Permanent; network errors and 4yz replies may be retried.
 func (s *smtpTransport) send(ctx context.Context, msg []byte) error {
 	d := net.Dialer{Timeout: s.o.Timeout}
 	conn, err := d.DialContext(ctx, "tcp", s.o.Addr)
@@ -60,7 +86,7 @@ func (s *smtpTransport) send(ctx context.Context, msg []byte) error {
 	}
 	if s.o.StartTLS {
 		if ok, _ := c.Extension("STARTTLS"); !ok {
-			return batchPermanent{errors.New("server does not offer STARTTLS")}
+			return deliver.Permanent(errors.New("server does not offer STARTTLS"))
 		}
 		if err := c.StartTLS(s.tls); err != nil {
 			return smtpClassify("STARTTLS", err)
@@ -68,12 +94,12 @@ func (s *smtpTransport) send(ctx context.Context, msg []byte) error {
 	}
 	if s.o.Username != "" || s.o.Password != "" {
 		if ok, _ := c.Extension("AUTH"); !ok {
-			return batchPermanent{errors.New("server does not offer AUTH")}
+			return deliver.Permanent(errors.New("server does not offer AUTH"))
 		}
 		a := &smtpPlainAuth{user: s.o.Username, pass: s.o.Password, insecure: s.o.AllowInsecureAuth}
 		if err := c.Auth(a); err != nil {
 			if a.policy != nil {
-				return batchPermanent{a.policy}
+				return deliver.Permanent(a.policy)
 			}
 			return smtpClassify("AUTH", err)
 		}
@@ -106,7 +132,7 @@ func smtpClassify(step string, err error) error {
 	err = fmt.Errorf("%s: %w", step, err)
 	var te *textproto.Error
 	if errors.As(err, &te) && te.Code >= 500 {
-		return batchPermanent{err}
+		return deliver.Permanent(err)
 	}
 	return err
 }
