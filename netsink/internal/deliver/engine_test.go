@@ -283,9 +283,8 @@ func TestAckReplay(t *testing.T) {
 	if err := e.Flush(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
-	// The second connection acknowledges from onSend, before the peer records the batch:
-	// Flush may return first.
-	p.waitFor(t, func() bool { return len(p.got) >= 5 })
+	// The ack is sent before the peer stores the batch: wait for it to be stored.
+	p.waitFor(t, func() bool { return len(p.got) == 5 })
 	if want := []uint64{1, 2, 3, 2, 3}; !slices.Equal(p.records(), want) {
 		t.Fatalf("got %v, want %v", p.records(), want)
 	}
@@ -322,6 +321,7 @@ func TestPoisonRecordDropped(t *testing.T) {
 	if r, _ := e.Delivered(); r != 2 || rep.Dropped() != 1 {
 		t.Fatalf("delivered %d, dropped %d (%s)", r, rep.Dropped(), rs)
 	}
+	p.waitFor(t, func() bool { return len(p.got) > 0 && p.got[len(p.got)-1] == 3 }) // acked before stored
 	if got := p.records(); got[len(got)-1] != 3 {
 		t.Fatalf("record 3 never arrived: %v", got)
 	}
