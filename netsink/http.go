@@ -153,7 +153,7 @@ func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
 		MaxBatchRecords: 1,
 		MaxRetries:      exchangeMaxRetries(o.MaxRetries),
 		CloseTimeout:    o.CloseTimeout,
-		Backoff:         deliver.Backoff{Initial: o.Backoff.Initial, Max: o.Backoff.Max, Factor: o.Backoff.Factor},
+		Backoff:         o.Backoff.schedule(),
 	}
 	if o.Format == FormatNDJSON {
 		eo.MaxBatchRecords, eo.BatchInterval = o.BatchSize, o.BatchInterval

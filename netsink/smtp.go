@@ -168,7 +168,7 @@ func NewSMTP(o SMTPOptions, opts *slogx.Options) (*SMTP, error) {
 		MaxBatchRecords: 1,
 		MaxRetries:      exchangeMaxRetries(o.MaxRetries),
 		CloseTimeout:    o.CloseTimeout,
-		Backoff:         deliver.Backoff{Initial: o.Backoff.Initial, Max: o.Backoff.Max, Factor: o.Backoff.Factor},
+		Backoff:         o.Backoff.schedule(),
 	}
 	if o.BatchInterval > 0 {
 		eo.MaxBatchRecords, eo.BatchInterval = o.MaxBatch, o.BatchInterval
