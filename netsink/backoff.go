@@ -1,6 +1,10 @@
 package netsink
 
-import "time"
+import (
+	"time"
+
+	"github.com/slogx/handlers/netsink/internal/deliver"
+)
 
 // Backoff is the reconnect schedule of Python's SocketHandler: after a failed connect, wait
 // Initial (1 s), then twice as long after every further failure, never more than Max (30 s).
@@ -11,41 +15,22 @@ type Backoff struct {
 	Max     time.Duration // cap; zero means 30 s (Python's retryMax)
 	Factor  float64       // growth; zero means 2 (Python's retryFactor)
 
-	period time.Duration
-	retry  time.Time
+	s deliver.Backoff // the one implementation of the schedule
+}
+
+// schedule returns a fresh schedule with b's parameters, for a delivery engine.
+func (b Backoff) schedule() deliver.Backoff {
+	return deliver.Backoff{Initial: b.Initial, Max: b.Max, Factor: b.Factor}
 }
 
 // Ready reports whether a connection attempt may be made at now.
-func (b *Backoff) Ready(now time.Time) bool {
-	return b.retry.IsZero() || !now.Before(b.retry)
-}
+func (b *Backoff) Ready(now time.Time) bool { return b.s.Ready(now) }
 
 // Failed records a failed attempt at now and returns when the next attempt may be made.
 func (b *Backoff) Failed(now time.Time) time.Time {
-	initial, max, factor := b.Initial, b.Max, b.Factor
-	if initial <= 0 {
-		initial = time.Second
-	}
-	if max <= 0 {
-		max = 30 * time.Second
-	}
-	if factor <= 0 {
-		factor = 2
-	}
-	if b.period == 0 {
-		b.period = initial
-	} else {
-		b.period = time.Duration(float64(b.period) * factor)
-		if b.period > max {
-			b.period = max
-		}
-	}
-	b.retry = now.Add(b.period)
-	return b.retry
+	b.s.Initial, b.s.Max, b.s.Factor = b.Initial, b.Max, b.Factor
+	return b.s.Failed(now)
 }
 
 // Reset forgets past failures after a successful connection.
-func (b *Backoff) Reset() {
-	b.period = 0
-	b.retry = time.Time{}
-}
+func (b *Backoff) Reset() { b.s.Reset() }

@@ -1,16 +1,15 @@
 package netsink
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"log/slog"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -84,8 +83,9 @@ type HTTPOptions struct {
 	// Zero sends as soon as the queue is momentarily empty.
 	BatchInterval time.Duration
 
-	// QueueSize is how many records wait for the sender; when full, records are dropped and
-	// counted. Zero means 1024.
+	// QueueSize is how many records wait for the sender besides the request in flight; when
+	// full, records are dropped and counted. Zero means 1024. (The delivery engine also bounds
+	// the records it holds to deliver.DefaultBuffer bytes, 8 MiB, dropping the same way.)
 	QueueSize int
 
 	// Timeout bounds one request, response included. Zero means 5 s.
@@ -107,7 +107,8 @@ type HTTPOptions struct {
 	Backoff Backoff
 
 	// CloseTimeout bounds how long Close waits for queued records. Zero means 5 s; records
-	// still queued then are counted as dropped.
+	// still undelivered then (the request in flight included, which is cancelled) are
+	// counted as dropped, and Close returns an error wrapping ErrCloseTimeout.
 	CloseTimeout time.Duration
 }
 
@@ -116,33 +117,58 @@ type HTTPOptions struct {
 // so the caller never waits for the network. Records are lost only when the queue is full,
 // the handler is closed, or delivery failed after the retries — every such loss is counted
 // in Stats and reported through Options.OnError.
+//
+// Stats: Records and Bytes count records delivered (2xx) and their body bytes, Errors failed
+// requests (after retries), Dropped records discarded (queue full, closed, close timeout).
+// Flush waits until every record handled before the call has been sent (or has failed and
+// been counted), or ctx ends; after Close it returns an error wrapping slogx.ErrClosed.
+// Close stops accepting records, sends what is queued (waiting at most CloseTimeout, then
+// counting the rest as dropped and returning an error wrapping ErrCloseTimeout) and stops
+// the sender goroutine; it is idempotent and closes every handler derived from h. The
+// sender is the shared delivery engine (netsink/internal/deliver): one request per batch,
+// retries on its backoff, a 4xx response refusing the batch at once.
 type HTTP struct {
-	level slog.Leveler
-	enc   slogx.Encoder // FormatJSON, FormatNDJSON
-	scope slogx.Scope   // FormatPython
-	s     *httpShared
-}
-
-// httpShared is what an HTTP handler shares with the handlers derived from it.
-type httpShared struct {
-	o        HTTPOptions
-	url      string
-	client   *http.Client
-	own      *http.Transport // closed by Close when the client is ours
-	rep      *slogx.Reporter
-	start    time.Time // Python's relativeCreated is measured from here
-	pid      int
-	b        *batcher[[]byte]
-	records  atomic.Uint64
-	bytes    atomic.Uint64
-	closed   atomic.Bool
-	maxRetry int
+	*slogx.Handler
 }
 
 // NewHTTP returns an HTTP handler. It validates the options (URL, method, header values,
 // credentials over plain http) and starts the sender goroutine; it does not connect.
 // Close it to deliver the queued records and stop the goroutine.
 func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
+	t, err := httpNewTransport(o)
+	if err != nil {
+		return nil, err
+	}
+	o = t.o
+	var ho slogx.Options
+	if opts != nil {
+		ho = *opts
+	}
+	if o.Format == FormatPython {
+		ho.Encoder = newHTTPFormEncoder(o.Name, time.Now())
+	}
+	ho.NoTerminator = true // a request carries one record; NDJSON lines are the sender's
+	eo := deliver.Options{
+		Name:            fmt.Sprintf("netsink: http %s %s", o.Method, t.url),
+		MaxBatchRecords: 1,
+		MaxRetries:      exchangeMaxRetries(o.MaxRetries),
+		CloseTimeout:    o.CloseTimeout,
+		Backoff:         o.Backoff.schedule(),
+	}
+	if o.Format == FormatNDJSON {
+		eo.MaxBatchRecords, eo.BatchInterval = o.BatchSize, o.BatchInterval
+	}
+	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
+		return newExchangeWriter(t, rep, eo, o.QueueSize, eo.MaxBatchRecords, &t.wire, t.release), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &HTTP{Handler: h}, nil
+}
+
+// httpNewTransport validates o and resolves its defaults.
+func httpNewTransport(o HTTPOptions) (*httpTransport, error) {
 	u, err := url.Parse(o.URL)
 	if err != nil {
 		return nil, fmt.Errorf("netsink: http url: %w", err)
@@ -205,138 +231,18 @@ func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
 	if o.CloseTimeout <= 0 {
 		o.CloseTimeout = 5 * time.Second
 	}
-	s := &httpShared{
-		o: o, url: u.String(), client: o.Client,
-		rep:      slogx.NewReporter(opts.ErrorFunc()),
-		start:    time.Now(),
-		pid:      httpPID(),
-		maxRetry: batchMaxRetries(o.MaxRetries),
-	}
-	if s.client == nil {
-		s.own = http.DefaultTransport.(*http.Transport).Clone()
-		s.client = &http.Client{
-			Transport: s.own,
+	t := &httpTransport{o: o, url: u.String(), client: o.Client}
+	if t.client == nil {
+		t.own = http.DefaultTransport.(*http.Transport).Clone()
+		t.client = &http.Client{
+			Transport: t.own,
 			CheckRedirect: func(*http.Request, []*http.Request) error {
 				return http.ErrUseLastResponse
 			},
 		}
 	}
-	size, interval := 1, time.Duration(0)
-	if o.Format == FormatNDJSON {
-		size, interval = o.BatchSize, o.BatchInterval
-	}
-	s.b = newBatcher(o.QueueSize, size, interval, s.send, func(n int, err error) {
-		s.rep.Drop(uint64(n), err)
-	})
-	h := &HTTP{level: slog.LevelInfo, s: s}
-	if opts != nil && opts.Level != nil {
-		h.level = opts.Level
-	}
-	if o.Format == FormatPython {
-		h.scope = slogx.NewScope(opts.EncoderOptions())
-	} else {
-		h.enc = opts.BuildEncoder(slogx.JSON)
-	}
-	return h, nil
+	return t, nil
 }
-
-// Enabled reports whether level is at least the configured minimum level.
-func (h *HTTP) Enabled(_ context.Context, level slog.Level) bool {
-	return level >= h.level.Level()
-}
-
-// Handle encodes r and queues it for the sender without blocking. It returns ErrQueueFull
-// when the queue is full and slogx.ErrClosed after Close; both are counted as dropped.
-// Delivery errors happen later and are counted and reported, not returned.
-func (h *HTTP) Handle(_ context.Context, r slog.Record) error {
-	s := h.s
-	if s.closed.Load() {
-		s.rep.Drop(1, slogx.ErrClosed)
-		return slogx.ErrClosed
-	}
-	var body []byte
-	if h.enc != nil {
-		buf := slogx.GetBuffer()
-		*buf = h.enc.Append(*buf, r)
-		body = append(make([]byte, 0, len(*buf)), *buf...)
-		slogx.PutBuffer(buf)
-	} else {
-		body = h.appendForm(nil, r)
-	}
-	switch err := s.b.add(body); err {
-	case nil:
-		return nil
-	case errBatchClosed:
-		s.rep.Drop(1, slogx.ErrClosed)
-		return slogx.ErrClosed
-	default:
-		s.rep.Drop(1, err)
-		return err
-	}
-}
-
-// WithAttrs returns a handler that adds as to every record; it shares the queue.
-func (h *HTTP) WithAttrs(as []slog.Attr) slog.Handler {
-	if len(as) == 0 {
-		return h
-	}
-	h2 := *h
-	if h.enc != nil {
-		h2.enc = h.enc.WithAttrs(as)
-	} else {
-		h2.scope = h.scope.WithAttrs(as)
-	}
-	return &h2
-}
-
-// WithGroup returns a handler that qualifies later attributes with name; it shares the queue.
-func (h *HTTP) WithGroup(name string) slog.Handler {
-	if name == "" {
-		return h
-	}
-	h2 := *h
-	if h.enc != nil {
-		h2.enc = h.enc.WithGroup(name)
-	} else {
-		h2.scope = h.scope.WithGroup(name)
-	}
-	return &h2
-}
-
-// Flush waits until every record queued before the call has been sent (or has failed and
-// been counted), or ctx ends.
-func (h *HTTP) Flush(ctx context.Context) error {
-	return h.s.b.flush(ctx)
-}
-
-// Close stops accepting records, sends what is queued (waiting at most CloseTimeout, then
-// counting the rest as dropped) and stops the sender goroutine. It is idempotent and closes
-// every handler derived from h.
-func (h *HTTP) Close() error {
-	s := h.s
-	if s.closed.Swap(true) {
-		return nil
-	}
-	s.b.close(s.o.CloseTimeout)
-	if s.own != nil {
-		s.own.CloseIdleConnections()
-	}
-	return nil
-}
-
-// Stats returns the counters shared by h and its derived handlers: Records and Bytes count
-// records delivered (2xx) and their body bytes, Errors failed requests (after retries),
-// Dropped records discarded (queue full, closed, close timeout).
-func (h *HTTP) Stats() slogx.Stats {
-	s := h.s
-	return slogx.Stats{
-		Records: s.records.Load(), Bytes: s.bytes.Load(),
-		Errors: s.rep.Errors(), Dropped: s.rep.Dropped(),
-	}
-}
-
-// Reporter returns the handler's error reporter.
-func (h *HTTP) Reporter() *slogx.Reporter { return h.s.rep }
 
 // httpValidHeaderName reports whether k is an RFC 7230 token.
 func httpValidHeaderName(k string) bool {

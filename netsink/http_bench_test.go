@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/slogx/handlers/slogx"
 )
 
 func httpBenchRecord() slog.Record {
@@ -19,16 +21,12 @@ func httpBenchRecord() slog.Record {
 
 // BenchmarkHTTPFormPython is the caller's cost of building Python's form body for a record.
 func BenchmarkHTTPFormPython(b *testing.B) {
-	h, err := NewHTTP(HTTPOptions{URL: "http://127.0.0.1:1/"}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close()
+	enc := newHTTPFormEncoder("root", time.Now()).WithOptions(slogx.EncoderOptions{})
 	r := httpBenchRecord()
 	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()
 	for b.Loop() {
-		buf = h.appendForm(buf[:0], r)
+		buf = enc.Append(buf[:0], r)
 	}
 }
 
@@ -64,15 +62,18 @@ func BenchmarkHTTPNDJSONDelivered(b *testing.B) {
 
 // BenchmarkSMTPItem is the caller's cost of an SMTP record: subject template and text body.
 func BenchmarkSMTPItem(b *testing.B) {
-	h, err := NewSMTP(SMTPOptions{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"},
-		Subject: "[app] {{.LevelName}}: {{.Message}}"}, nil)
+	_, tmpl, err := smtpNewTransport(SMTPOptions{Addr: "127.0.0.1:1", From: "a@example.com",
+		To: []string{"b@example.com"}, Subject: "[app] {{.LevelName}}: {{.Message}}"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer h.Close()
+	e := newSMTPEncoder(tmpl, nil)
+	e.subj.rep = slogx.NewReporter(nil)
+	enc := e.WithOptions(slogx.EncoderOptions{})
 	r := httpBenchRecord()
+	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = h.item(r)
+		buf = enc.Append(buf[:0], r)
 	}
 }

@@ -26,11 +26,51 @@ var httpPythonKeys = [...]string{
 
 func httpPID() int { return os.Getpid() }
 
-// appendForm appends r as Python's urlencode(record.__dict__): the same keys in the same
+// httpFormEncoder is the body of FormatPython: Python's urlencode(record.__dict__) for one
+// record. It is an immutable slogx.Encoder; WithAttrs and WithGroup extend its scope.
+type httpFormEncoder struct {
+	name  string    // Python's logger name, sent as "name"
+	start time.Time // Python's relativeCreated is measured from here
+	pid   int
+	scope slogx.Scope
+}
+
+func newHTTPFormEncoder(name string, start time.Time) *httpFormEncoder {
+	return &httpFormEncoder{name: name, start: start, pid: httpPID(),
+		scope: slogx.NewScope(slogx.EncoderOptions{})}
+}
+
+// WithOptions implements slogx.Encoder: ReplaceAttr applies to the attributes only.
+func (e *httpFormEncoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
+	e2 := *e
+	e2.scope = slogx.NewScope(o)
+	return &e2
+}
+
+// WithAttrs implements slogx.Encoder.
+func (e *httpFormEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
+	if len(as) == 0 {
+		return e
+	}
+	e2 := *e
+	e2.scope = e.scope.WithAttrs(as)
+	return &e2
+}
+
+// WithGroup implements slogx.Encoder.
+func (e *httpFormEncoder) WithGroup(name string) slogx.Encoder {
+	if name == "" {
+		return e
+	}
+	e2 := *e
+	e2.scope = e.scope.WithGroup(name)
+	return &e2
+}
+
+// Append appends r as Python's urlencode(record.__dict__): the same keys in the same
 // order, values as Python's str() would print them where Go has the concept, and None where
 // it does not (threads: Go has goroutines with no identity, as Python with logThreads off).
-func (h *HTTP) appendForm(b []byte, r slog.Record) []byte {
-	s := h.s
+func (e *httpFormEncoder) Append(b []byte, r slog.Record) []byte {
 	t := r.Time
 	if t.IsZero() {
 		t = time.Now()
@@ -70,7 +110,7 @@ func (h *HTTP) appendForm(b []byte, r slog.Record) []byte {
 		key(k)
 		b = httpAppendEscaped(b, string(num))
 	}
-	kv("name", s.o.Name)
+	kv("name", e.name)
 	kv("msg", r.Message)
 	kv("args", "()")
 	kv("levelname", slogx.PythonLevelName(r.Level))
@@ -85,11 +125,11 @@ func (h *HTTP) appendForm(b []byte, r slog.Record) []byte {
 	kv("funcName", funcName)
 	kn("created", httpPyFloat(num[:0], created))
 	kn("msecs", httpPyFloat(num[:0], float64(t.Nanosecond()/1e6)))
-	kn("relativeCreated", httpPyFloat(num[:0], float64(t.Sub(s.start))/1e6))
+	kn("relativeCreated", httpPyFloat(num[:0], float64(t.Sub(e.start))/1e6))
 	kv("thread", "None")
 	kv("threadName", "None")
 	kv("processName", "MainProcess")
-	kn("process", strconv.AppendInt(num[:0], int64(s.pid), 10))
+	kn("process", strconv.AppendInt(num[:0], int64(e.pid), 10))
 
 	var walk func(prefix string, as []slog.Attr)
 	walk = func(prefix string, as []slog.Attr) {
@@ -114,7 +154,7 @@ func (h *HTTP) appendForm(b []byte, r slog.Record) []byte {
 			}
 		}
 	}
-	walk("", h.scope.Attrs(r))
+	walk("", e.scope.Attrs(r))
 	return b
 }
 

@@ -7,48 +7,70 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
+
+	"github.com/slogx/handlers/netsink/internal/deliver"
 )
 
 // httpMaxResponse bounds what is read of a response body: enough to reuse the connection
 // and quote the start of an error page, never an unbounded read from the network.
 const httpMaxResponse = 64 << 10
 
-// send delivers one batch (one record unless the format is NDJSON) with retries. It runs on
-// the batcher's goroutine only.
-func (s *httpShared) send(ctx context.Context, batch [][]byte) {
-	var body []byte
-	ctype := "application/json"
-	switch s.o.Format {
+// contentType is the Content-Type of the format's body.
+func (f HTTPFormat) contentType() string {
+	switch f {
 	case FormatPython:
-		body = batch[0]
-		ctype = "application/x-www-form-urlencoded"
-	case FormatJSON:
-		body = batch[0]
+		return "application/x-www-form-urlencoded"
 	case FormatNDJSON:
-		n := 0
-		for _, b := range batch {
-			n += len(b) + 1
-		}
-		body = make([]byte, 0, n)
-		for _, b := range batch {
-			body = append(append(body, b...), '\n')
-		}
-		ctype = "application/x-ndjson"
+		return "application/x-ndjson"
 	}
-	err := batchRetry(ctx, s.o.Backoff, s.maxRetry, func(ctx context.Context) error {
-		return s.attempt(ctx, body, ctype)
-	})
-	if err != nil {
-		s.rep.Error(fmt.Errorf("netsink: http %s %s: %d record(s) not delivered: %w",
-			s.o.Method, s.url, len(batch), err))
-		return
-	}
-	s.records.Add(uint64(len(batch)))
-	s.bytes.Add(uint64(len(body)))
+	return "application/json"
 }
 
-// attempt makes one request. A 4xx response is a batchPermanent error.
-func (s *httpShared) attempt(ctx context.Context, body []byte, ctype string) error {
+// httpTransport makes the requests of an HTTP handler, one per batch (a batch holds one
+// record unless the format is NDJSON). It is its own deliver.Conn: HTTP has no connection
+// of ours to set up, the client pools its own. The engine calls it from its sender goroutine
+// only.
+type httpTransport struct {
+	o      HTTPOptions
+	url    string // without credentials
+	client *http.Client
+	own    *http.Transport // closed with the handler when the client is ours
+	wire   atomic.Uint64   // body bytes of the requests that succeeded
+}
+
+// Connect implements deliver.Transport.
+func (s *httpTransport) Connect(context.Context) (deliver.Conn, error) { return s, nil }
+
+// Close implements deliver.Conn; a failed request leaves nothing of ours to close.
+func (s *httpTransport) Close() error { return nil }
+
+// Send implements deliver.Conn: one request carrying b. A 4xx (or 3xx: redirects are not
+// followed) response is permanent; network errors and 5xx responses may be retried.
+func (s *httpTransport) Send(ctx context.Context, b *deliver.Batch) error {
+	body := b.Records[0]
+	if s.o.Format == FormatNDJSON {
+		body = make([]byte, 0, b.Bytes+len(b.Records))
+		for _, r := range b.Records {
+			body = append(append(body, r...), '\n')
+		}
+	}
+	if err := s.send(ctx, body); err != nil {
+		return err
+	}
+	s.wire.Add(uint64(len(body)))
+	return nil
+}
+
+// release closes the idle connections of the handler's own client, at Close.
+func (s *httpTransport) release() {
+	if s.own != nil {
+		s.own.CloseIdleConnections()
+	}
+}
+
+// send makes one request.
+func (s *httpTransport) send(ctx context.Context, body []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, s.o.Timeout)
 	defer cancel()
 	target := s.url
@@ -64,7 +86,7 @@ func (s *httpShared) attempt(ctx context.Context, body []byte, ctype string) err
 	}
 	req, err := http.NewRequestWithContext(ctx, s.o.Method, target, rd)
 	if err != nil {
-		return batchPermanent{err}
+		return deliver.Permanent(err)
 	}
 	for k, vs := range s.o.Headers {
 		for _, v := range vs {
@@ -72,7 +94,7 @@ func (s *httpShared) attempt(ctx context.Context, body []byte, ctype string) err
 		}
 	}
 	if rd != nil {
-		req.Header.Set("Content-Type", ctype)
+		req.Header.Set("Content-Type", s.o.Format.contentType())
 	}
 	if s.o.Username != "" || s.o.Password != "" {
 		req.SetBasicAuth(s.o.Username, s.o.Password)
@@ -93,5 +115,5 @@ func (s *httpShared) attempt(ctx context.Context, body []byte, ctype string) err
 	if resp.StatusCode >= 500 {
 		return err
 	}
-	return batchPermanent{err}
+	return deliver.Permanent(err)
 }

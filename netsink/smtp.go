@@ -1,18 +1,18 @@
 package netsink
 
 import (
-	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/mail"
 	"strings"
-	"sync/atomic"
 	"text/template"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -68,8 +68,9 @@ type SMTPOptions struct {
 	// MaxBatch caps the records of one batched mail. Zero means 100.
 	MaxBatch int
 
-	// QueueSize is how many records wait for the sender; when full, records are dropped and
-	// counted. Zero means 256.
+	// QueueSize is how many records wait for the sender besides the mail being sent; when
+	// full, records are dropped and counted. Zero means 256. (The delivery engine also bounds
+	// the records it holds to deliver.DefaultBuffer bytes, 8 MiB, dropping the same way.)
 	QueueSize int
 
 	// MaxRetries is how many times a mail that failed with a network error or a transient
@@ -81,7 +82,8 @@ type SMTPOptions struct {
 	Backoff Backoff
 
 	// CloseTimeout bounds how long Close waits for queued mails. Zero means 10 s; records
-	// still queued then are counted as dropped.
+	// still undelivered then (the mail being sent included, whose session is cut) are
+	// counted as dropped, and Close returns an error wrapping ErrCloseTimeout.
 	CloseTimeout time.Duration
 
 	// Now stamps the Date header. Nil means time.Now.
@@ -129,33 +131,19 @@ func (r SMTPRecord) Attr(key string) string {
 // Header injection is impossible: addresses are validated at construction, and neither the
 // subject nor any attribute can put CR or LF into a header line (attributes only ever reach
 // the body, which is quoted-printable).
+//
+// Stats: Records and Bytes count records mailed and message bytes; Errors failed mails (after
+// retries) and subject template failures (the record is still mailed, under "LEVEL:
+// message"); Dropped records discarded (queue full, closed, close timeout). Flush waits until
+// every record handled before the call has been mailed (or has failed and been counted), or
+// ctx ends; a batch being collected is sent at once; after Close it returns an error wrapping
+// slogx.ErrClosed. Close stops accepting records, mails what is queued (waiting at most
+// CloseTimeout, then counting the rest as dropped and returning an error wrapping
+// ErrCloseTimeout) and stops the sender goroutine; it is idempotent and closes every handler
+// derived from h. The sender is the shared delivery engine (netsink/internal/deliver): one
+// mail per batch, retries on its backoff, a 5yz reply refusing the batch at once.
 type SMTP struct {
-	level slog.Leveler
-	enc   slogx.Encoder
-	scope slogx.Scope
-	s     *smtpShared
-}
-
-type smtpShared struct {
-	o        SMTPOptions
-	host     string
-	from     *mail.Address
-	to       []*mail.Address
-	subject  *template.Template
-	tls      *tls.Config
-	rep      *slogx.Reporter
-	b        *batcher[smtpItem]
-	maxRetry int
-	records  atomic.Uint64
-	bytes    atomic.Uint64
-	closed   atomic.Bool
-}
-
-// smtpItem is one queued record: its rendered subject and encoded body line.
-type smtpItem struct {
-	level   slog.Level
-	subject string
-	body    []byte
+	*slogx.Handler
 }
 
 // NewSMTP returns an SMTP handler. The body of each record is opts.Encoder's encoding
@@ -163,8 +151,42 @@ type smtpItem struct {
 // credentials policy and starts the sender goroutine; it does not connect. Close it to send
 // the queued mails and stop the goroutine.
 func NewSMTP(o SMTPOptions, opts *slogx.Options) (*SMTP, error) {
+	t, tmpl, err := smtpNewTransport(o)
+	if err != nil {
+		return nil, err
+	}
+	o = t.o
+	var ho slogx.Options
+	if opts != nil {
+		ho = *opts
+	}
+	enc := newSMTPEncoder(tmpl, ho.Encoder)
+	ho.Encoder = enc
+	ho.NoTerminator = true // the mail puts one record per line
+	eo := deliver.Options{
+		Name:            "netsink: smtp " + o.Addr,
+		MaxBatchRecords: 1,
+		MaxRetries:      exchangeMaxRetries(o.MaxRetries),
+		CloseTimeout:    o.CloseTimeout,
+		Backoff:         o.Backoff.schedule(),
+	}
+	if o.BatchInterval > 0 {
+		eo.MaxBatchRecords, eo.BatchInterval = o.MaxBatch, o.BatchInterval
+	}
+	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
+		enc.subj.rep = rep
+		return newExchangeWriter(t, rep, eo, o.QueueSize, eo.MaxBatchRecords, &t.wire, func() {}), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &SMTP{Handler: h}, nil
+}
+
+// smtpNewTransport validates o, resolves its defaults and parses the subject template.
+func smtpNewTransport(o SMTPOptions) (*smtpTransport, *template.Template, error) {
 	if o.Addr == "" {
-		return nil, errors.New("netsink: smtp: no server address")
+		return nil, nil, errors.New("netsink: smtp: no server address")
 	}
 	host, _, err := net.SplitHostPort(o.Addr)
 	if err != nil {
@@ -172,34 +194,35 @@ func NewSMTP(o SMTPOptions, opts *slogx.Options) (*SMTP, error) {
 		o.Addr = net.JoinHostPort(o.Addr, "25")
 	}
 	if host == "" {
-		return nil, fmt.Errorf("netsink: smtp address %q: no host", o.Addr)
+		return nil, nil, fmt.Errorf("netsink: smtp address %q: no host", o.Addr)
 	}
-	s := &smtpShared{host: host}
+	s := &smtpTransport{host: host}
 	if s.from, err = smtpParseAddress(o.From); err != nil {
-		return nil, fmt.Errorf("netsink: smtp from: %w", err)
+		return nil, nil, fmt.Errorf("netsink: smtp from: %w", err)
 	}
 	if len(o.To) == 0 {
-		return nil, errors.New("netsink: smtp: no recipients")
+		return nil, nil, errors.New("netsink: smtp: no recipients")
 	}
 	for _, t := range o.To {
 		a, err := smtpParseAddress(t)
 		if err != nil {
-			return nil, fmt.Errorf("netsink: smtp to: %w", err)
+			return nil, nil, fmt.Errorf("netsink: smtp to: %w", err)
 		}
 		s.to = append(s.to, a)
 	}
 	if o.Subject == "" {
 		o.Subject = "{{.LevelName}}: {{.Message}}"
 	}
-	if s.subject, err = template.New("subject").Option("missingkey=zero").Parse(o.Subject); err != nil {
-		return nil, fmt.Errorf("netsink: smtp subject: %w", err)
+	tmpl, err := template.New("subject").Option("missingkey=zero").Parse(o.Subject)
+	if err != nil {
+		return nil, nil, fmt.Errorf("netsink: smtp subject: %w", err)
 	}
 	creds := o.Username != "" || o.Password != ""
 	if creds && !o.StartTLS && !o.ImplicitTLS && !o.AllowInsecureAuth {
-		return nil, errors.New("netsink: smtp credentials without StartTLS or ImplicitTLS refused (set AllowInsecureAuth to send them in clear)")
+		return nil, nil, errors.New("netsink: smtp credentials without StartTLS or ImplicitTLS refused (set AllowInsecureAuth to send them in clear)")
 	}
 	if o.StartTLS && o.ImplicitTLS {
-		return nil, errors.New("netsink: smtp: StartTLS and ImplicitTLS are exclusive")
+		return nil, nil, errors.New("netsink: smtp: StartTLS and ImplicitTLS are exclusive")
 	}
 	if o.StartTLS || o.ImplicitTLS {
 		if o.TLS != nil {
@@ -212,7 +235,7 @@ func NewSMTP(o SMTPOptions, opts *slogx.Options) (*SMTP, error) {
 		}
 	}
 	if strings.ContainsAny(o.LocalName, "\r\n \t") {
-		return nil, fmt.Errorf("netsink: smtp local name %q: contains white space", o.LocalName)
+		return nil, nil, fmt.Errorf("netsink: smtp local name %q: contains white space", o.LocalName)
 	}
 	if o.LocalName == "" {
 		o.LocalName = "localhost"
@@ -233,23 +256,7 @@ func NewSMTP(o SMTPOptions, opts *slogx.Options) (*SMTP, error) {
 		o.Now = time.Now
 	}
 	s.o = o
-	s.rep = slogx.NewReporter(opts.ErrorFunc())
-	s.maxRetry = batchMaxRetries(o.MaxRetries)
-	size := 1
-	if o.BatchInterval > 0 {
-		size = o.MaxBatch
-	}
-	s.b = newBatcher(o.QueueSize, size, o.BatchInterval, s.send, func(n int, err error) {
-		s.rep.Drop(uint64(n), err)
-	})
-	h := &SMTP{level: slog.LevelInfo, s: s,
-		enc:   opts.BuildEncoder(slogx.Text),
-		scope: slogx.NewScope(opts.EncoderOptions()),
-	}
-	if opts != nil && opts.Level != nil {
-		h.level = opts.Level
-	}
-	return h, nil
+	return s, tmpl, nil
 }
 
 // smtpParseAddress parses one RFC 5322 address, refusing control characters outright so
@@ -266,103 +273,3 @@ func smtpParseAddress(s string) (*mail.Address, error) {
 	}
 	return a, nil
 }
-
-// Enabled reports whether level is at least the configured minimum level.
-func (h *SMTP) Enabled(_ context.Context, level slog.Level) bool {
-	return level >= h.level.Level()
-}
-
-// Handle renders the subject, encodes the body and queues the record without blocking.
-// It returns ErrQueueFull when the queue is full and slogx.ErrClosed after Close; both are
-// counted as dropped. Delivery errors happen later and are counted and reported.
-func (h *SMTP) Handle(_ context.Context, r slog.Record) error {
-	s := h.s
-	if s.closed.Load() {
-		s.rep.Drop(1, slogx.ErrClosed)
-		return slogx.ErrClosed
-	}
-	switch err := s.b.add(h.item(r)); err {
-	case nil:
-		return nil
-	case errBatchClosed:
-		s.rep.Drop(1, slogx.ErrClosed)
-		return slogx.ErrClosed
-	default:
-		s.rep.Drop(1, err)
-		return err
-	}
-}
-
-// item renders r's subject and body. It runs on the caller's goroutine: the record's values
-// may change once Handle returns.
-func (h *SMTP) item(r slog.Record) smtpItem {
-	var sb strings.Builder
-	data := SMTPRecord{Time: r.Time, Level: r.Level, LevelName: slogx.PythonLevelName(r.Level),
-		Message: r.Message, scope: h.scope, rec: r}
-	if err := h.s.subject.Execute(&sb, data); err != nil {
-		// The record still goes out, under a subject that cannot fail.
-		h.s.rep.Error(fmt.Errorf("netsink: smtp subject template: %w", err))
-		sb.Reset()
-		sb.WriteString(data.LevelName + ": " + data.Message)
-	}
-	buf := slogx.GetBuffer()
-	*buf = h.enc.Append(*buf, r)
-	it := smtpItem{level: r.Level, subject: smtpCleanSubject(sb.String()),
-		body: append(make([]byte, 0, len(*buf)), *buf...)}
-	slogx.PutBuffer(buf)
-	return it
-}
-
-// WithAttrs returns a handler that adds as to every record; it shares the queue.
-func (h *SMTP) WithAttrs(as []slog.Attr) slog.Handler {
-	if len(as) == 0 {
-		return h
-	}
-	h2 := *h
-	h2.enc = h.enc.WithAttrs(as)
-	h2.scope = h.scope.WithAttrs(as)
-	return &h2
-}
-
-// WithGroup returns a handler that qualifies later attributes with name; it shares the queue.
-func (h *SMTP) WithGroup(name string) slog.Handler {
-	if name == "" {
-		return h
-	}
-	h2 := *h
-	h2.enc = h.enc.WithGroup(name)
-	h2.scope = h.scope.WithGroup(name)
-	return &h2
-}
-
-// Flush waits until every record queued before the call has been mailed (or has failed and
-// been counted), or ctx ends. A batch being collected is sent at once.
-func (h *SMTP) Flush(ctx context.Context) error {
-	return h.s.b.flush(ctx)
-}
-
-// Close stops accepting records, mails what is queued (waiting at most CloseTimeout, then
-// counting the rest as dropped) and stops the sender goroutine. It is idempotent and closes
-// every handler derived from h.
-func (h *SMTP) Close() error {
-	if h.s.closed.Swap(true) {
-		return nil
-	}
-	h.s.b.close(h.s.o.CloseTimeout)
-	return nil
-}
-
-// Stats returns the counters shared by h and its derived handlers: Records and Bytes count
-// records mailed and message bytes, Errors failed mails (after retries) and subject
-// template failures (the record is still mailed, under "LEVEL: message"), Dropped records
-// discarded (queue full, closed, close timeout).
-func (h *SMTP) Stats() slogx.Stats {
-	s := h.s
-	return slogx.Stats{
-		Records: s.records.Load(), Bytes: s.bytes.Load(),
-		Errors: s.rep.Errors(), Dropped: s.rep.Dropped(),
-	}
-}
-
-// Reporter returns the handler's error reporter.
-func (h *SMTP) Reporter() *slogx.Reporter { return h.s.rep }

@@ -6,29 +6,58 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/smtp"
 	"net/textproto"
 	"slices"
+	"sync/atomic"
 	"time"
+
+	"github.com/slogx/handlers/netsink/internal/deliver"
 )
 
-// send mails one batch with retries. It runs on the batcher's goroutine only.
-func (s *smtpShared) send(ctx context.Context, batch []smtpItem) {
-	msg := s.message(batch)
-	err := batchRetry(ctx, s.o.Backoff, s.maxRetry, func(ctx context.Context) error {
-		return s.attempt(ctx, msg)
-	})
-	if err != nil {
-		s.rep.Error(fmt.Errorf("netsink: smtp %s: %d record(s) not mailed: %w", s.o.Addr, len(batch), err))
-		return
-	}
-	s.records.Add(uint64(len(batch)))
-	s.bytes.Add(uint64(len(msg)))
+// smtpTransport mails batches of records for an SMTP handler: one mail per batch, one SMTP
+// session per mail. It is its own deliver.Conn, since every mail has its own session. The
+// engine calls it from its sender goroutine only.
+type smtpTransport struct {
+	o    SMTPOptions
+	host string
+	from *mail.Address
+	to   []*mail.Address
+	tls  *tls.Config   // StartTLS or ImplicitTLS, else nil
+	wire atomic.Uint64 // bytes of the mails the server accepted
+
+	// The mail last built, kept while it is retried so that it keeps its Date and
+	// Message-ID: a server that took a mail whose reply was lost sees the same mail again
+	// and may drop the duplicate.
+	first uint64
+	n     int
+	msg   []byte
 }
 
-// attempt runs one SMTP session. Permanent (5yz) replies and policy failures (no STARTTLS,
-// no AUTH PLAIN) are batchPermanent; network errors and 4yz replies may be retried.
-func (s *smtpShared) attempt(ctx context.Context, msg []byte) (err error) {
+// Connect implements deliver.Transport.
+func (s *smtpTransport) Connect(context.Context) (deliver.Conn, error) { return s, nil }
+
+// Close implements deliver.Conn; each session closes itself.
+func (s *smtpTransport) Close() error { return nil }
+
+// Send implements deliver.Conn: one mail carrying b, in one session. Permanent (5yz) replies
+// and policy failures are permanent; network errors and 4yz replies may be retried.
+func (s *smtpTransport) Send(ctx context.Context, b *deliver.Batch) error {
+	if s.msg == nil || s.first != b.First || s.n != len(b.Records) {
+		s.first, s.n, s.msg = b.First, len(b.Records), s.payload(b.Records)
+	}
+	if err := s.send(ctx, s.msg); err != nil {
+		return err
+	}
+	s.wire.Add(uint64(len(s.msg)))
+	s.msg = nil
+	return nil
+}
+
+// send runs one SMTP session mailing msg. Permanent (5yz) replies and policy failures (no
+// STARTTLS, no AUTH PLAIN) are deliver.Permanent; network errors and 4yz replies may be retried.
+func (s *smtpTransport) send(ctx context.Context, msg []byte) error {
 	d := net.Dialer{Timeout: s.o.Timeout}
 	conn, err := d.DialContext(ctx, "tcp", s.o.Addr)
 	if err != nil {
@@ -57,7 +86,7 @@ func (s *smtpShared) attempt(ctx context.Context, msg []byte) (err error) {
 	}
 	if s.o.StartTLS {
 		if ok, _ := c.Extension("STARTTLS"); !ok {
-			return batchPermanent{errors.New("server does not offer STARTTLS")}
+			return deliver.Permanent(errors.New("server does not offer STARTTLS"))
 		}
 		if err := c.StartTLS(s.tls); err != nil {
 			return smtpClassify("STARTTLS", err)
@@ -65,12 +94,12 @@ func (s *smtpShared) attempt(ctx context.Context, msg []byte) (err error) {
 	}
 	if s.o.Username != "" || s.o.Password != "" {
 		if ok, _ := c.Extension("AUTH"); !ok {
-			return batchPermanent{errors.New("server does not offer AUTH")}
+			return deliver.Permanent(errors.New("server does not offer AUTH"))
 		}
 		a := &smtpPlainAuth{user: s.o.Username, pass: s.o.Password, insecure: s.o.AllowInsecureAuth}
 		if err := c.Auth(a); err != nil {
 			if a.policy != nil {
-				return batchPermanent{a.policy}
+				return deliver.Permanent(a.policy)
 			}
 			return smtpClassify("AUTH", err)
 		}
@@ -103,7 +132,7 @@ func smtpClassify(step string, err error) error {
 	err = fmt.Errorf("%s: %w", step, err)
 	var te *textproto.Error
 	if errors.As(err, &te) && te.Code >= 500 {
-		return batchPermanent{err}
+		return deliver.Permanent(err)
 	}
 	return err
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/slogx/handlers/slogx"
 )
 
 // FuzzSMTPHeaders proves that no subject template, message or attribute can put CR, LF or any
@@ -22,16 +24,25 @@ func FuzzSMTPHeaders(f *testing.F) {
 	want := []string{"From", "To", "Subject", "Date", "Message-ID", "MIME-Version",
 		"Content-Type", "Content-Transfer-Encoding", "Auto-Submitted"}
 	f.Fuzz(func(t *testing.T, subject, msg, key, val string) {
-		h, err := NewSMTP(SMTPOptions{Addr: "127.0.0.1:1", From: "App <app@example.com>",
-			To: []string{"ops@example.com"}, Subject: subject}, smtpQuietOpts())
+		o := SMTPOptions{Addr: "127.0.0.1:1", From: "App <app@example.com>",
+			To: []string{"ops@example.com"}, Subject: subject}
+		h, err := NewSMTP(o, smtpQuietOpts())
 		if err != nil {
 			return // the template did not parse: refused at construction
 		}
-		defer h.Close()
+		h.Close()
+		// The handler's own parts, as NewSMTP puts them together, without a network.
+		tr, tmpl, err := smtpNewTransport(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := newSMTPEncoder(tmpl, nil)
+		e.subj.rep = slogx.NewReporter(func(error) {})
+		enc := e.WithOptions(slogx.EncoderOptions{})
 		r := slog.NewRecord(time.Unix(1700000000, 0), slog.LevelError, msg, 0)
 		r.AddAttrs(slog.String(key, val), slog.Group("g", slog.String("k", val)))
-		hh := h.WithGroup("grp").WithAttrs([]slog.Attr{slog.String("w", val)}).(*SMTP)
-		m := h.s.message([]smtpItem{hh.item(r), h.item(r)})
+		ee := enc.WithGroup("grp").WithAttrs([]slog.Attr{slog.String("w", val)})
+		m := tr.payload([][]byte{ee.Append(nil, r), enc.Append(nil, r)})
 
 		head, _, ok := bytes.Cut(m, []byte("\r\n\r\n"))
 		if !ok {

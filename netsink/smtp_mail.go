@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"mime"
 	"mime/quotedprintable"
 	"strconv"
@@ -58,16 +59,19 @@ func smtpCleanSubject(s string) string {
 	}
 }
 
-// message builds the mail for batch: headers (every value checked or encoded: no CR or LF
-// but the line ends) and a quoted-printable UTF-8 body with one encoded record per line.
-func (s *smtpShared) message(batch []smtpItem) []byte {
-	worst := 0
-	for i, it := range batch {
-		if it.level > batch[worst].level {
-			worst = i
+// payload builds the mail for batch, records as smtpEncoder wrote them: headers (every value
+// checked or encoded: no CR or LF but the line ends) and a quoted-printable UTF-8 body with
+// one encoded record per line. The subject is that of the most severe record, the first of
+// them on a tie.
+func (s *smtpTransport) payload(batch [][]byte) []byte {
+	var subject string
+	worst := slog.Level(0)
+	for i, p := range batch {
+		level, subj, _, ok := smtpSplit(p)
+		if ok && (i == 0 || level > worst) {
+			worst, subject = level, subj
 		}
 	}
-	subject := batch[worst].subject
 	if len(batch) > 1 {
 		subject += " (+" + strconv.Itoa(len(batch)-1) + " more)"
 	}
@@ -96,8 +100,11 @@ func (s *smtpShared) message(batch []smtpItem) []byte {
 	header("Auto-Submitted", "auto-generated")
 	m.WriteString("\r\n")
 	qp := quotedprintable.NewWriter(&m)
-	for _, it := range batch {
-		body := it.body
+	for _, p := range batch {
+		_, _, body, ok := smtpSplit(p)
+		if !ok {
+			body = p // unreachable: every record comes from smtpEncoder
+		}
 		if !utf8.Valid(body) {
 			body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
 		}
@@ -109,7 +116,7 @@ func (s *smtpShared) message(batch []smtpItem) []byte {
 }
 
 // messageID returns a unique Message-ID in the sender's domain (RFC 5322 section 3.6.4).
-func (s *smtpShared) messageID(now time.Time) string {
+func (s *smtpTransport) messageID(now time.Time) string {
 	var r [12]byte
 	_, _ = rand.Read(r[:]) // crypto/rand.Read never fails (Go 1.24)
 	domain := "localhost"

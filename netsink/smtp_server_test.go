@@ -40,6 +40,8 @@ type smtpTestServer struct {
 
 	mu        sync.Mutex
 	rcptFails []error             // returned by the next RCPT commands, in order
+	dataFails []error             // returned by the next DATA commands, after reading the mail
+	refused   [][]byte            // the mails refused through dataFails
 	conns     map[*smtp.Conn]bool // connections seen (STARTTLS makes a second session on one)
 }
 
@@ -109,6 +111,20 @@ func (ts *smtpTestServer) failRcpt(errs ...error) {
 	ts.mu.Lock()
 	ts.rcptFails = append(ts.rcptFails, errs...)
 	ts.mu.Unlock()
+}
+
+// failData makes the next DATA commands fail with errs, one each, once the mail was read;
+// refusedMails returns what they read.
+func (ts *smtpTestServer) failData(errs ...error) {
+	ts.mu.Lock()
+	ts.dataFails = append(ts.dataFails, errs...)
+	ts.mu.Unlock()
+}
+
+func (ts *smtpTestServer) refusedMails() [][]byte {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return append([][]byte(nil), ts.refused...)
 }
 
 // connCount returns how many SMTP connections the server accepted.
@@ -188,6 +204,15 @@ func (s *smtpTestSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 
 func (s *smtpTestSession) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.ts.mu.Lock()
+	if len(s.ts.dataFails) > 0 {
+		err, s.ts.dataFails = s.ts.dataFails[0], s.ts.dataFails[1:]
+		s.ts.refused = append(s.ts.refused, b)
+	}
+	s.ts.mu.Unlock()
 	if err != nil {
 		return err
 	}

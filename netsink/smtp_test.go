@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"mime"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -448,3 +449,77 @@ func TestSMTPLongSubjectCut(t *testing.T) {
 
 // smtpQuietOpts reports errors nowhere (they are still counted).
 func smtpQuietOpts() *slogx.Options { return &slogx.Options{OnError: func(error) {}} }
+
+// A mail refused with a transient reply after its DATA is sent again unchanged: the same
+// Message-ID, so a server that did take it (its reply lost) can drop the duplicate.
+func TestSMTPRetryKeepsMessageID(t *testing.T) {
+	smtpNoLeak(t)
+	ts := newSMTPTestServer(t, smtpTestConfig{})
+	ts.failData(smtpErrTransient)
+	errs := newSMTPErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+		MaxRetries: 1, Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	slog.New(h).Error("twice")
+	smtpFlush(t, h)
+	got, _ := smtpParse(t, ts.next(t).Data)
+	refused := ts.refusedMails()
+	if len(refused) != 1 {
+		t.Fatalf("%d refused mails", len(refused))
+	}
+	first, _ := smtpParse(t, refused[0])
+	if id := got.Header.Get("Message-ID"); id == "" || id != first.Header.Get("Message-ID") {
+		t.Errorf("Message-ID %q, first attempt %q", id, first.Header.Get("Message-ID"))
+	}
+	errs.none(t)
+	if s := h.Stats(); s.Records != 1 || s.Errors != 0 || s.Bytes != uint64(len(ts.refusedMails()[0])) {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+// A server that accepts the connection and never answers: Handle does not wait for it, no
+// record is counted as delivered, and Close gives up after CloseTimeout, counting every
+// record it could not mail as dropped, once.
+func TestSMTPStuckServerCloseTimeout(t *testing.T) {
+	smtpNoLeak(t)
+	l, err := smtpListenLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := l.Accept()
+		if err == nil {
+			accepted <- c
+		}
+	}()
+	errs := newSMTPErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: l.Addr().String(), From: "app@example.com", To: []string{"ops@example.com"},
+		Timeout: time.Minute, CloseTimeout: 20 * time.Millisecond}, errs.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg := slog.New(h)
+	lg.Error("first")
+	c := <-accepted // the sender is now waiting for a greeting that never comes
+	defer c.Close()
+	defer l.Close()
+	for i := range 5 {
+		lg.Error("queued", "i", i) // returns: it would block for a minute otherwise
+	}
+	if s := h.Stats(); s.Records != 0 || s.Dropped != 0 {
+		t.Errorf("stats before close %+v", s)
+	}
+	if err := h.Close(); !errors.Is(err, ErrCloseTimeout) {
+		t.Errorf("close: %v", err)
+	}
+	if s := h.Stats(); s.Records != 0 || s.Dropped != 6 || s.Errors != 0 {
+		t.Errorf("stats after close %+v", s)
+	}
+	if err := errs.next(t); !strings.Contains(err.Error(), "6 undelivered") {
+		t.Errorf("reported %v", err)
+	}
+}

@@ -1,23 +1,22 @@
 package netsink
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/binary"
-	"errors"
 	"fmt"
-	"log/slog"
+	"io"
 	"net"
-	"sync"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/slogx"
 )
 
-// ErrBufferFull is wrapped by the error Handle returns when the send buffer had no room for
-// the record within SocketOptions.EnqueueTimeout; the record is dropped and counted.
-var ErrBufferFull = errors.New("netsink: send buffer full")
+// ErrBufferFull is slogx.ErrBufferFull, kept under this name for existing callers: the error
+// Handle returns for a record that found the send buffer full (and, under slogx.Block, no room
+// within EnqueueTimeout) wraps it; the record is dropped and counted in Stats().Dropped.
+var ErrBufferFull = slogx.ErrBufferFull
 
 // Defaults of SocketOptions.
 const (
@@ -55,8 +54,14 @@ type SocketOptions struct {
 	MaxFrame int
 
 	// EnqueueTimeout is how long Handle may wait for room in a full buffer before it drops
-	// the record. Zero means it never waits.
+	// the record, under Overflow slogx.Block. Zero means it never waits.
 	EnqueueTimeout time.Duration
+
+	// Overflow is what Handle does with a record that finds the buffer full: the zero value,
+	// slogx.Block, waits up to EnqueueTimeout (not at all by default) and then drops it;
+	// slogx.DropNewest drops it at once; slogx.DropOldest drops the oldest unacknowledged
+	// records instead (counted and reported; they may still have reached the Server).
+	Overflow slogx.Overflow
 
 	// FlushTimeout bounds how long Close waits for the buffered records to be acknowledged;
 	// zero means DefaultSocketFlushTimeout. Records still unacknowledged then are counted as
@@ -79,50 +84,21 @@ type SocketOptions struct {
 // frees records only when the Server acknowledges them. After a reconnect it replays every
 // unacknowledged record in order, and the Server drops the ones it had already handled, so
 // a record accepted by Handle reaches the Server's handler once and in order — unless the
-// buffer overflows (the new record is dropped, counted and Handle returns ErrBufferFull) or
+// buffer overflows (see Overflow: the record is dropped, counted and Handle returns an error
+// wrapping ErrBufferFull), the collector keeps closing the connection on it (see MaxFrame), or
 // Close finds it still unacknowledged after FlushTimeout (counted as dropped). Across a
 // collector process restart, records handled but not yet acknowledged are handled again
 // (see Dedup).
 //
+// Stats: Records and Bytes count acknowledged records, Errors failed connection attempts and
+// broken connections, Dropped records discarded (buffer full, too large, closed,
+// unacknowledged at Close).
+//
 // A Socket is safe for concurrent use; handlers derived with WithAttrs and WithGroup share
 // its buffer, connection and counters.
 type Socket struct {
-	enc   *MsgpackEncoder
-	level slog.Leveler
-	st    *wireSocket
-}
-
-// wireQueued is one frame waiting for its ack.
-type wireQueued struct {
-	seq   uint64
-	frame []byte // length prefix included
-}
-
-type wireSocket struct {
-	addr     string
-	opts     SocketOptions
-	rep      *slogx.Reporter
-	id       []byte
-	maxFrame int
-	buffer   int
-
-	mu       sync.Mutex
-	q        []wireQueued // unacknowledged frames, seq ascending, from qHead on
-	qHead    int
-	qBytes   int
-	chunk    []byte // frames are copied here; a new chunk when full, old ones freed by GC
-	nextSeq  uint64 // last sequence number given out
-	ackedSeq uint64 // highest sequence number acknowledged
-	sentSeq  uint64 // highest sequence number written on the current connection
-	closed   bool
-	space    chan struct{} // closed (and replaced) whenever records are acknowledged
-	records  uint64        // acknowledged records
-	bytes    uint64        // acknowledged bytes
-	conns    uint64        // successful connections
-
-	wake chan struct{}
-	stop chan struct{}
-	done chan struct{}
+	*slogx.Handler
+	eng *deliver.Engine
 }
 
 // NewSocket returns a Socket sending to addr ("host:port"). It does not connect: a Server
@@ -132,241 +108,84 @@ func NewSocket(addr string, o SocketOptions, opts *slogx.Options) (*Socket, erro
 	if _, _, err := net.SplitHostPort(addr); err != nil {
 		return nil, fmt.Errorf("netsink: socket address %q: %w", addr, err)
 	}
-	enc, err := wireEncoder(opts)
+	me, err := wireEncoder(opts)
 	if err != nil {
 		return nil, err
+	}
+	if !o.Overflow.Valid() {
+		return nil, fmt.Errorf("netsink: socket %s: unknown overflow policy %v", addr, o.Overflow)
 	}
 	id := make([]byte, 16)
 	if _, err := rand.Read(id); err != nil {
 		return nil, fmt.Errorf("netsink: socket sender id: %w", err)
 	}
-	st := &wireSocket{
-		addr: addr, opts: o, rep: slogx.NewReporter(opts.ErrorFunc()), id: id,
-		maxFrame: wireMaxFrame(o.MaxFrame), buffer: o.Buffer,
-		space: make(chan struct{}),
-		wake:  make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
+	enc := &socketEncoder{me: me, id: id}
+	var ho slogx.Options
+	if opts != nil {
+		ho = *opts
 	}
-	if st.buffer <= 0 {
-		st.buffer = DefaultSocketBuffer
+	ho.Encoder, ho.NoTerminator = enc, true // the frame is the encoder's whole output
+	seqOff := enc.seqOffset()
+	name := "netsink: socket " + addr
+	var eng *deliver.Engine
+	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
+		buffer := o.Buffer
+		if buffer <= 0 {
+			buffer = DefaultSocketBuffer
+		}
+		ft := o.FlushTimeout
+		if ft <= 0 {
+			ft = DefaultSocketFlushTimeout
+		}
+		eng = deliver.New(&socketTransport{addr: addr, opts: &o, id: id}, rep, deliver.Options{
+			Name:           name,
+			Buffer:         buffer,
+			Overflow:       o.Overflow,
+			EnqueueTimeout: o.EnqueueTimeout,
+			MaxBatchBytes:  wireMaxBatch,
+			MaxRetries:     -1, // acknowledged delivery: retry until Close gives up
+			CloseTimeout:   ft,
+			Backoff:        o.Backoff.schedule(),
+			Now:            o.Now,
+			// The sequence number is known only once the record has its place in the buffer.
+			Stamp: func(rec []byte, seq uint64) { binary.BigEndian.PutUint64(rec[seqOff:], seq) },
+		})
+		return &socketWriter{Engine: eng, name: name, maxFrame: wireMaxFrame(o.MaxFrame)}, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	go st.run()
-	return &Socket{enc: enc, level: opts.MinLevel(), st: st}, nil
+	return &Socket{Handler: h, eng: eng}, nil
 }
 
-// wireEncoder resolves opts to the Msgpack encoder bound to AddSource and ReplaceAttr.
+// wireEncoder resolves opts.Encoder to a Msgpack encoder (not yet bound to the options: the
+// Handler does that).
 func wireEncoder(opts *slogx.Options) (*MsgpackEncoder, error) {
-	e := opts.BuildEncoder(func() slogx.Encoder { return Msgpack() })
-	me, ok := e.(*MsgpackEncoder)
+	if opts == nil || opts.Encoder == nil {
+		return Msgpack(), nil
+	}
+	me, ok := opts.Encoder.(*MsgpackEncoder)
 	if !ok {
-		return nil, fmt.Errorf("netsink: the wire format is msgpack: Options.Encoder must be nil or netsink.Msgpack(), not %T", e)
+		return nil, fmt.Errorf("netsink: the wire format is msgpack: Options.Encoder must be nil or netsink.Msgpack(), not %T", opts.Encoder)
 	}
 	return me, nil
 }
 
-// Enabled reports whether level is at least the configured minimum level.
-func (s *Socket) Enabled(_ context.Context, level slog.Level) bool {
-	return level >= s.level.Level()
-}
-
-// Handle encodes r and appends it to the send buffer; it never waits for the network and
-// waits at most EnqueueTimeout for buffer room. A record too large for MaxFrame, one that
-// finds the buffer full, or one handled after Close is dropped, counted and reported, and
-// the error is returned.
-func (s *Socket) Handle(_ context.Context, r slog.Record) error {
-	buf := slogx.GetBuffer()
-	defer slogx.PutBuffer(buf)
-	b := append((*buf)[:0], 0, 0, 0, 0)
-	b, seqOff := s.enc.appendRecord(b, r, s.st.id, true)
-	*buf = b
-	n := len(b) - 4
-	if n > s.st.maxFrame {
-		err := fmt.Errorf("netsink: socket %s: record of %d bytes: %w (limit %d)", s.st.addr, n, ErrFrameTooLarge, s.st.maxFrame)
-		s.st.rep.Drop(1, err)
-		return err
-	}
-	binary.BigEndian.PutUint32(b, uint32(n))
-	return s.st.enqueue(b, seqOff)
-}
-
-// WithAttrs returns a Socket sharing s's connection whose records also carry as.
-func (s *Socket) WithAttrs(as []slog.Attr) slog.Handler {
-	if len(as) == 0 {
-		return s
-	}
-	return &Socket{enc: s.enc.WithAttrs(as).(*MsgpackEncoder), level: s.level, st: s.st}
-}
-
-// WithGroup returns a Socket sharing s's connection whose later attributes are in group name.
-func (s *Socket) WithGroup(name string) slog.Handler {
-	if name == "" {
-		return s
-	}
-	return &Socket{enc: s.enc.WithGroup(name).(*MsgpackEncoder), level: s.level, st: s.st}
-}
-
-// Stats returns the counters shared by s and the handlers derived from it: Records and Bytes
-// count acknowledged records, Errors failed connection attempts and broken connections,
-// Dropped records discarded (buffer full, too large, closed, unacknowledged at Close).
-func (s *Socket) Stats() slogx.Stats {
-	st := s.st
-	st.mu.Lock()
-	out := slogx.Stats{Records: st.records, Bytes: st.bytes}
-	st.mu.Unlock()
-	out.Errors = st.rep.Errors()
-	out.Dropped = st.rep.Dropped()
-	return out
-}
-
 // Pending returns how many records wait for their acknowledgement.
-func (s *Socket) Pending() int {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	return len(s.st.q) - s.st.qHead
+func (s *Socket) Pending() int { return s.eng.Pending() }
+
+// socketWriter is the engine with the one check the engine cannot make: the frame limit.
+type socketWriter struct {
+	*deliver.Engine
+	name     string
+	maxFrame int
 }
 
-// Flush waits until every record accepted so far is acknowledged, or ctx is done.
-func (s *Socket) Flush(ctx context.Context) error {
-	st := s.st
-	st.mu.Lock()
-	target := st.nextSeq
-	st.mu.Unlock()
-	for {
-		st.mu.Lock()
-		ok, ch := st.ackedSeq >= target, st.space
-		st.mu.Unlock()
-		if ok {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-st.done:
-			return fmt.Errorf("netsink: socket %s: flush after close: %w", st.addr, slogx.ErrClosed)
-		case <-ctx.Done():
-			return fmt.Errorf("netsink: socket %s: flush: %w", st.addr, ctx.Err())
-		}
+// Write drops a frame over MaxFrame (a Server would close the connection on it) and hands
+// the others to the engine.
+func (w *socketWriter) Write(p []byte) (int, error) {
+	if n := len(p) - 4; n > w.maxFrame {
+		return 0, fmt.Errorf("%s: record of %d bytes: %w (limit %d): %w", w.name, n, ErrFrameTooLarge, w.maxFrame, slogx.ErrDropped)
 	}
-}
-
-// Close waits up to FlushTimeout for the buffered records to be acknowledged, then stops the
-// sender goroutine and closes the connection. Records still unacknowledged are counted as
-// dropped and reported. Close is idempotent; later records are dropped with slogx.ErrClosed.
-func (s *Socket) Close() error {
-	st := s.st
-	st.mu.Lock()
-	if st.closed {
-		st.mu.Unlock()
-		<-st.done
-		return nil
-	}
-	st.closed = true
-	close(st.space) // wake Handle calls waiting for room: they drop with ErrClosed
-	st.space = make(chan struct{})
-	st.mu.Unlock()
-	ft := st.opts.FlushTimeout
-	if ft <= 0 {
-		ft = DefaultSocketFlushTimeout
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), ft)
-	ferr := s.Flush(ctx)
-	cancel()
-	close(st.stop)
-	<-st.done
-	st.mu.Lock()
-	left := len(st.q) - st.qHead
-	st.mu.Unlock()
-	if left > 0 {
-		err := fmt.Errorf("netsink: socket %s: closed with %d unacknowledged records: %w", st.addr, left, ferr)
-		st.rep.Drop(uint64(left), err)
-		return err
-	}
-	return nil
-}
-
-// enqueue copies frame b into the buffer, its sequence number (at b[seqOff:]) assigned.
-func (st *wireSocket) enqueue(b []byte, seqOff int) error {
-	if len(b) > st.buffer {
-		err := fmt.Errorf("netsink: socket %s: record of %d bytes larger than the %d-byte buffer: %w", st.addr, len(b), st.buffer, ErrBufferFull)
-		st.rep.Drop(1, err)
-		return err
-	}
-	var timer *time.Timer
-	st.mu.Lock()
-	for !st.closed && st.qBytes+len(b) > st.buffer {
-		if st.opts.EnqueueTimeout <= 0 {
-			break
-		}
-		if timer == nil {
-			timer = time.NewTimer(st.opts.EnqueueTimeout)
-			defer timer.Stop()
-		}
-		ch := st.space
-		st.mu.Unlock()
-		select {
-		case <-ch:
-		case <-timer.C:
-			st.mu.Lock()
-			goto full
-		}
-		st.mu.Lock()
-	}
-	if st.closed {
-		st.mu.Unlock()
-		err := fmt.Errorf("netsink: socket %s: %w", st.addr, slogx.ErrClosed)
-		st.rep.Drop(1, err)
-		return err
-	}
-	if st.qBytes+len(b) <= st.buffer {
-		st.nextSeq++
-		binary.BigEndian.PutUint64(b[seqOff:], st.nextSeq)
-		if cap(st.chunk)-len(st.chunk) < len(b) {
-			// Chunks start small (a thousand idle Sockets cost little) and grow to 64 KiB.
-			st.chunk = make([]byte, 0, max(len(b), min(2*cap(st.chunk), 64<<10), 4<<10))
-		}
-		start := len(st.chunk)
-		st.chunk = append(st.chunk, b...)
-		st.q = append(st.q, wireQueued{seq: st.nextSeq, frame: st.chunk[start:len(st.chunk):len(st.chunk)]})
-		st.qBytes += len(b)
-		st.mu.Unlock()
-		select {
-		case st.wake <- struct{}{}:
-		default:
-		}
-		return nil
-	}
-full:
-	pending := len(st.q) - st.qHead
-	st.mu.Unlock()
-	err := fmt.Errorf("netsink: socket %s: %w (%d records, %d bytes unacknowledged)", st.addr, ErrBufferFull, pending, st.buffer)
-	st.rep.Drop(1, err)
-	return err
-}
-
-// ack frees every record up to seq.
-func (st *wireSocket) ack(seq uint64) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if seq <= st.ackedSeq {
-		return
-	}
-	for st.qHead < len(st.q) && st.q[st.qHead].seq <= seq {
-		f := st.q[st.qHead]
-		st.q[st.qHead] = wireQueued{}
-		st.qHead++
-		st.qBytes -= len(f.frame)
-		st.records++
-		st.bytes += uint64(len(f.frame))
-	}
-	if st.qHead == len(st.q) {
-		st.q, st.qHead = st.q[:0], 0
-	} else if st.qHead > 1024 && st.qHead > len(st.q)/2 {
-		n := copy(st.q, st.q[st.qHead:])
-		clear(st.q[n:])
-		st.q, st.qHead = st.q[:n], 0
-	}
-	st.ackedSeq = seq
-	if st.sentSeq < seq {
-		st.sentSeq = seq
-	}
-	close(st.space)
-	st.space = make(chan struct{})
+	return w.Engine.Write(p)
 }
