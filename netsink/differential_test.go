@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slogx/handlers/internal/testutil"
 	"github.com/slogx/handlers/slogx"
@@ -57,12 +58,15 @@ func TestDifferentialMsgpack(t *testing.T) {
 // keys after the LogRecord fields) with slog's JSON flattened the same way.
 func TestDifferentialHTTPForm(t *testing.T) {
 	for _, c := range testutil.AttrCases() {
-		h, err := NewHTTP(HTTPOptions{URL: "http://127.0.0.1:9/"}, &slogx.Options{ReplaceAttr: testutil.AttrsOnly(c.ReplaceAttr)})
-		if err != nil {
-			t.Fatal(err)
+		enc := newHTTPFormEncoder("root", time.Now()).WithOptions(slogx.EncoderOptions{ReplaceAttr: testutil.AttrsOnly(c.ReplaceAttr)})
+		for _, s := range c.Steps {
+			if s.Group != "" {
+				enc = enc.WithGroup(s.Group)
+			} else {
+				enc = enc.WithAttrs(s.Attrs)
+			}
 		}
-		body := testutil.Apply(h, c.Steps).(*HTTP).appendForm(nil, c.Record())
-		h.Close()
+		body := enc.Append(nil, c.Record())
 		// The LogRecord fields come first: all of httpPythonKeys but message, asctime and
 		// taskName, which Python's LogRecord does not set.
 		pairs := strings.Split(string(body), "&")[len(httpPythonKeys)-3:]
