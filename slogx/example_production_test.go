@@ -1,6 +1,7 @@
 package slogx_test
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -28,3 +29,71 @@ func ExampleSample() {
 	// level=WARN msg="cache miss"
 	// dropped: 6
 }
+
+type requestIDKey struct{}
+
+// ContextAttrs adds what the context carries, here a request id set by a middleware, to
+// every record logged with that context.
+func ExampleContextAttrs() {
+	requestAttrs := func(ctx context.Context) []slog.Attr {
+		if id, ok := ctx.Value(requestIDKey{}).(string); ok {
+			return []slog.Attr{slog.String("request_id", id)}
+		}
+		return nil
+	}
+	logger := slog.New(slogx.ContextAttrs(slogx.NewHandler(os.Stdout, memoryExampleOptions(nil)), requestAttrs))
+
+	ctx := context.WithValue(context.Background(), requestIDKey{}, "7f3a")
+	logger.InfoContext(ctx, "request", "path", "/users")
+	logger.Info("idle") // no context: nothing added
+	// Output:
+	// level=INFO msg=request path=/users request_id=7f3a
+	// level=INFO msg=idle
+}
+
+// Trace and span ids from OpenTelemetry. In a real program trace is the package
+// go.opentelemetry.io/otel/trace and the five lines of otelAttrs are the same; here a stand-in
+// of that API keeps OpenTelemetry out of this module.
+func ExampleContextAttrs_openTelemetry() {
+	var trace otelTraceStandIn // import "go.opentelemetry.io/otel/trace"
+
+	otelAttrs := func(ctx context.Context) []slog.Attr {
+		sc := trace.SpanContextFromContext(ctx)
+		if !sc.IsValid() {
+			return nil
+		}
+		return []slog.Attr{slog.String("trace_id", sc.TraceID().String()), slog.String("span_id", sc.SpanID().String())}
+	}
+	logger := slog.New(slogx.ContextAttrs(slogx.NewHandler(os.Stdout, memoryExampleOptions(nil)), otelAttrs))
+
+	// In a real program the span comes from tracer.Start(ctx, "handle request").
+	ctx := trace.ContextWithSpanContext(context.Background(), otelSpanContext{
+		traceID: otelID("4bf92f3577b34da6a3ce929d0e0e4736"), spanID: otelID("00f067aa0ba902b7")})
+	logger.InfoContext(ctx, "charged", "amount", 42)
+	// Output:
+	// level=INFO msg=charged amount=42 trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7
+}
+
+// otelTraceStandIn has the two functions of go.opentelemetry.io/otel/trace the example uses.
+type otelTraceStandIn struct{}
+
+type otelSpanKey struct{}
+
+func (otelTraceStandIn) SpanContextFromContext(ctx context.Context) otelSpanContext {
+	sc, _ := ctx.Value(otelSpanKey{}).(otelSpanContext)
+	return sc
+}
+
+func (otelTraceStandIn) ContextWithSpanContext(ctx context.Context, sc otelSpanContext) context.Context {
+	return context.WithValue(ctx, otelSpanKey{}, sc)
+}
+
+// otelSpanContext stands for trace.SpanContext, otelID for trace.TraceID and trace.SpanID.
+type otelSpanContext struct{ traceID, spanID otelID }
+
+type otelID string
+
+func (s otelSpanContext) IsValid() bool   { return s.traceID != "" && s.spanID != "" }
+func (s otelSpanContext) TraceID() otelID { return s.traceID }
+func (s otelSpanContext) SpanID() otelID  { return s.spanID }
+func (id otelID) String() string          { return string(id) }

@@ -48,3 +48,25 @@ func (nopHandler) Enabled(context.Context, slog.Level) bool  { return true }
 func (nopHandler) Handle(context.Context, slog.Record) error { return nil }
 func (h nopHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
 func (h nopHandler) WithGroup(string) slog.Handler           { return h }
+
+// BenchmarkContextAttrs measures ContextAttrs over a handler that does nothing, with a context
+// that carries three attributes (request, trace and span ids) and with one that carries none.
+func BenchmarkContextAttrs(b *testing.B) {
+	h := slogx.ContextAttrs(nopHandler{}, ctxAttrs)
+	r := slog.NewRecord(fixedTime, slog.LevelInfo, "a message of typical length", 0)
+	r.AddAttrs(slog.String("user", "gopher"), slog.Int("count", 42))
+	for _, c := range []struct {
+		name string
+		ctx  context.Context
+	}{
+		{"none", context.Background()},
+		{"three", withCtxAttrs(slog.String("request_id", "r1"), slog.String("trace_id", "t"), slog.String("span_id", "s"))},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				h.Handle(c.ctx, r)
+			}
+		})
+	}
+}
