@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/slogx/handlers/slogx"
@@ -97,3 +100,31 @@ func (s otelSpanContext) IsValid() bool   { return s.traceID != "" && s.spanID !
 func (s otelSpanContext) TraceID() otelID { return s.traceID }
 func (s otelSpanContext) SpanID() otelID  { return s.spanID }
 func (id otelID) String() string          { return string(id) }
+
+// LevelHandler changes a running program's level over HTTP, as zap's AtomicLevel does:
+//
+//	mux.Handle("/log/level", slogx.LevelHandler(&level))
+//
+//	curl localhost:8080/log/level                           # {"level":"INFO"}
+//	curl -X PUT localhost:8080/log/level -d level=debug     # {"level":"DEBUG"} (curl -d sends a form)
+//	curl -X PUT localhost:8080/log/level -d level=python:30 # {"level":"WARN"}
+//	curl -X PUT localhost:8080/log/level -H 'Content-Type: application/json' -d '{"level":"ERROR"}
+func ExampleLevelHandler() {
+	var level slog.LevelVar // INFO
+	logger := slog.New(slogx.NewHandler(os.Stdout, memoryExampleOptions(&level)))
+	h := slogx.LevelHandler(&level)
+
+	logger.Debug("hidden")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPut, "/log/level", strings.NewReader(`{"level":"DEBUG"}`)))
+	fmt.Print(rec.Code, " ", rec.Body)
+	logger.Debug("shown")
+
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPut, "/log/level", strings.NewReader(`{"level":"LOUD"}`)))
+	fmt.Print(rec.Code, " ", rec.Body)
+	// Output:
+	// 200 {"level":"DEBUG"}
+	// level=DEBUG msg=shown
+	// 400 {"error":"level \"LOUD\": want DEBUG, INFO, WARN, WARNING, ERROR or CRITICAL (optionally +N or -N), an integer on slog's scale, or python:N"}
+}
