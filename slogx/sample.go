@@ -12,8 +12,8 @@ import (
 type SampleOptions struct {
 	// Tick is the length of a sampling window, measured by the records' own times. A window
 	// starts with the first record of its (level band, message) counter whose time is at or
-	// past the end of the previous window. Tick <= 0 makes every record start a new window
-	// unless an earlier record carried a later time.
+	// past the end of the previous window. With Tick <= 0 every record in time order starts
+	// a new window, so only First matters.
 	Tick time.Duration
 	// First records of each window pass. Negative counts as 0.
 	First int
