@@ -12,6 +12,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/slogx/handlers/internal/attrtree"
 	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/slogx"
 )
@@ -97,7 +98,7 @@ type SMTPRecord struct {
 	LevelName string     // Python's name: INFO, WARNING, CRITICAL, "Level 45"
 	Message   string     // the record's message
 
-	scope slogx.Scope
+	scope attrtree.Scope
 	rec   slog.Record
 }
 
