@@ -76,7 +76,7 @@ func normalize(path string, v any) (any, error) {
 		for k, e := range v {
 			ks, ok := k.(string)
 			if !ok {
-				return nil, fmt.Errorf("config: %s: keys must be strings, got %v", orTop(path), k)
+				return nil, fmt.Errorf("config: %s: keys must be strings, got %s", orTop(path), describe(k))
 			}
 			n, err := normalize(join(path, ks), e)
 			if err != nil {

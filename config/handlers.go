@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -143,7 +144,7 @@ func (s *handlerSet) open(c *hctx, className string, cl class) (slog.Handler, er
 	}
 	h, err := open()
 	if err != nil {
-		return nil, errorf(c.path, "%s: %v", className, err)
+		return nil, fmt.Errorf("config: %s: %s: %w", c.path, className, err)
 	}
 	return h, nil
 }
@@ -154,7 +155,7 @@ func (s *handlerSet) openFactory(c *hctx, className string, f Factory) (slog.Han
 	if ferr := c.finish(className); ferr != nil {
 		err = ferr
 	} else if err != nil {
-		err = errorf(c.path, "%s: %v", className, err)
+		err = fmt.Errorf("config: %s: %s: %w", c.path, className, err)
 	} else if h == nil {
 		err = errorf(c.path, "%s: the factory returned no handler", className)
 	}
