@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/slogx/handlers/internal/buffer"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -392,7 +393,7 @@ func (e *syslogEncoder) appendBody(dst []byte, br slog.Record) []byte {
 
 // syslogFixUTF8 replaces invalid UTF-8 in dst[start:] with U+FFFD.
 func syslogFixUTF8(dst []byte, start int) []byte {
-	buf := slogx.GetBuffer()
+	buf := buffer.Get()
 	tmp := append((*buf)[:0], dst[start:]...)
 	dst = dst[:start]
 	for i := 0; i < len(tmp); {
@@ -405,7 +406,7 @@ func syslogFixUTF8(dst []byte, start int) []byte {
 		i += size
 	}
 	*buf = tmp
-	slogx.PutBuffer(buf)
+	buffer.Put(buf)
 	return dst
 }
 
@@ -420,7 +421,7 @@ func syslogEscapeControls(dst []byte, start int) []byte {
 	if i == len(dst) {
 		return dst
 	}
-	buf := slogx.GetBuffer()
+	buf := buffer.Get()
 	tmp := append((*buf)[:0], dst[i:]...)
 	dst = dst[:i]
 	for _, c := range tmp {
@@ -431,7 +432,7 @@ func syslogEscapeControls(dst []byte, start int) []byte {
 		}
 	}
 	*buf = tmp
-	slogx.PutBuffer(buf)
+	buffer.Put(buf)
 	return dst
 }
 

@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+
+	"github.com/slogx/handlers/internal/buffer"
 )
 
 // ErrClosed is returned by Handle after the handler was closed.
@@ -76,7 +78,7 @@ func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
 // reported (marked so that middleware does not report it again; see IsReported); after Close,
 // Handle returns ErrClosed and counts the record as dropped.
 func (h *Handler) Handle(_ context.Context, r slog.Record) error {
-	buf := GetBuffer()
+	buf := buffer.Get()
 	b := h.enc.Append(*buf, r)
 	b = append(b, h.out.term...)
 	o := h.out
@@ -84,7 +86,7 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	if o.closed {
 		o.mu.Unlock()
 		*buf = b
-		PutBuffer(buf)
+		buffer.Put(buf)
 		return o.rep.Drop(1, ErrClosed)
 	}
 	var n int
@@ -100,7 +102,7 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	}
 	o.mu.Unlock()
 	*buf = b
-	PutBuffer(buf)
+	buffer.Put(buf)
 	switch {
 	case err == nil:
 		return nil

@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/slogx/handlers/internal/buffer"
 )
 
 // appendJSONValue appends v as slog.JSONHandler does.
@@ -146,7 +148,7 @@ var jsonEncoderPool = sync.Pool{New: func() any {
 func appendJSONMarshal(b []byte, v any) ([]byte, error) {
 	j := jsonEncoderPool.Get().(*jsonEncoder)
 	defer func() {
-		if j.buf.Cap() > maxPooledBuffer {
+		if j.buf.Cap() > buffer.MaxPooled {
 			return
 		}
 		j.buf.Reset()
