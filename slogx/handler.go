@@ -56,15 +56,15 @@ type output struct {
 // NewHandler returns a Handler that encodes records with opts.Encoder (JSON when nil) and
 // writes each, followed by opts' terminator, to w in a single Write call.
 func NewHandler(w io.Writer, opts *Options) *Handler {
-	return newHandler(w, opts, NewReporter(opts.ErrorFunc()))
+	return newHandler(w, opts, NewReporter(opts.errorFunc()))
 }
 
 func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 	lw, _ := w.(LevelWriter)
 	dc, _ := w.(deliveryCounter)
 	return &Handler{
-		enc:   opts.BuildEncoder(nil),
-		level: opts.MinLevel(),
+		enc:   opts.buildEncoder(),
+		level: opts.minLevel(),
 		out:   &output{w: w, lw: lw, dc: dc, term: opts.terminator(), rep: rep},
 	}
 }

@@ -79,7 +79,7 @@ func closeAll(hs ...slog.Handler) error {
 // that implements Flusher is flushed by Handler.Flush; it must be safe to call Flush
 // concurrently with Write.
 func Open(opts *Options, open func(rep *Reporter) (io.Writer, error)) (*Handler, error) {
-	rep := NewReporter(opts.ErrorFunc())
+	rep := NewReporter(opts.errorFunc())
 	w, err := open(rep)
 	if err != nil {
 		return nil, err
