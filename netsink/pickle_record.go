@@ -7,8 +7,13 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/pickle"
 	"github.com/slogx/handlers/slogx"
 )
+
+// pickleMaxNodes bounds the values a decoded pickle may expand to: memo references let a
+// small pickle describe an exponentially large tree, which would otherwise be a memory bomb.
+const pickleMaxNodes = 1 << 16
 
 // wirePickleRecord decodes a pickled LogRecord dict, as Python's SocketHandler and
 // DatagramHandler send it (makePickle: msg already formatted with args, args and exc_info
@@ -25,37 +30,31 @@ import (
 //     message. Python ints become int64 (or a decimal string when larger), floats float64,
 //     str strings, bytes []byte, lists, tuples and sets []any, dicts groups.
 func wirePickleRecord(p []byte) (slog.Record, error) {
-	v, err := wireUnpickle(p)
+	v, err := pickleDecode(p)
 	if err != nil {
 		return slog.Record{}, err
 	}
-	d, ok := v.(*pyDict)
+	d, ok := v.(*pickle.Dict)
 	if !ok {
-		return slog.Record{}, wirePickleErr("top-level %T, want a dict", v)
+		return slog.Record{}, pickleErr("top-level %T, want a dict", v)
 	}
-	budget := wirePickleMaxNodes
+	c := pickleConv{budget: pickleMaxNodes}
 	var (
 		t     time.Time
 		level = slog.LevelInfo
 		msg   string
 		attrs []slog.Attr
 	)
-	for k, key := range d.keys {
+	for k, key := range d.Keys {
 		ks, ok := key.(string)
 		if !ok {
-			return slog.Record{}, wirePickleErr("record key %T", key)
+			return slog.Record{}, pickleErr("record key %T", key)
 		}
-		val := d.vals[k]
+		val := d.Values[k]
 		switch ks {
 		case "msg":
-			if s, ok := val.(string); ok {
-				msg = s
-			} else {
-				pv, err := wirePyPlain(val, 0, &budget)
-				if err != nil {
-					return slog.Record{}, err
-				}
-				msg = fmt.Sprint(pv)
+			if msg, err = c.message(val); err != nil {
+				return slog.Record{}, err
 			}
 			continue
 		case "levelno":
@@ -64,17 +63,7 @@ func wirePickleRecord(p []byte) (slog.Record, error) {
 			}
 			continue
 		case "created":
-			var secs float64
-			switch c := val.(type) {
-			case float64:
-				secs = c
-			case int64:
-				secs = float64(c)
-			}
-			if secs != 0 && !math.IsNaN(secs) && !math.IsInf(secs, 0) && math.Abs(secs) < 1e11 {
-				sec, frac := math.Modf(secs)
-				t = time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3)
-			}
+			t = pickleCreated(val)
 			continue
 		case "args", "exc_info", "msecs", "message", "levelname":
 			continue
@@ -82,7 +71,7 @@ func wirePickleRecord(p []byte) (slog.Record, error) {
 		if val == nil {
 			continue
 		}
-		sv, err := wirePyValue(val, 0, &budget)
+		sv, err := c.value(val, 0)
 		if err != nil {
 			return slog.Record{}, err
 		}
@@ -93,48 +82,125 @@ func wirePickleRecord(p []byte) (slog.Record, error) {
 	return r, nil
 }
 
-func wirePyValue(v any, depth int, budget *int) (slog.Value, error) {
-	if *budget--; *budget < 0 {
-		return slog.Value{}, wirePickleErr("more than %d values", wirePickleMaxNodes)
+// pickleCreated converts LogRecord.created, float seconds since the epoch, to the
+// microsecond Python has; anything else is the zero time.
+func pickleCreated(v any) time.Time {
+	var secs float64
+	switch c := v.(type) {
+	case float64:
+		secs = c
+	case int64:
+		secs = float64(c)
+	}
+	if secs == 0 || math.IsNaN(secs) || math.IsInf(secs, 0) || math.Abs(secs) >= 1e11 {
+		return time.Time{}
+	}
+	sec, frac := math.Modf(secs)
+	return time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3)
+}
+
+// pickleConv converts decoded Python values to slog values within a node budget and the
+// wire depth limit (a list that contains itself hits the latter).
+type pickleConv struct{ budget int }
+
+func (c *pickleConv) charge(depth int) error {
+	if c.budget--; c.budget < 0 {
+		return pickleErr("more than %d values", pickleMaxNodes)
 	}
 	if depth > wireMaxDepth {
-		return slog.Value{}, wirePickleErr("nested deeper than %d", wireMaxDepth)
+		return pickleErr("nested deeper than %d", wireMaxDepth)
 	}
+	return nil
+}
+
+// message is msg as Python's str() would give it for the types it can have.
+func (c *pickleConv) message(v any) (string, error) {
+	if s, ok := v.(string); ok {
+		return s, nil
+	}
+	pv, err := c.plain(v, 0)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprint(pv), nil
+}
+
+// value converts v to an attribute value: dicts become groups, the rest plain values.
+func (c *pickleConv) value(v any, depth int) (slog.Value, error) {
 	switch x := v.(type) {
 	case nil:
-		return slog.AnyValue(nil), nil
+		return slog.AnyValue(nil), c.charge(depth)
 	case bool:
-		return slog.BoolValue(x), nil
+		return slog.BoolValue(x), c.charge(depth)
 	case int64:
-		return slog.Int64Value(x), nil
-	case *big.Int:
-		return slog.StringValue(x.String()), nil
+		return slog.Int64Value(x), c.charge(depth)
 	case float64:
-		return slog.Float64Value(x), nil
+		return slog.Float64Value(x), c.charge(depth)
 	case string:
-		return slog.StringValue(x), nil
-	case []byte:
-		return slog.AnyValue(x), nil
-	case *pyDict:
-		as := make([]slog.Attr, 0, len(x.keys))
-		for k, key := range x.keys {
-			sv, err := wirePyValue(x.vals[k], depth+1, budget)
+		return slog.StringValue(x), c.charge(depth)
+	case *pickle.Dict:
+		if err := c.charge(depth); err != nil {
+			return slog.Value{}, err
+		}
+		as := make([]slog.Attr, 0, len(x.Keys))
+		for k, key := range x.Keys {
+			sv, err := c.value(x.Values[k], depth+1)
 			if err != nil {
 				return slog.Value{}, err
 			}
-			as = append(as, slog.Attr{Key: wirePyKey(key), Value: sv})
+			as = append(as, slog.Attr{Key: pickleKey(key), Value: sv})
 		}
 		return slog.GroupValue(as...), nil
 	}
-	*budget++ // wirePyPlain counts v itself again
-	pl, err := wirePyPlain(v, depth, budget)
+	pl, err := c.plain(v, depth)
 	if err != nil {
 		return slog.Value{}, err
 	}
 	return slog.AnyValue(pl), nil
 }
 
-func wirePyKey(k any) string {
+// plain converts v to a plain Go value for use inside []any: lists, tuples and sets become
+// []any, dicts map[string]any, big ints decimal strings.
+func (c *pickleConv) plain(v any, depth int) (any, error) {
+	if err := c.charge(depth); err != nil {
+		return nil, err
+	}
+	var items []any
+	switch x := v.(type) {
+	case *big.Int:
+		return x.String(), nil
+	case *pickle.List:
+		items = x.Items
+	case pickle.Tuple:
+		items = x
+	case *pickle.Set:
+		items = x.Items
+	case *pickle.Dict:
+		m := make(map[string]any, len(x.Keys))
+		for k, key := range x.Keys {
+			pv, err := c.plain(x.Values[k], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[pickleKey(key)] = pv
+		}
+		return m, nil
+	default:
+		return v, nil
+	}
+	out := make([]any, 0, len(items))
+	for _, it := range items {
+		pv, err := c.plain(it, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pv)
+	}
+	return out, nil
+}
+
+// pickleKey is a dict key as an attribute key: Python's str() of it.
+func pickleKey(k any) string {
 	switch x := k.(type) {
 	case string:
 		return x
@@ -147,45 +213,4 @@ func wirePyKey(k any) string {
 		return "False"
 	}
 	return fmt.Sprint(k)
-}
-
-// wirePyPlain converts to plain Go values for use inside []any, within the node budget and
-// the depth limit (a list that contains itself hits the latter).
-func wirePyPlain(v any, depth int, budget *int) (any, error) {
-	if *budget--; *budget < 0 {
-		return nil, wirePickleErr("more than %d values", wirePickleMaxNodes)
-	}
-	if depth > wireMaxDepth {
-		return nil, wirePickleErr("nested deeper than %d", wireMaxDepth)
-	}
-	var items []any
-	switch x := v.(type) {
-	case *big.Int:
-		return x.String(), nil
-	case *pyList:
-		items = x.items
-	case pyTuple:
-		items = x
-	case *pyDict:
-		m := make(map[string]any, len(x.keys))
-		for k, key := range x.keys {
-			pv, err := wirePyPlain(x.vals[k], depth+1, budget)
-			if err != nil {
-				return nil, err
-			}
-			m[wirePyKey(key)] = pv
-		}
-		return m, nil
-	default:
-		return v, nil
-	}
-	out := make([]any, 0, len(items))
-	for _, it := range items {
-		pv, err := wirePyPlain(it, depth+1, budget)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pv)
-	}
-	return out, nil
 }

@@ -1,0 +1,16 @@
+// Package pickle reads Python pickles (protocols 0 to 5) the way netsink's Server needs
+// them: as plain data, from a peer it does not trust.
+//
+// Decode runs a pickle machine that knows the data opcodes — None, booleans, integers of
+// any size, floats, str, bytes, bytearray, tuples, lists, dicts, sets, the memo, marks,
+// PROTO and FRAME — and yields Go values (see Decode for the mapping). Everything that
+// would name a class or call a function (GLOBAL, STACK_GLOBAL, REDUCE, INST, OBJ, BUILD,
+// NEWOBJ, NEWOBJ_EX, EXT1/2/4, persistent ids, out-of-band buffers) is refused with an
+// error wrapping ErrRefused: the machine never imports, executes or constructs an
+// arbitrary object, it only interprets.
+//
+// Limits: every declared length is checked against the input before anything is
+// allocated, and the stack and memo cannot outgrow the number of opcodes, so decoding
+// costs memory proportional to the input. Integers are limited to CPython's own
+// int-to-str limit (4300 digits).
+package pickle

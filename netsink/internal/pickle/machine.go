@@ -1,0 +1,139 @@
+package pickle
+
+import (
+	"fmt"
+	"math/big"
+)
+
+// Decode runs the pickle in p and returns the value STOP leaves on the stack:
+//
+//	None -> nil, bool -> bool, int -> int64 (or *big.Int beyond 64 bits), float -> float64,
+//	str -> string, bytes and bytearray -> []byte, list -> *List, tuple -> Tuple,
+//	dict -> *Dict, set and frozenset -> *Set.
+//
+// Errors are *Error, matching ErrRefused or ErrMalformed. p is not retained.
+func Decode(p []byte) (any, error) {
+	m := &machine{p: p, memo: map[uint64]any{}}
+	return m.run()
+}
+
+// machine is the pickle virtual machine: the input and the read position, the stack, the
+// positions of its marks, and the memo.
+type machine struct {
+	p     []byte
+	pos   int // next byte to read
+	at    int // offset of the opcode being run, for errors
+	stack []any
+	marks []int
+	memo  map[uint64]any
+
+	// bigKeys caches the dict hash key of each big integer: a SETITEM loop over one
+	// memoized big int must not render it once per reference.
+	bigKeys map[*big.Int]string
+
+	result any
+	done   bool
+}
+
+// op runs one opcode; the table below holds one per opcode byte.
+type op func(m *machine, code byte) error
+
+func (m *machine) run() (any, error) {
+	for m.pos < len(m.p) {
+		m.at = m.pos
+		code := m.p[m.pos]
+		m.pos++
+		run := opcodes[code]
+		if run == nil {
+			return nil, m.malformed("unknown opcode %#x", code)
+		}
+		if err := run(m, code); err != nil {
+			return nil, err
+		}
+		if m.done {
+			return m.result, nil
+		}
+	}
+	return nil, m.malformed("no STOP")
+}
+
+func (m *machine) malformed(format string, args ...any) error {
+	return &Error{Offset: m.at, Reason: fmt.Sprintf(format, args...)}
+}
+
+func (m *machine) refuse(format string, args ...any) error {
+	return &Error{Offset: m.at, Reason: fmt.Sprintf(format, args...), Refused: true}
+}
+
+// read returns the next n bytes, checking n against what is left before anything
+// depends on it.
+func (m *machine) read(n uint64) ([]byte, error) {
+	if n > uint64(len(m.p)-m.pos) {
+		return nil, m.malformed("%d bytes declared, %d left", n, len(m.p)-m.pos)
+	}
+	b := m.p[m.pos : m.pos+int(n)]
+	m.pos += int(n)
+	return b, nil
+}
+
+// line returns the text up to the next newline (protocol 0's arguments), newline excluded.
+func (m *machine) line() (string, error) {
+	for j := m.pos; j < len(m.p); j++ {
+		if m.p[j] == '\n' {
+			s := string(m.p[m.pos:j])
+			m.pos = j + 1
+			return s, nil
+		}
+	}
+	return "", m.malformed("unterminated line")
+}
+
+// uint reads an n-byte little-endian unsigned integer.
+func (m *machine) uint(n int) (uint64, error) {
+	b, err := m.read(uint64(n))
+	if err != nil {
+		return 0, err
+	}
+	var v uint64
+	for k := n - 1; k >= 0; k-- {
+		v = v<<8 | uint64(b[k])
+	}
+	return v, nil
+}
+
+func (m *machine) push(v any) { m.stack = append(m.stack, v) }
+
+// pop removes the top value, which must not be a mark.
+func (m *machine) pop() (any, error) {
+	v, err := m.top()
+	if err != nil {
+		return nil, err
+	}
+	m.stack = m.stack[:len(m.stack)-1]
+	return v, nil
+}
+
+// top returns the top value, which must not be a mark.
+func (m *machine) top() (any, error) {
+	if len(m.stack) == 0 {
+		return nil, m.malformed("stack underflow")
+	}
+	v := m.stack[len(m.stack)-1]
+	if _, ok := v.(mark); ok {
+		return nil, m.malformed("mark where a value was expected")
+	}
+	return v, nil
+}
+
+// popMark removes the values down to the last mark, and the mark, and returns the values
+// (a copy: the stack's array is reused).
+func (m *machine) popMark() ([]any, error) {
+	if len(m.marks) == 0 {
+		return nil, m.malformed("no mark")
+	}
+	k := m.marks[len(m.marks)-1]
+	m.marks = m.marks[:len(m.marks)-1]
+	items := append([]any(nil), m.stack[k+1:]...)
+	m.stack = m.stack[:k]
+	return items, nil
+}
