@@ -20,9 +20,12 @@ type pickleMalformed struct{ err error }
 func (e pickleMalformed) Error() string   { return e.err.Error() }
 func (e pickleMalformed) Unwrap() []error { return []error{ErrMalformed, e.err} }
 
-// pickleDecode decodes p, with malformed input reported as ErrMalformed.
-func pickleDecode(p []byte) (any, error) {
-	v, err := pickle.Decode(p)
+// pickleDecode decodes p, with malformed input reported as ErrMalformed. The value's
+// expanded size is bounded by maxSize (the frame limit: memo references may not make a
+// record larger than a frame could carry) and its nesting by the wire's depth limit, the
+// record dict itself being one level.
+func pickleDecode(p []byte, maxSize int) (any, error) {
+	v, err := pickle.Decode(p, pickle.Limits{MaxSize: maxSize, MaxDepth: wireMaxDepth + 1})
 	if err != nil && errors.Is(err, pickle.ErrMalformed) {
 		return nil, pickleMalformed{err}
 	}

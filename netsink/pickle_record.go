@@ -11,11 +11,7 @@ import (
 	"github.com/slogx/handlers/slogx"
 )
 
-// pickleMaxNodes bounds the values a decoded pickle may expand to: memo references let a
-// small pickle describe an exponentially large tree, which would otherwise be a memory bomb.
-const pickleMaxNodes = 1 << 16
-
-// wirePickleRecord decodes a pickled LogRecord dict, as Python's SocketHandler and
+// pickleRecord decodes a pickled LogRecord dict, as Python's SocketHandler and
 // DatagramHandler send it (makePickle: msg already formatted with args, args and exc_info
 // None), into a record:
 //
@@ -29,8 +25,11 @@ const pickleMaxNodes = 1 << 16
 //     fields; keys whose value is None are left out, as are args, exc_info, msecs and
 //     message. Python ints become int64 (or a decimal string when larger), floats float64,
 //     str strings, bytes []byte, lists, tuples and sets []any, dicts groups.
-func wirePickleRecord(p []byte) (slog.Record, error) {
-	v, err := pickleDecode(p)
+//
+// A record whose memo references expand it past maxSize bytes is refused
+// (ErrPickleRefused): a 22 kB pickle may otherwise describe a record of many megabytes.
+func pickleRecord(p []byte, maxSize int) (slog.Record, error) {
+	v, err := pickleDecode(p, maxSize)
 	if err != nil {
 		return slog.Record{}, err
 	}
@@ -38,7 +37,6 @@ func wirePickleRecord(p []byte) (slog.Record, error) {
 	if !ok {
 		return slog.Record{}, pickleErr("top-level %T, want a dict", v)
 	}
-	c := pickleConv{budget: pickleMaxNodes}
 	var (
 		t     time.Time
 		level = slog.LevelInfo
@@ -53,9 +51,7 @@ func wirePickleRecord(p []byte) (slog.Record, error) {
 		val := d.Values[k]
 		switch ks {
 		case "msg":
-			if msg, err = c.message(val); err != nil {
-				return slog.Record{}, err
-			}
+			msg = pickleMessage(val)
 			continue
 		case "levelno":
 			if n, ok := val.(int64); ok && n >= math.MinInt32 && n <= math.MaxInt32 {
@@ -71,16 +67,15 @@ func wirePickleRecord(p []byte) (slog.Record, error) {
 		if val == nil {
 			continue
 		}
-		sv, err := c.value(val, 0)
-		if err != nil {
-			return slog.Record{}, err
-		}
-		attrs = append(attrs, slog.Attr{Key: ks, Value: sv})
+		attrs = append(attrs, slog.Attr{Key: ks, Value: pickleValue(val)})
 	}
 	r := slog.NewRecord(t, level, msg, 0)
 	r.AddAttrs(attrs...)
 	return r, nil
 }
+
+// wirePickleRecord is pickleRecord with the default frame limit.
+func wirePickleRecord(p []byte) (slog.Record, error) { return pickleRecord(p, DefaultMaxFrame) }
 
 // pickleCreated converts LogRecord.created, float seconds since the epoch, to the
 // microsecond Python has; anything else is the zero time.
@@ -99,76 +94,45 @@ func pickleCreated(v any) time.Time {
 	return time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3)
 }
 
-// pickleConv converts decoded Python values to slog values within a node budget and the
-// wire depth limit (a list that contains itself hits the latter).
-type pickleConv struct{ budget int }
-
-func (c *pickleConv) charge(depth int) error {
-	if c.budget--; c.budget < 0 {
-		return pickleErr("more than %d values", pickleMaxNodes)
-	}
-	if depth > wireMaxDepth {
-		return pickleErr("nested deeper than %d", wireMaxDepth)
-	}
-	return nil
-}
-
-// message is msg as Python's str() would give it for the types it can have.
-func (c *pickleConv) message(v any) (string, error) {
+// pickleMessage is msg as a string: itself, or Go's rendering of another value.
+func pickleMessage(v any) string {
 	if s, ok := v.(string); ok {
-		return s, nil
+		return s
 	}
-	pv, err := c.plain(v, 0)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprint(pv), nil
+	return fmt.Sprint(picklePlain(v))
 }
 
-// value converts v to an attribute value: dicts become groups, the rest plain values.
-func (c *pickleConv) value(v any, depth int) (slog.Value, error) {
+// The conversions below recurse without a budget: Decode bounded the expanded size and the
+// depth of what they walk.
+
+// pickleValue converts v to an attribute value: dicts become groups, the rest plain values.
+func pickleValue(v any) slog.Value {
 	switch x := v.(type) {
-	case nil:
-		return slog.AnyValue(nil), c.charge(depth)
-	case bool:
-		return slog.BoolValue(x), c.charge(depth)
-	case int64:
-		return slog.Int64Value(x), c.charge(depth)
-	case float64:
-		return slog.Float64Value(x), c.charge(depth)
 	case string:
-		return slog.StringValue(x), c.charge(depth)
+		return slog.StringValue(x)
+	case int64:
+		return slog.Int64Value(x)
+	case float64:
+		return slog.Float64Value(x)
+	case bool:
+		return slog.BoolValue(x)
 	case *pickle.Dict:
-		if err := c.charge(depth); err != nil {
-			return slog.Value{}, err
-		}
 		as := make([]slog.Attr, 0, len(x.Keys))
 		for k, key := range x.Keys {
-			sv, err := c.value(x.Values[k], depth+1)
-			if err != nil {
-				return slog.Value{}, err
-			}
-			as = append(as, slog.Attr{Key: pickleKey(key), Value: sv})
+			as = append(as, slog.Attr{Key: pickleKey(key), Value: pickleValue(x.Values[k])})
 		}
-		return slog.GroupValue(as...), nil
+		return slog.GroupValue(as...)
 	}
-	pl, err := c.plain(v, depth)
-	if err != nil {
-		return slog.Value{}, err
-	}
-	return slog.AnyValue(pl), nil
+	return slog.AnyValue(picklePlain(v))
 }
 
-// plain converts v to a plain Go value for use inside []any: lists, tuples and sets become
-// []any, dicts map[string]any, big ints decimal strings.
-func (c *pickleConv) plain(v any, depth int) (any, error) {
-	if err := c.charge(depth); err != nil {
-		return nil, err
-	}
+// picklePlain converts v to a plain Go value for use inside []any: lists, tuples and sets
+// become []any, dicts map[string]any, big ints decimal strings.
+func picklePlain(v any) any {
 	var items []any
 	switch x := v.(type) {
 	case *big.Int:
-		return x.String(), nil
+		return x.String()
 	case *pickle.List:
 		items = x.Items
 	case pickle.Tuple:
@@ -178,25 +142,17 @@ func (c *pickleConv) plain(v any, depth int) (any, error) {
 	case *pickle.Dict:
 		m := make(map[string]any, len(x.Keys))
 		for k, key := range x.Keys {
-			pv, err := c.plain(x.Values[k], depth+1)
-			if err != nil {
-				return nil, err
-			}
-			m[pickleKey(key)] = pv
+			m[pickleKey(key)] = picklePlain(x.Values[k])
 		}
-		return m, nil
+		return m
 	default:
-		return v, nil
+		return v
 	}
-	out := make([]any, 0, len(items))
-	for _, it := range items {
-		pv, err := c.plain(it, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pv)
+	out := make([]any, len(items))
+	for i, it := range items {
+		out[i] = picklePlain(it)
 	}
-	return out, nil
+	return out
 }
 
 // pickleKey is a dict key as an attribute key: Python's str() of it.
@@ -212,5 +168,5 @@ func pickleKey(k any) string {
 		}
 		return "False"
 	}
-	return fmt.Sprint(k)
+	return fmt.Sprint(picklePlain(k))
 }

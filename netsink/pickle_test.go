@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -143,4 +144,61 @@ func FuzzPickle(f *testing.F) {
 			t.Fatalf("re-encode: %v", err)
 		}
 	})
+}
+
+// pickleReferenced builds a LogRecord dict whose extra "l" is a list of one value pickled
+// once (value, then BINPUT 2) and referenced refs-1 times with BINGET: what CPython emits
+// for extra={"l": [v] * refs}.
+func pickleReferenced(value []byte, refs int) []byte {
+	var b bytes.Buffer
+	b.WriteString("}q\x00(X\x03\x00\x00\x00msgX\x02\x00\x00\x00hiX\x01\x00\x00\x00l]q\x01(")
+	b.Write(value)
+	b.WriteString("q\x02")
+	for i := 1; i < refs; i++ {
+		b.WriteString("h\x02")
+	}
+	b.WriteString("eu.")
+	return b.Bytes()
+}
+
+type pickleCountingWriter struct{ n int }
+
+func (w *pickleCountingWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
+
+// A 22 kB frame whose memo references expand it to tens of megabytes is refused before
+// anything is built from it; the collector allocates a small multiple of the frame.
+func TestPickleBackReferences(t *testing.T) {
+	str := append([]byte("X\x10\x27\x00\x00"), bytes.Repeat([]byte("a"), 10000)...)
+	bigInt := append([]byte("\x8b\xfa\x06\x00\x00"), bytes.Repeat([]byte{0x55}, 1786)...)
+	for name, p := range map[string][]byte{
+		"10 kB str x 6000":      pickleReferenced(str, 6000),
+		"4300-digit int x 6000": pickleReferenced(bigInt, 6000),
+	} {
+		w := &pickleCountingWriter{}
+		srv := &Server{Handler: slog.NewJSONHandler(w, nil), AcceptPickle: true, OnError: func(error) {}}
+		srv.init()
+		var m0, m1 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		_, _, err := srv.handleFrame(p)
+		runtime.ReadMemStats(&m1)
+		alloc := m1.TotalAlloc - m0.TotalAlloc
+		t.Logf("%s: %d-byte frame, %d bytes allocated, %d written: %v", name, len(p), alloc, w.n, err)
+		if !errors.Is(err, ErrPickleRefused) || !strings.Contains(err.Error(), "to more than 1048576 bytes") {
+			t.Errorf("%s: err = %v", name, err)
+		}
+		// Each 2-byte BINGET costs a 16-byte slot on the stack (grown by doubling) and one in
+		// the list: the bound is per input byte, whatever the references expand to.
+		if alloc > 32*uint64(len(p)) || w.n != 0 {
+			t.Errorf("%s: %d bytes allocated, %d written for a %d-byte frame", name, alloc, w.n, len(p))
+		}
+		if st := srv.Stats(); st.Refused != 1 || st.Records != 0 {
+			t.Errorf("%s: stats %+v", name, st)
+		}
+	}
+	// The same shape within the frame limit is a record like any other.
+	r, err := pickleRecord(pickleReferenced(str, 50), DefaultMaxFrame)
+	if err != nil || r.NumAttrs() != 1 {
+		t.Errorf("50 references: %v, %d attrs", err, r.NumAttrs())
+	}
 }

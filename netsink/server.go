@@ -430,7 +430,7 @@ func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
 			s.stats.refused.Add(1)
 			return h, 0, fmt.Errorf("%w: a pickle frame (Python's SocketHandler?) but AcceptPickle is off", ErrPickleRefused)
 		}
-		rec, err = wirePickleRecord(p)
+		rec, err = pickleRecord(p, s.maxFrame())
 	default:
 		err = wireMalformed("neither a msgpack record nor a pickle (first byte %#x)", p[:min(len(p), 1)])
 	}

@@ -22,7 +22,7 @@ func TestDecodeProtocols(t *testing.T) {
 	want := map[string]any{"s": "é", "i": int64(-5), "big": "1180591620717411303424", "f": 1.25,
 		"b": []byte{0, 1}, "l": []any{int64(1), []any{int64(2), int64(3)}, nil, true}, "d": map[string]any{"k": "v", "1": int64(2)}}
 	for i, s := range plainSeeds {
-		v, err := Decode(unhex(t, s))
+		v, err := Decode(unhex(t, s), Limits{})
 		if err != nil {
 			t.Fatalf("protocol %d: %v", i+3, err)
 		}
@@ -45,7 +45,7 @@ func TestDecodeRefused(t *testing.T) {
 		"NEXT_BUFFER":      "\x97.",
 	}
 	for name, p := range cases {
-		_, err := Decode([]byte(p))
+		_, err := Decode([]byte(p), Limits{})
 		if !errors.Is(err, ErrRefused) || errors.Is(err, ErrMalformed) {
 			t.Errorf("%s: err = %v, want ErrRefused", name, err)
 		}
@@ -75,7 +75,7 @@ func TestDecodeMalformed(t *testing.T) {
 		"unknown opcode":    "\xff",
 	}
 	for name, p := range cases {
-		_, err := Decode([]byte(p))
+		_, err := Decode([]byte(p), Limits{})
 		var e *Error
 		if !errors.Is(err, ErrMalformed) || !errors.As(err, &e) {
 			t.Errorf("%s: err = %v, want ErrMalformed", name, err)
@@ -83,15 +83,12 @@ func TestDecodeMalformed(t *testing.T) {
 	}
 }
 
-// A list that contains itself decodes (as in Python): the caller's walk must bound it.
+// A list that contains itself is legal Python, but as a tree it never ends: refused by the
+// depth limit.
 func TestDecodeSelfReference(t *testing.T) {
-	v, err := Decode([]byte("]q\x00h\x00a."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := v.(*List)
-	if len(l.Items) != 1 || l.Items[0] != l {
-		t.Errorf("got %#v", l)
+	_, err := Decode([]byte("]q\x00h\x00a."), Limits{})
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "deeper than 32") {
+		t.Errorf("err = %v", err)
 	}
 }
 
@@ -101,7 +98,7 @@ func TestDecodeDictKeys(t *testing.T) {
 	var p bytes.Buffer
 	p.WriteString("}(X\x01\x00\x00\x00aK\x01X\x01\x00\x00\x00bK\x02X\x01\x00\x00\x00aK\x03u")
 	p.WriteString("\x8a\x09\x00\x00\x00\x00\x00\x00\x00\x00\x40q\x00K\x04sh\x00K\x05s.")
-	v, err := Decode(p.Bytes())
+	v, err := Decode(p.Bytes(), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +132,7 @@ print("json", json.dumps(obj))
 	}
 	for _, l := range lines[:len(lines)-1] {
 		proto, h, _ := strings.Cut(l, " ")
-		v, err := Decode(unhex(t, h))
+		v, err := Decode(unhex(t, h), Limits{})
 		if err != nil {
 			t.Errorf("protocol %s: %v", proto, err)
 			continue
@@ -187,7 +184,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte("(dp0\nVname\np1\nVapp\np2\nsVlevelno\np3\nI20\nsVcreated\np4\nF1.5\nsS'msg'\np5\nS'it\\'s'\np6\ns."))
 	f.Add([]byte("]q\x00h\x00a."))
 	f.Fuzz(func(t *testing.T, p []byte) {
-		_, err := Decode(p)
+		_, err := Decode(p, Limits{MaxSize: 1 << 16})
 		if err == nil {
 			return
 		}

@@ -12,5 +12,8 @@
 // Limits: every declared length is checked against the input before anything is
 // allocated, and the stack and memo cannot outgrow the number of opcodes, so decoding
 // costs memory proportional to the input. Integers are limited to CPython's own
-// int-to-str limit (4300 digits).
+// int-to-str limit (4300 digits). The memo lets a small pickle describe a huge value (one
+// string referenced thousands of times, or lists of lists doubling at each level), so
+// the decoded value's expanded size — references counted as often as they are used — and
+// its nesting are bounded too (Limits); beyond them the pickle is refused.
 package pickle

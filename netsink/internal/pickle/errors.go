@@ -14,13 +14,16 @@ var ErrMalformed = errors.New("netsink: pickle malformed")
 
 // Error is what Decode returns: why, and the offset of the opcode at fault.
 type Error struct {
-	Offset  int    // byte offset of the opcode at fault
+	Offset  int    // byte offset of the opcode at fault; -1 for a limit of the whole value
 	Reason  string // what was wrong, for people
 	Refused bool   // true: matches ErrRefused; false: matches ErrMalformed
 }
 
 // Error formats the reason with its offset.
 func (e *Error) Error() string {
+	if e.Offset < 0 {
+		return "netsink: pickle: " + e.Reason
+	}
 	return fmt.Sprintf("netsink: pickle: %s at offset %d", e.Reason, e.Offset)
 }
 

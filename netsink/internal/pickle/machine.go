@@ -11,10 +11,21 @@ import (
 //	str -> string, bytes and bytearray -> []byte, list -> *List, tuple -> Tuple,
 //	dict -> *Dict, set and frozenset -> *Set.
 //
-// Errors are *Error, matching ErrRefused or ErrMalformed. p is not retained.
-func Decode(p []byte) (any, error) {
+// The value is within lim (see Limits): a consumer may walk it recursively, references
+// and all, without a budget of its own. Errors are *Error, matching ErrRefused or
+// ErrMalformed. p is not retained.
+func Decode(p []byte, lim Limits) (any, error) {
 	m := &machine{p: p, memo: map[uint64]any{}}
-	return m.run()
+	v, err := m.run()
+	if err != nil {
+		return nil, err
+	}
+	lim = lim.resolve()
+	s := sizer{Limits: lim, left: lim.MaxSize}
+	if err := s.walk(v, 0); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // machine is the pickle virtual machine: the input and the read position, the stack, the
@@ -101,7 +112,14 @@ func (m *machine) uint(n int) (uint64, error) {
 	return v, nil
 }
 
-func (m *machine) push(v any) { m.stack = append(m.stack, v) }
+// push grows the stack by doubling: append's gentler growth for large slices would make a
+// stack of n values cost about 5n slots in garbage, doubling about 2n.
+func (m *machine) push(v any) {
+	if len(m.stack) == cap(m.stack) {
+		m.stack = append(make([]any, 0, max(16, 2*cap(m.stack))), m.stack...)
+	}
+	m.stack = append(m.stack, v)
+}
 
 // pop removes the top value, which must not be a mark.
 func (m *machine) pop() (any, error) {
@@ -125,15 +143,17 @@ func (m *machine) top() (any, error) {
 	return v, nil
 }
 
-// popMark removes the values down to the last mark, and the mark, and returns the values
-// (a copy: the stack's array is reused).
+// popMark removes the values down to the last mark, and the mark, and returns the values.
+// They stay in the stack's array, so they are valid until the next push: a caller that
+// keeps them copies them (APPENDS copies into its list anyway, so the common path copies
+// once).
 func (m *machine) popMark() ([]any, error) {
 	if len(m.marks) == 0 {
 		return nil, m.malformed("no mark")
 	}
 	k := m.marks[len(m.marks)-1]
 	m.marks = m.marks[:len(m.marks)-1]
-	items := append([]any(nil), m.stack[k+1:]...)
+	items := m.stack[k+1:]
 	m.stack = m.stack[:k]
 	return items, nil
 }

@@ -26,17 +26,20 @@ func (m *machine) empty(code byte) error {
 
 // fromMark runs DICT, LIST, TUPLE and FROZENSET: a container of the values above the mark.
 func (m *machine) fromMark(code byte) error {
-	items, err := m.popMark()
+	view, err := m.popMark()
 	if err != nil {
 		return err
 	}
-	switch code {
-	case 'd':
+	if code == 'd' {
 		d := &Dict{}
-		if err := m.setPairs(d, items); err != nil {
+		if err := m.setPairs(d, view); err != nil {
 			return err
 		}
 		m.push(d)
+		return nil
+	}
+	items := append([]any(nil), view...)
+	switch code {
 	case 'l':
 		m.push(&List{Items: items})
 	case 't':

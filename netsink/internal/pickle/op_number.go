@@ -8,8 +8,14 @@ import (
 	"strings"
 )
 
-// maxTextInt bounds protocol 0's decimal integers.
-const maxTextInt = 4096
+// maxIntDigits is CPython's own int-to-str limit (sys.int_info.default_max_str_digits): the
+// sender could not format a larger int either, and rendering one costs time quadratic in
+// its length.
+const maxIntDigits = 4300
+
+// maxLongBytes is the two's complement length of a maxIntDigits-digit int (14,285 bits and a
+// sign bit): LONG1 and LONG4 are bounded before any big arithmetic.
+const maxLongBytes = 1786
 
 // constant pushes None, True or False.
 func (m *machine) constant(code byte) error {
@@ -40,8 +46,8 @@ func (m *machine) textInt(code byte) error {
 		m.push(v)
 		return nil
 	}
-	if len(s) > maxTextInt {
-		return m.malformed("integer of %d digits", len(s))
+	if len(strings.TrimLeft(s, "+-")) > maxIntDigits {
+		return m.refuse("int of more than %d digits", maxIntDigits)
 	}
 	b, ok := new(big.Int).SetString(s, 10)
 	if !ok {
@@ -85,6 +91,9 @@ func (m *machine) long(code byte) error {
 	b, err := m.read(n)
 	if err != nil {
 		return err
+	}
+	if len(b) > maxLongBytes {
+		return m.refuse("int of more than %d digits", maxIntDigits)
 	}
 	m.push(decodeLong(b))
 	return nil
