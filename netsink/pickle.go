@@ -7,10 +7,14 @@ import (
 	"github.com/slogx/handlers/netsink/internal/pickle"
 )
 
-// ErrPickleRefused is wrapped by the error for a pickle that would construct an object
-// (GLOBAL, STACK_GLOBAL, REDUCE, INST, OBJ, BUILD, NEWOBJ, NEWOBJ_EX, EXT*, persistent ids,
-// out-of-band buffers). Python's logging sends plain dicts; anything that names a class or
-// calls a function is refused, never executed, and the connection is closed.
+// ErrPickleRefused is wrapped by the error for a pickle frame the Server will not read: one
+// that names a class outside the allowlist (bytes, bytearray, set, frozenset, datetime's
+// datetime, date, time, timedelta and timezone, decimal.Decimal) or builds an object any
+// other way (INST, OBJ, BUILD, NEWOBJ, EXT*, persistent ids, out-of-band buffers), one
+// whose memo references expand it past MaxFrame. Nothing is ever executed. The frame is
+// skipped and counted (ServerStats.Refused); the connection goes on with the next frame.
+// With AcceptPickle off every pickle is refused, and the connection is closed: its peer
+// speaks a protocol the Server was not asked to read.
 var ErrPickleRefused = pickle.ErrRefused
 
 // pickleMalformed makes a malformed pickle's error match ErrMalformed, like every other

@@ -24,7 +24,10 @@ import (
 //     threadName, processName, process, taskName, exc_text, stack_info and any extra=
 //     fields; keys whose value is None are left out, as are args, exc_info, msecs and
 //     message. Python ints become int64 (or a decimal string when larger), floats float64,
-//     str strings, bytes []byte, lists, tuples and sets []any, dicts groups.
+//     str strings, bytes and bytearray []byte, lists, tuples, sets and frozensets []any,
+//     dicts groups, datetime.datetime a time (a naive one in UTC with the fields Python
+//     prints), timedelta a duration, date, time, timezone and decimal.Decimal their
+//     Python string (ISO 8601 for date and time).
 //
 // A record whose memo references expand it past maxSize bytes is refused
 // (ErrPickleRefused): a 22 kB pickle may otherwise describe a record of many megabytes.
@@ -116,6 +119,10 @@ func pickleValue(v any) slog.Value {
 		return slog.Float64Value(x)
 	case bool:
 		return slog.BoolValue(x)
+	case time.Time:
+		return slog.TimeValue(x)
+	case time.Duration:
+		return slog.DurationValue(x)
 	case *pickle.Dict:
 		as := make([]slog.Attr, 0, len(x.Keys))
 		for k, key := range x.Keys {
@@ -133,6 +140,8 @@ func picklePlain(v any) any {
 	switch x := v.(type) {
 	case *big.Int:
 		return x.String()
+	case pickle.Date, pickle.Time, pickle.Decimal, *pickle.Timezone:
+		return x.(fmt.Stringer).String()
 	case *pickle.List:
 		items = x.Items
 	case pickle.Tuple:

@@ -55,14 +55,14 @@ func TestPickleSocketHandlerRecord(t *testing.T) {
 
 func TestPickleRefused(t *testing.T) {
 	cases := map[string]string{
-		"GLOBAL+REDUCE p0":     "cos\nsystem\n(S'echo pwned'\ntR.",
-		"STACK_GLOBAL p4":      "\x80\x04\x8c\x02os\x8c\x06system\x93\x8c\x01x\x85R.",
-		"INST":                 "(S'x'\nios\nsystem\n.",
-		"OBJ":                  "(cos\nsystem\nS'x'\no.",
-		"BUILD":                "}(S'a'\nI1\ndb.",
-		"NEWOBJ":               "\x80\x02cbuiltins\nobject\n)\x81.",
-		"PERSID":               "Pfoo\n.",
-		"bytes via _codecs p1": "}q\x00X\x01\x00\x00\x00bq\x01c_codecs\nencode\nq\x02X\x02\x00\x00\x00\x00\x01q\x03X\x06\x00\x00\x00latin1q\x04\x86q\x05Rq\x06s.",
+		"GLOBAL+REDUCE p0":  "cos\nsystem\n(S'echo pwned'\ntR.",
+		"STACK_GLOBAL p4":   "\x80\x04\x8c\x02os\x8c\x06system\x93\x8c\x01x\x85R.",
+		"INST":              "(S'x'\nios\nsystem\n.",
+		"OBJ":               "(cos\nsystem\nS'x'\no.",
+		"BUILD":             "}(S'a'\nI1\ndb.",
+		"NEWOBJ":            "\x80\x02cbuiltins\nobject\n)\x81.",
+		"PERSID":            "Pfoo\n.",
+		"a custom class p1": "}q\x00X\x01\x00\x00\x00pq\x01ccopy_reg\n_reconstructor\nq\x02(c__main__\nPoint\nq\x03c__builtin__\nobject\nq\x04Ntq\x05Rq\x06s.",
 	}
 	for name, p := range cases {
 		_, err := wirePickleRecord([]byte(p))

@@ -3,11 +3,15 @@
 //
 // Decode runs a pickle machine that knows the data opcodes — None, booleans, integers of
 // any size, floats, str, bytes, bytearray, tuples, lists, dicts, sets, the memo, marks,
-// PROTO and FRAME — and yields Go values (see Decode for the mapping). Everything that
-// would name a class or call a function (GLOBAL, STACK_GLOBAL, REDUCE, INST, OBJ, BUILD,
-// NEWOBJ, NEWOBJ_EX, EXT1/2/4, persistent ids, out-of-band buffers) is refused with an
-// error wrapping ErrRefused: the machine never imports, executes or constructs an
-// arbitrary object, it only interprets.
+// PROTO and FRAME — and yields Go values (see Decode for the mapping). GLOBAL and
+// STACK_GLOBAL are accepted for an allowlist of exactly the types logging's extra commonly
+// carries and CPython pickles by reduction (bytes and bytearray in old protocols, set,
+// frozenset, datetime's datetime, date, time, timedelta and timezone, decimal.Decimal);
+// REDUCE on one of them is interpreted by Go code that checks the arguments and builds a
+// Go value. Every other global, and everything else that would build an object (INST,
+// OBJ, BUILD, NEWOBJ, NEWOBJ_EX, EXT1/2/4, persistent ids, out-of-band buffers), is refused
+// with an error wrapping ErrRefused: the machine never imports or executes anything and
+// never constructs an arbitrary object.
 //
 // Limits: every declared length is checked against the input before anything is
 // allocated, and the stack and memo cannot outgrow the number of opcodes, so decoding

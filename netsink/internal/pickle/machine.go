@@ -9,7 +9,14 @@ import (
 //
 //	None -> nil, bool -> bool, int -> int64 (or *big.Int beyond 64 bits), float -> float64,
 //	str -> string, bytes and bytearray -> []byte, list -> *List, tuple -> Tuple,
-//	dict -> *Dict, set and frozenset -> *Set.
+//	dict -> *Dict, set and frozenset -> *Set, datetime.datetime -> time.Time (a naive
+//	one in UTC with the fields Python prints, an aware one at its fixed offset),
+//	datetime.date -> Date, datetime.time -> Time, datetime.timedelta -> time.Duration,
+//	datetime.timezone -> *Timezone, decimal.Decimal -> Decimal.
+//
+// The objects are read from the reductions CPython's pickler writes for them (GLOBAL or
+// STACK_GLOBAL naming the type, then REDUCE with its arguments), interpreted by Go code
+// of our own; any other global is refused.
 //
 // The value is within lim (see Limits): a consumer may walk it recursively, references
 // and all, without a budget of its own. Errors are *Error, matching ErrRefused or

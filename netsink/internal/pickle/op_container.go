@@ -1,6 +1,9 @@
 package pickle
 
-import "math/big"
+import (
+	"math/big"
+	"time"
+)
 
 // mark runs MARK.
 func (m *machine) mark(byte) error {
@@ -177,7 +180,7 @@ func (m *machine) hashKey(k any) any {
 	switch x := k.(type) {
 	case nil:
 		return noneKey{}
-	case bool, int64, float64, string:
+	case bool, int64, float64, string, Decimal, Date, time.Duration:
 		return k
 	case *big.Int:
 		s, ok := m.bigKeys[x]

@@ -66,27 +66,27 @@ var opcodes = [256]op{
 	'r':  (*machine).put,       // LONG_BINPUT
 	0x94: (*machine).put,       // MEMOIZE
 
-	// objects: refused
-	'c':  (*machine).refused, // GLOBAL
-	0x93: (*machine).refused, // STACK_GLOBAL
-	'R':  (*machine).refused, // REDUCE
-	'i':  (*machine).refused, // INST
-	'o':  (*machine).refused, // OBJ
-	'b':  (*machine).refused, // BUILD
-	0x81: (*machine).refused, // NEWOBJ
-	0x92: (*machine).refused, // NEWOBJ_EX
-	0x82: (*machine).refused, // EXT1
-	0x83: (*machine).refused, // EXT2
-	0x84: (*machine).refused, // EXT4
-	'P':  (*machine).refused, // PERSID
-	'Q':  (*machine).refused, // BINPERSID
-	0x97: (*machine).refused, // NEXT_BUFFER
-	0x98: (*machine).refused, // READONLY_BUFFER
+	// objects: allowlisted constructors are interpreted, everything else refused
+	'c':  (*machine).globalLine,  // GLOBAL
+	0x93: (*machine).stackGlobal, // STACK_GLOBAL
+	'R':  (*machine).reduce,      // REDUCE
+	'i':  (*machine).refused,     // INST
+	'o':  (*machine).refused,     // OBJ
+	'b':  (*machine).refused,     // BUILD
+	0x81: (*machine).refused,     // NEWOBJ
+	0x92: (*machine).refused,     // NEWOBJ_EX
+	0x82: (*machine).refused,     // EXT1
+	0x83: (*machine).refused,     // EXT2
+	0x84: (*machine).refused,     // EXT4
+	'P':  (*machine).refused,     // PERSID
+	'Q':  (*machine).refused,     // BINPERSID
+	0x97: (*machine).refused,     // NEXT_BUFFER
+	0x98: (*machine).refused,     // READONLY_BUFFER
 }
 
 // refusedNames names the refused opcodes in errors.
 var refusedNames = map[byte]string{
-	'c': "GLOBAL", 0x93: "STACK_GLOBAL", 'R': "REDUCE", 'i': "INST", 'o': "OBJ", 'b': "BUILD",
+	'i': "INST", 'o': "OBJ", 'b': "BUILD",
 	0x81: "NEWOBJ", 0x92: "NEWOBJ_EX", 0x82: "EXT1", 0x83: "EXT2", 0x84: "EXT4",
 	'P': "PERSID", 'Q': "BINPERSID", 0x97: "NEXT_BUFFER", 0x98: "READONLY_BUFFER",
 }

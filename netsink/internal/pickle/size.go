@@ -3,7 +3,12 @@ package pickle
 import (
 	"fmt"
 	"math/big"
+	"time"
 )
+
+// renderedTime is what a date, time, datetime, timedelta or timezone costs beyond 1: about
+// the length of its ISO text.
+const renderedTime = 32
 
 // Defaults of Limits.
 const (
@@ -58,6 +63,12 @@ func (s *sizer) walk(v any, depth int) error {
 		cost += len(x)
 	case *big.Int:
 		cost += digits(x)
+	case Decimal:
+		cost += len(x)
+	case time.Time, time.Duration, Date, Time, *Timezone:
+		cost += renderedTime
+	case global:
+		return &Error{Offset: -1, Reason: x.name + " itself, not a value made with it", Refused: true}
 	case *List:
 		items = x.Items
 	case Tuple:
