@@ -40,7 +40,9 @@ const (
 //
 // Bad input never stops the Server: a frame that is too large or does not decode closes
 // that connection (what follows it cannot be trusted) or drops that datagram, and is counted
-// per reason in Stats and reported to OnError.
+// per reason in Stats and reported to OnError. A pickle frame that is refused
+// (ErrPickleRefused) with AcceptPickle on is well formed, so only that frame is skipped:
+// the connection goes on.
 type Server struct {
 	// Handler receives every record. Required. Its errors are counted (HandlerErrors) and
 	// reported; the record still counts as handled, since replaying it would not help.
@@ -51,8 +53,9 @@ type Server struct {
 	MaxFrame int
 
 	// AcceptPickle also accepts Python's SocketHandler and DatagramHandler frames (a pickled
-	// LogRecord dict) through a safe pickle subset that never constructs objects. Off,
-	// pickle frames are refused (counted in Refused).
+	// LogRecord dict) through a pickle interpreter that never executes anything: plain
+	// data, plus an allowlist of types read from their reductions (see ErrPickleRefused).
+	// Off, pickle frames are refused (counted in Refused).
 	AcceptPickle bool
 
 	// MaxConns limits concurrent stream connections; further ones wait in the listen
@@ -99,7 +102,7 @@ type ServerStats struct {
 	Acks          uint64 // ack frames written
 	TooLarge      uint64 // frames over MaxFrame
 	Malformed     uint64 // frames that did not decode
-	Refused       uint64 // pickle frames refused (dangerous opcodes, or AcceptPickle off)
+	Refused       uint64 // pickle frames refused and skipped (see ErrPickleRefused)
 	HandlerErrors uint64 // errors returned by Handler
 	ConnErrors    uint64 // read, write and timeout errors of connections (EOF excluded)
 }
@@ -378,6 +381,9 @@ func (sc *wireServerConn) serve() {
 		h, last, err := s.handleFrame(buf)
 		if err != nil {
 			s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
+			if errors.Is(err, ErrPickleRefused) && s.AcceptPickle {
+				continue // a whole, well-formed frame: the next one starts right after it
+			}
 			flush()
 			return
 		}
@@ -430,7 +436,7 @@ func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
 			s.stats.refused.Add(1)
 			return h, 0, fmt.Errorf("%w: a pickle frame (Python's SocketHandler?) but AcceptPickle is off", ErrPickleRefused)
 		}
-		rec, err = wirePickleRecord(p)
+		rec, err = pickleRecord(p, s.maxFrame())
 	default:
 		err = wireMalformed("neither a msgpack record nor a pickle (first byte %#x)", p[:min(len(p), 1)])
 	}
