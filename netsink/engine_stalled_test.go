@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -76,7 +75,7 @@ func TestStalledPeerNeverBlocksHandle(t *testing.T) {
 			if err != nil {
 				return nil, nil, err
 			}
-			return s, s.Writer().(*deliver.Engine).Pending, nil
+			return s, s.Pending, nil
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,5 +128,43 @@ func TestStalledPeerNeverBlocksHandle(t *testing.T) {
 				t.Errorf("after Close: %+v, want Records+Dropped = %d", st, n)
 			}
 		})
+	}
+}
+
+// TestBlockBoundIsPerCall: under slogx.Block, a log call waits at most EnqueueTimeout for
+// room, whatever the number of callers waiting with it. The handler must not hold its lock
+// while the writer waits, or the k-th caller would wait k bounds.
+func TestBlockBoundIsPerCall(t *testing.T) {
+	wireNoLeak(t)
+	const bound = 300 * time.Millisecond
+	const callers = 8 // one after the other would take 2.4 s
+	s, err := NewSocket(stalledPeer(t), SocketOptions{Buffer: 4 << 10, Overflow: slogx.Block,
+		EnqueueTimeout: bound, FlushTimeout: time.Millisecond}, &slogx.Options{OnError: func(error) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	msg := strings.Repeat("x", 1000)
+	// Fill the buffer: the peer reads nothing, so these stay.
+	for range 4 {
+		s.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelInfo, msg, 0))
+	}
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := s.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelInfo, msg, 0))
+			if !errors.Is(err, slogx.ErrBufferFull) {
+				t.Errorf("Handle: %v, want buffer full", err)
+			}
+		}()
+	}
+	wg.Wait()
+	// Concurrent waits take about one bound; serialized ones eight. Half of the serialized
+	// time leaves room for a loaded machine without letting serialization pass.
+	if took := time.Since(start); took > callers*bound/2 {
+		t.Errorf("%d callers blocked for %v in all: the bound of %v is not per call", callers, took, bound)
 	}
 }

@@ -171,7 +171,17 @@ type SyslogOptions struct {
 // Syslog is safe for concurrent use; Close flushes and is idempotent.
 type Syslog struct {
 	*slogx.Handler
-	stream *syslogStream // the stream transport, nil on datagrams
+	stream *syslogStream   // the stream transport, nil on datagrams
+	eng    *deliver.Engine // the stream's delivery engine, nil on datagrams
+}
+
+// Pending returns how many records wait to be written to a stream (tcp, tcp+tls, unix);
+// always 0 on datagrams, which are sent by the log call itself.
+func (s *Syslog) Pending() int {
+	if s.eng == nil {
+		return 0
+	}
+	return s.eng.Pending()
 }
 
 // NewSyslog returns a handler sending records to the syslog daemon described by o. It
@@ -188,6 +198,7 @@ func NewSyslog(o SyslogOptions, opts *slogx.Options) (*Syslog, error) {
 	}
 	local := conn.network == "unix" || conn.network == "unixgram" || conn.network == "local"
 	var stream *syslogStream
+	var engine *deliver.Engine
 	h, err := syslogOpenHandler(&o, local, opts, func(rep *slogx.Reporter) io.Writer {
 		conn.rep = rep
 		switch conn.network {
@@ -212,6 +223,7 @@ func NewSyslog(o SyslogOptions, opts *slogx.Options) (*Syslog, error) {
 			Backoff:        o.Backoff.schedule(),
 			Now:            o.Now,
 		})
+		engine = eng
 		if conn.network == "local" {
 			return &syslogLocal{dgram: conn, eng: eng}
 		}
@@ -220,7 +232,7 @@ func NewSyslog(o SyslogOptions, opts *slogx.Options) (*Syslog, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Syslog{Handler: h, stream: stream}, nil
+	return &Syslog{Handler: h, stream: stream, eng: engine}, nil
 }
 
 // syslogNewHandler builds the handler over any writer that takes one message per Write.

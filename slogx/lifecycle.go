@@ -103,7 +103,7 @@ func (h *Handler) Flush(ctx context.Context) error {
 	if f, ok := o.w.(interface{ Flush() error }); ok {
 		o.mu.Lock()
 		defer o.mu.Unlock()
-		if o.closed {
+		if o.closed.Load() {
 			return nil
 		}
 		if err := f.Flush(); err != nil {
