@@ -118,11 +118,12 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	return o.rep.Error(err)
 }
 
-// write writes b under mu, the path of every writer that is not a concurrentWriter.
+// write writes b under mu, the path of every writer that is not a concurrentWriter. No defer:
+// this is the hot path of every file and stream handler.
 func (o *output) write(level slog.Level, b []byte) (n int, err error) {
 	o.mu.Lock()
-	defer o.mu.Unlock()
 	if o.closed.Load() {
+		o.mu.Unlock()
 		return 0, ErrClosed
 	}
 	if o.lw != nil {
@@ -134,6 +135,7 @@ func (o *output) write(level slog.Level, b []byte) (n int, err error) {
 		o.records++
 		o.bytes += uint64(n)
 	}
+	o.mu.Unlock()
 	return n, err
 }
 
