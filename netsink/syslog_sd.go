@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/slogx/handlers/internal/anyfmt"
 	"github.com/slogx/handlers/internal/attrwalk"
 )
 
@@ -196,7 +197,7 @@ func syslogAnyString(a any) (s string) {
 	case []byte:
 		return string(x)
 	}
-	return fmt.Sprint(a)
+	return anyfmt.Sprint(a, false)
 }
 
 // syslogSDWriter appends SD-PARAMs for attributes, walking them by slog's rules and

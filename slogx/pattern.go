@@ -2,6 +2,7 @@ package slogx
 
 import (
 	"fmt"
+	"github.com/slogx/handlers/internal/anyfmt"
 	"github.com/slogx/handlers/internal/strftime"
 	"log/slog"
 	"os"
@@ -187,7 +188,7 @@ func (p *pattern) WithAttrs(as []slog.Attr) Encoder {
 	if len(p.attrs.s.groups) == 0 {
 		for _, a := range as {
 			if a.Key == LoggerKey {
-				c.name = a.Value.Resolve().String()
+				c.name = anyfmt.ValueString(a.Value.Resolve())
 			}
 		}
 	}
@@ -322,7 +323,7 @@ func (p *pattern) loggerName(r slog.Record) string {
 	if len(p.attrs.s.groups) == 0 {
 		r.Attrs(func(a slog.Attr) bool {
 			if a.Key == LoggerKey {
-				name = a.Value.Resolve().String()
+				name = anyfmt.ValueString(a.Value.Resolve())
 				return false
 			}
 			return true

@@ -11,6 +11,7 @@ package anyfmt
 
 import (
 	"fmt"
+	"log/slog"
 	"reflect"
 )
 
@@ -41,4 +42,13 @@ func Append(b []byte, a any, plus bool) []byte {
 // Sprint is Append into a new string.
 func Sprint(a any, plus bool) string {
 	return string(Append(nil, a, plus))
+}
+
+// ValueString is v.String(), which formats a value of kind Any with fmt, without its
+// unbounded recursion.
+func ValueString(v slog.Value) string {
+	if v.Kind() == slog.KindAny {
+		return Sprint(v.Any(), false)
+	}
+	return v.String()
 }
