@@ -150,3 +150,23 @@ func TestBoundedNoAllocsForFlatTypes(t *testing.T) {
 		}
 	}
 }
+
+type hiddenStringer struct{ m map[string]any }
+
+type loopStringer map[string]any
+
+func (l loopStringer) String() string { return "loop" }
+
+// TestReadOnlyMethods: fmt calls no method on what it reaches through an unexported field,
+// and recurses into it instead; the check must see the same.
+func TestReadOnlyMethods(t *testing.T) {
+	l := loopStringer{}
+	l["l"] = l
+	if got := Sprint(map[string]any{"x": l}, false); got != "map[x:loop]" {
+		t.Errorf("exported: %s", got)
+	}
+	h := hiddenStringer{m: map[string]any{"l": l}}
+	if got := Sprint(h, false); !strings.Contains(got, Cycle) {
+		t.Errorf("through an unexported field: %s", got)
+	}
+}

@@ -77,14 +77,7 @@ func (c *checker) ok(v reflect.Value, depth int) bool {
 		if v.Kind() == reflect.Slice {
 			return c.elems(v, depth)
 		}
-		var it reflect.MapIter
-		it.Reset(v)
-		for it.Next() {
-			if !c.ok(it.Key(), depth+1) || !c.ok(it.Value(), depth+1) {
-				return false
-			}
-		}
-		return true
+		return c.entries(v, depth)
 	case reflect.Array:
 		return depth < MaxDepth && c.elems(v, depth)
 	case reflect.Struct:
@@ -99,6 +92,51 @@ func (c *checker) ok(v reflect.Value, depth int) bool {
 		return true
 	}
 	return true // pointers below the top, channels, functions: fmt writes an address
+}
+
+// entries checks a map's keys and values, skipping those whose type bounds them. Copying
+// each into one reusable value saves MapIter's allocation per entry; a map reached through
+// an unexported field cannot be copied from, and pays it.
+func (c *checker) entries(v reflect.Value, depth int) bool {
+	t := v.Type()
+	checkK := !staticBounded(t.Key(), MaxDepth-depth-1)
+	checkV := !staticBounded(t.Elem(), MaxDepth-depth-1)
+	if !checkK && !checkV {
+		return true
+	}
+	var k, e reflect.Value
+	reuse := v.CanInterface() // else copies would lose fmt's read-only flag (see callsMethod)
+	if reuse && checkK {
+		k = reflect.New(t.Key()).Elem()
+	}
+	if reuse && checkV {
+		e = reflect.New(t.Elem()).Elem()
+	}
+	var it reflect.MapIter
+	it.Reset(v)
+	for it.Next() {
+		if checkK {
+			if reuse {
+				k.SetIterKey(&it)
+			} else {
+				k = it.Key()
+			}
+			if !c.ok(k, depth+1) {
+				return false
+			}
+		}
+		if checkV {
+			if reuse {
+				e.SetIterValue(&it)
+			} else {
+				e = it.Value()
+			}
+			if !c.ok(e, depth+1) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (c *checker) elems(v reflect.Value, depth int) bool {
