@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/slogx/handlers/internal/anyfmt"
 	"github.com/slogx/handlers/internal/attrtree"
 	"github.com/slogx/handlers/slogx"
 )
@@ -203,6 +204,7 @@ func httpPyString(v slog.Value) string {
 		if v.Any() == nil {
 			return "None"
 		}
+		return anyfmt.Sprint(v.Any(), false)
 	}
 	return v.String()
 }

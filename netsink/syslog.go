@@ -369,7 +369,7 @@ func syslogNewConfig(o *SyslogOptions, local bool) (*syslogConfig, error) {
 		cfg.msgIDKey = ""
 	}
 	if cfg.sdID != "" && !syslogValidSDID(cfg.sdID) {
-		return nil, fmt.Errorf("netsink: syslog: invalid SD-ID %q (1..32 printable ASCII, no '=', ' ', ']', '\"')", cfg.sdID)
+		return nil, fmt.Errorf("netsink: syslog: invalid SD-ID %q: RFC 5424 wants name@<private enterprise number> (at most 32 printable ASCII, no '=', ' ', ']', '\"'); names without '@' are IANA's", cfg.sdID)
 	}
 	host := o.Hostname
 	if host == "" {

@@ -18,6 +18,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/slogx/handlers/internal/anyfmt"
 	"github.com/slogx/handlers/internal/buffer"
 )
 
@@ -318,7 +319,7 @@ func appendTextAny(b []byte, a any) (out []byte) {
 	if bs, ok := byteSlice(a); ok {
 		return strconv.AppendQuote(b, string(bs))
 	}
-	return appendTextString(b, fmt.Sprintf("%+v", a))
+	return appendTextString(b, anyfmt.Sprint(a, true))
 }
 
 // byteSlice returns a as a []byte if its underlying type is one.
