@@ -21,9 +21,10 @@ var ErrServerClosed = errors.New("netsink: server closed")
 
 // Defaults of Server.
 const (
-	DefaultServerMaxConns     = 1024
-	DefaultServerReadTimeout  = 5 * time.Minute
-	DefaultServerWriteTimeout = 10 * time.Second
+	DefaultServerMaxConns          = 1024
+	DefaultServerReadTimeout       = 5 * time.Minute
+	DefaultServerWriteTimeout      = 10 * time.Second
+	DefaultServerFirstFrameTimeout = 5 * time.Second
 )
 
 // Server receives records sent by Socket (stream) and Datagram (packet) handlers — and, with
@@ -58,13 +59,24 @@ type Server struct {
 	// Off, pickle frames are refused (counted in Refused).
 	AcceptPickle bool
 
-	// MaxConns limits concurrent stream connections; further ones wait in the listen
-	// backlog until one closes. Zero means DefaultServerMaxConns.
+	// MaxConns limits concurrent stream connections; zero means DefaultServerMaxConns. When
+	// every slot is taken, a new connection evicts the connection that has been waiting
+	// longest for its next frame (counted in Evicted), so connections that hold a slot and
+	// send nothing cannot lock real senders out. An evicted Socket has had everything it
+	// sent acknowledged and reconnects when it has more. A new connection waits for a slot
+	// only while every connection is busy handling a frame.
 	MaxConns int
 
 	// ReadTimeout is how long a connection may stay silent between frames before it is
 	// closed; zero means DefaultServerReadTimeout.
 	ReadTimeout time.Duration
+
+	// FirstFrameTimeout is how long a new connection may take to send its first complete
+	// frame before it is closed (counted in FirstFrameTimeouts); zero means
+	// DefaultServerFirstFrameTimeout. Socket and Python's SocketHandler connect when they
+	// have a record to send, so only a connection that means no record waits longer. It is
+	// never longer than ReadTimeout.
+	FirstFrameTimeout time.Duration
 
 	// WriteTimeout bounds the write of an ack frame; zero means DefaultServerWriteTimeout.
 	WriteTimeout time.Duration
@@ -82,6 +94,7 @@ type Server struct {
 	rep      *slogx.Reporter
 	dedup    *Dedup
 	sem      chan struct{}
+	idle     chan struct{} // a connection became evictable: an acceptor waiting for a slot retries
 	done     chan struct{}
 
 	mu        sync.Mutex
@@ -105,10 +118,16 @@ type ServerStats struct {
 	Refused       uint64 // pickle frames refused and skipped (see ErrPickleRefused)
 	HandlerErrors uint64 // errors returned by Handler
 	ConnErrors    uint64 // read, write and timeout errors of connections (EOF excluded)
+	// FirstFrameTimeouts counts connections closed because no frame came within
+	// FirstFrameTimeout (not counted in ConnErrors).
+	FirstFrameTimeouts uint64
+	// Evicted counts idle connections closed to give their slot to a new connection.
+	Evicted uint64
 }
 
 type wireServerCounters struct {
 	conns, records, duplicates, acks, tooLarge, malformed, refused, handlerErrors, connErrors atomic.Uint64
+	firstFrameTimeouts, evicted                                                               atomic.Uint64
 }
 
 // Stats returns the counters.
@@ -118,6 +137,7 @@ func (s *Server) Stats() ServerStats {
 		Conns: c.conns.Load(), Records: c.records.Load(), Duplicates: c.duplicates.Load(),
 		Acks: c.acks.Load(), TooLarge: c.tooLarge.Load(), Malformed: c.malformed.Load(),
 		Refused: c.refused.Load(), HandlerErrors: c.handlerErrors.Load(), ConnErrors: c.connErrors.Load(),
+		FirstFrameTimeouts: c.firstFrameTimeouts.Load(), Evicted: c.evicted.Load(),
 	}
 }
 
@@ -133,6 +153,7 @@ func (s *Server) init() {
 			n = DefaultServerMaxConns
 		}
 		s.sem = make(chan struct{}, n)
+		s.idle = make(chan struct{}, 1)
 		s.done = make(chan struct{})
 		s.listeners = map[net.Listener]struct{}{}
 		s.packets = map[net.PacketConn]struct{}{}
@@ -176,14 +197,8 @@ func (s *Server) Serve(l net.Listener) error {
 	}()
 	var delay time.Duration
 	for {
-		select {
-		case s.sem <- struct{}{}:
-		case <-s.done:
-			return ErrServerClosed
-		}
 		c, err := l.Accept()
 		if err != nil {
-			<-s.sem
 			if s.isClosing() {
 				return ErrServerClosed
 			}
@@ -201,7 +216,12 @@ func (s *Server) Serve(l net.Listener) error {
 			return fmt.Errorf("netsink: accept: %w", err)
 		}
 		delay = 0
+		if !s.acquireSlot() {
+			c.Close()
+			return ErrServerClosed
+		}
 		sc := &wireServerConn{s: s, c: c}
+		sc.idleSince.Store(time.Now().UnixNano()) // evictable until its first frame arrives
 		if !s.track(func() { s.conns[c] = sc }) {
 			<-s.sem
 			c.Close()
@@ -288,6 +308,13 @@ func (s *Server) readTimeout() time.Duration {
 	return s.ReadTimeout
 }
 
+func (s *Server) firstFrameTimeout() time.Duration {
+	if s.FirstFrameTimeout <= 0 {
+		return min(DefaultServerFirstFrameTimeout, s.readTimeout())
+	}
+	return min(s.FirstFrameTimeout, s.readTimeout())
+}
+
 func (s *Server) writeTimeout() time.Duration {
 	if s.WriteTimeout <= 0 {
 		return DefaultServerWriteTimeout
@@ -300,6 +327,10 @@ type wireServerConn struct {
 	s        *Server
 	c        net.Conn
 	stopping atomic.Bool
+	// idleSince is when the connection started waiting for its next frame (unix ns), zero
+	// while it reads or handles one: the eviction order.
+	idleSince atomic.Int64
+	evicted   atomic.Bool // closed by acquireSlot: its errors are not errors
 }
 
 func (sc *wireServerConn) stop() {
@@ -334,7 +365,7 @@ func (sc *wireServerConn) serve() {
 		ackBuf = wireAppendAck(ackBuf[:0], ackID, ackSeq)
 		_ = sc.c.SetWriteDeadline(time.Now().Add(s.writeTimeout()))
 		if _, err := sc.c.Write(ackBuf); err != nil {
-			if sc.stopping.Load() {
+			if sc.stopping.Load() || sc.evicted.Load() {
 				return false // Close cut the connection: the Socket replays, Dedup drops
 			}
 			s.stats.connErrors.Add(1)
@@ -344,11 +375,15 @@ func (sc *wireServerConn) serve() {
 		s.stats.acks.Add(1)
 		return true
 	}
+	framed := false
 	for {
 		// A batch ends when everything the peer sent so far is handled: ack it before
 		// blocking for more.
-		if br.Buffered() == 0 && !flush() {
-			return
+		if br.Buffered() == 0 {
+			if !flush() {
+				return
+			}
+			sc.markIdle()
 		}
 		if sc.stopping.Load() {
 			if flush() {
@@ -356,14 +391,25 @@ func (sc *wireServerConn) serve() {
 			}
 			return
 		}
-		_ = sc.c.SetReadDeadline(time.Now().Add(s.readTimeout()))
+		timeout := s.readTimeout()
+		if !framed {
+			timeout = s.firstFrameTimeout()
+		}
+		_ = sc.c.SetReadDeadline(time.Now().Add(timeout))
 		var err error
 		buf, err = wireReadFrame(br, buf, max)
+		sc.idleSince.Store(0)
 		if err != nil {
 			switch {
 			case errors.Is(err, ErrFrameTooLarge):
 				s.stats.tooLarge.Add(1)
 				s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
+			case sc.evicted.Load():
+				return // its slot went to a newer connection; nothing was pending
+			case !framed && !sc.stopping.Load() && errors.Is(err, os.ErrDeadlineExceeded):
+				s.stats.firstFrameTimeouts.Add(1)
+				s.rep.Error(fmt.Errorf("netsink: server: %s sent no frame within %v: closed", sc.c.RemoteAddr(), timeout))
+				return
 			case err == io.EOF:
 			case sc.stopping.Load():
 				// Shutdown woke the read, or Close cut the connection: not an error.
@@ -378,6 +424,7 @@ func (sc *wireServerConn) serve() {
 			flush()
 			return
 		}
+		framed = true
 		h, last, err := s.handleFrame(buf)
 		if err != nil {
 			s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
