@@ -349,6 +349,7 @@ func (sc *wireServerConn) serve() {
 		s.wg.Done()
 	}()
 	br := bufio.NewReaderSize(sc.c, 16<<10)
+	fr := &wireFrameReader{r: br}
 	var (
 		buf     []byte
 		ackBuf  []byte
@@ -387,7 +388,7 @@ func (sc *wireServerConn) serve() {
 		}
 		if sc.stopping.Load() {
 			if flush() {
-				sc.linger()
+				sc.linger(fr, max)
 			}
 			return
 		}
@@ -397,7 +398,7 @@ func (sc *wireServerConn) serve() {
 		}
 		_ = sc.c.SetReadDeadline(time.Now().Add(timeout))
 		var err error
-		buf, err = wireReadFrame(br, buf, max)
+		buf, err = fr.next(max)
 		sc.idleSince.Store(0)
 		if err != nil {
 			switch {
@@ -414,7 +415,7 @@ func (sc *wireServerConn) serve() {
 			case sc.stopping.Load():
 				// Shutdown woke the read, or Close cut the connection: not an error.
 				if flush() {
-					sc.linger()
+					sc.linger(fr, max)
 				}
 				return
 			default:
@@ -446,42 +447,28 @@ func (sc *wireServerConn) serve() {
 	}
 }
 
-// wireLinger bounds the lingering close of Shutdown.
-const wireLinger = time.Second
-
-// linger ends a connection gracefully after its last ack: closing a socket with unread data
-// makes the kernel send a reset, which can destroy the ack before the peer reads it. So:
-// half-close, then discard what the peer still sends (it will replay it) until it closes or
-// wireLinger passes.
-func (sc *wireServerConn) linger() {
-	type closeWriter interface{ CloseWrite() error }
-	cw, ok := sc.c.(closeWriter)
-	if !ok {
-		return
-	}
-	if cw.CloseWrite() != nil {
-		return
-	}
-	_ = sc.c.SetReadDeadline(time.Now().Add(wireLinger))
-	_, _ = io.Copy(io.Discard, sc.c)
-}
-
 // handleFrame decodes one frame and hands its record to Handler unless it is a duplicate.
 // It returns the delivery header and, for a sequenced frame, the sender's last handled
 // sequence number; an error means the frame was bad (already counted).
 func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
-	var (
-		rec slog.Record
-		h   wireHeader
-		err error
-	)
+	rec, h, err := s.decodeFrame(p)
+	if err != nil {
+		return h, 0, err
+	}
+	last := s.deliver(rec, &h)
+	return h, last, nil
+}
+
+// decodeFrame decodes a msgpack or (with AcceptPickle) pickle frame; an error means the
+// frame was bad, and is counted.
+func (s *Server) decodeFrame(p []byte) (rec slog.Record, h wireHeader, err error) {
 	switch wireDetect(p) {
 	case wireKindMsgpack:
 		rec, h, err = wireDecodeRecord(p)
 	case wireKindPickle:
 		if !s.AcceptPickle {
 			s.stats.refused.Add(1)
-			return h, 0, fmt.Errorf("%w: a pickle frame (Python's SocketHandler?) but AcceptPickle is off", ErrPickleRefused)
+			return rec, h, fmt.Errorf("%w: a pickle frame (Python's SocketHandler?) but AcceptPickle is off", ErrPickleRefused)
 		}
 		rec, err = pickleRecord(p, s.maxFrame())
 	default:
@@ -493,23 +480,30 @@ func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
 		} else {
 			s.stats.malformed.Add(1)
 		}
-		return h, 0, err
 	}
 	if !h.hasSeq || len(h.id) == 0 {
-		h.hasSeq = false
+		h.hasSeq = false // an id without seq, or a seq without id, acks nothing
+	}
+	return rec, h, err
+}
+
+// deliver hands a decoded record to Handler unless Dedup says it is a duplicate, and returns
+// the sender's last handled sequence number (zero for an unsequenced frame).
+func (s *Server) deliver(rec slog.Record, h *wireHeader) uint64 {
+	if !h.hasSeq {
 		s.handle(rec)
-		return h, 0, nil
+		return 0
 	}
 	snd := s.dedup.sender(h.id)
 	snd.mu.Lock()
 	defer snd.mu.Unlock()
 	if h.seq <= snd.last {
 		s.stats.duplicates.Add(1)
-		return h, snd.last, nil
+		return snd.last
 	}
 	s.handle(rec)
 	snd.last = h.seq
-	return h, snd.last, nil
+	return snd.last
 }
 
 func (s *Server) handle(rec slog.Record) {
