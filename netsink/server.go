@@ -239,9 +239,12 @@ func (s *Server) isClosing() bool {
 }
 
 // Shutdown stops the Server gracefully: it closes the listeners and packet connections, lets
-// every connection finish the frame it is handling and send its last ack, then waits for
-// them until ctx is done, when it closes the rest and returns ctx.Err(). Like
-// http.Server.Shutdown, it does not wait for Serve's caller.
+// every connection finish the frame it is handling and send its last ack, then half-closes
+// it and, for up to a second or until the peer closes, still handles every complete frame
+// without a sequence number that arrives (Python's SocketHandler does not see the
+// half-close and keeps sending; a Socket replays its sequenced frames elsewhere). It waits
+// for the connections until ctx is done, when it closes the rest and returns ctx.Err().
+// Like http.Server.Shutdown, it does not wait for Serve's caller.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.init()
 	s.mu.Lock()
