@@ -8,6 +8,8 @@
 //   - Lock (Unix) lets several processes write one file: it rotates once and no line is lost;
 //   - a failed rollover keeps writing to the current file and reports the failure;
 //   - an interrupted rollover is finished when the file is opened again.
+//   - a record is written whole or not at all: a write that fails part-way (a full disk)
+//     leaves no fragment for the next record to be glued onto.
 //
 // SizeFile and TimedFile are io.WriteClosers that take one record per Write, so a record is
 // never split between two files; NewSizeHandler and NewTimedHandler put a slogx.Handler on

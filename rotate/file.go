@@ -132,7 +132,8 @@ func (b *file) follow() (bool, error) {
 	return true, b.open()
 }
 
-// write writes p to the current file, reopening it first if a failed rollover left none.
+// write writes p to the current file, reopening it first if a failed rollover left none. A
+// write that fails leaves no fragment of p behind (see dropPartial) and counts none in size.
 func (b *file) write(p []byte) (int, error) {
 	if b.f == nil {
 		if err := b.open(); err != nil {
@@ -140,10 +141,11 @@ func (b *file) write(p []byte) (int, error) {
 		}
 	}
 	n, err := b.f.Write(p)
-	b.size += int64(n)
 	if err != nil {
-		err = fmt.Errorf("rotate %s: write: %w", b.path, err)
+		// A record is written whole or not at all: take a fragment back.
+		n, err = writeError("rotate "+b.path, b.f, n, err)
 	}
+	b.size += int64(n)
 	return n, err
 }
 

@@ -63,7 +63,8 @@ type SizeOptions struct {
 // A rollover that fails (a rename error, say) is reported and the record is written to the
 // current file; the next attempt comes after MaxBytes more bytes. When the background part
 // fails, path.rotating stays until the next rollover or open finishes it. A write that fails
-// is returned.
+// is returned, and leaves no part of its record in the file: a record is written whole or not
+// at all (a full disk's fragment is truncated away, so the next record starts its own line).
 //
 // Crash recovery: path.rotating is the only intermediate state. Finding it, NewSize (and the
 // next rollover) finishes the sequence: it finds the first missing backup index k (where an

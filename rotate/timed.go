@@ -80,6 +80,8 @@ type TimedOptions struct {
 // Unlike Python, a backup name that already exists is never overwritten: a counter is
 // appended (app.log.2026-11-26.1, .2, ...). A failed rollover is reported, the record is
 // written to the current file, and the next attempt is at the next scheduled rollover.
+// A write that fails is returned and leaves no part of its record in the file, as with
+// SizeFile.
 //
 // Crash recovery: a rollover is one rename (atomic), so there is nothing half done to finish.
 // With Compress, NewTimed removes partial .gz.tmp files, removes a backup whose complete .gz
