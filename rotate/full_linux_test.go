@@ -26,11 +26,6 @@ const (
 	fullPathEnv = "ROTATE_FULL_PATH"
 )
 
-// fullLine is record seq, 64 bytes with its newline.
-func fullLine(seq int) string {
-	return fmt.Sprintf("rec=%05d %s\n", seq, strings.Repeat(".", 64-len("rec=00000 \n")))
-}
-
 // The record counts of a disk-full child: before the limit, while it holds (each fails), after.
 const fullBefore, fullFailing, fullAfter = 40, 3, 40
 
