@@ -6,8 +6,9 @@ import (
 	"strconv"
 )
 
-// childEnv, when set, makes the test binary a writer child of the multi-process test:
-// ROTATE_CHILD=<id>, ROTATE_PATH, ROTATE_LINES, ROTATE_MAX, ROTATE_BACKUPS.
+// childEnv, when set, makes the test binary a writer child of the multi-process tests:
+// ROTATE_CHILD=<id>, ROTATE_PATH, ROTATE_LINES, ROTATE_MAX, ROTATE_BACKUPS, and ROTATE_NOLOCK=1
+// to write without Lock.
 const childEnv = "ROTATE_CHILD"
 
 // childLine is the fixed-width line child id writes as its seq-th record.
@@ -20,7 +21,8 @@ func runChild() int {
 	n, _ := strconv.Atoi(os.Getenv("ROTATE_LINES"))
 	max, _ := strconv.ParseInt(os.Getenv("ROTATE_MAX"), 10, 64)
 	backups, _ := strconv.Atoi(os.Getenv("ROTATE_BACKUPS"))
-	f, err := NewSize(os.Getenv("ROTATE_PATH"), SizeOptions{MaxBytes: max, BackupCount: backups, Lock: true,
+	lock := os.Getenv("ROTATE_NOLOCK") != "1"
+	f, err := NewSize(os.Getenv("ROTATE_PATH"), SizeOptions{MaxBytes: max, BackupCount: backups, Lock: lock,
 		OnError: func(err error) { fmt.Fprintln(os.Stderr, "child error:", err) }})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -82,6 +82,11 @@ func (b *file) queueCompress(src string, locate func(string, os.FileInfo) (strin
 	if err != nil || !fi.Mode().IsRegular() {
 		return // gone, or not ours to compress
 	}
+	if b.fi != nil && os.SameFile(fi, b.fi) {
+		// A rollover that could not open a new file nor move this one back writes on to it
+		// under a backup name: removing it after compression would lose what comes next.
+		return
+	}
 	j := compressJob{src: src, fi: fi, locate: locate}
 	if !b.bg.add(b, func() error { return compressOne(b, j) }) {
 		b.report(fmt.Errorf("rotate %s: background backlog full, %s left uncompressed", b.path, src))
@@ -149,7 +154,7 @@ func compressOne(b *file, j compressJob) (err error) {
 	if exists(cur + ".gz") {
 		return fmt.Errorf("rotate %s: compress: %s.gz exists, %s left uncompressed", b.path, cur, cur)
 	}
-	if err := os.Rename(tmpName, cur+".gz"); err != nil {
+	if err := renameNoReplace(tmpName, cur+".gz"); err != nil {
 		return fmt.Errorf("rotate %s: compress: %w", b.path, err)
 	}
 	done = true

@@ -6,8 +6,13 @@
 //   - a backup name that already exists is never overwritten;
 //   - Compress gzips backups on a background goroutine, crash-safely;
 //   - Lock (Unix) lets several processes write one file: it rotates once and no line is lost;
-//   - a failed rollover keeps writing to the current file and reports the failure;
+//     without Lock no line is lost either (a process follows another's rotation instead of
+//     repeating it, and no rename replaces a name), but files may grow past MaxBytes;
+//   - a failed rollover keeps writing to the current file, which stays open until a new one
+//     exists, and reports the failure;
 //   - an interrupted rollover is finished when the file is opened again.
+//   - a record is written whole or not at all: a write that fails part-way (a full disk)
+//     leaves no fragment for the next record to be glued onto.
 //
 // SizeFile and TimedFile are io.WriteClosers that take one record per Write, so a record is
 // never split between two files; NewSizeHandler and NewTimedHandler put a slogx.Handler on

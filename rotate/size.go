@@ -3,6 +3,7 @@ package rotate
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 
@@ -57,13 +58,22 @@ type SizeOptions struct {
 //
 // A rollover renames the base file to path + ".rotating" and opens a new one; shifting the
 // backups (.1 to .2, ...) and renaming path.rotating to .1 happens on a background goroutine
-// (without Lock), so Write pays a close, a rename and an open. Until it is done, path.rotating
-// holds the previous file; Close waits for it.
+// (without Lock), so Write pays a rename, an open and a close. Until it is done, path.rotating
+// holds the previous file; Close waits for it. No rename replaces an existing name.
 //
-// A rollover that fails (a rename error, say) is reported and the record is written to the
-// current file; the next attempt comes after MaxBytes more bytes. When the background part
+// A rollover that fails (a rename error, a directory that became read-only or vanished) is
+// reported and the record is written to the current file, which stays open until a new one
+// exists (on Windows, which cannot rename open files, it is closed first); the next attempt
+// comes after MaxBytes more bytes.
+//
+// Without Lock several processes may still write one path: a process that finds the path
+// rotated by another reopens it instead of rotating again, and since no rename replaces a
+// name, no line is lost. What Lock adds is exact sizes: without it each process counts only
+// its own bytes between rollovers, so files grow past MaxBytes, and a race may rotate a file
+// early (a small backup). Keep BackupCount large enough for what the processes write in all. When the background part
 // fails, path.rotating stays until the next rollover or open finishes it. A write that fails
-// is returned.
+// is returned, and leaves no part of its record in the file: a record is written whole or not
+// at all (a full disk's fragment is truncated away, so the next record starts its own line).
 //
 // Crash recovery: path.rotating is the only intermediate state. Finding it, NewSize (and the
 // next rollover) finishes the sequence: it finds the first missing backup index k (where an
@@ -123,7 +133,7 @@ func (s *SizeFile) Write(p []byte) (int, error) {
 	}
 	if s.due(len(p)) {
 		s.lockNames()
-		s.rollover()
+		s.rollover(len(p))
 		s.unlockNames()
 	}
 	return s.write(p)
@@ -136,7 +146,7 @@ func (s *SizeFile) writeLocked(p []byte) (int, error) {
 		s.report(err)
 	}
 	if s.due(len(p)) {
-		s.rollover()
+		s.rollover(len(p))
 	}
 	return s.write(p)
 }
@@ -162,23 +172,46 @@ func (s *SizeFile) name(i int) string {
 // means a rollover is unfinished.
 func (s *SizeFile) pending() string { return s.path + ".rotating" }
 
-// rollover, with the names locked, renames the base file to pending() and opens a new one;
-// the backups are shifted and pending() becomes .1 on the background goroutine (on this one
-// with Lock, so that the flock covers the whole sequence). On failure it reports, writes on
-// to the base file, and tries again after MaxBytes more bytes.
-func (s *SizeFile) rollover() {
-	// A previous rollover whose background part failed, or has not run yet, goes first:
-	// renaming the base file onto pending() would destroy it.
+// rollover, with the names locked, moves the base file to pending() and opens a new one; the
+// backups are shifted and pending() becomes .1 on the background goroutine (on this one with
+// Lock, so that the flock covers the whole sequence). The base file stays open until the new
+// one exists (see file.replace): on failure, rollover reports, records go on to the base file,
+// and the next attempt comes after MaxBytes more bytes. n is the size of the record to write.
+//
+// Without Lock, other processes may rotate the same path. Before rotating, a process checks
+// that path still names its file; if not, another process rotated it, and this one reopens
+// path instead of rotating again (and rotates that file only if it is due too). The renames
+// never replace an existing name, so a rollover racing another process's fails (it is
+// retried, not reported) rather than renaming one file over another: nothing is lost, though
+// a race the check cannot see may rotate a file early, leaving a small backup.
+func (s *SizeFile) rollover(n int) {
+	if s.lk == nil {
+		moved, err := s.reopenIfMoved()
+		if err != nil {
+			s.rolloverFailed(err)
+			return
+		}
+		if moved && !s.due(n) {
+			return
+		}
+	}
+	// A previous rollover whose background part failed, or has not run yet, goes first.
 	if err := s.finishPending(); err != nil {
 		s.rolloverFailed(err)
 		return
 	}
-	s.closeFile()
-	err := os.Rename(s.path, s.pending())
-	if oerr := s.open(); oerr != nil {
-		err = errors.Join(err, oerr)
-	}
+	pending := s.pending()
+	err := s.replace(
+		func() error { return renameNoReplace(s.path, pending) },
+		func() error { return renameNoReplace(pending, s.path) })
 	if err != nil {
+		if s.lk == nil && (errors.Is(err, fs.ErrExist) || errors.Is(err, fs.ErrNotExist)) {
+			// Another process is rotating: it parked its file at pending(), or path is gone
+			// until it opens the new one. Follow it; the next record tries again if due.
+			if _, rerr := s.reopenIfMoved(); rerr == nil {
+				return
+			}
+		}
 		s.rolloverFailed(err)
 		return
 	}
@@ -209,26 +242,31 @@ func (s *SizeFile) finishJob() error {
 // backups below the first missing index move up one (with none missing, the oldest is
 // dropped and all move up, as Python does) and pending() becomes .1. After a crash at any
 // point of the sequence, the first missing index is exactly where the shift stopped, so the
-// same step finishes it.
+// same step finishes it. No rename replaces a name: without Lock, a process racing another one
+// here gets an error (reported; pending() stays for the next rollover) instead of renaming
+// one backup over another.
 func (s *SizeFile) finishPending() error {
 	if !exists(s.pending()) {
 		return nil
 	}
 	n := s.o.BackupCount
-	top := n
+	top := 0
 	for k := 1; k <= n; k++ {
 		if !s.slotUsed(k) {
 			top = k
 			break
 		}
 	}
+	if top == 0 {
+		if err := s.clearSlot(n); err != nil {
+			return fmt.Errorf("drop oldest backup: %w", err)
+		}
+		top = n
+	}
 	for i := top - 1; i >= 1; i-- {
 		if err := s.moveSlot(i); err != nil {
 			return fmt.Errorf("shift backups: %w", err)
 		}
-	}
-	if err := s.clearSlot(1); err != nil { // BackupCount 1: the one backup is the oldest
-		return fmt.Errorf("drop oldest backup: %w", err)
 	}
 	if err := rename(s.o.Rotator, s.pending(), s.name(1)); err != nil {
 		return fmt.Errorf("rename %s to %s: %w", s.pending(), s.name(1), err)
@@ -257,18 +295,12 @@ func (s *SizeFile) clearSlot(i int) error {
 	return nil
 }
 
-// moveSlot renames backup i (plain and/or gzipped) to i+1, replacing what was at i+1.
+// moveSlot renames backup i (plain and/or gzipped) to i+1, which must be free.
 func (s *SizeFile) moveSlot(i int) error {
 	src, dst := s.name(i), s.name(i+1)
-	if !exists(src) && !exists(src+".gz") {
-		return nil
-	}
-	if err := s.clearSlot(i + 1); err != nil {
-		return err
-	}
 	for _, ext := range slotExts {
 		if exists(src + ext) {
-			if err := os.Rename(src+ext, dst+ext); err != nil {
+			if err := renameNoReplace(src+ext, dst+ext); err != nil {
 				return err
 			}
 		}

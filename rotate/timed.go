@@ -3,6 +3,7 @@ package rotate
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -79,7 +80,11 @@ type TimedOptions struct {
 //
 // Unlike Python, a backup name that already exists is never overwritten: a counter is
 // appended (app.log.2026-11-26.1, .2, ...). A failed rollover is reported, the record is
-// written to the current file, and the next attempt is at the next scheduled rollover.
+// written to the current file, which stays open until a new one exists (see SizeFile), and the
+// next attempt is at the next scheduled rollover. Without Lock, a process that finds the path
+// rotated by another (at the same scheduled time) reopens it instead of rotating it again.
+// A write that fails is returned and leaves no part of its record in the file, as with
+// SizeFile.
 //
 // Crash recovery: a rollover is one rename (atomic), so there is nothing half done to finish.
 // With Compress, NewTimed removes partial .gz.tmp files, removes a backup whose complete .gz
@@ -200,15 +205,31 @@ func (t *TimedFile) maybeRollover() {
 		return
 	}
 	nameAt, next := t.s.afterRollover(t.rolloverAt, now)
+	if t.lk == nil {
+		// Without Lock, another process may have rotated already: its backup holds this
+		// period, so follow it to the new file instead of rotating that one too.
+		moved, err := t.reopenIfMoved()
+		if err != nil {
+			t.report(fmt.Errorf("rotate %s: rollover: %w", t.path, err))
+		}
+		if moved || err != nil {
+			t.rolloverAt = next
+			return
+		}
+	}
 	def := t.path + "." + formatSuffix(t.s.suffix, nameAt)
-	dfn := t.freeName(def)
-	t.closeFile()
-	err := rename(t.o.Rotator, t.path, dfn)
+	var dfn string
+	var err error
+	for try := 0; ; try++ {
+		dfn = t.freeName(def)
+		err = t.replace(t.moveTo(dfn))
+		// Without Lock another process may take the free name first: take the next one.
+		if try == 2 || !errors.Is(err, fs.ErrExist) || t.o.Rotator != nil {
+			break
+		}
+	}
 	if err == nil && t.o.BackupCount > 0 {
 		err = t.deleteOld()
-	}
-	if oerr := t.open(); oerr != nil {
-		err = errors.Join(err, oerr)
 	}
 	t.rolloverAt = next
 	if t.lk != nil {
@@ -222,6 +243,16 @@ func (t *TimedFile) maybeRollover() {
 	if t.compress && exists(dfn) {
 		t.queueCompress(dfn, locateSame)
 	}
+}
+
+// moveTo returns the move and its undo that make the base file the backup dfn. A user's
+// Rotator cannot be undone.
+func (t *TimedFile) moveTo(dfn string) (move, undo func() error) {
+	move = func() error { return rename(t.o.Rotator, t.path, dfn) }
+	if t.o.Rotator == nil {
+		undo = func() error { return renameNoReplace(dfn, t.path) }
+	}
+	return move, undo
 }
 
 // freeName returns the backup name for def, with a counter appended when a backup of that

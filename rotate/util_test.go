@@ -1,10 +1,17 @@
 package rotate
 
 import (
+	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"testing"
 )
+
+// fullLine is record seq, 64 bytes with its newline.
+func fullLine(seq int) string {
+	return fmt.Sprintf("rec=%05d %s\n", seq, strings.Repeat(".", 64-len("rec=00000 \n")))
+}
 
 func mkdir(t testing.TB, dir string) {
 	t.Helper()
