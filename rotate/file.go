@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/slogx/handlers/internal/wholefile"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -257,7 +258,7 @@ func (b *file) write(p []byte) (int, error) {
 	n, err := b.f.Write(p)
 	if err != nil {
 		// A record is written whole or not at all: take a fragment back.
-		n, err = writeError("rotate "+b.path, b.f, n, err)
+		n, err = wholefile.WriteError("rotate "+b.path+": write", b.f, n, err)
 	}
 	b.size += int64(n)
 	return n, err

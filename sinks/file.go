@@ -3,10 +3,10 @@ package sinks
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 
+	"github.com/slogx/handlers/internal/wholefile"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -92,15 +92,9 @@ func (w *fileWriter) Write(p []byte) (int, error) {
 	}
 	n, err := w.f.Write(p)
 	if err != nil {
-		if n == 0 {
-			return 0, fmt.Errorf("sinks: write %s: %w", w.path, err)
-		}
 		// A record is written whole or not at all: a fragment would glue the next record
 		// onto it, and a line reader would lose that one too.
-		if uerr := dropPartial(w.f, n); uerr != nil {
-			return n, fmt.Errorf("sinks: write %s: %w (a partial record of %d bytes stays: %v)", w.path, err, n, uerr)
-		}
-		return 0, fmt.Errorf("sinks: write %s: %w (partial record removed)", w.path, err)
+		return wholefile.WriteError("sinks: write "+w.path, w.f, n, err)
 	}
 	if w.sync {
 		if err := w.f.Sync(); err != nil {
@@ -108,44 +102,6 @@ func (w *fileWriter) Write(p []byte) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-// dropPartial removes the n bytes that a failed write of one record left at the end of f (a
-// full disk, a file size limit), so that the file holds whole records only.
-//
-// It truncates only when the file still ends exactly where our write stopped (the descriptor's
-// offset after a write is the end of what it wrote, O_APPEND or not): if the file grew past it,
-// another process appended after our fragment and cutting would destroy its record, so the
-// fragment stays and the error says so. Several processes appending to one file therefore keep
-// every whole record of theirs, except in one window: a process that appends between our fstat
-// and our ftruncate — two system calls, after a failed write only — loses its record. A record
-// the kernel took in several write calls while another process appended in between was torn
-// already. Pipes and devices cannot take bytes back: nothing is done for them.
-func dropPartial(f *os.File, n int) error {
-	fi, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("stat: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil
-	}
-	end, err := f.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return fmt.Errorf("seek: %w", err)
-	}
-	if fi.Size() != end {
-		return fmt.Errorf("the file grew to %d bytes past the fragment ending at %d", fi.Size(), end)
-	}
-	start := end - int64(n)
-	if err := f.Truncate(start); err != nil {
-		return fmt.Errorf("truncate: %w", err)
-	}
-	// Without O_APPEND (Truncate mode) the next write goes to the offset: move it back, or
-	// the file gets a hole.
-	if _, err := f.Seek(start, io.SeekStart); err != nil {
-		return fmt.Errorf("seek: %w", err)
-	}
-	return nil
 }
 
 func (w *fileWriter) Sync() error {

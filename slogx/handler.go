@@ -195,7 +195,6 @@ func (h *Handler) Stats() Stats {
 // not surface as a Write error (a failed rotation, a background compression).
 func (h *Handler) Reporter() *Reporter { return h.out.rep }
 
-
 // Sync flushes the writer to stable storage if it has a Sync method (as *os.File does).
 func (h *Handler) Sync() error {
 	o := h.out

@@ -1,4 +1,4 @@
-package rotate
+package wholefile
 
 import (
 	"os"
@@ -16,7 +16,7 @@ func TestDropPartial(t *testing.T) {
 	}
 	defer f.Close()
 	write(t, f, "whole\nfrag")
-	if err := dropPartial(f, len("frag")); err != nil {
+	if err := DropPartial(f, len("frag")); err != nil {
 		t.Fatal(err)
 	}
 	write(t, f, "next\nfrag")
@@ -29,7 +29,7 @@ func TestDropPartial(t *testing.T) {
 	}
 	write(t, other, "theirs\n")
 	other.Close()
-	if err := dropPartial(f, len("frag")); err == nil {
+	if err := DropPartial(f, len("frag")); err == nil {
 		t.Fatal("no error although another writer appended after the fragment")
 	}
 	if got := readFile(t, path); got != "whole\nnext\nfragtheirs\n" {

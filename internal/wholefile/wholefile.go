@@ -1,4 +1,7 @@
-package rotate
+// Package wholefile keeps log files made of whole records: a write that stopped part-way (a
+// full disk, a file size limit) is taken back, so the next record does not start in the middle
+// of a line. File and rotating-file handlers share it.
+package wholefile
 
 import (
 	"fmt"
@@ -6,7 +9,7 @@ import (
 	"os"
 )
 
-// dropPartial removes the n bytes that a failed write of one record left at the end of f (a
+// DropPartial removes the n bytes that a failed write of one record left at the end of f (a
 // full disk, a file size limit), so that the file holds whole records only and the next
 // record does not start in the middle of a line.
 //
@@ -19,7 +22,7 @@ import (
 // window is those two system calls, after a failed write only. A record that the kernel took
 // in several write calls while another process appended between them was torn already; this
 // cannot repair it. Non-regular files (pipes, devices) cannot take bytes back: nothing is done.
-func dropPartial(f *os.File, n int) error {
+func DropPartial(f *os.File, n int) error {
 	fi, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("stat: %w", err)
@@ -45,14 +48,15 @@ func dropPartial(f *os.File, n int) error {
 	return nil
 }
 
-// writeError wraps a failed write of a record of which n bytes reached the file, after trying
-// to take those bytes back; it returns how many bytes remain.
-func writeError(what string, f *os.File, n int, err error) (int, error) {
+// WriteError wraps a failed write of one record, of which n bytes reached f, after trying to
+// take those bytes back (see DropPartial), with what in front ("rotate app.log: write"); it
+// returns how many bytes remain in the file.
+func WriteError(what string, f *os.File, n int, err error) (int, error) {
 	if n == 0 {
-		return 0, fmt.Errorf("%s: write: %w", what, err)
+		return 0, fmt.Errorf("%s: %w", what, err)
 	}
-	if uerr := dropPartial(f, n); uerr != nil {
-		return n, fmt.Errorf("%s: write: %w (a partial record of %d bytes stays: %v)", what, err, n, uerr)
+	if uerr := DropPartial(f, n); uerr != nil {
+		return n, fmt.Errorf("%s: %w (a partial record of %d bytes stays: %v)", what, err, n, uerr)
 	}
-	return 0, fmt.Errorf("%s: write: %w (partial record removed)", what, err)
+	return 0, fmt.Errorf("%s: %w (partial record removed)", what, err)
 }
