@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// dropPartial cuts our fragment when the file ends with it, and leaves the file alone when
+// DropPartial cuts our fragment when the file ends with it, and leaves the file alone when
 // another writer appended after it (cutting would destroy that writer's record).
 func TestDropPartial(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.log")
@@ -35,4 +35,20 @@ func TestDropPartial(t *testing.T) {
 	if got := readFile(t, path); got != "whole\nnext\nfragtheirs\n" {
 		t.Fatalf("another writer's record was cut: %q", got)
 	}
+}
+
+func write(t *testing.T, f *os.File, s string) {
+	t.Helper()
+	if _, err := f.WriteString(s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
