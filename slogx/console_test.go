@@ -102,8 +102,15 @@ func TestConsoleGolden(t *testing.T) {
 			t.Errorf("%s differs:\ngot:\n%s\nwant:\n%s", c.file, got, want)
 		}
 	}
-	// ColorAuto with a writer that is not a terminal, or none, is the plain output.
-	for _, w := range []io.Writer{nil, &bytes.Buffer{}} {
+	// ColorAuto with a writer that is not a terminal (a pipe, a buffer), or none, is the
+	// plain output.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	for _, w := range []io.Writer{nil, &bytes.Buffer{}, pw} {
 		got := consoleOut(t, slogx.ConsoleOptions{Writer: w}, nil, nil, rec(slog.LevelInfo, "m", slog.Int("a", 1)))
 		if want := "03:04:05.123 INFO  m a=1\n"; got != want {
 			t.Errorf("auto, writer %T: %q, want %q", w, got, want)
