@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slogx/handlers/internal/attrwalk"
 )
@@ -36,6 +37,8 @@ type ConsoleOptions struct {
 	// Writer is where the handler will write, consulted for ColorAuto only, once, by
 	// Console: an encoder never sees its writer. Give the same *os.File the handler writes
 	// to (os.Stderr, say); a nil Writer, or one without a file descriptor, means no color.
+	// On Windows a console without ANSI support is switched to virtual terminal processing
+	// (Windows 10 and later); where that fails, no color.
 	Writer io.Writer
 }
 
@@ -74,7 +77,7 @@ const DefaultConsoleTimeFormat = "15:04:05.000"
 // INFO green, WARN yellow, ERROR red, ERROR+4 and above bold red. Without color the output
 // is plain bytes, stable from release to release.
 func Console(o ConsoleOptions) Encoder {
-	e := &console{layout: o.TimeFormat, color: o.Color.enabled(o.Writer)}
+	e := &console{layout: o.TimeFormat, color: o.Color.enabled(o.Writer), times: new(timeCache)}
 	if e.layout == "" {
 		e.layout = DefaultConsoleTimeFormat
 	}
@@ -92,6 +95,7 @@ type console struct {
 	groupPrefix   string   // the dotted prefix of the groups opened in pre
 	groups        []string // all groups started with WithGroup
 	nOpenGroups   int      // how many of groups are opened in pre
+	times         *timeCache
 }
 
 func (e *console) clone() *console {
@@ -158,7 +162,7 @@ func (e *console) Append(dst []byte, r slog.Record) []byte {
 		if rep == nil {
 			s.field()
 			s.color(ansiDim)
-			s.buf = t.AppendFormat(s.buf, e.layout)
+			s.buf = e.appendTime(s.buf, t)
 			s.color(ansiReset)
 		} else if a, ok := rules.Builtin(slog.Time(slog.TimeKey, t)); ok {
 			s.field()
@@ -208,6 +212,21 @@ func (e *console) Append(dst []byte, r slog.Record) []byte {
 	}
 	s.free()
 	return s.buf
+}
+
+// appendTime appends the record's time in the layout. The default layout takes the clock
+// from the cache Text and JSON use, which saves a calendar computation per record.
+func (e *console) appendTime(b []byte, t time.Time) []byte {
+	if e.layout != DefaultConsoleTimeFormat {
+		return t.AppendFormat(b, e.layout)
+	}
+	c := e.times.entry(t)
+	if c == nil {
+		return t.AppendFormat(b, e.layout)
+	}
+	ms := t.Nanosecond() / 1e6
+	b = append(b, c.date[11:19]...) // 2006-01-02T15:04:05
+	return append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
 }
 
 // level writes the level column, colored by l, whatever ReplaceAttr made of it.

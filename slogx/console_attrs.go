@@ -169,12 +169,12 @@ func appendConsoleText(b []byte, s string) []byte {
 func consolePrintable(s string) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			if (c < 0x20 && c != '\t') || c == 0x7f {
-				return false
-			}
+		if consoleASCII[c] {
 			i++
 			continue
+		}
+		if c < utf8.RuneSelf {
+			return false
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if !runePrintable(r, size) {
@@ -184,6 +184,15 @@ func consolePrintable(s string) bool {
 	}
 	return true
 }
+
+// consoleASCII[c] is true for the bytes written as they are: printable ASCII and tab.
+var consoleASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	t['\t'] = true
+	return t
+}()
 
 // runePrintable is for non-ASCII runes: printable or a space, and neither a C1 control
 // (U+0085 included), nor a line or paragraph separator, nor invalid UTF-8.

@@ -118,6 +118,23 @@ func TestConsoleGolden(t *testing.T) {
 	}
 }
 
+// TestConsoleDefaultTime: the cached clock of the default layout is what Format prints,
+// whatever the zone and fraction, and out-of-range years fall back to Format.
+func TestConsoleDefaultTime(t *testing.T) {
+	enc := slogx.Console(slogx.ConsoleOptions{})
+	for _, ns := range []int{0, 999999, 1000000, 123456789, 999999999} {
+		for _, loc := range []*time.Location{time.UTC, time.Local, time.FixedZone("E", 5*3600+1800)} {
+			for _, year := range []int{2024, 1, 12000} {
+				tm := time.Date(year, 2, 29, 23, 59, 59, ns, loc)
+				want := tm.Format(slogx.DefaultConsoleTimeFormat) + " INFO  m"
+				if got := string(enc.Append(nil, slog.NewRecord(tm, slog.LevelInfo, "m", 0))); got != want {
+					t.Errorf("%v: %q, want %q", tm, got, want)
+				}
+			}
+		}
+	}
+}
+
 func TestConsoleLevels(t *testing.T) {
 	for _, c := range []struct {
 		l    slog.Level
