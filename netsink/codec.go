@@ -13,6 +13,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
 
+	"github.com/slogx/handlers/internal/anyfmt"
 	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/slogx"
 )
@@ -511,7 +512,7 @@ func (w *wireEnc) anyValue(a any) {
 	}
 	js, err := json.Marshal(a)
 	if err != nil {
-		w.str(fmt.Sprintf("%+v", a))
+		w.str(anyfmt.Sprint(a, true))
 		return
 	}
 	_ = w.enc.EncodeExtHeader(wireExtJSON, len(js))

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/internal/buffer"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -28,9 +29,9 @@ func BenchmarkEncodeRecord(b *testing.B) {
 	r := wireBenchRecord()
 	b.ReportAllocs()
 	for b.Loop() {
-		buf := slogx.GetBuffer()
+		buf := buffer.Get()
 		*buf = enc.Append((*buf)[:0], r)
-		slogx.PutBuffer(buf)
+		buffer.Put(buf)
 	}
 }
 
@@ -41,9 +42,9 @@ func BenchmarkEncodeRecordReplaceAttr(b *testing.B) {
 	r := wireBenchRecord()
 	b.ReportAllocs()
 	for b.Loop() {
-		buf := slogx.GetBuffer()
+		buf := buffer.Get()
 		*buf = enc.Append((*buf)[:0], r)
-		slogx.PutBuffer(buf)
+		buffer.Put(buf)
 	}
 }
 

@@ -31,8 +31,10 @@ const wireMaxDepth = 32
 // a record of another version ("v") is refused.
 //
 // Hostile input is safe: every declared length is checked against the bytes actually present
-// before anything is allocated, so decoding allocates in proportion to len(b), and nesting is
-// limited to 32 levels. Errors wrap ErrMalformed. b is not retained.
+// before anything is allocated — a map or array count against the bytes left once the
+// entries its enclosing maps and arrays still claim are set aside — so decoding allocates in
+// proportion to len(b) (at most 64 bytes per byte of input, the cost of the output itself),
+// and nesting is limited to 32 levels. Errors wrap ErrMalformed. b is not retained.
 func DecodeRecord(b []byte) (slog.Record, error) {
 	r, _, err := wireDecodeRecord(b)
 	return r, err
@@ -83,6 +85,11 @@ func (c *wireCursor) remaining() int { return len(c.b) - c.off }
 type wireDec struct {
 	cur wireCursor
 	d   *msgpack.Decoder
+	// reserved is the number of bytes that the entries claimed by the maps and arrays being
+	// decoded, and not started yet, need at least (two per map entry, one per element).
+	// A nested claim must fit in what remains beyond them: each level checked alone against
+	// the remaining bytes would let 32 nested headers each claim the whole frame.
+	reserved int
 }
 
 var wireDecPool = sync.Pool{New: func() any {
@@ -97,7 +104,7 @@ func wireMalformed(format string, args ...any) error {
 
 func wireDecodeRecord(b []byte) (rec slog.Record, h wireHeader, err error) {
 	w := wireDecPool.Get().(*wireDec)
-	w.cur = wireCursor{b: b}
+	w.cur, w.reserved = wireCursor{b: b}, 0
 	defer func() {
 		w.cur = wireCursor{}
 		wireDecPool.Put(w)
@@ -115,6 +122,7 @@ func wireDecodeRecord(b []byte) (rec slog.Record, h wireHeader, err error) {
 		attrs   []slog.Attr
 	)
 	for i := 0; i < n; i++ {
+		w.startEntry()
 		key, err := w.rawStr()
 		if err != nil {
 			return rec, h, err
@@ -218,11 +226,30 @@ func (w *wireDec) mapLen() (int, error) {
 	if err != nil {
 		return 0, wireMalformed("map: %v", err)
 	}
-	// Every entry takes at least two bytes: refuse counts the frame cannot hold before
-	// anything is sized by them.
-	if n < 0 || n > w.cur.remaining()/2 {
-		return 0, wireMalformed("map of %d entries, only %d bytes left", n, w.cur.remaining())
+	// Every entry takes at least two bytes (a key, a value): refuse counts the frame cannot
+	// hold before anything is sized by them.
+	if free := w.cur.remaining() - w.reserved; n < 0 || n > free/2 {
+		return 0, wireMalformed("map of %d entries in %d bytes, of which enclosing entries need %d", n, w.cur.remaining(), w.reserved)
 	}
+	w.reserved += 2 * n
+	return n, nil
+}
+
+// startEntry releases the reservation of the map entry about to be decoded: its bytes are
+// now being read. Every loop over a mapLen calls it once per entry.
+func (w *wireDec) startEntry() { w.reserved -= 2 }
+
+// arrayLen reads an array header whose elements (one byte each at least) fit in what the
+// frame has left beyond the reserved bytes, and reserves them.
+func (w *wireDec) arrayLen() (int, error) {
+	n, err := w.d.DecodeArrayLen()
+	if err != nil {
+		return 0, wireMalformed("array: %v", err)
+	}
+	if free := w.cur.remaining() - w.reserved; n < 0 || n > free {
+		return 0, wireMalformed("array of %d elements in %d bytes, of which enclosing entries need %d", n, w.cur.remaining(), w.reserved)
+	}
+	w.reserved += n
 	return n, nil
 }
 
@@ -299,6 +326,7 @@ func (w *wireDec) source() (*slog.Source, error) {
 	}
 	src := &slog.Source{}
 	for i := 0; i < n; i++ {
+		w.startEntry()
 		k, err := w.rawStr()
 		if err != nil {
 			return nil, err
@@ -334,8 +362,9 @@ func (w *wireDec) attrs(depth int) ([]slog.Attr, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	as := make([]slog.Attr, 0, n)
+	as := make([]slog.Attr, 0, n) // n fits in the unreserved bytes: see mapLen
 	for i := 0; i < n; i++ {
+		w.startEntry()
 		k, err := w.str()
 		if err != nil {
 			return nil, err
@@ -409,15 +438,13 @@ func (w *wireDec) value(depth int) (slog.Value, error) {
 // array decodes a msgpack array (which this package's encoder never writes, but other
 // senders of the format may) as an []any of plain Go values.
 func (w *wireDec) array(depth int) (slog.Value, error) {
-	n, err := w.d.DecodeArrayLen()
+	n, err := w.arrayLen()
 	if err != nil {
-		return slog.Value{}, wireMalformed("array: %v", err)
+		return slog.Value{}, err
 	}
-	if n < 0 || n > w.cur.remaining() {
-		return slog.Value{}, wireMalformed("array of %d elements, only %d bytes left", n, w.cur.remaining())
-	}
-	out := make([]any, 0, n)
+	out := make([]any, 0, n) // n fits in the unreserved bytes: see arrayLen
 	for i := 0; i < n; i++ {
+		w.reserved--
 		v, err := w.value(depth + 1)
 		if err != nil {
 			return slog.Value{}, err

@@ -377,6 +377,9 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add([]byte{0xdf, 0xff, 0xff, 0xff, 0xff})
 	f.Add([]byte{0x81, 0xa1, 'v', 0x01})
 	f.Add([]byte{0x82, 0xa1, 'v', 0x01, 0xa5, 'a', 't', 't', 'r', 's', 0x81, 0xa1, 'x', 0x92, 0x01, 0x81, 0xa1, 'y', 0xc0})
+	for _, p := range wireHostileFrames(4 << 10) { // issue 15: lengths that claim more than is sent
+		f.Add(p)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := DecodeRecord(b)
 		if err != nil {

@@ -41,11 +41,11 @@ type Datagram struct {
 	*slogx.Handler
 }
 
-// NewDatagram returns a Datagram sending to addr ("host:port"). It does not resolve or
-// open anything yet. opts.Encoder must be nil or an encoder from Msgpack.
+// NewDatagram returns a Datagram sending to addr ("host:port", port a number or a UDP
+// service name). It refuses a malformed address but does not resolve or open anything yet. opts.Encoder must be nil or an encoder from Msgpack.
 func NewDatagram(addr string, o DatagramOptions, opts *slogx.Options) (*Datagram, error) {
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return nil, fmt.Errorf("netsink: datagram address %q: %w", addr, err)
+	if _, err := validateHostPort("datagram", "udp", addr); err != nil {
+		return nil, err
 	}
 	max := o.MaxDatagram
 	if max == 0 {

@@ -50,6 +50,10 @@ func (w *exchangeWriter) Write(p []byte) (int, error) {
 	return w.Engine.Write(p)
 }
 
+// ConcurrentWrite is false: the QueueSize check in Write relies on slogx.Handler serializing
+// Writes (the engine alone could take them concurrently).
+func (w *exchangeWriter) ConcurrentWrite() bool { return false }
+
 // Delivered returns the records delivered and the bytes their exchanges carried.
 func (w *exchangeWriter) Delivered() (records, bytes uint64) {
 	records, _ = w.Engine.Delivered()

@@ -122,7 +122,7 @@ func wireAppendAck(dst []byte, id []byte, seq uint64) []byte {
 // wireDecodeAck decodes the payload of an ack frame.
 func wireDecodeAck(p []byte) (id []byte, seq uint64, err error) {
 	w := wireDecPool.Get().(*wireDec)
-	w.cur = wireCursor{b: p}
+	w.cur, w.reserved = wireCursor{b: p}, 0
 	defer func() {
 		w.cur = wireCursor{}
 		wireDecPool.Put(w)
@@ -133,6 +133,7 @@ func wireDecodeAck(p []byte) (id []byte, seq uint64, err error) {
 	}
 	seen := false
 	for i := 0; i < n; i++ {
+		w.startEntry()
 		k, err := w.str()
 		if err != nil {
 			return nil, 0, err

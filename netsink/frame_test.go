@@ -46,6 +46,9 @@ func FuzzDecodeAck(f *testing.F) {
 	f.Add([]byte{0x81, 0xa3, 'a', 'c', 'k', 0xff})
 	f.Add([]byte{0x81, 0xa3, 'a', 'c', 'k', 0x00}) // no id: found by the fuzzer
 	f.Add([]byte{0xdf, 0xff, 0xff, 0xff, 0xff})
+	for _, p := range wireHostileFrames(4 << 10) { // issue 15: lengths that claim more than is sent
+		f.Add(p)
+	}
 	f.Fuzz(func(t *testing.T, p []byte) {
 		id, seq, err := wireDecodeAck(p)
 		if err != nil {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/slogx/handlers/internal/anyfmt"
+	"github.com/slogx/handlers/internal/attrtree"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -32,18 +34,18 @@ type httpFormEncoder struct {
 	name  string    // Python's logger name, sent as "name"
 	start time.Time // Python's relativeCreated is measured from here
 	pid   int
-	scope slogx.Scope
+	scope attrtree.Scope
 }
 
 func newHTTPFormEncoder(name string, start time.Time) *httpFormEncoder {
 	return &httpFormEncoder{name: name, start: start, pid: httpPID(),
-		scope: slogx.NewScope(slogx.EncoderOptions{})}
+		scope: attrtree.New(nil)}
 }
 
 // WithOptions implements slogx.Encoder: ReplaceAttr applies to the attributes only.
 func (e *httpFormEncoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
 	e2 := *e
-	e2.scope = slogx.NewScope(o)
+	e2.scope = attrtree.New(o.ReplaceAttr)
 	return &e2
 }
 
@@ -202,6 +204,7 @@ func httpPyString(v slog.Value) string {
 		if v.Any() == nil {
 			return "None"
 		}
+		return anyfmt.Sprint(v.Any(), false)
 	}
 	return v.String()
 }

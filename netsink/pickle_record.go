@@ -7,10 +7,11 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/pickle"
 	"github.com/slogx/handlers/slogx"
 )
 
-// wirePickleRecord decodes a pickled LogRecord dict, as Python's SocketHandler and
+// pickleRecord decodes a pickled LogRecord dict, as Python's SocketHandler and
 // DatagramHandler send it (makePickle: msg already formatted with args, args and exc_info
 // None), into a record:
 //
@@ -23,40 +24,37 @@ import (
 //     threadName, processName, process, taskName, exc_text, stack_info and any extra=
 //     fields; keys whose value is None are left out, as are args, exc_info, msecs and
 //     message. Python ints become int64 (or a decimal string when larger), floats float64,
-//     str strings, bytes []byte, lists, tuples and sets []any, dicts groups.
-func wirePickleRecord(p []byte) (slog.Record, error) {
-	v, err := wireUnpickle(p)
+//     str strings, bytes and bytearray []byte, lists, tuples, sets and frozensets []any,
+//     dicts groups, datetime.datetime a time (a naive one in UTC with the fields Python
+//     prints), timedelta a duration, date, time, timezone and decimal.Decimal their
+//     Python string (ISO 8601 for date and time).
+//
+// A record whose memo references expand it past maxSize bytes is refused
+// (ErrPickleRefused): a 22 kB pickle may otherwise describe a record of many megabytes.
+func pickleRecord(p []byte, maxSize int) (slog.Record, error) {
+	v, err := pickleDecode(p, maxSize)
 	if err != nil {
 		return slog.Record{}, err
 	}
-	d, ok := v.(*pyDict)
+	d, ok := v.(*pickle.Dict)
 	if !ok {
-		return slog.Record{}, wirePickleErr("top-level %T, want a dict", v)
+		return slog.Record{}, pickleErr("top-level %T, want a dict", v)
 	}
-	budget := wirePickleMaxNodes
 	var (
 		t     time.Time
 		level = slog.LevelInfo
 		msg   string
 		attrs []slog.Attr
 	)
-	for k, key := range d.keys {
+	for k, key := range d.Keys {
 		ks, ok := key.(string)
 		if !ok {
-			return slog.Record{}, wirePickleErr("record key %T", key)
+			return slog.Record{}, pickleErr("record key %T", key)
 		}
-		val := d.vals[k]
+		val := d.Values[k]
 		switch ks {
 		case "msg":
-			if s, ok := val.(string); ok {
-				msg = s
-			} else {
-				pv, err := wirePyPlain(val, 0, &budget)
-				if err != nil {
-					return slog.Record{}, err
-				}
-				msg = fmt.Sprint(pv)
-			}
+			msg = pickleMessage(val)
 			continue
 		case "levelno":
 			if n, ok := val.(int64); ok && n >= math.MinInt32 && n <= math.MaxInt32 {
@@ -64,17 +62,7 @@ func wirePickleRecord(p []byte) (slog.Record, error) {
 			}
 			continue
 		case "created":
-			var secs float64
-			switch c := val.(type) {
-			case float64:
-				secs = c
-			case int64:
-				secs = float64(c)
-			}
-			if secs != 0 && !math.IsNaN(secs) && !math.IsInf(secs, 0) && math.Abs(secs) < 1e11 {
-				sec, frac := math.Modf(secs)
-				t = time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3)
-			}
+			t = pickleCreated(val)
 			continue
 		case "args", "exc_info", "msecs", "message", "levelname":
 			continue
@@ -82,59 +70,102 @@ func wirePickleRecord(p []byte) (slog.Record, error) {
 		if val == nil {
 			continue
 		}
-		sv, err := wirePyValue(val, 0, &budget)
-		if err != nil {
-			return slog.Record{}, err
-		}
-		attrs = append(attrs, slog.Attr{Key: ks, Value: sv})
+		attrs = append(attrs, slog.Attr{Key: ks, Value: pickleValue(val)})
 	}
 	r := slog.NewRecord(t, level, msg, 0)
 	r.AddAttrs(attrs...)
 	return r, nil
 }
 
-func wirePyValue(v any, depth int, budget *int) (slog.Value, error) {
-	if *budget--; *budget < 0 {
-		return slog.Value{}, wirePickleErr("more than %d values", wirePickleMaxNodes)
-	}
-	if depth > wireMaxDepth {
-		return slog.Value{}, wirePickleErr("nested deeper than %d", wireMaxDepth)
-	}
-	switch x := v.(type) {
-	case nil:
-		return slog.AnyValue(nil), nil
-	case bool:
-		return slog.BoolValue(x), nil
-	case int64:
-		return slog.Int64Value(x), nil
-	case *big.Int:
-		return slog.StringValue(x.String()), nil
+// wirePickleRecord is pickleRecord with the default frame limit.
+func wirePickleRecord(p []byte) (slog.Record, error) { return pickleRecord(p, DefaultMaxFrame) }
+
+// pickleCreated converts LogRecord.created, float seconds since the epoch, to the
+// microsecond Python has; anything else is the zero time.
+func pickleCreated(v any) time.Time {
+	var secs float64
+	switch c := v.(type) {
 	case float64:
-		return slog.Float64Value(x), nil
-	case string:
-		return slog.StringValue(x), nil
-	case []byte:
-		return slog.AnyValue(x), nil
-	case *pyDict:
-		as := make([]slog.Attr, 0, len(x.keys))
-		for k, key := range x.keys {
-			sv, err := wirePyValue(x.vals[k], depth+1, budget)
-			if err != nil {
-				return slog.Value{}, err
-			}
-			as = append(as, slog.Attr{Key: wirePyKey(key), Value: sv})
-		}
-		return slog.GroupValue(as...), nil
+		secs = c
+	case int64:
+		secs = float64(c)
 	}
-	*budget++ // wirePyPlain counts v itself again
-	pl, err := wirePyPlain(v, depth, budget)
-	if err != nil {
-		return slog.Value{}, err
+	if secs == 0 || math.IsNaN(secs) || math.IsInf(secs, 0) || math.Abs(secs) >= 1e11 {
+		return time.Time{}
 	}
-	return slog.AnyValue(pl), nil
+	sec, frac := math.Modf(secs)
+	return time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3)
 }
 
-func wirePyKey(k any) string {
+// pickleMessage is msg as a string: itself, or Go's rendering of another value.
+func pickleMessage(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(picklePlain(v))
+}
+
+// The conversions below recurse without a budget: Decode bounded the expanded size and the
+// depth of what they walk.
+
+// pickleValue converts v to an attribute value: dicts become groups, the rest plain values.
+func pickleValue(v any) slog.Value {
+	switch x := v.(type) {
+	case string:
+		return slog.StringValue(x)
+	case int64:
+		return slog.Int64Value(x)
+	case float64:
+		return slog.Float64Value(x)
+	case bool:
+		return slog.BoolValue(x)
+	case time.Time:
+		return slog.TimeValue(x)
+	case time.Duration:
+		return slog.DurationValue(x)
+	case *pickle.Dict:
+		as := make([]slog.Attr, 0, len(x.Keys))
+		for k, key := range x.Keys {
+			as = append(as, slog.Attr{Key: pickleKey(key), Value: pickleValue(x.Values[k])})
+		}
+		return slog.GroupValue(as...)
+	}
+	return slog.AnyValue(picklePlain(v))
+}
+
+// picklePlain converts v to a plain Go value for use inside []any: lists, tuples and sets
+// become []any, dicts map[string]any, big ints decimal strings.
+func picklePlain(v any) any {
+	var items []any
+	switch x := v.(type) {
+	case *big.Int:
+		return x.String()
+	case pickle.Date, pickle.Time, pickle.Decimal, *pickle.Timezone:
+		return x.(fmt.Stringer).String()
+	case *pickle.List:
+		items = x.Items
+	case pickle.Tuple:
+		items = x
+	case *pickle.Set:
+		items = x.Items
+	case *pickle.Dict:
+		m := make(map[string]any, len(x.Keys))
+		for k, key := range x.Keys {
+			m[pickleKey(key)] = picklePlain(x.Values[k])
+		}
+		return m
+	default:
+		return v
+	}
+	out := make([]any, len(items))
+	for i, it := range items {
+		out[i] = picklePlain(it)
+	}
+	return out
+}
+
+// pickleKey is a dict key as an attribute key: Python's str() of it.
+func pickleKey(k any) string {
 	switch x := k.(type) {
 	case string:
 		return x
@@ -146,46 +177,5 @@ func wirePyKey(k any) string {
 		}
 		return "False"
 	}
-	return fmt.Sprint(k)
-}
-
-// wirePyPlain converts to plain Go values for use inside []any, within the node budget and
-// the depth limit (a list that contains itself hits the latter).
-func wirePyPlain(v any, depth int, budget *int) (any, error) {
-	if *budget--; *budget < 0 {
-		return nil, wirePickleErr("more than %d values", wirePickleMaxNodes)
-	}
-	if depth > wireMaxDepth {
-		return nil, wirePickleErr("nested deeper than %d", wireMaxDepth)
-	}
-	var items []any
-	switch x := v.(type) {
-	case *big.Int:
-		return x.String(), nil
-	case *pyList:
-		items = x.items
-	case pyTuple:
-		items = x
-	case *pyDict:
-		m := make(map[string]any, len(x.keys))
-		for k, key := range x.keys {
-			pv, err := wirePyPlain(x.vals[k], depth+1, budget)
-			if err != nil {
-				return nil, err
-			}
-			m[wirePyKey(key)] = pv
-		}
-		return m, nil
-	default:
-		return v, nil
-	}
-	out := make([]any, 0, len(items))
-	for _, it := range items {
-		pv, err := wirePyPlain(it, depth+1, budget)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pv)
-	}
-	return out, nil
+	return fmt.Sprint(picklePlain(k))
 }

@@ -21,9 +21,10 @@ var ErrServerClosed = errors.New("netsink: server closed")
 
 // Defaults of Server.
 const (
-	DefaultServerMaxConns     = 1024
-	DefaultServerReadTimeout  = 5 * time.Minute
-	DefaultServerWriteTimeout = 10 * time.Second
+	DefaultServerMaxConns          = 1024
+	DefaultServerReadTimeout       = 5 * time.Minute
+	DefaultServerWriteTimeout      = 10 * time.Second
+	DefaultServerFirstFrameTimeout = 5 * time.Second
 )
 
 // Server receives records sent by Socket (stream) and Datagram (packet) handlers — and, with
@@ -40,7 +41,9 @@ const (
 //
 // Bad input never stops the Server: a frame that is too large or does not decode closes
 // that connection (what follows it cannot be trusted) or drops that datagram, and is counted
-// per reason in Stats and reported to OnError.
+// per reason in Stats and reported to OnError. A pickle frame that is refused
+// (ErrPickleRefused) with AcceptPickle on is well formed, so only that frame is skipped:
+// the connection goes on.
 type Server struct {
 	// Handler receives every record. Required. Its errors are counted (HandlerErrors) and
 	// reported; the record still counts as handled, since replaying it would not help.
@@ -51,17 +54,29 @@ type Server struct {
 	MaxFrame int
 
 	// AcceptPickle also accepts Python's SocketHandler and DatagramHandler frames (a pickled
-	// LogRecord dict) through a safe pickle subset that never constructs objects. Off,
-	// pickle frames are refused (counted in Refused).
+	// LogRecord dict) through a pickle interpreter that never executes anything: plain
+	// data, plus an allowlist of types read from their reductions (see ErrPickleRefused).
+	// Off, pickle frames are refused (counted in Refused).
 	AcceptPickle bool
 
-	// MaxConns limits concurrent stream connections; further ones wait in the listen
-	// backlog until one closes. Zero means DefaultServerMaxConns.
+	// MaxConns limits concurrent stream connections; zero means DefaultServerMaxConns. When
+	// every slot is taken, a new connection evicts the connection that has been waiting
+	// longest for its next frame (counted in Evicted), so connections that hold a slot and
+	// send nothing cannot lock real senders out. An evicted Socket has had everything it
+	// sent acknowledged and reconnects when it has more. A new connection waits for a slot
+	// only while every connection is busy handling a frame.
 	MaxConns int
 
 	// ReadTimeout is how long a connection may stay silent between frames before it is
 	// closed; zero means DefaultServerReadTimeout.
 	ReadTimeout time.Duration
+
+	// FirstFrameTimeout is how long a new connection may take to send its first complete
+	// frame before it is closed (counted in FirstFrameTimeouts); zero means
+	// DefaultServerFirstFrameTimeout. Socket and Python's SocketHandler connect when they
+	// have a record to send, so only a connection that means no record waits longer. It is
+	// never longer than ReadTimeout.
+	FirstFrameTimeout time.Duration
 
 	// WriteTimeout bounds the write of an ack frame; zero means DefaultServerWriteTimeout.
 	WriteTimeout time.Duration
@@ -79,6 +94,7 @@ type Server struct {
 	rep      *slogx.Reporter
 	dedup    *Dedup
 	sem      chan struct{}
+	idle     chan struct{} // a connection became evictable: an acceptor waiting for a slot retries
 	done     chan struct{}
 
 	mu        sync.Mutex
@@ -99,13 +115,19 @@ type ServerStats struct {
 	Acks          uint64 // ack frames written
 	TooLarge      uint64 // frames over MaxFrame
 	Malformed     uint64 // frames that did not decode
-	Refused       uint64 // pickle frames refused (dangerous opcodes, or AcceptPickle off)
+	Refused       uint64 // pickle frames refused and skipped (see ErrPickleRefused)
 	HandlerErrors uint64 // errors returned by Handler
 	ConnErrors    uint64 // read, write and timeout errors of connections (EOF excluded)
+	// FirstFrameTimeouts counts connections closed because no frame came within
+	// FirstFrameTimeout (not counted in ConnErrors).
+	FirstFrameTimeouts uint64
+	// Evicted counts idle connections closed to give their slot to a new connection.
+	Evicted uint64
 }
 
 type wireServerCounters struct {
 	conns, records, duplicates, acks, tooLarge, malformed, refused, handlerErrors, connErrors atomic.Uint64
+	firstFrameTimeouts, evicted                                                               atomic.Uint64
 }
 
 // Stats returns the counters.
@@ -115,6 +137,7 @@ func (s *Server) Stats() ServerStats {
 		Conns: c.conns.Load(), Records: c.records.Load(), Duplicates: c.duplicates.Load(),
 		Acks: c.acks.Load(), TooLarge: c.tooLarge.Load(), Malformed: c.malformed.Load(),
 		Refused: c.refused.Load(), HandlerErrors: c.handlerErrors.Load(), ConnErrors: c.connErrors.Load(),
+		FirstFrameTimeouts: c.firstFrameTimeouts.Load(), Evicted: c.evicted.Load(),
 	}
 }
 
@@ -130,6 +153,7 @@ func (s *Server) init() {
 			n = DefaultServerMaxConns
 		}
 		s.sem = make(chan struct{}, n)
+		s.idle = make(chan struct{}, 1)
 		s.done = make(chan struct{})
 		s.listeners = map[net.Listener]struct{}{}
 		s.packets = map[net.PacketConn]struct{}{}
@@ -173,14 +197,8 @@ func (s *Server) Serve(l net.Listener) error {
 	}()
 	var delay time.Duration
 	for {
-		select {
-		case s.sem <- struct{}{}:
-		case <-s.done:
-			return ErrServerClosed
-		}
 		c, err := l.Accept()
 		if err != nil {
-			<-s.sem
 			if s.isClosing() {
 				return ErrServerClosed
 			}
@@ -198,7 +216,12 @@ func (s *Server) Serve(l net.Listener) error {
 			return fmt.Errorf("netsink: accept: %w", err)
 		}
 		delay = 0
+		if !s.acquireSlot() {
+			c.Close()
+			return ErrServerClosed
+		}
 		sc := &wireServerConn{s: s, c: c}
+		sc.idleSince.Store(time.Now().UnixNano()) // evictable until its first frame arrives
 		if !s.track(func() { s.conns[c] = sc }) {
 			<-s.sem
 			c.Close()
@@ -216,9 +239,12 @@ func (s *Server) isClosing() bool {
 }
 
 // Shutdown stops the Server gracefully: it closes the listeners and packet connections, lets
-// every connection finish the frame it is handling and send its last ack, then waits for
-// them until ctx is done, when it closes the rest and returns ctx.Err(). Like
-// http.Server.Shutdown, it does not wait for Serve's caller.
+// every connection finish the frame it is handling and send its last ack, then half-closes
+// it and, for up to a second or until the peer closes, still handles every complete frame
+// without a sequence number that arrives (Python's SocketHandler does not see the
+// half-close and keeps sending; a Socket replays its sequenced frames elsewhere). It waits
+// for the connections until ctx is done, when it closes the rest and returns ctx.Err().
+// Like http.Server.Shutdown, it does not wait for Serve's caller.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.init()
 	s.mu.Lock()
@@ -285,6 +311,13 @@ func (s *Server) readTimeout() time.Duration {
 	return s.ReadTimeout
 }
 
+func (s *Server) firstFrameTimeout() time.Duration {
+	if s.FirstFrameTimeout <= 0 {
+		return min(DefaultServerFirstFrameTimeout, s.readTimeout())
+	}
+	return min(s.FirstFrameTimeout, s.readTimeout())
+}
+
 func (s *Server) writeTimeout() time.Duration {
 	if s.WriteTimeout <= 0 {
 		return DefaultServerWriteTimeout
@@ -297,6 +330,10 @@ type wireServerConn struct {
 	s        *Server
 	c        net.Conn
 	stopping atomic.Bool
+	// idleSince is when the connection started waiting for its next frame (unix ns), zero
+	// while it reads or handles one: the eviction order.
+	idleSince atomic.Int64
+	evicted   atomic.Bool // closed by acquireSlot: its errors are not errors
 }
 
 func (sc *wireServerConn) stop() {
@@ -315,6 +352,7 @@ func (sc *wireServerConn) serve() {
 		s.wg.Done()
 	}()
 	br := bufio.NewReaderSize(sc.c, 16<<10)
+	fr := &wireFrameReader{r: br}
 	var (
 		buf     []byte
 		ackBuf  []byte
@@ -331,7 +369,7 @@ func (sc *wireServerConn) serve() {
 		ackBuf = wireAppendAck(ackBuf[:0], ackID, ackSeq)
 		_ = sc.c.SetWriteDeadline(time.Now().Add(s.writeTimeout()))
 		if _, err := sc.c.Write(ackBuf); err != nil {
-			if sc.stopping.Load() {
+			if sc.stopping.Load() || sc.evicted.Load() {
 				return false // Close cut the connection: the Socket replays, Dedup drops
 			}
 			s.stats.connErrors.Add(1)
@@ -341,31 +379,46 @@ func (sc *wireServerConn) serve() {
 		s.stats.acks.Add(1)
 		return true
 	}
+	framed := false
 	for {
 		// A batch ends when everything the peer sent so far is handled: ack it before
 		// blocking for more.
-		if br.Buffered() == 0 && !flush() {
-			return
+		if br.Buffered() == 0 {
+			if !flush() {
+				return
+			}
+			sc.markIdle()
 		}
 		if sc.stopping.Load() {
 			if flush() {
-				sc.linger()
+				sc.linger(fr, max)
 			}
 			return
 		}
-		_ = sc.c.SetReadDeadline(time.Now().Add(s.readTimeout()))
+		timeout := s.readTimeout()
+		if !framed {
+			timeout = s.firstFrameTimeout()
+		}
+		_ = sc.c.SetReadDeadline(time.Now().Add(timeout))
 		var err error
-		buf, err = wireReadFrame(br, buf, max)
+		buf, err = fr.next(max)
+		sc.idleSince.Store(0)
 		if err != nil {
 			switch {
 			case errors.Is(err, ErrFrameTooLarge):
 				s.stats.tooLarge.Add(1)
 				s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
+			case sc.evicted.Load():
+				return // its slot went to a newer connection; nothing was pending
+			case !framed && !sc.stopping.Load() && errors.Is(err, os.ErrDeadlineExceeded):
+				s.stats.firstFrameTimeouts.Add(1)
+				s.rep.Error(fmt.Errorf("netsink: server: %s sent no frame within %v: closed", sc.c.RemoteAddr(), timeout))
+				return
 			case err == io.EOF:
 			case sc.stopping.Load():
 				// Shutdown woke the read, or Close cut the connection: not an error.
 				if flush() {
-					sc.linger()
+					sc.linger(fr, max)
 				}
 				return
 			default:
@@ -375,9 +428,13 @@ func (sc *wireServerConn) serve() {
 			flush()
 			return
 		}
+		framed = true
 		h, last, err := s.handleFrame(buf)
 		if err != nil {
 			s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
+			if errors.Is(err, ErrPickleRefused) && s.AcceptPickle {
+				continue // a whole, well-formed frame: the next one starts right after it
+			}
 			flush()
 			return
 		}
@@ -393,44 +450,30 @@ func (sc *wireServerConn) serve() {
 	}
 }
 
-// wireLinger bounds the lingering close of Shutdown.
-const wireLinger = time.Second
-
-// linger ends a connection gracefully after its last ack: closing a socket with unread data
-// makes the kernel send a reset, which can destroy the ack before the peer reads it. So:
-// half-close, then discard what the peer still sends (it will replay it) until it closes or
-// wireLinger passes.
-func (sc *wireServerConn) linger() {
-	type closeWriter interface{ CloseWrite() error }
-	cw, ok := sc.c.(closeWriter)
-	if !ok {
-		return
-	}
-	if cw.CloseWrite() != nil {
-		return
-	}
-	_ = sc.c.SetReadDeadline(time.Now().Add(wireLinger))
-	_, _ = io.Copy(io.Discard, sc.c)
-}
-
 // handleFrame decodes one frame and hands its record to Handler unless it is a duplicate.
 // It returns the delivery header and, for a sequenced frame, the sender's last handled
 // sequence number; an error means the frame was bad (already counted).
 func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
-	var (
-		rec slog.Record
-		h   wireHeader
-		err error
-	)
+	rec, h, err := s.decodeFrame(p)
+	if err != nil {
+		return h, 0, err
+	}
+	last := s.deliver(rec, &h)
+	return h, last, nil
+}
+
+// decodeFrame decodes a msgpack or (with AcceptPickle) pickle frame; an error means the
+// frame was bad, and is counted.
+func (s *Server) decodeFrame(p []byte) (rec slog.Record, h wireHeader, err error) {
 	switch wireDetect(p) {
 	case wireKindMsgpack:
 		rec, h, err = wireDecodeRecord(p)
 	case wireKindPickle:
 		if !s.AcceptPickle {
 			s.stats.refused.Add(1)
-			return h, 0, fmt.Errorf("%w: a pickle frame (Python's SocketHandler?) but AcceptPickle is off", ErrPickleRefused)
+			return rec, h, fmt.Errorf("%w: a pickle frame (Python's SocketHandler?) but AcceptPickle is off", ErrPickleRefused)
 		}
-		rec, err = wirePickleRecord(p)
+		rec, err = pickleRecord(p, s.maxFrame())
 	default:
 		err = wireMalformed("neither a msgpack record nor a pickle (first byte %#x)", p[:min(len(p), 1)])
 	}
@@ -440,23 +483,30 @@ func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
 		} else {
 			s.stats.malformed.Add(1)
 		}
-		return h, 0, err
 	}
 	if !h.hasSeq || len(h.id) == 0 {
-		h.hasSeq = false
+		h.hasSeq = false // an id without seq, or a seq without id, acks nothing
+	}
+	return rec, h, err
+}
+
+// deliver hands a decoded record to Handler unless Dedup says it is a duplicate, and returns
+// the sender's last handled sequence number (zero for an unsequenced frame).
+func (s *Server) deliver(rec slog.Record, h *wireHeader) uint64 {
+	if !h.hasSeq {
 		s.handle(rec)
-		return h, 0, nil
+		return 0
 	}
 	snd := s.dedup.sender(h.id)
 	snd.mu.Lock()
 	defer snd.mu.Unlock()
 	if h.seq <= snd.last {
 		s.stats.duplicates.Add(1)
-		return h, snd.last, nil
+		return snd.last
 	}
 	s.handle(rec)
 	snd.last = h.seq
-	return h, snd.last, nil
+	return snd.last
 }
 
 func (s *Server) handle(rec slog.Record) {

@@ -119,7 +119,7 @@ func TestServerAcksAndDedup(t *testing.T) {
 	}
 }
 
-// MaxConns: a connection over the limit waits until one closes.
+// MaxConns: a connection over the limit takes the slot of the idle one, which is closed.
 func TestServerMaxConns(t *testing.T) {
 	wireNoLeak(t)
 	capt := newWireCapture()
@@ -132,40 +132,69 @@ func TestServerMaxConns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer c1.Close()
 	c1.Write(rec("first"))
 	capt.wait(t, 1)
-	c2, err := net.Dial("tcp", addr) // completes in the kernel's backlog
+	c2, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c2.Close()
 	c2.Write(rec("second"))
-	c1.Write(rec("first again"))
-	capt.wait(t, 2)
-	if got := capt.records()[1].Message; got != "first again" {
-		t.Fatalf("second connection served while the first held the only slot: %q", got)
-	}
-	c1.Close()
-	if got := capt.wait(t, 3)[2].Message; got != "second" {
+	if got := capt.wait(t, 2)[1].Message; got != "second" {
 		t.Fatalf("got %q", got)
+	}
+	_ = c1.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if _, err := c1.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("idle connection: read %v, want EOF", err)
+	}
+	if st := srv.Stats(); st.Evicted != 1 || st.Conns != 2 {
+		t.Errorf("stats %+v", st)
 	}
 }
 
-// ReadTimeout closes a silent connection.
+// Only a connection waiting for a frame is evicted: one reading or handling a frame keeps its
+// slot, and the newcomer waits for it.
+func TestServerEvictsOnlyIdle(t *testing.T) {
+	srv := &Server{Handler: newWireCapture()}
+	srv.init()
+	a, b := net.Pipe()
+	defer b.Close()
+	busy := &wireServerConn{s: srv, c: a}
+	srv.conns[a] = busy
+	if srv.evictIdlest() || busy.evicted.Load() {
+		t.Fatal("evicted a busy connection")
+	}
+	busy.markIdle()
+	if !srv.evictIdlest() || !busy.evicted.Load() || srv.Stats().Evicted != 1 {
+		t.Fatal("idle connection not evicted")
+	}
+	if srv.evictIdlest() {
+		t.Fatal("evicted the same connection twice")
+	}
+}
+
+// ReadTimeout closes a connection silent after its first frame (before it,
+// FirstFrameTimeout does: see TestServerFirstFrameTimeout).
 func TestServerReadTimeout(t *testing.T) {
 	wireNoLeak(t)
-	srv := &Server{Handler: newWireCapture(), ReadTimeout: 10 * time.Millisecond, OnError: func(error) {}}
+	capt := newWireCapture()
+	srv := &Server{Handler: capt, ReadTimeout: 10 * time.Millisecond, OnError: func(error) {}}
 	addr := wireServe(t, srv, "127.0.0.1:0")
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	if _, err := c.Write(wireFramed(EncodeRecord(nil, slog.NewRecord(time.Now(), 0, "then silence", 0)))); err != nil {
+		t.Fatal(err)
+	}
+	capt.wait(t, 1)
 	_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
 	if _, err := c.Read(make([]byte, 1)); err == nil || errors.Is(err, errDeadline) {
 		t.Fatalf("read %v: the server did not close the idle connection", err)
 	}
-	if st := srv.Stats(); st.ConnErrors != 1 {
+	if st := srv.Stats(); st.ConnErrors != 1 || st.FirstFrameTimeouts != 0 {
 		t.Errorf("stats %+v", st)
 	}
 }

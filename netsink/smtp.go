@@ -12,6 +12,8 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/slogx/handlers/internal/anyfmt"
+	"github.com/slogx/handlers/internal/attrtree"
 	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/slogx"
 )
@@ -97,7 +99,7 @@ type SMTPRecord struct {
 	LevelName string     // Python's name: INFO, WARNING, CRITICAL, "Level 45"
 	Message   string     // the record's message
 
-	scope slogx.Scope
+	scope attrtree.Scope
 	rec   slog.Record
 }
 
@@ -110,7 +112,7 @@ func (r SMTPRecord) Attr(key string) string {
 		var found *slog.Attr
 		for i := range as {
 			if as[i].Key == key {
-				return as[i].Value.String()
+				return anyfmt.ValueString(as[i].Value)
 			}
 			if dotted && as[i].Key == head && as[i].Value.Kind() == slog.KindGroup {
 				found = &as[i]

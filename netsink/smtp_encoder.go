@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"text/template"
 
+	"github.com/slogx/handlers/internal/attrtree"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -20,7 +21,7 @@ import (
 type smtpEncoder struct {
 	subj  *smtpSubject
 	body  slogx.Encoder
-	scope slogx.Scope // what SMTPRecord.Attr looks in
+	scope attrtree.Scope // what SMTPRecord.Attr looks in
 }
 
 // smtpSubject is the subject template and where a failure of it is reported; it is shared by
@@ -38,12 +39,12 @@ func newSMTPEncoder(tmpl *template.Template, body slogx.Encoder) *smtpEncoder {
 		body = slogx.Text()
 	}
 	return &smtpEncoder{subj: &smtpSubject{tmpl: tmpl}, body: body,
-		scope: slogx.NewScope(slogx.EncoderOptions{})}
+		scope: attrtree.New(nil)}
 }
 
 // WithOptions implements slogx.Encoder.
 func (e *smtpEncoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
-	return &smtpEncoder{subj: e.subj, body: e.body.WithOptions(o), scope: slogx.NewScope(o)}
+	return &smtpEncoder{subj: e.subj, body: e.body.WithOptions(o), scope: attrtree.New(o.ReplaceAttr)}
 }
 
 // WithAttrs implements slogx.Encoder.

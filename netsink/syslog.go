@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -98,14 +99,25 @@ type SyslogOptions struct {
 	// reproduces CPython's mapping, custom levels included.
 	Severity func(slog.Level) Severity
 
-	// Timeout bounds each dial (TLS handshake included) and each write: a log call never
-	// blocks longer than a few times Timeout. Zero means 5 s.
+	// Timeout bounds each dial (TLS handshake included) and each write; on streams it also
+	// bounds how long Close waits for buffered records. Zero means 5 s. On streams no log
+	// call waits for it: the delivery engine's goroutine dials and writes.
 	Timeout time.Duration
-	// Buffer is how many bytes of records are held, in order, while the daemon cannot be
-	// reached; they are sent first after the next successful connection. When full, the
-	// oldest records are dropped and counted. Zero means 1 MiB; negative disables holding:
-	// a record that cannot be sent is an error.
+	// Buffer is how many bytes of records are held, in order, while they cannot be sent
+	// (the daemon is unreachable, or on a stream, slower than the program); they are sent
+	// first after the next successful connection. Zero means 1 MiB. On datagram networks
+	// (udp, unixgram) a full buffer drops the oldest records, and a negative Buffer disables
+	// holding: a record that cannot be sent is an error. On streams a full buffer applies
+	// Overflow, and a negative Buffer means the default.
 	Buffer int
+	// Overflow is what a stream Syslog does with a record that finds Buffer full: the zero
+	// value, slogx.Block, waits up to EnqueueTimeout (not at all by default) and then drops
+	// it; slogx.DropNewest drops it at once; slogx.DropOldest drops the oldest held records.
+	// Dropped records are counted in Stats().Dropped and reported.
+	Overflow slogx.Overflow
+	// EnqueueTimeout bounds the wait of a log call under Overflow slogx.Block on a stream;
+	// zero means never wait.
+	EnqueueTimeout time.Duration
 	// Backoff is the reconnect schedule; the zero value is Python's (1 s, doubling, 30 s).
 	Backoff Backoff
 	// Now is the clock for the reconnect schedule and for RFC 3164 records with no time;
@@ -139,41 +151,98 @@ type SyslogOptions struct {
 //
 // # Delivery
 //
-// Syslog connects on the first record, not at construction. If the daemon cannot be reached,
-// or a stream breaks, records are held in a bounded buffer (SyslogOptions.Buffer) and
-// reconnection follows Backoff; held records are sent, in order, before the next record
-// once a connection succeeds, or at Close. Overflow drops the oldest, counted in
-// Stats().Dropped and reported; connection failures are counted in Stats().Errors.
-// Stats().Records counts records sent or held. Syslog has no acknowledgements: TCP can lose
-// what the kernel accepted just before a reset (a daemon closing cleanly is detected before
-// writing on Unix systems). Each call blocks at most for a bounded dial and writes
-// (SyslogOptions.Timeout).
+// Syslog connects on the first record, not at construction, and reconnects with Backoff.
+//
+// On streams (tcp, tcp+tls, unix, and a "local" socket that is a stream) a log call never
+// dials or writes: it copies the message into a buffer of SyslogOptions.Buffer bytes and a
+// sender goroutine (the delivery engine Socket uses) frames and writes batches, in order,
+// replaying a failed batch on the next connection. A full buffer applies Overflow. A daemon
+// that closed the stream while idle is noticed before writing (on Unix systems) and the
+// connection is made again at once. Syslog has no acknowledgements: Stats().Records counts
+// records the kernel accepted, and TCP can lose what it accepted just before a reset.
+//
+// On datagrams (udp, unixgram) each log call sends one datagram itself, bounded by Timeout;
+// while the daemon cannot be reached records are held in a bounded buffer (oldest dropped
+// first) and sent, in order, before the next record once a connection succeeds, or at Close.
+// Stats().Records counts datagrams sent.
+//
+// Connection failures are counted in Stats().Errors, dropped records in Stats().Dropped.
 //
 // Syslog is safe for concurrent use; Close flushes and is idempotent.
 type Syslog struct {
 	*slogx.Handler
+	stream *syslogStream   // the stream transport, nil on datagrams
+	eng    *deliver.Engine // the stream's delivery engine, nil on datagrams
+}
+
+// Pending returns how many records wait to be written to a stream (tcp, tcp+tls, unix);
+// always 0 on datagrams, which are sent by the log call itself.
+func (s *Syslog) Pending() int {
+	if s.eng == nil {
+		return 0
+	}
+	return s.eng.Pending()
 }
 
 // NewSyslog returns a handler sending records to the syslog daemon described by o. It
-// validates o (network, address, facility, format, SD-ID) and returns an error for a bad
-// value; it does not connect. opts supplies the level, the MSG Encoder (nil: message and
-// logfmt attributes), AddSource, ReplaceAttr and OnError; its terminator is not used.
+// validates o (network, address, facility, format, SD-ID, overflow) and returns an error for
+// a bad value; it does not connect. opts supplies the level, the MSG Encoder (nil: message
+// and logfmt attributes), AddSource, ReplaceAttr and OnError; its terminator is not used.
 func NewSyslog(o SyslogOptions, opts *slogx.Options) (*Syslog, error) {
 	conn, err := syslogNewConn(&o)
 	if err != nil {
 		return nil, err
 	}
+	if !o.Overflow.Valid() {
+		return nil, fmt.Errorf("netsink: syslog: unknown overflow policy %v", o.Overflow)
+	}
 	local := conn.network == "unix" || conn.network == "unixgram" || conn.network == "local"
-	h, err := syslogNewHandler(conn, &o, local, opts)
+	var stream *syslogStream
+	var engine *deliver.Engine
+	h, err := syslogOpenHandler(&o, local, opts, func(rep *slogx.Reporter) io.Writer {
+		conn.rep = rep
+		switch conn.network {
+		case "udp", "unixgram":
+			return conn
+		}
+		stream = &syslogStream{network: conn.network, addrs: conn.addrs, tls: conn.tls, framing: o.Framing, timeout: conn.timeout}
+		if stream.network == "local" {
+			stream.network = "unix"
+		}
+		buffer := o.Buffer
+		if buffer <= 0 {
+			buffer = 1 << 20
+		}
+		eng := deliver.New(stream, rep, deliver.Options{
+			Name:           "netsink: syslog " + conn.describe(),
+			Buffer:         buffer,
+			Overflow:       o.Overflow,
+			EnqueueTimeout: o.EnqueueTimeout,
+			MaxRetries:     -1, // a stream has no refusals: retry until Close gives up
+			CloseTimeout:   conn.timeout,
+			Backoff:        o.Backoff.schedule(),
+			Now:            o.Now,
+		})
+		engine = eng
+		if conn.network == "local" {
+			return &syslogLocal{dgram: conn, eng: eng}
+		}
+		return eng
+	})
 	if err != nil {
 		return nil, err
 	}
-	conn.rep = h.Reporter()
-	return &Syslog{Handler: h}, nil
+	return &Syslog{Handler: h, stream: stream, eng: engine}, nil
 }
 
 // syslogNewHandler builds the handler over any writer that takes one message per Write.
 func syslogNewHandler(w io.Writer, o *SyslogOptions, local bool, opts *slogx.Options) (*slogx.Handler, error) {
+	return syslogOpenHandler(o, local, opts, func(*slogx.Reporter) io.Writer { return w })
+}
+
+// syslogOpenHandler builds the handler over the writer open returns (given the handler's
+// reporter, and only once the options are valid), which takes one message per Write.
+func syslogOpenHandler(o *SyslogOptions, local bool, opts *slogx.Options, open func(*slogx.Reporter) io.Writer) (*slogx.Handler, error) {
 	cfg, err := syslogNewConfig(o, local)
 	if err != nil {
 		return nil, err
@@ -190,13 +259,12 @@ func syslogNewHandler(w io.Writer, o *SyslogOptions, local bool, opts *slogx.Opt
 	}
 	ho.Encoder = enc
 	ho.NoTerminator = true // framing is the connection's business
-	return slogx.NewHandler(w, &ho), nil
+	return slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) { return open(rep), nil })
 }
 
 func syslogNewConn(o *SyslogOptions) (*syslogConn, error) {
 	c := &syslogConn{
 		network: o.Network,
-		framing: o.Framing,
 		timeout: o.Timeout,
 		limit:   o.Buffer,
 		now:     o.Now,
@@ -301,7 +369,7 @@ func syslogNewConfig(o *SyslogOptions, local bool) (*syslogConfig, error) {
 		cfg.msgIDKey = ""
 	}
 	if cfg.sdID != "" && !syslogValidSDID(cfg.sdID) {
-		return nil, fmt.Errorf("netsink: syslog: invalid SD-ID %q (1..32 printable ASCII, no '=', ' ', ']', '\"')", cfg.sdID)
+		return nil, fmt.Errorf("netsink: syslog: invalid SD-ID %q: RFC 5424 wants name@<private enterprise number> (at most 32 printable ASCII, no '=', ' ', ']', '\"'); names without '@' are IANA's", cfg.sdID)
 	}
 	host := o.Hostname
 	if host == "" {

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -20,14 +20,18 @@ var syslogLocalPaths = []string{"/dev/log", "/var/run/syslog", "/var/run/log"}
 // errSyslogWait means the backoff has not expired: no connection attempt was made.
 var errSyslogWait = errors.New("waiting to reconnect")
 
-// syslogConn is the writer under Syslog: one Write is one syslog message, which it frames
-// for the transport and sends, connecting lazily and reconnecting with Backoff. It is not
-// safe for concurrent use; slogx.Handler serializes every call.
+// errSyslogStream means a "local" daemon listens on a stream socket, not a datagram one: the
+// records go to the delivery engine instead (see syslogLocal).
+var errSyslogStream = errors.New("the local syslog socket is a stream")
+
+// syslogConn is the writer under datagram Syslog (udp, unixgram, and "local" while its socket
+// is a datagram one): one Write is one datagram, sent on the caller's goroutine (a datagram
+// send does not wait for the daemon), connecting lazily and reconnecting with Backoff. It is
+// not safe for concurrent use; slogx.Handler serializes every call but Delivered.
 type syslogConn struct {
-	network string   // udp, tcp, tcp+tls, unix, unixgram, or "local" (datagram, then stream)
-	addrs   []string // one address, or the candidate local socket paths
-	tls     *tls.Config
-	framing SyslogFraming
+	network string      // udp, unixgram, or "local" (datagram, else errSyslogStream)
+	addrs   []string    // one address, or the candidate local socket paths
+	tls     *tls.Config // for the stream transport of tcp+tls
 	timeout time.Duration
 	limit   int // outage buffer in bytes; negative: no buffer
 	now     func() time.Time
@@ -35,14 +39,13 @@ type syslogConn struct {
 	retryAt time.Time // when the backoff allows the next attempt
 	rep     *slogx.Reporter
 
-	conn   net.Conn
-	stream bool
-	peek   *syslogPeek // detects a stream closed by the peer before we write into it
+	conn net.Conn
 
 	pending      [][]byte // records held during an outage, oldest first
 	pendingBytes int
-	frame        []byte // framing scratch, reused
 	closed       bool
+
+	records, bytes atomic.Uint64 // datagrams sent: read by Stats without the handler's lock
 }
 
 func (c *syslogConn) describe() string {
@@ -52,14 +55,16 @@ func (c *syslogConn) describe() string {
 	return "local syslog (" + strings.Join(c.addrs, ", ") + ")"
 }
 
+// Delivered returns the datagrams sent (records held during an outage count once sent).
+func (c *syslogConn) Delivered() (records, bytes uint64) {
+	return c.records.Load(), c.bytes.Load()
+}
+
 // Write sends p, or holds it in the outage buffer when the daemon cannot be reached. It
-// blocks at most for one dial and a few writes, each bounded by the timeout.
+// blocks at most for one dial and a few datagram sends, each bounded by the timeout.
 func (c *syslogConn) Write(p []byte) (int, error) {
 	if c.closed {
 		return 0, net.ErrClosed
-	}
-	if c.conn != nil && c.peek != nil && c.peek.closedByPeer() {
-		c.closeConn()
 	}
 	err := c.ensure()
 	if err == nil {
@@ -67,7 +72,7 @@ func (c *syslogConn) Write(p []byte) (int, error) {
 			return len(p), nil
 		}
 		if syslogTooBig(err) {
-			return 0, fmt.Errorf("syslog %s: record of %d bytes: %w", c.describe(), len(p), err)
+			return 0, fmt.Errorf("netsink: syslog %s: record of %d bytes: %w", c.describe(), len(p), err)
 		}
 		c.closeConn()
 		// The daemon may just have restarted: reconnect once at once (Python would
@@ -78,6 +83,9 @@ func (c *syslogConn) Write(p []byte) (int, error) {
 			}
 			c.closeConn()
 		}
+	}
+	if errors.Is(err, errSyslogStream) {
+		return 0, err
 	}
 	if err != errSyslogWait {
 		c.retryAt = c.backoff.Failed(c.now())
@@ -102,7 +110,7 @@ func (c *syslogConn) ensure() error {
 				c.closeConn()
 				return err
 			}
-			c.rep.Drop(1, fmt.Errorf("syslog %s: held record of %d bytes: %w", c.describe(), len(p), err))
+			c.rep.Drop(1, fmt.Errorf("netsink: syslog %s: held record of %d bytes: %w", c.describe(), len(p), err))
 		}
 		c.pending[0] = nil
 		c.pending = c.pending[1:]
@@ -112,15 +120,22 @@ func (c *syslogConn) ensure() error {
 	return nil
 }
 
+// takePending hands the held records over (to the stream engine, for "local").
+func (c *syslogConn) takePending() [][]byte {
+	p := c.pending
+	c.pending, c.pendingBytes = nil, 0
+	return p
+}
+
 // hold keeps a copy of p for the next connection. cause is why p could not be sent.
 func (c *syslogConn) hold(p []byte, cause error) (int, error) {
 	if cause == errSyslogWait {
-		cause = fmt.Errorf("syslog %s: not connected; next attempt at %s", c.describe(), c.retryAt.Format(time.RFC3339))
+		cause = fmt.Errorf("netsink: syslog %s: not connected; next attempt at %s", c.describe(), c.retryAt.Format(time.RFC3339))
 		if c.limit >= 0 {
 			cause = nil // buffered: the failure that started the outage was reported already
 		}
 	} else {
-		cause = fmt.Errorf("syslog %s: %w", c.describe(), cause)
+		cause = fmt.Errorf("netsink: syslog %s: %w", c.describe(), cause)
 	}
 	if c.limit < 0 {
 		return 0, cause
@@ -129,7 +144,7 @@ func (c *syslogConn) hold(p []byte, cause error) (int, error) {
 		c.rep.Error(cause)
 	}
 	if len(p) > c.limit {
-		c.rep.Drop(1, fmt.Errorf("syslog %s: record of %d bytes exceeds the outage buffer of %d bytes", c.describe(), len(p), c.limit))
+		c.rep.Drop(1, fmt.Errorf("netsink: syslog %s: record of %d bytes exceeds the outage buffer of %d bytes", c.describe(), len(p), c.limit))
 		return len(p), nil
 	}
 	c.pending = append(c.pending, append([]byte(nil), p...))
@@ -142,89 +157,48 @@ func (c *syslogConn) hold(p []byte, cause error) (int, error) {
 		dropped++
 	}
 	if dropped > 0 {
-		c.rep.Drop(uint64(dropped), fmt.Errorf("syslog %s: outage buffer full (%d bytes): dropped %d oldest records", c.describe(), c.limit, dropped))
+		c.rep.Drop(uint64(dropped), fmt.Errorf("netsink: syslog %s: outage buffer full (%d bytes): dropped %d oldest records", c.describe(), c.limit, dropped))
 	}
 	return len(p), nil
 }
 
-// send frames p for the current connection and writes it with a deadline.
+// send writes one datagram with a deadline.
 func (c *syslogConn) send(p []byte) error {
-	b := c.framed(p)
 	if c.timeout > 0 {
 		if err := c.conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
 			return err
 		}
 	}
-	_, err := c.conn.Write(b)
-	if cap(c.frame) > 64<<10 {
-		c.frame = nil // do not pin a huge record's buffer
+	if _, err := c.conn.Write(p); err != nil {
+		return err
 	}
-	return err
+	c.records.Add(1)
+	c.bytes.Add(uint64(len(p)))
+	return nil
 }
 
-// framed returns p framed for the current transport (p itself for datagrams).
-func (c *syslogConn) framed(p []byte) []byte {
-	if !c.stream {
-		return p
-	}
-	if c.framing == SyslogLF {
-		c.frame = syslogAppendLF(c.frame[:0], p)
-	} else {
-		c.frame = strconv.AppendInt(c.frame[:0], int64(len(p)), 10)
-		c.frame = append(c.frame, ' ')
-		c.frame = append(c.frame, p...)
-	}
-	return c.frame
-}
-
-// syslogAppendLF appends p framed for non-transparent (LF) framing: every LF inside the
-// record becomes "#012", the escape rsyslog itself prints for a received LF, so no record
-// can end early and forge another; then the LF trailer.
-func syslogAppendLF(dst, p []byte) []byte {
-	for {
-		i := indexByte(p, '\n')
-		if i < 0 {
-			break
-		}
-		dst = append(dst, p[:i]...)
-		dst = append(dst, "#012"...)
-		p = p[i+1:]
-	}
-	dst = append(dst, p...)
-	return append(dst, '\n')
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
-}
-
-// connect dials the daemon. Unix sockets are tried in order; "local" tries datagram, then
-// stream, on each path, as Python's SysLogHandler does with socktype None.
+// connect dials the daemon. Unix sockets are tried in order; "local" tries a datagram on
+// each path and, when none answers, reports errSyslogStream if a stream socket does, as
+// Python's SysLogHandler does with socktype None.
 func (c *syslogConn) connect() error {
 	d := net.Dialer{Timeout: c.timeout}
 	var conn net.Conn
 	var err error
 	switch c.network {
-	case "tcp+tls":
-		conn, err = tls.DialWithDialer(&d, "tcp", c.addrs[0], c.tls)
-	case "unix", "unixgram", "local":
-		nets := []string{c.network}
-		if c.network == "local" {
-			nets = []string{"unixgram", "unix"}
-		}
+	case "unixgram", "local":
 		var errs []error
-	paths:
 		for _, path := range c.addrs {
-			for _, n := range nets {
-				if conn, err = d.Dial(n, path); err == nil {
-					break paths
+			if conn, err = d.Dial("unixgram", path); err == nil {
+				break
+			}
+			errs = append(errs, err)
+		}
+		if conn == nil && c.network == "local" {
+			for _, path := range c.addrs {
+				if probe, err := d.Dial("unix", path); err == nil {
+					probe.Close()
+					return errSyslogStream
 				}
-				errs = append(errs, err)
 			}
 		}
 		if conn == nil {
@@ -237,11 +211,6 @@ func (c *syslogConn) connect() error {
 		return fmt.Errorf("connect: %w", err)
 	}
 	c.conn = conn
-	c.stream = conn.LocalAddr().Network() != "udp" && conn.LocalAddr().Network() != "unixgram"
-	c.peek = nil
-	if c.stream {
-		c.peek = syslogNewPeek(conn)
-	}
 	c.backoff.Reset()
 	return nil
 }
@@ -250,7 +219,6 @@ func (c *syslogConn) closeConn() {
 	if c.conn != nil {
 		c.conn.Close()
 		c.conn = nil
-		c.peek = nil
 	}
 }
 
@@ -264,13 +232,13 @@ func (c *syslogConn) Close() error {
 	if len(c.pending) > 0 {
 		c.backoff.Reset() // a last attempt, whatever the schedule says
 		if err := c.ensure(); err != nil {
-			c.rep.Drop(uint64(len(c.pending)), fmt.Errorf("syslog %s: closed with %d undelivered records: %w", c.describe(), len(c.pending), err))
+			c.rep.Drop(uint64(len(c.pending)), fmt.Errorf("netsink: syslog %s: closed with %d undelivered records: %w", c.describe(), len(c.pending), err))
 			c.pending, c.pendingBytes = nil, 0
 		}
 	}
 	if c.conn != nil {
 		err := c.conn.Close()
-		c.conn, c.peek = nil, nil
+		c.conn = nil
 		return err
 	}
 	return nil

@@ -130,9 +130,8 @@ func TestSyslogReconnect(t *testing.T) {
 	srv.dropConnections()
 	// Wait until the client's socket has seen the close, as it would when the daemon went
 	// away some time before the next record.
-	c := h.Writer().(*syslogConn)
 	deadline := time.Now().Add(5 * time.Second)
-	for c.peek != nil && !c.peek.closedByPeer() {
+	for !h.stream.peerClosed() {
 		if time.Now().After(deadline) {
 			t.Fatal("client never saw the close")
 		}
@@ -140,6 +139,9 @@ func TestSyslogReconnect(t *testing.T) {
 	}
 	for i := range 3 {
 		l.Info(fmt.Sprint("after ", i))
+	}
+	if err := h.Flush(t.Context()); err != nil {
+		t.Fatal(err)
 	}
 	got := syslogMsgs(syslogFrames(t, srv, 6))
 	want := []string{"before 0", "before 1", "before 2", "after 0", "after 1", "after 2"}
@@ -167,17 +169,35 @@ func (c *syslogClock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// TestSyslogOutage logs while nothing listens: one connection attempt per backoff period,
-// records held in a bounded buffer (oldest dropped and counted), all survivors delivered in
-// order once the daemon is back.
+// syslogErrCh is an OnError that hands every report to the test, in order.
+type syslogErrCh chan error
+
+func (c syslogErrCh) add(err error) { c <- err }
+
+// next waits for the next report.
+func (c syslogErrCh) next(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-c:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("no error reported in 10 s")
+		return nil
+	}
+}
+
+// TestSyslogOutage logs over TCP while nothing listens: one connection attempt per backoff
+// period (on the test's clock), records held in a bounded buffer (with DropOldest, the oldest
+// dropped and counted), none counted as delivered, all survivors delivered in order once the
+// daemon is back.
 func TestSyslogOutage(t *testing.T) {
 	syslogLeakCheck(t)
 	ln := syslogListenTCP(t)
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens now
 	clock := &syslogClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	errs := &syslogErrs{}
-	o := SyslogOptions{Network: "tcp", Addr: addr, Hostname: "h", AppName: "a", ProcID: "1", Now: clock.Now, Timeout: 2 * time.Second}
+	errs := make(syslogErrCh, 100)
+	o := SyslogOptions{Network: "tcp", Addr: addr, Hostname: "h", AppName: "a", ProcID: "1", Now: clock.Now, Timeout: 2 * time.Second, Overflow: slogx.DropOldest}
 	// Size the buffer for exactly three of these records.
 	one := len(syslogEncode(t, o, false, nil, syslogRecord(slog.LevelInfo, "rec 0")))
 	o.Buffer = 3 * one
@@ -187,39 +207,79 @@ func TestSyslogOutage(t *testing.T) {
 	}
 	defer h.Close()
 	l := slog.New(h)
-	for i := range 5 {
+	syslogRecord(slog.LevelInfo, "rec 0")(l)
+	if err := errs.next(t); !strings.Contains(err.Error(), "connect") {
+		t.Fatalf("first report: %v", err)
+	}
+	for i := 1; i < 5; i++ {
 		syslogRecord(slog.LevelInfo, fmt.Sprint("rec ", i))(l)
 	}
 	st := h.Stats()
-	if st.Errors != 1 || st.Dropped != 2 || st.Records != 5 {
-		t.Fatalf("during the outage: %+v (one failed attempt, two dropped), errors %s", st, errs)
+	if st.Errors != 1 || st.Dropped != 2 || st.Records != 0 {
+		t.Fatalf("during the outage: %+v (one failed attempt, two dropped, none delivered)", st)
+	}
+	if err := errs.next(t); !strings.Contains(err.Error(), "buffer full") {
+		t.Fatalf("drops not reported: %v", err)
 	}
 	clock.Add(time.Second) // first retry allowed after 1 s: it fails again
 	syslogRecord(slog.LevelInfo, "rec 5")(l)
-	if st := h.Stats(); st.Errors != 2 || st.Dropped != 3 {
+	for {
+		if err := errs.next(t); strings.Contains(err.Error(), "connect") {
+			break
+		}
+	}
+	if st := h.Stats(); st.Errors != 2 || st.Dropped != 3 || st.Records != 0 {
 		t.Fatalf("after the failed retry: %+v", st)
 	}
-	clock.Add(time.Second) // the schedule is now 2 s: no attempt
+	clock.Add(time.Second) // the schedule is now 2 s: no attempt (else Errors would be 3 below)
 	syslogRecord(slog.LevelInfo, "rec 6")(l)
-	if st := h.Stats(); st.Errors != 2 || st.Dropped != 4 {
-		t.Fatalf("within the backoff: %+v", st)
-	}
 	ln2, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Skipf("port %s taken meanwhile: %v", addr, err)
 	}
 	srv := syslogNewStreamServer(t, ln2)
 	clock.Add(time.Second)
+	if err := h.Flush(t.Context()); err != nil { // the retry is due: rec 4..6 go out
+		t.Fatal(err)
+	}
 	syslogRecord(slog.LevelInfo, "rec 7")(l)
+	if err := h.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	got := syslogMsgs(syslogFrames(t, srv, 4))
 	if want := []string{"rec 4", "rec 5", "rec 6", "rec 7"}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("after the outage: %q, want %q", got, want)
 	}
-	if st := h.Stats(); st.Errors != 2 || st.Dropped != 4 || st.Records != 8 {
+	if st := h.Stats(); st.Errors != 2 || st.Dropped != 4 || st.Records != 4 {
 		t.Fatalf("final stats %+v", st)
 	}
-	if !strings.Contains(errs.String(), "outage buffer full") {
-		t.Errorf("drops not reported: %s", errs)
+}
+
+// TestSyslogDeadPortCountsNothing: records to a TCP port nobody listens on are never
+// counted as delivered; Close counts them as dropped.
+func TestSyslogDeadPortCountsNothing(t *testing.T) {
+	syslogLeakCheck(t)
+	ln := syslogListenTCP(t)
+	addr := ln.Addr().String()
+	ln.Close()
+	errs := make(syslogErrCh, 100)
+	h, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: addr, Timeout: 50 * time.Millisecond}, &slogx.Options{OnError: errs.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := slog.New(h)
+	for i := range 3 {
+		l.Info(fmt.Sprint("rec ", i))
+	}
+	errs.next(t) // the failed connect
+	if st := h.Stats(); st.Records != 0 || st.Errors == 0 {
+		t.Fatalf("stats %+v: nothing was delivered", st)
+	}
+	if err := h.Close(); err == nil {
+		t.Fatal("Close returned nil with 3 undelivered records")
+	}
+	if st := h.Stats(); st.Records != 0 || st.Dropped != 3 {
+		t.Fatalf("after Close: %+v", st)
 	}
 }
 

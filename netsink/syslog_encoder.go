@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/slogx/handlers/internal/buffer"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -205,10 +206,13 @@ func (e *syslogEncoder) Append(dst []byte, r slog.Record) []byte {
 func (e *syslogEncoder) append5424(dst []byte, r slog.Record) []byte {
 	cfg := e.cfg
 	dst = append(dst, '1', ' ')
+	badTime := false // a time RFC 5424 cannot write: kept in the catch-all element
 	if r.Time.IsZero() {
 		dst = append(dst, '-')
 	} else {
-		dst = r.Time.AppendFormat(dst, "2006-01-02T15:04:05.000000Z07:00")
+		var ok bool
+		dst, ok = syslogAppendTimestamp(dst, r.Time)
+		badTime = !ok && cfg.sdID != ""
 	}
 	dst = append(dst, cfg.head5424...)
 
@@ -235,7 +239,7 @@ func (e *syslogEncoder) append5424(dst []byte, r slog.Record) []byte {
 		dst = append(dst, '-')
 	}
 	dst = append(dst, ' ')
-	dst = e.appendSD(dst, r, hasSDGroup)
+	dst = e.appendSD(dst, r, hasSDGroup, badTime)
 
 	br := r
 	if hasMsgID || hasSDGroup || (cfg.sdID != "" && r.NumAttrs() > 0) {
@@ -266,10 +270,11 @@ var syslogSDWriterPool = sync.Pool{New: func() any {
 
 // appendSD appends STRUCTURED-DATA: the elements from WithAttrs, merged with the record's
 // SD-ID groups of the same SD-ID, then the record's other SD-ID groups, then the catch-all
-// element; "-" when there is none.
-func (e *syslogEncoder) appendSD(dst []byte, r slog.Record, hasSDGroup bool) []byte {
+// element; "-" when there is none. With badTime the catch-all element carries the record's
+// time, which the TIMESTAMP could not, as its first record param.
+func (e *syslogEncoder) appendSD(dst []byte, r slog.Record, hasSDGroup, badTime bool) []byte {
 	cfg := e.cfg
-	if len(e.sd) == 0 && !hasSDGroup && (cfg.sdID == "" || r.NumAttrs() == 0) {
+	if len(e.sd) == 0 && !hasSDGroup && !badTime && (cfg.sdID == "" || r.NumAttrs() == 0) {
 		return append(dst, '-')
 	}
 	start := len(dst)
@@ -289,6 +294,13 @@ func (e *syslogEncoder) appendSD(dst []byte, r slog.Record, hasSDGroup bool) []b
 				}
 				return true
 			})
+		}
+		if id == cfg.sdID && badTime {
+			dst = append(dst, ' ')
+			dst = append(dst, syslogTimeParam...)
+			dst = append(dst, '=', '"')
+			dst = r.Time.AppendFormat(dst, time.RFC3339Nano)
+			dst = append(dst, '"')
 		}
 		if id == cfg.sdID && r.NumAttrs() > 0 {
 			w.begin(rep, e.groups, append(w.prefix[:0], e.groupPrefix...))
@@ -392,7 +404,7 @@ func (e *syslogEncoder) appendBody(dst []byte, br slog.Record) []byte {
 
 // syslogFixUTF8 replaces invalid UTF-8 in dst[start:] with U+FFFD.
 func syslogFixUTF8(dst []byte, start int) []byte {
-	buf := slogx.GetBuffer()
+	buf := buffer.Get()
 	tmp := append((*buf)[:0], dst[start:]...)
 	dst = dst[:start]
 	for i := 0; i < len(tmp); {
@@ -405,7 +417,7 @@ func syslogFixUTF8(dst []byte, start int) []byte {
 		i += size
 	}
 	*buf = tmp
-	slogx.PutBuffer(buf)
+	buffer.Put(buf)
 	return dst
 }
 
@@ -420,7 +432,7 @@ func syslogEscapeControls(dst []byte, start int) []byte {
 	if i == len(dst) {
 		return dst
 	}
-	buf := slogx.GetBuffer()
+	buf := buffer.Get()
 	tmp := append((*buf)[:0], dst[i:]...)
 	dst = dst[:i]
 	for _, c := range tmp {
@@ -431,7 +443,7 @@ func syslogEscapeControls(dst []byte, start int) []byte {
 		}
 	}
 	*buf = tmp
-	slogx.PutBuffer(buf)
+	buffer.Put(buf)
 	return dst
 }
 

@@ -106,9 +106,8 @@ func FuzzSyslog5424(f *testing.F) {
 		}
 
 		// Octet counting: two frames back to back split into the same two messages.
-		c := &syslogConn{stream: true}
-		stream := append([]byte(nil), c.framed([]byte(w.msgs[0]))...)
-		stream = append(stream, c.framed([]byte(w.msgs[0]))...)
+		stream := syslogAppendFrame(nil, []byte(w.msgs[0]), SyslogOctetCounting)
+		stream = syslogAppendFrame(stream, []byte(w.msgs[0]), SyslogOctetCounting)
 		var results []*syslog.Result
 		octetcounting.NewParser(syslog.WithMaxMessageLength(1<<20), syslog.WithListener(func(res *syslog.Result) {
 			results = append(results, res)
@@ -126,8 +125,7 @@ func FuzzSyslog5424(f *testing.F) {
 		}
 
 		// LF framing: exactly one LF, at the end.
-		c.framing = SyslogLF
-		lf := c.framed([]byte(w.msgs[0]))
+		lf := syslogAppendFrame(nil, []byte(w.msgs[0]), SyslogLF)
 		if bytes.IndexByte(lf, '\n') != len(lf)-1 {
 			t.Fatalf("LF frame %q has an inner LF", lf)
 		}

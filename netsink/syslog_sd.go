@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/slogx/handlers/internal/anyfmt"
 	"github.com/slogx/handlers/internal/attrwalk"
 )
 
@@ -67,53 +68,65 @@ func syslogIsSDID(key string) bool {
 	return at > 0 && at < len(key)-1 && key[at+1] != '.'
 }
 
-// syslogValidSDID reports whether id is a valid SD-ID (SD-NAME: 1..32 PRINTUSASCII except
-// '=', SP, ']', '"').
+// syslogValidSDID reports whether id may name the catch-all SD-ELEMENT: an SD-ID of the
+// enterprise form "name@number" (syslogIsSDID). RFC 5424 reserves the names without '@'
+// for IANA (§6.3.2, §9.2), and the registered ones (timeQuality, origin, meta) admit only
+// their own PARAM-NAMEs, which arbitrary attributes are not.
 func syslogValidSDID(id string) bool {
-	if len(id) == 0 || len(id) > syslogMaxSDName {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if !syslogSDNameByte(id[i]) {
-			return false
-		}
-	}
-	return true
+	return syslogIsSDID(id)
 }
 
 func syslogSDNameByte(c byte) bool {
 	return c >= 33 && c <= 126 && c != '=' && c != ']' && c != '"'
 }
 
-// syslogAppendSDName appends prefix+key as a PARAM-NAME: bytes not allowed in an SD-NAME
-// become '_', the name is cut to 32 bytes, an empty name is "_".
+// syslogAppendSDName appends prefix+key as a PARAM-NAME, one-to-one so that two attributes
+// never share a name by sanitizing: '%' and the bytes an SD-NAME cannot hold (outside
+// printable ASCII, '=', ' ', ']', '"') are written as "%XX" (hex, as in a URL). A name that
+// would exceed RFC 5424's 32 bytes keeps its first 22 bytes (never half an escape) followed
+// by "%~" and 8 hex digits of its FNV-1a hash; an empty name is "%~". Escaping never writes
+// "%~", so distinct names stay distinct (long ones, up to a 32-bit hash collision).
 func syslogAppendSDName(dst []byte, prefix []byte, key string) []byte {
-	n := 0
+	start := len(dst)
 	for _, c := range prefix {
-		if n == syslogMaxSDName {
-			return dst
-		}
-		if !syslogSDNameByte(c) {
-			c = '_'
-		}
-		dst = append(dst, c)
-		n++
+		dst = syslogAppendSDNameByte(dst, c)
 	}
 	for i := 0; i < len(key); i++ {
-		if n == syslogMaxSDName {
-			return dst
-		}
-		c := key[i]
-		if !syslogSDNameByte(c) {
-			c = '_'
-		}
-		dst = append(dst, c)
-		n++
+		dst = syslogAppendSDNameByte(dst, key[i])
 	}
-	if n == 0 {
-		dst = append(dst, '_')
+	switch n := len(dst) - start; {
+	case n == 0:
+		return append(dst, '%', '~')
+	case n <= syslogMaxSDName:
+		return dst
+	}
+	h := uint32(2166136261) // FNV-1a over the name as given
+	for _, c := range prefix {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	for i := 0; i < len(key); i++ {
+		h = (h ^ uint32(key[i])) * 16777619
+	}
+	cut := start + syslogMaxSDName - 10
+	for i := cut - 2; i < cut; i++ {
+		if dst[i] == '%' {
+			cut = i // keep escapes whole
+		}
+	}
+	dst = append(dst[:cut], '%', '~')
+	for shift := 28; shift >= 0; shift -= 4 {
+		dst = append(dst, syslogHex[h>>uint(shift)&0xf])
 	}
 	return dst
+}
+
+const syslogHex = "0123456789ABCDEF"
+
+func syslogAppendSDNameByte(dst []byte, c byte) []byte {
+	if c == '%' || !syslogSDNameByte(c) {
+		return append(dst, '%', syslogHex[c>>4], syslogHex[c&0xf])
+	}
+	return append(dst, c)
 }
 
 // syslogAppendSDEscaped appends s as a PARAM-VALUE body: '"', '\' and ']' are escaped with a
@@ -196,7 +209,7 @@ func syslogAnyString(a any) (s string) {
 	case []byte:
 		return string(x)
 	}
-	return fmt.Sprint(a)
+	return anyfmt.Sprint(a, false)
 }
 
 // syslogSDWriter appends SD-PARAMs for attributes, walking them by slog's rules and

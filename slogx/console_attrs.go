@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/slogx/handlers/internal/attrwalk"
+	"github.com/slogx/handlers/internal/buffer"
 )
 
 // consoleState holds what one Console Append (or WithAttrs) call needs.
@@ -42,18 +43,18 @@ func (s *consoleState) color(code string) {
 func (s *consoleState) free() {
 	s.walk.End()
 	if s.prefix != nil {
-		PutBuffer(s.prefix)
+		buffer.Put(s.prefix)
 		s.prefix = nil
 	}
 	if s.pooled {
-		PutBuffer(s.block)
+		buffer.Put(s.block)
 		s.block, s.pooled = nil, false
 	}
 }
 
 func (s *consoleState) prefixWrite(p string) {
 	if s.prefix == nil {
-		s.prefix = GetBuffer()
+		s.prefix = buffer.Get()
 	}
 	*s.prefix = append(*s.prefix, p...)
 }
@@ -131,7 +132,7 @@ func (s *consoleState) appendKey(b []byte, k string) []byte {
 // indented by four spaces, control characters escaped.
 func (s *consoleState) addBlock(k, str string) {
 	if s.block == nil {
-		s.block, s.pooled = GetBuffer(), true
+		s.block, s.pooled = buffer.Get(), true
 	}
 	b := append(*s.block, '\n', ' ', ' ')
 	if s.e.color {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/slogx/handlers/internal/attrtree"
 	"github.com/slogx/handlers/internal/testutil"
 	"github.com/slogx/handlers/slogx"
 )
@@ -36,7 +37,7 @@ func TestDifferentialStructured(t *testing.T) {
 
 // treeHandler hands Scope.Attrs of each record to out.
 type treeHandler struct {
-	s   slogx.Scope
+	s   attrtree.Scope
 	out *[]slog.Attr
 }
 
@@ -56,7 +57,7 @@ func (h treeHandler) Handle(_ context.Context, r slog.Record) error {
 func TestDifferentialScope(t *testing.T) {
 	for _, c := range testutil.AttrCases() {
 		var tree []slog.Attr
-		s := slogx.NewScope(slogx.EncoderOptions{ReplaceAttr: testutil.AttrsOnly(c.ReplaceAttr)})
+		s := attrtree.New(testutil.AttrsOnly(c.ReplaceAttr))
 		c.Handle(t, treeHandler{s, &tree})
 		checkNoEmptyGroups(t, c.Name, tree)
 		want := c.WantLeaves(t, "\x1f")

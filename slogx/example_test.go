@@ -69,16 +69,6 @@ func ExampleTextAttrs() {
 	// Output: svc=api req.path=/x req.status=200
 }
 
-func ExampleNewScope() {
-	// A Scope walks attributes like the JSON and Text encoders do, for encoders that build
-	// their output from a tree (msgpack maps, syslog structured data).
-	s := slogx.NewScope(slogx.EncoderOptions{}).WithAttrs([]slog.Attr{slog.Int("a", 1)}).WithGroup("g")
-	r := slog.NewRecord(time.Time{}, slog.LevelInfo, "m", 0)
-	r.AddAttrs(slog.Int("b", 2), slog.Group("empty"))
-	fmt.Println(s.Attrs(r))
-	// Output: [a=1 g=[b=2]]
-}
-
 func ExampleNewReporter() {
 	rep := slogx.NewReporter(func(err error) { fmt.Println("reported:", err) })
 	err := rep.Error(errors.New("disk full"))

@@ -6,6 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
+
+	"github.com/slogx/handlers/internal/buffer"
 )
 
 // ErrClosed is returned by Handle after the handler was closed.
@@ -40,30 +43,46 @@ type Handler struct {
 
 // output is the part shared by a Handler and every handler derived from it.
 type output struct {
-	mu     sync.Mutex
-	w      io.Writer
-	lw     LevelWriter     // w, when it wants the level
-	dc     deliveryCounter // w, when it counts delivered records itself
-	term   string
-	rep    *Reporter
-	closed bool
+	mu   sync.Mutex
+	w    io.Writer
+	lw   LevelWriter     // w, when it wants the level
+	dc   deliveryCounter // w, when it counts delivered records itself
+	term string
+	rep  *Reporter
+	// closed is set under mu; it is atomic because concurrent writers check it without mu.
+	closed atomic.Bool
+	// concurrent: w is safe for concurrent Writes and may wait in Write (see
+	// concurrentWriter). Its Writes run outside mu, under inflight's read lock, which Close
+	// takes to wait for them.
+	concurrent bool
+	inflight   sync.RWMutex
 	// Counted under mu: cheaper than atomics on the hot path, which already holds mu.
 	records, bytes uint64
+}
+
+// concurrentWriter is implemented by writers that are safe for concurrent Write calls and may
+// wait in Write (a network writer whose overflow policy is slogx.Block with a bound). Handler
+// calls their Write without its lock, so each log call waits at most the writer's own bound,
+// not the sum of the bounds of the callers queued before it.
+type concurrentWriter interface {
+	ConcurrentWrite() bool
 }
 
 // NewHandler returns a Handler that encodes records with opts.Encoder (JSON when nil) and
 // writes each, followed by opts' terminator, to w in a single Write call.
 func NewHandler(w io.Writer, opts *Options) *Handler {
-	return newHandler(w, opts, NewReporter(opts.ErrorFunc()))
+	return newHandler(w, opts, NewReporter(opts.errorFunc()))
 }
 
 func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 	lw, _ := w.(LevelWriter)
 	dc, _ := w.(deliveryCounter)
+	cw, _ := w.(concurrentWriter)
 	return &Handler{
-		enc:   opts.BuildEncoder(nil),
-		level: opts.MinLevel(),
-		out:   &output{w: w, lw: lw, dc: dc, term: opts.terminator(), rep: rep},
+		enc:   opts.buildEncoder(),
+		level: opts.minLevel(),
+		out: &output{w: w, lw: lw, dc: dc, term: opts.terminator(), rep: rep,
+			concurrent: cw != nil && cw.ConcurrentWrite()},
 	}
 }
 
@@ -76,21 +95,39 @@ func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
 // reported (marked so that middleware does not report it again; see IsReported); after Close,
 // Handle returns ErrClosed and counts the record as dropped.
 func (h *Handler) Handle(_ context.Context, r slog.Record) error {
-	buf := GetBuffer()
+	buf := buffer.Get()
 	b := h.enc.Append(*buf, r)
 	b = append(b, h.out.term...)
 	o := h.out
-	o.mu.Lock()
-	if o.closed {
-		o.mu.Unlock()
-		*buf = b
-		PutBuffer(buf)
-		return o.rep.Drop(1, ErrClosed)
-	}
-	var n int
 	var err error
+	if o.concurrent {
+		_, err = o.writeConcurrent(r.Level, b)
+	} else {
+		_, err = o.write(r.Level, b)
+	}
+	*buf = b
+	buffer.Put(buf)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrDropped), errors.Is(err, ErrClosed):
+		return o.rep.Drop(1, err)
+	}
+	// Not wrapped: every writer of this module names its package and resource already
+	// ("sinks: write app.log: ..."), and a second prefix would only stutter.
+	return o.rep.Error(err)
+}
+
+// write writes b under mu, the path of every writer that is not a concurrentWriter. No defer:
+// this is the hot path of every file and stream handler.
+func (o *output) write(level slog.Level, b []byte) (n int, err error) {
+	o.mu.Lock()
+	if o.closed.Load() {
+		o.mu.Unlock()
+		return 0, ErrClosed
+	}
 	if o.lw != nil {
-		n, err = o.lw.WriteLevel(r.Level, b)
+		n, err = o.lw.WriteLevel(level, b)
 	} else {
 		n, err = o.w.Write(b)
 	}
@@ -99,17 +136,29 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 		o.bytes += uint64(n)
 	}
 	o.mu.Unlock()
-	*buf = b
-	PutBuffer(buf)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, ErrDropped):
-		return o.rep.Drop(1, err)
+	return n, err
+}
+
+// writeConcurrent writes b without mu, under inflight's read lock so that Close can wait for
+// the Writes in progress before it closes the writer.
+func (o *output) writeConcurrent(level slog.Level, b []byte) (n int, err error) {
+	o.inflight.RLock()
+	defer o.inflight.RUnlock()
+	if o.closed.Load() {
+		return 0, ErrClosed
 	}
-	// Not wrapped: every writer of this module names its package and resource already
-	// ("sinks: write app.log: ..."), and a second prefix would only stutter.
-	return o.rep.Error(err)
+	if o.lw != nil {
+		n, err = o.lw.WriteLevel(level, b)
+	} else {
+		n, err = o.w.Write(b)
+	}
+	if err == nil && o.dc == nil {
+		o.mu.Lock()
+		o.records++
+		o.bytes += uint64(n)
+		o.mu.Unlock()
+	}
+	return n, err
 }
 
 // WithAttrs returns a handler whose encoder has as precomputed.
@@ -146,15 +195,13 @@ func (h *Handler) Stats() Stats {
 // not surface as a Write error (a failed rotation, a background compression).
 func (h *Handler) Reporter() *Reporter { return h.out.rep }
 
-// Writer returns the writer the handler writes to.
-func (h *Handler) Writer() io.Writer { return h.out.w }
 
 // Sync flushes the writer to stable storage if it has a Sync method (as *os.File does).
 func (h *Handler) Sync() error {
 	o := h.out
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if s, ok := o.w.(interface{ Sync() error }); ok && !o.closed {
+	if s, ok := o.w.(interface{ Sync() error }); ok && !o.closed.Load() {
 		return s.Sync()
 	}
 	return nil
@@ -166,15 +213,20 @@ func (h *Handler) Sync() error {
 func (h *Handler) Close() error {
 	o := h.out
 	o.mu.Lock()
-	if o.closed {
+	if o.closed.Swap(true) {
 		o.mu.Unlock()
 		return nil
 	}
-	o.closed = true
-	// No Write is in progress or can start once closed is set under mu, so the writer is
-	// closed without holding mu: Handle calls arriving meanwhile return ErrClosed at once
-	// instead of waiting for a network writer to drain.
+	// No Write is in progress or can start once closed is set under mu (and, for a concurrent
+	// writer, once the Writes holding inflight are done), so the writer is closed without
+	// holding mu: Handle calls arriving meanwhile return ErrClosed at once instead of waiting
+	// for a network writer to drain.
 	o.mu.Unlock()
+	if o.concurrent {
+		o.inflight.Lock()
+		//lint:ignore SA2001 the empty critical section waits for the Writes in progress
+		o.inflight.Unlock()
+	}
 	if c, ok := o.w.(io.Closer); ok {
 		return c.Close()
 	}

@@ -79,7 +79,7 @@ func closeAll(hs ...slog.Handler) error {
 // that implements Flusher is flushed by Handler.Flush; it must be safe to call Flush
 // concurrently with Write.
 func Open(opts *Options, open func(rep *Reporter) (io.Writer, error)) (*Handler, error) {
-	rep := NewReporter(opts.ErrorFunc())
+	rep := NewReporter(opts.errorFunc())
 	w, err := open(rep)
 	if err != nil {
 		return nil, err
@@ -103,7 +103,7 @@ func (h *Handler) Flush(ctx context.Context) error {
 	if f, ok := o.w.(interface{ Flush() error }); ok {
 		o.mu.Lock()
 		defer o.mu.Unlock()
-		if o.closed {
+		if o.closed.Load() {
 			return nil
 		}
 		if err := f.Flush(); err != nil {

@@ -32,8 +32,8 @@ type Options struct {
 	NoTerminator bool
 }
 
-// MinLevel returns the configured minimum level: o.Level, or slog.LevelInfo when unset.
-func (o *Options) MinLevel() slog.Leveler {
+// minLevel returns the configured minimum level: o.Level, or slog.LevelInfo when unset.
+func (o *Options) minLevel() slog.Leveler {
 	if o == nil || o.Level == nil {
 		return slog.LevelInfo
 	}
@@ -49,31 +49,25 @@ type EncoderOptions struct {
 	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
 }
 
-// EncoderOptions returns the encoder-relevant part of o (zero for a nil o).
-func (o *Options) EncoderOptions() EncoderOptions {
+// encoderOptions returns the encoder-relevant part of o (zero for a nil o).
+func (o *Options) encoderOptions() EncoderOptions {
 	if o == nil {
 		return EncoderOptions{}
 	}
 	return EncoderOptions{AddSource: o.AddSource, ReplaceAttr: o.ReplaceAttr}
 }
 
-// BuildEncoder returns o's encoder (JSON() when nil) bound to o's AddSource and ReplaceAttr.
-// Packages that build their own handlers on Handler call it so that every handler resolves
-// the options the same way.
-func (o *Options) BuildEncoder(def func() Encoder) Encoder {
-	var e Encoder
+// buildEncoder returns o's encoder (JSON() when nil) bound to o's AddSource and ReplaceAttr.
+func (o *Options) buildEncoder() Encoder {
+	e := JSON()
 	if o != nil && o.Encoder != nil {
 		e = o.Encoder
-	} else if def != nil {
-		e = def()
-	} else {
-		e = JSON()
 	}
-	return e.WithOptions(o.EncoderOptions())
+	return e.WithOptions(o.encoderOptions())
 }
 
-// ErrorFunc returns o.OnError, or nil for a nil o.
-func (o *Options) ErrorFunc() func(error) {
+// errorFunc returns o.OnError, or nil for a nil o.
+func (o *Options) errorFunc() func(error) {
 	if o == nil {
 		return nil
 	}

@@ -2,6 +2,7 @@ package slogx
 
 import (
 	"fmt"
+	"github.com/slogx/handlers/internal/anyfmt"
 	"github.com/slogx/handlers/internal/strftime"
 	"log/slog"
 	"os"
@@ -29,6 +30,10 @@ const LoggerKey = "logger"
 // thread (the goroutine id) and, beyond Python, attrs: the record's and handler's attributes
 // in logfmt (as Text), which is how attributes reach the output at all. Conversions s, d, i,
 // f, F, e, E, g, G, x, X, o with Python's flags, width and precision (%(levelname)-8s).
+//
+// Text fields are written raw, as CPython writes them: a message with a newline makes two
+// lines, and can forge a record in a file. PatternWith with EscapeControls writes every
+// record as one line.
 //
 // An unknown field, conversion or strftime directive is an error here, not at log time.
 func Pattern(format, datefmt string) (Encoder, error) {
@@ -68,6 +73,7 @@ type pattern struct {
 	pid        int
 	start      time.Time
 	needSource bool
+	escape     bool // PatternOptions.EscapeControls
 }
 
 type patternPart struct {
@@ -182,7 +188,7 @@ func (p *pattern) WithAttrs(as []slog.Attr) Encoder {
 	if len(p.attrs.s.groups) == 0 {
 		for _, a := range as {
 			if a.Key == LoggerKey {
-				c.name = a.Value.Resolve().String()
+				c.name = anyfmt.ValueString(a.Value.Resolve())
 			}
 		}
 	}
@@ -254,7 +260,7 @@ func (p *pattern) Append(b []byte, r slog.Record) []byte {
 			}
 			v = strValue(string(p.attrs.Append(nil, r)))
 		}
-		b = f.appendValue(b, v)
+		b = f.appendValue(b, v, p.escape)
 	}
 	return b
 }
@@ -275,7 +281,8 @@ func floatValue(x float64) patternValue { return patternValue{kind: 'f', x: x} }
 // appendValue converts v as Python's % does: %d of a float truncates, %f of an int widens,
 // %s of a number prints it. A string under a numeric conversion (a TypeError in Python) is
 // printed as is, since losing the log line would be worse.
-func (f *patternPart) appendValue(b []byte, v patternValue) []byte {
+// With escape, a string's control characters are escaped (PatternOptions.EscapeControls).
+func (f *patternPart) appendValue(b []byte, v patternValue, escape bool) []byte {
 	switch {
 	case f.numInt && v.kind != 's':
 		n := v.n
@@ -301,7 +308,11 @@ func (f *patternPart) appendValue(b []byte, v patternValue) []byte {
 		s = strconv.FormatFloat(v.x, 'f', -1, 64)
 	}
 	if f.plain || f.numInt || f.numFlt {
-		return append(b, s...)
+		return appendPatternText(b, s, escape && v.kind == 's')
+	}
+	if escape && v.kind == 's' {
+		// After formatting, so that a precision never cuts an escape in two.
+		return appendPatternText(b, string(fmt.Appendf(nil, f.gofmt, s)), true)
 	}
 	return fmt.Appendf(b, f.gofmt, s)
 }
@@ -312,7 +323,7 @@ func (p *pattern) loggerName(r slog.Record) string {
 	if len(p.attrs.s.groups) == 0 {
 		r.Attrs(func(a slog.Attr) bool {
 			if a.Key == LoggerKey {
-				name = a.Value.Resolve().String()
+				name = anyfmt.ValueString(a.Value.Resolve())
 				return false
 			}
 			return true

@@ -8,13 +8,14 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/slogx/handlers/internal/attrtree"
 	"github.com/slogx/handlers/slogx"
 )
 
 // scopeHandler renders Scope.Attrs as JSON through encoding/json, so its output can be compared
 // with the JSON encoder's: the two attribute walkers must agree on every case.
 type scopeHandler struct {
-	s   slogx.Scope
+	s   attrtree.Scope
 	out *[]map[string]any
 }
 
@@ -60,7 +61,7 @@ func TestScopeAgreesWithJSON(t *testing.T) {
 				return a
 			}})
 			var got []map[string]any
-			for _, h := range []slog.Handler{jh, scopeHandler{slogx.NewScope(slogx.EncoderOptions{}), &got}} {
+			for _, h := range []slog.Handler{jh, scopeHandler{attrtree.New(nil), &got}} {
 				r := slog.NewRecord(fixedTime, slog.LevelInfo, "m", 0)
 				r.AddAttrs(attrs...)
 				b(slog.New(h)).Handler().Handle(context.Background(), r)
@@ -82,13 +83,13 @@ func TestScopeAgreesWithJSON(t *testing.T) {
 
 func TestScopeReplaceAttrSeesGroups(t *testing.T) {
 	var seen [][]string
-	s := slogx.NewScope(slogx.EncoderOptions{ReplaceAttr: func(g []string, a slog.Attr) slog.Attr {
+	s := attrtree.New(func(g []string, a slog.Attr) slog.Attr {
 		seen = append(seen, append([]string(nil), g...))
 		if a.Key == "drop" {
 			return slog.Attr{}
 		}
 		return a
-	}}).WithGroup("G").WithAttrs([]slog.Attr{slog.Int("a", 1)}).WithGroup("H")
+	}).WithGroup("G").WithAttrs([]slog.Attr{slog.Int("a", 1)}).WithGroup("H")
 	r := slog.NewRecord(fixedTime, 0, "m", 0)
 	r.AddAttrs(slog.Group("sub", slog.Int("drop", 1)), slog.Int("b", 2))
 	got := s.Attrs(r)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/internal/attrwalk"
+	"github.com/slogx/handlers/internal/buffer"
 )
 
 // structured is the one encoder core behind JSON() and Text(): attribute walking, group
@@ -196,14 +197,14 @@ func (e *structured) newState(buf []byte) state {
 func (s *state) free() {
 	s.walk.End()
 	if s.prefix != nil {
-		PutBuffer(s.prefix)
+		buffer.Put(s.prefix)
 		s.prefix = nil
 	}
 }
 
 func (s *state) prefixWrite(p string) {
 	if s.prefix == nil {
-		s.prefix = GetBuffer()
+		s.prefix = buffer.Get()
 	}
 	*s.prefix = append(*s.prefix, p...)
 }

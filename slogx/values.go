@@ -17,6 +17,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/slogx/handlers/internal/anyfmt"
+	"github.com/slogx/handlers/internal/buffer"
 )
 
 // appendJSONValue appends v as slog.JSONHandler does.
@@ -146,7 +149,7 @@ var jsonEncoderPool = sync.Pool{New: func() any {
 func appendJSONMarshal(b []byte, v any) ([]byte, error) {
 	j := jsonEncoderPool.Get().(*jsonEncoder)
 	defer func() {
-		if j.buf.Cap() > maxPooledBuffer {
+		if j.buf.Cap() > buffer.MaxPooled {
 			return
 		}
 		j.buf.Reset()
@@ -316,7 +319,7 @@ func appendTextAny(b []byte, a any) (out []byte) {
 	if bs, ok := byteSlice(a); ok {
 		return strconv.AppendQuote(b, string(bs))
 	}
-	return appendTextString(b, fmt.Sprintf("%+v", a))
+	return appendTextString(b, anyfmt.Sprint(a, true))
 }
 
 // byteSlice returns a as a []byte if its underlying type is one.

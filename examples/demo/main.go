@@ -46,5 +46,8 @@ func sections() []section {
 		{"syslog: RFC 5424, RFC 3164 and Python's format to an embedded listener", demoSyslog},
 		{"mail and HTTP: SMTP (STARTTLS, AUTH, batching) and HTTP (Python form, NDJSON) to embedded servers", demoMailHTTP},
 		{"eventlog: Windows event log (a clear error elsewhere)", demoEventLog},
+		{"one core: a stalled collector never blocks a log call; Flush and Close through middleware", demoEngine},
+		{"production: Sample (zap's sampler), ContextAttrs, LevelHandler", demoProduction},
+		{"config: a Python dictConfig document through config.Parse", demoConfig},
 	}
 }

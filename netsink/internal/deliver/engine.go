@@ -225,3 +225,8 @@ func (e *Engine) now() time.Time {
 	}
 	return time.Now()
 }
+
+// ConcurrentWrite reports that Write is safe for concurrent use, so slogx.Handler calls it
+// without its own lock: under slogx.Block each caller then waits at most EnqueueTimeout, not
+// that bound times the callers queued before it.
+func (e *Engine) ConcurrentWrite() bool { return true }

@@ -37,7 +37,7 @@ func (e *Engine) run() {
 			select {
 			case <-s.dead:
 				// The peer closed the connection, or sent garbage: reconnect and replay.
-				s.broken()
+				s.broken(e.now())
 				continue
 			default:
 			}
@@ -153,12 +153,15 @@ func (s *sender) collect(closing bool) (*Batch, bool) {
 // connect makes a connection and starts its ack reader. It reports whether it succeeded.
 func (s *sender) connect() bool {
 	e := s.e
+	// The schedule counts from the attempt: read the clock before it, since the failure
+	// report below may let a test move its clock.
+	at := e.now()
 	c, err := e.tr.Connect(e.ctx)
 	if err != nil {
+		s.retryAt = s.backoff.Failed(at)
 		if e.ctx.Err() == nil {
 			e.rep.Error(fmt.Errorf("%s: connect: %w", e.opts.Name, err))
 		}
-		s.retryAt = s.backoff.Failed(e.now())
 		return false
 	}
 	s.conn = c
@@ -184,6 +187,7 @@ func (s *sender) readAcks(a Acker, dead chan struct{}) {
 // send sends b and settles what it can.
 func (s *sender) send(b *Batch) {
 	e := s.e
+	at := e.now()
 	err := s.conn.Send(e.ctx, b)
 	if err == nil {
 		s.backoff.Reset()
@@ -213,17 +217,17 @@ func (s *sender) send(b *Batch) {
 		s.backoff.Reset() // the next batch starts afresh
 		return
 	}
-	s.broken()
+	s.broken(at)
 }
 
 // broken ends a connection that failed: the poison rule, then a new connection after the
 // backoff.
-func (s *sender) broken() {
+func (s *sender) broken(at time.Time) {
 	if s.acker != nil {
 		s.e.connDied(&s.stall)
 	}
 	s.teardown()
-	s.retryAt = s.backoff.Failed(s.e.now())
+	s.retryAt = s.backoff.Failed(at)
 }
 
 // teardown closes the connection, if any, and waits for its ack reader.

@@ -1,4 +1,8 @@
-package slogx
+// Package attrtree builds the attribute tree of a record for encoders that cannot precompute
+// bytes: msgpack maps need their length up front, syslog structured data, HTTP form bodies and
+// SMTP subjects are built from a tree. It applies slog's rules through the one walker,
+// internal/attrwalk, so every encoder of this module sees the same attributes.
+package attrtree
 
 import (
 	"log/slog"
@@ -15,8 +19,8 @@ import (
 //
 // A Scope is an immutable value; WithAttrs and WithGroup return new ones.
 type Scope struct {
-	opts   EncoderOptions
-	frames []frame // frames[0] is the root; one more per WithGroup
+	replace func(groups []string, a slog.Attr) slog.Attr
+	frames  []frame // frames[0] is the root; one more per WithGroup
 }
 
 type frame struct {
@@ -24,13 +28,11 @@ type frame struct {
 	attrs []slog.Attr // normalized
 }
 
-// NewScope returns an empty scope applying o.ReplaceAttr.
-func NewScope(o EncoderOptions) Scope {
-	return Scope{opts: o, frames: []frame{{}}}
+// New returns an empty scope applying replace (nil: none), with the contract of
+// slog.HandlerOptions.ReplaceAttr.
+func New(replace func(groups []string, a slog.Attr) slog.Attr) Scope {
+	return Scope{replace: replace, frames: []frame{{}}}
 }
-
-// Options returns the encoder options the scope was made with.
-func (s Scope) Options() EncoderOptions { return s.opts }
 
 // Groups returns the names of the groups opened with WithGroup, outermost first.
 func (s Scope) Groups() []string {
@@ -45,7 +47,7 @@ func (s Scope) clone() Scope {
 	if len(s.frames) == 0 {
 		s.frames = []frame{{}}
 	}
-	return Scope{opts: s.opts, frames: slices.Clone(s.frames)}
+	return Scope{replace: s.replace, frames: slices.Clone(s.frames)}
 }
 
 // WithAttrs returns a scope with as added to the innermost open group.
@@ -111,7 +113,7 @@ func (s Scope) ReplaceBuiltin(a slog.Attr) (slog.Attr, bool) {
 // rules are slog's documented rules: a group with nothing in it is dropped, however it
 // came to be empty, since a tree has no use for it.
 func (s Scope) rules() attrwalk.Rules {
-	return attrwalk.Rules{ReplaceAttr: s.opts.ReplaceAttr}
+	return attrwalk.Rules{ReplaceAttr: s.replace}
 }
 
 // normalize appends the normalized form of as (inside groups gs) to dst.

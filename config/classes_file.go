@@ -1,0 +1,155 @@
+package config
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/slogx/handlers/rotate"
+	"github.com/slogx/handlers/sinks"
+)
+
+// streamHandler is logging.StreamHandler(stream=sys.stderr).
+func streamHandler(c *hctx) opener {
+	var w io.Writer
+	switch s := c.String("stream", "ext://sys.stderr"); s {
+	case "ext://sys.stderr":
+		w = os.Stderr
+	case "ext://sys.stdout":
+		w = os.Stdout
+	default:
+		c.Errorf("stream", "want ext://sys.stderr or ext://sys.stdout, got %q", s)
+	}
+	return func() (slog.Handler, error) { return sinks.NewStream(w, c.opts), nil }
+}
+
+// nullHandler is logging.NullHandler.
+func nullHandler(*hctx) opener {
+	return func() (slog.Handler, error) { return sinks.Null(), nil }
+}
+
+// fileArgs reads FileHandler's filename, mode, encoding, delay and errors.
+func fileArgs(c *hctx) (string, sinks.FileOptions) {
+	path := c.RequiredString("filename")
+	mode := c.OneOf("mode", "a", "a", "w")
+	c.encoding()
+	return path, sinks.FileOptions{Truncate: mode == "w", Delay: c.Bool("delay", false)}
+}
+
+// encoding accepts what Python would write as UTF-8 (encoding and errors keys): slogx writes
+// the record's bytes as they are.
+func (c *hctx) encoding() {
+	if enc := c.String("encoding", ""); c.Has("encoding") {
+		n := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(enc))
+		if n != "utf8" && n != "u8" {
+			c.Errorf("encoding", "only utf-8 is supported, got %q", enc)
+		}
+	}
+	if e := c.String("errors", "strict"); e != "strict" {
+		c.Errorf("errors", "only \"strict\" is supported, got %q", e)
+	}
+}
+
+// fileHandler is logging.FileHandler(filename, mode='a', encoding=None, delay=False).
+func fileHandler(c *hctx) opener {
+	path, fo := fileArgs(c)
+	return func() (slog.Handler, error) { return sinks.NewFile(path, fo, c.opts) }
+}
+
+// watchedFileHandler is logging.handlers.WatchedFileHandler, with FileHandler's arguments.
+func watchedFileHandler(c *hctx) opener {
+	path, fo := fileArgs(c)
+	return func() (slog.Handler, error) { return sinks.NewWatchedFile(path, fo, c.opts) }
+}
+
+// sizeArgs reads RotatingFileHandler(filename, mode='a', maxBytes=0, backupCount=0,
+// encoding=None, delay=False). Python forces mode 'a' when maxBytes > 0; mode 'w' without
+// rotation (a truncating, never rotating file) is refused: use logging.FileHandler.
+// delay is accepted, but the file is created at load time.
+func sizeArgs(c *hctx) (string, rotate.SizeOptions) {
+	path := c.RequiredString("filename")
+	mode := c.OneOf("mode", "a", "a", "w")
+	o := rotate.SizeOptions{MaxBytes: int64(c.nonNegative("maxBytes")), BackupCount: c.nonNegative("backupCount")}
+	if mode == "w" && o.MaxBytes == 0 {
+		c.Errorf("mode", "mode 'w' without maxBytes is not supported (use logging.FileHandler)")
+	}
+	c.encoding()
+	c.Bool("delay", false)
+	return path, o
+}
+
+// rotatingFileHandler is logging.handlers.RotatingFileHandler.
+func rotatingFileHandler(c *hctx) opener {
+	path, o := sizeArgs(c)
+	return func() (slog.Handler, error) { return rotate.NewSizeHandler(path, o, c.opts) }
+}
+
+// slogxSize is slogx.rotate.Size: RotatingFileHandler's arguments plus lock and compress.
+func slogxSize(c *hctx) opener {
+	path, o := sizeArgs(c)
+	o.Lock = c.Bool("lock", false)
+	o.Compress = c.Bool("compress", false)
+	return func() (slog.Handler, error) { return rotate.NewSizeHandler(path, o, c.opts) }
+}
+
+var timedWhen = []string{"S", "M", "H", "D", "MIDNIGHT", "W0", "W1", "W2", "W3", "W4", "W5", "W6"}
+
+// timedArgs reads TimedRotatingFileHandler(filename, when='h', interval=1, backupCount=0,
+// encoding=None, delay=False, utc=False, atTime=None). atTime, a datetime.time in Python,
+// is written "HH:MM" or "HH:MM:SS".
+func timedArgs(c *hctx) (string, rotate.TimedOptions) {
+	path := c.RequiredString("filename")
+	when := strings.ToUpper(c.String("when", "h"))
+	if c.Has("when") && !contains(timedWhen, when) {
+		c.Errorf("when", "want one of S, M, H, D, MIDNIGHT, W0..W6, got %q", c.m["when"])
+	}
+	interval := c.Int("interval", 1)
+	if interval < 1 {
+		c.Errorf("interval", "want a positive integer, got %d", interval)
+	}
+	o := rotate.TimedOptions{When: when, Interval: interval, BackupCount: c.nonNegative("backupCount"),
+		UTC: c.Bool("utc", false), AtTime: c.atTime("atTime")}
+	c.encoding()
+	c.Bool("delay", false)
+	return path, o
+}
+
+func (c *hctx) atTime(key string) time.Duration {
+	s := c.String(key, "")
+	if s == "" {
+		return 0
+	}
+	for _, layout := range []string{"15:04:05", "15:04"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute +
+				time.Duration(t.Second())*time.Second
+		}
+	}
+	c.Errorf(key, "want a time of day \"HH:MM\" or \"HH:MM:SS\", got %q", s)
+	return 0
+}
+
+// timedRotatingFileHandler is logging.handlers.TimedRotatingFileHandler.
+func timedRotatingFileHandler(c *hctx) opener {
+	path, o := timedArgs(c)
+	return func() (slog.Handler, error) { return rotate.NewTimedHandler(path, o, c.opts) }
+}
+
+// slogxTimed is slogx.rotate.Timed: TimedRotatingFileHandler's arguments plus lock and
+// compress.
+func slogxTimed(c *hctx) opener {
+	path, o := timedArgs(c)
+	o.Lock = c.Bool("lock", false)
+	o.Compress = c.Bool("compress", false)
+	return func() (slog.Handler, error) { return rotate.NewTimedHandler(path, o, c.opts) }
+}
+
+func (c *hctx) nonNegative(key string) int {
+	n := c.Int(key, 0)
+	if n < 0 {
+		c.Errorf(key, "want a non-negative integer, got %d", n)
+	}
+	return n
+}

@@ -1,0 +1,53 @@
+package netsink
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+)
+
+// wireFrameReader reads length-prefixed frames like wireReadFrame, but keeps a partial frame
+// across a failed read, so reading resumes where it stopped: Shutdown interrupts a read
+// (a deadline) to send the last ack, then reads on while lingering, and a frame cut in two
+// by that interruption must not shift every frame after it.
+type wireFrameReader struct {
+	r      io.Reader
+	hdr    [4]byte
+	nhdr   int
+	inBody bool
+	buf    []byte // the frame being read, reused by the next one
+	nbuf   int
+}
+
+// next returns the next frame, valid until the following call. A declared length over max
+// fails before anything is allocated; the stream cannot be resynchronized after it.
+func (f *wireFrameReader) next(max int) ([]byte, error) {
+	if !f.inBody {
+		n, err := io.ReadFull(f.r, f.hdr[f.nhdr:])
+		f.nhdr += n
+		if err != nil {
+			if err == io.EOF && f.nhdr > 0 {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		size := binary.BigEndian.Uint32(f.hdr[:])
+		if uint64(size) > uint64(max) {
+			return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, size, max)
+		}
+		if cap(f.buf) < int(size) {
+			f.buf = make([]byte, size)
+		}
+		f.buf, f.nbuf, f.inBody = f.buf[:size], 0, true
+	}
+	n, err := io.ReadFull(f.r, f.buf[f.nbuf:])
+	f.nbuf += n
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	f.nhdr, f.inBody = 0, false
+	return f.buf, nil
+}
