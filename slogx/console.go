@@ -1,0 +1,318 @@
+package slogx
+
+import (
+	"io"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slogx/handlers/internal/attrwalk"
+)
+
+// ColorMode says when Console colors its output.
+type ColorMode uint8
+
+const (
+	// ColorAuto colors when ConsoleOptions.Writer is a terminal and NO_COLOR is unset or
+	// empty (https://no-color.org) and TERM is not "dumb". A nil Writer means no color.
+	ColorAuto ColorMode = iota
+	// ColorAlways colors whatever the writer and the environment.
+	ColorAlways
+	// ColorNever never colors.
+	ColorNever
+)
+
+// ConsoleOptions configures Console.
+type ConsoleOptions struct {
+	// TimeFormat is the layout (time.Time.Format) of the record's time, printed in the
+	// time's own location (slog.Logger stamps records with time.Now, local time). Empty
+	// means "15:04:05.000".
+	TimeFormat string
+
+	// Color chooses when to color: ColorAuto (the zero value), ColorAlways or ColorNever.
+	Color ColorMode
+
+	// Writer is where the handler will write, consulted for ColorAuto only, once, by
+	// Console: an encoder never sees its writer. Give the same *os.File the handler writes
+	// to (os.Stderr, say); a nil Writer, or one without a file descriptor, means no color.
+	// On Windows a console without ANSI support is switched to virtual terminal processing
+	// (Windows 10 and later); where that fails, no color.
+	Writer io.Writer
+}
+
+// DefaultConsoleTimeFormat is the time layout of ConsoleOptions with an empty TimeFormat.
+const DefaultConsoleTimeFormat = "15:04:05.000"
+
+// Console returns an encoder writing one line per record for people reading a terminal, in
+// the manner of zap's development encoder and zerolog's ConsoleWriter:
+//
+//	15:04:05.000 INFO  listening port=8080 req.method=GET
+//	15:04:05.001 ERROR query failed db=main
+//	  err:
+//	    timeout
+//	    while reading row 3
+//
+// In order: the time (TimeFormat; omitted when the record has none), the level padded to
+// five columns ("INFO ", "WARN ", "ERROR", "DEBUG"; slog's offsets such as "INFO+2" are
+// longer and printed whole), with AddSource the caller as dir/file.go:line, the message (if any),
+// then the attributes as key=value, group members dotted (req.method=GET), keys and values
+// quoted exactly as slog.TextHandler quotes them. The message is written as is, unless it
+// holds a newline, a control character or invalid UTF-8: then it is quoted as Go quotes
+// strings, so that a message can neither break the line nor send escape sequences to the
+// terminal.
+//
+// A value whose text spans lines (a string, an error, anything else formatted with %+v,
+// as Text formats it) leaves the line: after it, in attribute order, comes the key
+// (dotted, then ':') indented by two spaces, and each line of the value indented by four.
+// A final newline of the value is not shown, "\r\n" counts as a newline, and control
+// characters other than tab are escaped (\x1b).
+//
+// ReplaceAttr sees time, level, msg and source as slog's handlers call it (no groups) and
+// may remove them or change their values; they keep their places, so a renamed key is not
+// shown. Attributes follow slog's rules exactly as JSON and Text apply them.
+//
+// With color, the time, the caller and the keys are dimmed and the level colored by severity: DEBUG blue,
+// INFO green, WARN yellow, ERROR red, ERROR+4 and above bold red. Without color the output
+// is plain bytes, stable from release to release.
+func Console(o ConsoleOptions) Encoder {
+	e := &console{layout: o.TimeFormat, color: o.Color.enabled(o.Writer), times: new(timeCache)}
+	if e.layout == "" {
+		e.layout = DefaultConsoleTimeFormat
+	}
+	return e
+}
+
+type console struct {
+	layout string
+	color  bool
+	opts   EncoderOptions
+
+	// pre holds the attributes added with WithAttrs, encoded, space-separated; preBlock
+	// their multi-line values, each beginning with a newline.
+	pre, preBlock []byte
+	groupPrefix   string   // the dotted prefix of the groups opened in pre
+	groups        []string // all groups started with WithGroup
+	nOpenGroups   int      // how many of groups are opened in pre
+	times         *timeCache
+}
+
+func (e *console) clone() *console {
+	c := *e
+	c.pre, c.preBlock, c.groups = slices.Clip(e.pre), slices.Clip(e.preBlock), slices.Clip(e.groups)
+	return &c
+}
+
+// rules are slog's attribute rules. A group left hollow shows nothing in dotted form, so
+// Console drops it, as slog documents.
+func (e *console) rules() attrwalk.Rules {
+	return attrwalk.Rules{ReplaceAttr: e.opts.ReplaceAttr}
+}
+
+// WithOptions implements Encoder.
+func (e *console) WithOptions(o EncoderOptions) Encoder {
+	c := e.clone()
+	c.opts = o
+	return c
+}
+
+// WithGroup implements Encoder.
+func (e *console) WithGroup(name string) Encoder {
+	if name == "" {
+		return e
+	}
+	c := e.clone()
+	c.groups = append(c.groups, name)
+	return c
+}
+
+// WithAttrs implements Encoder.
+func (e *console) WithAttrs(as []slog.Attr) Encoder {
+	if countEmptyGroups(as) == len(as) {
+		return e
+	}
+	c := e.clone()
+	block := c.preBlock
+	s := consoleState{e: c, buf: c.pre, started: len(c.pre) > 0, block: &block}
+	if e.groupPrefix != "" {
+		s.prefixWrite(e.groupPrefix)
+	}
+	s.walk.Begin(e.rules(), e.groups, e.nOpenGroups)
+	for _, a := range as {
+		s.attr(a)
+	}
+	if s.prefix != nil {
+		c.groupPrefix = string(*s.prefix)
+	}
+	c.nOpenGroups = s.walk.BaseOpen()
+	c.pre, c.preBlock = s.buf, block
+	s.block = nil // not pooled
+	s.free()
+	return c
+}
+
+// Append implements Encoder.
+func (e *console) Append(dst []byte, r slog.Record) []byte {
+	s := consoleState{e: e, buf: dst}
+	rules := e.rules()
+	rep := e.opts.ReplaceAttr
+	if !r.Time.IsZero() {
+		t := r.Time.Round(0) // strip the monotonic reading, as slog does
+		if rep == nil {
+			s.field()
+			s.color(ansiDim)
+			s.buf = e.appendTime(s.buf, t)
+			s.color(ansiReset)
+		} else if a, ok := rules.Builtin(slog.Time(slog.TimeKey, t)); ok {
+			s.field()
+			s.color(ansiDim)
+			s.headerValue(a.Value)
+			s.color(ansiReset)
+		}
+	}
+	s.level(r.Level)
+	if e.opts.AddSource {
+		if src := r.Source(); src != nil {
+			if a, ok := rules.Builtin(slog.Any(slog.SourceKey, src)); ok {
+				s.field()
+				s.color(ansiDim)
+				s.headerValue(a.Value)
+				s.color(ansiReset)
+			}
+		}
+	}
+	if rep == nil {
+		if r.Message != "" {
+			s.field()
+			s.buf = appendConsoleText(s.buf, r.Message)
+		}
+	} else if a, ok := rules.Builtin(slog.String(slog.MessageKey, r.Message)); ok &&
+		!(a.Value.Kind() == slog.KindString && a.Value.String() == "") {
+		s.field()
+		s.headerValue(a.Value)
+	}
+	if len(e.pre) > 0 {
+		s.field()
+		s.buf = append(s.buf, e.pre...)
+	}
+	if r.NumAttrs() > 0 {
+		if e.groupPrefix != "" {
+			s.prefixWrite(e.groupPrefix)
+		}
+		s.walk.Begin(rules, e.groups, e.nOpenGroups)
+		r.Attrs(func(a slog.Attr) bool {
+			s.attr(a)
+			return true
+		})
+	}
+	s.buf = append(s.buf, e.preBlock...)
+	if s.block != nil {
+		s.buf = append(s.buf, *s.block...)
+	}
+	s.free()
+	return s.buf
+}
+
+// appendTime appends the record's time in the layout. The default layout takes the clock
+// from the cache Text and JSON use, which saves a calendar computation per record.
+func (e *console) appendTime(b []byte, t time.Time) []byte {
+	if e.layout != DefaultConsoleTimeFormat {
+		return t.AppendFormat(b, e.layout)
+	}
+	c := e.times.entry(t)
+	if c == nil {
+		return t.AppendFormat(b, e.layout)
+	}
+	ms := t.Nanosecond() / 1e6
+	b = append(b, c.date[11:19]...) // 2006-01-02T15:04:05
+	return append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+}
+
+// level writes the level column, colored by l, whatever ReplaceAttr made of it.
+func (s *consoleState) level(l slog.Level) {
+	if s.e.opts.ReplaceAttr == nil {
+		s.field()
+		s.color(levelColor(l))
+		n := len(s.buf)
+		s.buf = appendLevel(s.buf, l)
+		s.pad = 5 - (len(s.buf) - n)
+		s.color(ansiReset)
+		return
+	}
+	a, ok := s.e.rules().Builtin(slog.Any(slog.LevelKey, l))
+	if !ok {
+		return
+	}
+	s.field()
+	s.color(levelColor(l))
+	n := len(s.buf)
+	if lv, isLevel := levelOf(a.Value); isLevel {
+		s.buf = appendLevel(s.buf, lv)
+	} else {
+		s.headerValue(a.Value)
+	}
+	s.pad = 5 - (len(s.buf) - n)
+	s.color(ansiReset)
+}
+
+func levelOf(v slog.Value) (slog.Level, bool) {
+	if v.Kind() != slog.KindAny {
+		return 0, false
+	}
+	l, ok := v.Any().(slog.Level)
+	return l, ok
+}
+
+// appendLevel appends l as slog.Level.String does ("INFO", "WARN+2", "DEBUG-4"), without
+// allocating.
+func appendLevel(b []byte, l slog.Level) []byte {
+	base, name := slog.LevelError, "ERROR"
+	switch {
+	case l < slog.LevelInfo:
+		base, name = slog.LevelDebug, "DEBUG"
+	case l < slog.LevelWarn:
+		base, name = slog.LevelInfo, "INFO"
+	case l < slog.LevelError:
+		base, name = slog.LevelWarn, "WARN"
+	}
+	b = append(b, name...)
+	if d := l - base; d != 0 {
+		if d > 0 {
+			b = append(b, '+')
+		}
+		b = strconv.AppendInt(b, int64(d), 10)
+	}
+	return b
+}
+
+// headerValue writes a built-in's value as ReplaceAttr left it: a time in the layout, a
+// source as dir/file.go:line, a string as a message is written, anything else as Text.
+func (s *consoleState) headerValue(v slog.Value) {
+	switch v.Kind() {
+	case slog.KindTime:
+		s.buf = v.Time().AppendFormat(s.buf, s.e.layout)
+	case slog.KindString:
+		s.buf = appendConsoleText(s.buf, v.String())
+	case slog.KindAny:
+		if src, ok := v.Any().(*slog.Source); ok {
+			s.buf = appendConsoleText(s.buf, shortSource(src))
+			return
+		}
+		fallthrough
+	default:
+		s.buf = appendTextValue(s.buf, v)
+	}
+}
+
+// shortSource is the caller as zap's short caller encoder writes it: the file's directory,
+// file name and line ("slogx/console.go:42"). Runtime paths use '/' on every system.
+func shortSource(src *slog.Source) string {
+	f := src.File
+	if i := strings.LastIndexByte(f, '/'); i >= 0 {
+		if j := strings.LastIndexByte(f[:i], '/'); j >= 0 {
+			f = f[j+1:]
+		}
+	}
+	return f + ":" + strconv.Itoa(src.Line)
+}
