@@ -26,8 +26,12 @@ const (
 	SyslogDefault SyslogFormat = iota
 	// SyslogRFC5424 is RFC 5424:
 	//   <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG
-	// with a microsecond timestamp and the record time's UTC offset, MSGID from the
-	// SyslogOptions.MsgIDKey attribute, STRUCTURED-DATA from SD-ID groups (see Syslog) and a
+	// with a microsecond TIMESTAMP that names the record's instant — in the record time's
+	// offset, or in UTC when that offset has seconds (local mean time zones, time.FixedZone)
+	// or the year is outside 0000..9999 there; a time with no 4-digit year even in UTC is the
+	// NILVALUE, its instant (RFC 3339, nanoseconds) then going to the catch-all element as the
+	// param "time" when StructuredDataID is set —, MSGID from the SyslogOptions.MsgIDKey
+	// attribute, STRUCTURED-DATA from SD-ID groups (see Syslog) and a
 	// BOM-less UTF-8 MSG. A field with nothing to say is the NILVALUE "-".
 	SyslogRFC5424
 	// SyslogRFC3164 is the BSD format of RFC 3164:
@@ -92,6 +96,9 @@ type SyslogOptions struct {
 	MsgIDKey string
 	// StructuredDataID, when set (an SD-ID such as "slog@32473"), puts every attribute that
 	// is not in an SD-ID group into one SD-ELEMENT of that ID instead of the MSG (RFC 5424).
+	// It must be of the form name@<private enterprise number>: RFC 5424 §6.3.2 reserves names
+	// without '@' for IANA, and the registered ones admit only their own params. NewSyslog
+	// refuses anything else.
 	StructuredDataID string
 	// Ident is prepended to the MSG in the Python format, as SysLogHandler.ident.
 	Ident string
@@ -143,8 +150,11 @@ type SyslogOptions struct {
 //     (group names dotted in front) and the MSG is the message alone.
 //
 // PARAM-VALUEs are the attribute's text with '"', '\' and ']' backslash-escaped (RFC 5424
-// §6.3.3); PARAM-NAMEs have bytes outside printable ASCII and '=', ' ', ']', '"' replaced by
-// '_' and are cut to 32 bytes; the same SD-ID from several places is merged into one
+// §6.3.3); PARAM-NAMEs are the dotted group path and key with '%' and the bytes an SD-NAME
+// cannot hold (outside printable ASCII, '=', ' ', ']', '"') percent-escaped ("a b" becomes
+// "a%20b"), so two attributes never share a name by sanitizing; a name longer than RFC 5424's
+// 32 bytes keeps its first 22 bytes and ends in "%~" and 8 hex digits of a hash of the whole
+// name; an empty name is "%~". The same SD-ID from several places is merged into one
 // element. In RFC 3164 and the Python format these attributes stay in the MSG. Header fields
 // (HOSTNAME, APP-NAME, PROCID, MSGID) have bytes outside printable ASCII replaced by '_' and
 // are cut to RFC 5424's lengths. Invalid UTF-8 in the MSG becomes U+FFFD.
