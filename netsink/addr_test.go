@@ -11,17 +11,14 @@ import (
 func TestAddressValidation(t *testing.T) {
 	constructors := []struct {
 		kind, network string
-		// wired is false while the constructor does not call validateHostPort yet: its
-		// refusals are skipped. The lead removes the flag when switching it over.
-		wired bool
-		new   func(addr string) (io.Closer, error)
+		new           func(addr string) (io.Closer, error)
 	}{
-		{"socket", "tcp", false, func(a string) (io.Closer, error) { return NewSocket(a, SocketOptions{}, nil) }},
-		{"datagram", "udp", true, func(a string) (io.Closer, error) { return NewDatagram(a, DatagramOptions{}, nil) }},
-		{"syslog", "udp", false, func(a string) (io.Closer, error) {
+		{"socket", "tcp", func(a string) (io.Closer, error) { return NewSocket(a, SocketOptions{}, nil) }},
+		{"datagram", "udp", func(a string) (io.Closer, error) { return NewDatagram(a, DatagramOptions{}, nil) }},
+		{"syslog", "udp", func(a string) (io.Closer, error) {
 			return NewSyslog(SyslogOptions{Network: "udp", Addr: a}, nil)
 		}},
-		{"syslog", "tcp", false, func(a string) (io.Closer, error) {
+		{"syslog", "tcp", func(a string) (io.Closer, error) {
 			return NewSyslog(SyslogOptions{Network: "tcp", Addr: a}, nil)
 		}},
 	}
@@ -64,9 +61,6 @@ func TestAddressValidation(t *testing.T) {
 				want := `netsink: ` + c.kind + ` address "` + addr + `": ` + strings.ReplaceAll(tc.want, "NET", c.network)
 				if err != nil && strings.HasPrefix(err.Error(), `netsink: `+c.kind+` address "`+addr+`": `) && strings.Contains(err.Error(), strings.ReplaceAll(tc.want, "NET", c.network)) {
 					return
-				}
-				if !c.wired {
-					t.Skipf("NewSocket/NewSyslog do not call validateHostPort yet (lead: remove when wiring): got %v, want %s...", err, want)
 				}
 				t.Fatalf("got %v, want %s...", err, want)
 			})

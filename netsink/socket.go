@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"net"
 	"time"
 
 	"github.com/slogx/handlers/netsink/internal/deliver"
@@ -105,8 +104,8 @@ type Socket struct {
 // that is down at start-up is not an error. opts.Encoder must be nil or an encoder from
 // Msgpack: the wire format is fixed.
 func NewSocket(addr string, o SocketOptions, opts *slogx.Options) (*Socket, error) {
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return nil, fmt.Errorf("netsink: socket address %q: %w", addr, err)
+	if _, err := validateHostPort("socket", "tcp", addr); err != nil {
+		return nil, err
 	}
 	me, err := wireEncoder(opts)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -308,12 +307,9 @@ func syslogNewConn(o *SyslogOptions) (*syslogConn, error) {
 				addr = "localhost:6514"
 			}
 		}
-		host, port, err := net.SplitHostPort(addr)
+		host, err := validateHostPort("syslog", strings.TrimSuffix(c.network, "+tls"), addr)
 		if err != nil {
-			return nil, fmt.Errorf("netsink: syslog address %q: %w", addr, err)
-		}
-		if _, err := net.LookupPort(strings.TrimSuffix(c.network, "+tls"), port); err != nil {
-			return nil, fmt.Errorf("netsink: syslog address %q: %w", addr, err)
+			return nil, err
 		}
 		c.addrs = []string{addr}
 		if c.network == "tcp+tls" {
