@@ -353,6 +353,7 @@ func (sc *wireServerConn) serve() {
 	}()
 	br := bufio.NewReaderSize(sc.c, 16<<10)
 	fr := &wireFrameReader{r: br}
+	dec := newWireDec() // the connection's own: its string table learns this sender's strings
 	var (
 		buf     []byte
 		ackBuf  []byte
@@ -391,7 +392,7 @@ func (sc *wireServerConn) serve() {
 		}
 		if sc.stopping.Load() {
 			if flush() {
-				sc.linger(fr, max)
+				sc.linger(fr, dec, max)
 			}
 			return
 		}
@@ -418,7 +419,7 @@ func (sc *wireServerConn) serve() {
 			case sc.stopping.Load():
 				// Shutdown woke the read, or Close cut the connection: not an error.
 				if flush() {
-					sc.linger(fr, max)
+					sc.linger(fr, dec, max)
 				}
 				return
 			default:
@@ -429,7 +430,7 @@ func (sc *wireServerConn) serve() {
 			return
 		}
 		framed = true
-		h, last, err := s.handleFrame(buf)
+		h, last, err := s.handleFrameWith(dec, buf)
 		if err != nil {
 			s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
 			if errors.Is(err, ErrPickleRefused) && s.AcceptPickle {
@@ -454,7 +455,14 @@ func (sc *wireServerConn) serve() {
 // It returns the delivery header and, for a sequenced frame, the sender's last handled
 // sequence number; an error means the frame was bad (already counted).
 func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
-	rec, h, err := s.decodeFrame(p)
+	dec := wireDecPool.Get().(*wireDec)
+	defer wireDecPool.Put(dec)
+	return s.handleFrameWith(dec, p)
+}
+
+// handleFrameWith is handleFrame decoding with dec, a stream connection's own decoder.
+func (s *Server) handleFrameWith(dec *wireDec, p []byte) (wireHeader, uint64, error) {
+	rec, h, err := s.decodeFrame(dec, p)
 	if err != nil {
 		return h, 0, err
 	}
@@ -462,12 +470,12 @@ func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
 	return h, last, nil
 }
 
-// decodeFrame decodes a msgpack or (with AcceptPickle) pickle frame; an error means the
-// frame was bad, and is counted.
-func (s *Server) decodeFrame(p []byte) (rec slog.Record, h wireHeader, err error) {
+// decodeFrame decodes a msgpack or (with AcceptPickle) pickle frame with dec; an error means
+// the frame was bad, and is counted. h.id aliases p.
+func (s *Server) decodeFrame(dec *wireDec, p []byte) (rec slog.Record, h wireHeader, err error) {
 	switch wireDetect(p) {
 	case wireKindMsgpack:
-		rec, h, err = wireDecodeRecord(p)
+		rec, h, err = dec.record(p)
 	case wireKindPickle:
 		if !s.AcceptPickle {
 			s.stats.refused.Add(1)
