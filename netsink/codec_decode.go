@@ -250,9 +250,22 @@ func (w *wireDec) mapLen() (int, error) {
 	if w.cur.remaining() == 0 {
 		return 0, wireMalformed("unexpected end")
 	}
-	n, err := w.d.DecodeMapLen()
-	if err != nil {
-		return 0, wireMalformed("map: %v", err)
+	var n int
+	p := w.cur.b[w.cur.off:]
+	switch c := p[0]; {
+	// The headers the encoder writes (map16 for a record, map32 for attributes), read
+	// directly like smallInt's numbers; the Decoder reads the others.
+	case msgpcode.IsFixedMap(c):
+		n, w.cur.off = int(c&msgpcode.FixedMapMask), w.cur.off+1
+	case c == msgpcode.Map16 && len(p) >= 3:
+		n, w.cur.off = int(binary.BigEndian.Uint16(p[1:])), w.cur.off+3
+	case c == msgpcode.Map32 && len(p) >= 5 && binary.BigEndian.Uint32(p[1:]) <= math.MaxInt32:
+		n, w.cur.off = int(binary.BigEndian.Uint32(p[1:])), w.cur.off+5
+	default:
+		var err error
+		if n, err = w.d.DecodeMapLen(); err != nil {
+			return 0, wireMalformed("map: %v", err)
+		}
 	}
 	// Every entry takes at least two bytes (a key, a value): refuse counts the frame cannot
 	// hold before anything is sized by them.
@@ -338,6 +351,9 @@ func (w *wireDec) int() (int64, error) {
 	if !msgpcode.IsFixedNum(c) && (c < msgpcode.Uint8 || c > msgpcode.Int64) {
 		return 0, wireMalformed("expected an integer, got code %#x", c)
 	}
+	if n, ok := w.smallInt(c); ok {
+		return n, nil
+	}
 	if c == msgpcode.Uint64 {
 		u, err := w.d.DecodeUint64()
 		if err != nil {
@@ -353,6 +369,37 @@ func (w *wireDec) int() (int64, error) {
 		return 0, wireMalformed("integer: %v", err)
 	}
 	return n, nil
+}
+
+// smallInt reads an integer whose code is c (at the cursor) without the msgpack.Decoder when
+// it is one of the forms the encoder writes and all its bytes are present; ok is false
+// otherwise, and the Decoder reads it (and reports what is wrong). Times, levels and most
+// integer attributes come this way: the Decoder's reads through io.Reader cost more than the
+// number.
+func (w *wireDec) smallInt(c byte) (n int64, ok bool) {
+	p := w.cur.b[w.cur.off:]
+	switch {
+	case msgpcode.IsFixedNum(c):
+		n, p = int64(int8(c)), p[:1]
+	case c == msgpcode.Uint8 && len(p) >= 2:
+		n, p = int64(p[1]), p[:2]
+	case c == msgpcode.Uint16 && len(p) >= 3:
+		n, p = int64(binary.BigEndian.Uint16(p[1:])), p[:3]
+	case c == msgpcode.Uint32 && len(p) >= 5:
+		n, p = int64(binary.BigEndian.Uint32(p[1:])), p[:5]
+	case c == msgpcode.Int8 && len(p) >= 2:
+		n, p = int64(int8(p[1])), p[:2]
+	case c == msgpcode.Int16 && len(p) >= 3:
+		n, p = int64(int16(binary.BigEndian.Uint16(p[1:]))), p[:3]
+	case c == msgpcode.Int32 && len(p) >= 5:
+		n, p = int64(int32(binary.BigEndian.Uint32(p[1:]))), p[:5]
+	case c == msgpcode.Int64 && len(p) >= 9:
+		n, p = int64(binary.BigEndian.Uint64(p[1:])), p[:9]
+	default:
+		return 0, false
+	}
+	w.cur.off += len(p)
+	return n, true
 }
 
 func (w *wireDec) source() (*slog.Source, error) {
@@ -434,6 +481,9 @@ func (w *wireDec) value(depth int) (slog.Value, error) {
 	c := w.peek()
 	switch {
 	case msgpcode.IsFixedNum(c) || (c >= msgpcode.Uint8 && c <= msgpcode.Int64 && c != msgpcode.Uint64):
+		if n, ok := w.smallInt(c); ok {
+			return slog.Int64Value(n), nil
+		}
 		n, err := w.d.DecodeInt64()
 		if err != nil {
 			return slog.Value{}, wireMalformed("integer: %v", err)

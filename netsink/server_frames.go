@@ -1,6 +1,7 @@
 package netsink
 
 import (
+	"bufio"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -50,4 +51,17 @@ func (f *wireFrameReader) next(max int) ([]byte, error) {
 	}
 	f.nhdr, f.inBody = 0, false
 	return f.buf, nil
+}
+
+// ready reports whether the next frame is wholly in br (f's reader), so that next returns it
+// without reading from the connection.
+func (f *wireFrameReader) ready(br *bufio.Reader) bool {
+	if f.inBody || f.nhdr > 0 || br.Buffered() < 4 {
+		return false
+	}
+	hdr, err := br.Peek(4) // buffered: does not read
+	if err != nil {
+		return false
+	}
+	return uint64(binary.BigEndian.Uint32(hdr)) <= uint64(br.Buffered()-4)
 }
