@@ -387,17 +387,25 @@ func (sc *wireServerConn) serve() {
 	}
 	framed := false
 	unacked := 0 // bytes of sequenced frames handled since the last ack
+	peeked := 0  // bytes of the frame being handled in br's buffer, consumed next round
 	for {
 		// A batch ends when everything the peer sent so far is handled: ack it before
 		// blocking for more. A sender that never lets the reader drain (a steady stream:
 		// frames straddle every read) is acked every wireAckBytes as well, or its buffer
 		// would fill waiting for an ack while the Server is busy with its records.
-		if br.Buffered() == 0 || unacked >= wireAckBytes {
+		if peeked > 0 {
+			_, _ = br.Discard(peeked) // the frame handled in place last time: consume it
+			peeked = 0
+		}
+		drained := br.Buffered() == 0
+		if drained || unacked >= wireAckBytes {
 			unacked = 0
 			if !flush() {
 				return
 			}
-			sc.markIdle()
+			if drained {
+				sc.markIdle() // only a connection with nothing left to handle is idle
+			}
 		}
 		if sc.stopping.Load() {
 			if flush() {
@@ -409,14 +417,21 @@ func (sc *wireServerConn) serve() {
 		if !framed {
 			timeout = s.firstFrameTimeout()
 		}
-		if !fr.ready(br) {
+		var err error
+		if n := fr.ready(br, max); n > 0 {
+			// The whole frame is in br: decode it there, without copying it out, and
+			// without a read deadline (it cannot time out). It stays valid until br is
+			// read again, which happens only once it was handled and acked as needed.
+			var p []byte
+			p, err = br.Peek(n)
+			buf, peeked = p[4:], n
+		} else {
 			// Only a read that may block needs the deadline: setting it for every frame
 			// (a clock read and a runtime timer update) cost a tenth of a record's
-			// handling, and a frame already in br cannot time out.
+			// handling.
 			_ = sc.c.SetReadDeadline(time.Now().Add(timeout))
+			buf, err = fr.next(max)
 		}
-		var err error
-		buf, err = fr.next(max)
 		sc.idleSince.Store(0)
 		if err != nil {
 			switch {

@@ -53,15 +53,20 @@ func (f *wireFrameReader) next(max int) ([]byte, error) {
 	return f.buf, nil
 }
 
-// ready reports whether the next frame is wholly in br (f's reader), so that next returns it
-// without reading from the connection.
-func (f *wireFrameReader) ready(br *bufio.Reader) bool {
+// ready returns the length (prefix included) of the next frame if it is wholly in br (f's
+// reader) and within max, so that it can be handled in br's buffer; 0 otherwise, when next
+// must read it (and report a frame over max).
+func (f *wireFrameReader) ready(br *bufio.Reader, max int) int {
 	if f.inBody || f.nhdr > 0 || br.Buffered() < 4 {
-		return false
+		return 0
 	}
 	hdr, err := br.Peek(4) // buffered: does not read
 	if err != nil {
-		return false
+		return 0
 	}
-	return uint64(binary.BigEndian.Uint32(hdr)) <= uint64(br.Buffered()-4)
+	size := uint64(binary.BigEndian.Uint32(hdr))
+	if size > uint64(max) || size > uint64(br.Buffered()-4) {
+		return 0
+	}
+	return 4 + int(size)
 }
