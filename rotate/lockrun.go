@@ -19,19 +19,20 @@ import "time"
 //     writes of a run skip the stat; a rollover during the run happens under the flock as
 //     before.
 //   - A run ends after lockRunWrites writes, when a releaser goroutine finds that no write
-//     came for a lockRunGap (it sleeps in the kernel: Go's timers wake about 1 ms late when
-//     the process is idle, which would make other processes wait that long), after
-//     lockRunTicks such checks whatever happens, or at Close. The next write starts over:
-//     flock, follow.
+//     came since its previous check (the first lockRunGap after the run started, later ones
+//     further apart while writes go on; it sleeps on a timerfd: Go's timers wake about 1 ms
+//     late when the process is idle, which would make other processes wait that long; see
+//     shortSleeper), when it has lasted lockRunHold whatever happens, or at Close. The next
+//     write starts over: flock, follow.
 //
 // So the cross-process rules are unchanged: every write and every rollover happens under the
 // flock, and every process checks the path between the moment it takes the flock and its
 // first write after any other process could have held it — a process never writes into a
 // file another has rotated away, the file rotates once per threshold, and each record is one
 // O_APPEND write(2) under the lock, whole. What changes: another process may wait for the
-// flock up to about lockRunTicks*lockRunGap (or lockRunWrites of our writes) while this one is
-// busy, and a file moved by a program that does not take the flock (a user's mv) is noticed
-// when the next run starts rather than at the next write.
+// flock up to about lockRunHold (or lockRunWrites of our writes) while this one is busy, and
+// a file moved by a program that does not take the flock (a user's mv) is noticed when the
+// next run starts rather than at the next write.
 //
 // In-process users of the names lock (the compressor goroutine) take it while a run holds the
 // flock: the flock is ours already, so lockNames only takes the mutex and unlockNames leaves
@@ -39,7 +40,7 @@ import "time"
 const (
 	lockRunWrites = 1024
 	lockRunGap    = 100 * time.Microsecond
-	lockRunTicks  = 5
+	lockRunHold   = time.Millisecond
 )
 
 // lockRun is the state of the current run, guarded by file.names.
@@ -124,33 +125,43 @@ func (b *file) endRunLocked() {
 	}
 }
 
-// releaser ends the runs that go idle or reach lockRunTicks checks, until wake is closed.
-// A check that finds no write since the previous one (since the run's first write, for the
-// first check) ends the run as idle.
+// releaser ends the runs that go idle or last lockRunHold, until wake is closed. A check
+// that finds no write since the previous one (since the run's first write, for the first
+// check) ends the run as idle. Checks come lockRunGap apart at first, then further apart
+// while the run stays busy (each check is a wake-up and a contended mutex: at one every
+// lockRunGap they cost the writer more than the flock they save); the writer's own limit,
+// lockRunWrites, ends busy runs meanwhile.
 func (b *file) releaser(wake <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
+	sl := newShortSleeper()
+	defer sl.close()
 	for range wake {
 		var gen uint64
-		seen, ticks := 0, 0
+		seen := 0
+		var held, interval time.Duration
 		for {
-			sleepShort(lockRunGap)
+			if interval == 0 {
+				interval = lockRunGap
+			}
+			sl.sleep(interval)
 			b.names.Lock()
 			if !b.run.held {
 				b.names.Unlock()
 				break
 			}
 			if b.run.gen != gen {
-				gen, seen, ticks = b.run.gen, 1, 0 // a new run, one write so far
+				gen, seen, held, interval = b.run.gen, 1, 0, lockRunGap // a new run, one write so far
 			}
-			ticks++
+			held += interval
 			idle := b.run.writes == seen
-			if idle || ticks >= lockRunTicks {
+			if idle || held >= lockRunHold {
 				b.run.busy = !idle
 				b.endRunLocked()
 				b.names.Unlock()
 				break
 			}
 			seen = b.run.writes
+			interval = min(2*interval, lockRunHold-held)
 			b.names.Unlock()
 		}
 	}
