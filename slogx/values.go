@@ -162,6 +162,15 @@ func appendJSONMarshal(b []byte, v any) ([]byte, error) {
 	return append(b, bs[:len(bs)-1]...), nil // drop Encode's newline
 }
 
+// AppendJSONString appends s to dst as a quoted JSON string, escaped as the JSON encoder
+// escapes (HTML left alone, as slog; invalid UTF-8 as U+FFFD). It allocates nothing, for
+// encoders of other packages that write JSON (OTLP's JSON mapping).
+func AppendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	dst = appendEscapedJSONString(dst, s)
+	return append(dst, '"')
+}
+
 // appendEscapedJSONString escapes s for JSON (HTML not escaped, as slog) without quotes.
 func appendEscapedJSONString(buf []byte, s string) []byte {
 	// Most keys and messages are plain ASCII: find that out a word at a time, with

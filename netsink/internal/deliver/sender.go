@@ -218,6 +218,9 @@ func (s *sender) send(b *Batch) {
 		return
 	}
 	s.broken(at)
+	if d, ok := retryDelay(err); ok {
+		s.retryAt = s.backoff.NotBefore(at.Add(d))
+	}
 }
 
 // broken ends a connection that failed: the poison rule, then a new connection after the
