@@ -219,7 +219,8 @@ func (s *sender) send(b *Batch) {
 	}
 	s.broken(at)
 	if d, ok := retryDelay(err); ok {
-		s.retryAt = s.backoff.NotBefore(at.Add(d))
+		// From the answer, not the attempt: the peer's wait starts when it said so.
+		s.retryAt = s.backoff.NotBefore(e.now().Add(d))
 	}
 }
 
