@@ -153,4 +153,3 @@ func (p *otlpFlaky) log() ([]time.Time, []int) {
 	defer p.mu.Unlock()
 	return append([]time.Time(nil), p.times...), append([]int(nil), p.codes...)
 }
-

@@ -32,7 +32,7 @@ func TestOTLPCollectorRestart(t *testing.T) {
 	rc := startOTLPReceiver(t, addr, nil)
 	errs := &otlpErrs{}
 	h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: rc.url(), BatchSize: 100, MaxRetries: 1000,
-		Backoff: netsink.Backoff{Initial: 10 * time.Millisecond, Max: 50 * time.Millisecond},
+		Backoff:  netsink.Backoff{Initial: 10 * time.Millisecond, Max: 50 * time.Millisecond},
 		Resource: []slog.Attr{slog.String("service.name", "interop")}, TraceContext: otlpTraceContext},
 		&slogx.Options{Level: slog.Level(-8), OnError: errs.add})
 	if err != nil {
