@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"log/slog"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -270,7 +273,9 @@ func TestOTLPRetryAfter(t *testing.T) {
 			if header == "date" {
 				ra = clock.now.Add(120 * time.Second).Format(http.TimeFormat)
 			}
+			answered := make(chan int, 1)
 			ts.respond(func(w http.ResponseWriter) {
+				answered <- clock.readCount()
 				w.Header().Set("Retry-After", ra)
 				w.WriteHeader(http.StatusServiceUnavailable)
 			})
@@ -280,10 +285,17 @@ func TestOTLPRetryAfter(t *testing.T) {
 			lg := slog.New(h)
 			lg.Info("one")
 			ts.next(t) // the 503
+			// The sender reads the clock twice more before it waits: to date the answer
+			// (and, for an HTTP date, to parse it before that), and to check the schedule.
+			// Only then may the clock move, or the wait would count from the moved clock.
+			base := <-answered
+			for deadline := time.Now().Add(10 * time.Second); clock.readCount() < base+2 && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
 			// The backoff alone (1 ms) would allow a retry; Retry-After does not, yet.
 			clock.advance(60 * time.Second)
-			before := clock.readCount()
 			lg.Info("two")
+			before := clock.readCount() // the observed time of "two" read, the sender's next
 			for deadline := time.Now().Add(10 * time.Second); clock.readCount() == before && time.Now().Before(deadline); {
 				time.Sleep(time.Millisecond)
 			}
@@ -383,7 +395,8 @@ func TestOTLPPartialSuccess(t *testing.T) {
 			}
 			ts.respond(reply(body(2, "too old")), reply(body(0, "just a warning")))
 			errs := &otlpErrs{}
-			h := newTestOTLP(t, OTLPOptions{URL: ts.URL, JSON: isJSON}, &slogx.Options{OnError: errs.add})
+			// BatchInterval holds the three records for Flush to send in one request.
+			h := newTestOTLP(t, OTLPOptions{URL: ts.URL, JSON: isJSON, BatchInterval: time.Hour}, &slogx.Options{OnError: errs.add})
 			lg := slog.New(h)
 			for range 3 {
 				lg.Info("x")
@@ -454,7 +467,7 @@ func TestOTLPAddSourceAndReplaceAttr(t *testing.T) {
 // Close delivers what is queued, even a batch waiting for its interval.
 func TestOTLPCloseFlushes(t *testing.T) {
 	ts := newOTLPTestServer(t)
-	h, err := NewOTLP(OTLPOptions{URL: ts.URL, BatchInterval: time.Hour}, nil)
+	h, err := NewOTLP(OTLPOptions{URL: ts.URL, BatchInterval: time.Hour}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -535,5 +548,36 @@ func BenchmarkOTLPEncode(b *testing.B) {
 			}
 			b.ReportMetric(float64(len(buf)), "B/record")
 		})
+	}
+}
+
+func TestOTLPTLS(t *testing.T) {
+	smtpNoLeak(t)
+	got := make(chan otlpTestRequest, 1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		req, err := otlpDecodeProtoRequest(body)
+		if err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		got <- req
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake below
+	srv.StartTLS()
+	defer srv.Close()
+	tlsConf := srv.Client().Transport.(*http.Transport).TLSClientConfig
+	h := newTestOTLP(t, OTLPOptions{URL: srv.URL + "/v1/logs", TLS: tlsConf}, nil)
+	slog.New(h).Info("over tls")
+	smtpFlush(t, h)
+	if r := <-got; len(r.Records) != 1 || r.Records[0].Body != "over tls" {
+		t.Fatalf("%+v", r)
+	}
+	// Without the test's CA the certificate is refused: a failed batch, counted.
+	h2 := newTestOTLP(t, OTLPOptions{URL: srv.URL + "/v1/logs", MaxRetries: -1}, &slogx.Options{OnError: func(error) {}})
+	slog.New(h2).Info("refused")
+	smtpFlush(t, h2)
+	if s := h2.Stats(); s.Errors != 1 || s.Records != 0 {
+		t.Fatalf("stats %+v", s)
 	}
 }
