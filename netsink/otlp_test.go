@@ -581,3 +581,41 @@ func TestOTLPTLS(t *testing.T) {
 		t.Fatalf("stats %+v", s)
 	}
 }
+
+// Values of kind Any that nest, repeat or refer to themselves come out bounded and decodable.
+func TestOTLPAnyShapes(t *testing.T) {
+	cyc := map[string]any{"a": 1}
+	cyc["self"] = cyc
+	var nilErr *os.PathError
+	for _, isJSON := range []bool{false, true} {
+		enc := newOTLPEncoder(isJSON, nil, time.Now).WithOptions(slogx.EncoderOptions{})
+		r := slog.NewRecord(time.Now(), slog.LevelInfo, "m", 0)
+		r.AddAttrs(slog.Any("cycle", cyc), slog.Any("arr", [2]byte{1, 2}), slog.Any("nilerr", error(nilErr)),
+			slog.Any("attrs", []slog.Attr{slog.Int("x", 1), slog.Group("empty")}),
+			slog.Any("nested", []any{[]any{map[string]int{"k": 1}}}))
+		b := enc.Append(nil, r)
+		var body []byte
+		if isJSON {
+			body = fmt.Appendf(nil, `{"resourceLogs":[{"resource":{},"scopeLogs":[{"scope":{},"logRecords":[%s]}]}]}`, b)
+		} else {
+			body = pbBytes(nil, 1, pbBytes(nil, 2, pbBytes(nil, 2, b)))
+		}
+		rec := otlpDecodeRequest(t, body, isJSON).Records[0]
+		if rec.Attrs["arr"] == nil || rec.Attrs["nilerr"] != "<nil>" ||
+			!reflect.DeepEqual(rec.Attrs["attrs"], map[string]any{"x": int64(1)}) ||
+			!reflect.DeepEqual(rec.Attrs["nested"], []any{[]any{map[string]any{"k": int64(1)}}}) {
+			t.Errorf("json=%v: %#v", isJSON, rec.Attrs)
+		}
+		depth := 0
+		for v := rec.Attrs["cycle"]; ; depth++ {
+			m, ok := v.(map[string]any)
+			if !ok {
+				break
+			}
+			v = m["self"]
+		}
+		if depth != otlpMaxDepth {
+			t.Errorf("json=%v: cycle cut at depth %d", isJSON, depth)
+		}
+	}
+}
