@@ -73,7 +73,8 @@ func (e *structured) WithAttrs(as []slog.Attr) Encoder {
 		return e
 	}
 	e2 := e.clone()
-	s := e2.newState(e2.pre)
+	var s state
+	s.init(e2, e2.pre)
 	defer s.free()
 	if e.groupPrefix != "" {
 		s.prefixWrite(e.groupPrefix)
@@ -85,7 +86,7 @@ func (e *structured) WithAttrs(as []slog.Attr) Encoder {
 		}
 	}
 	// The groups not yet open in pre open before the first attr written, if any is.
-	s.walk.Begin(e.rules(), e.groups, e.nOpenGroups)
+	s.begin(e.groups, e.nOpenGroups)
 	for _, a := range as {
 		s.appendAttr(a)
 	}
@@ -122,34 +123,52 @@ func (e *structured) attrSep() string {
 
 // Append implements Encoder.
 func (e *structured) Append(dst []byte, r slog.Record) []byte {
-	s := e.newState(dst)
-	if e.json {
-		s.buf = append(s.buf, '{')
-	}
+	// The state lives here and is initialized in place: returning it from a constructor
+	// copied it (Walker included, some 400 bytes) once per record.
+	var s state
+	s.init(e, dst)
 	rep := e.opts.ReplaceAttr
 	if !r.Time.IsZero() {
 		t := r.Time.Round(0) // strip the monotonic reading, as slog.Time does
 		if rep == nil {
 			if e.json {
-				s.buf = append(s.buf, `"time":`...)
+				s.buf = append(s.buf, `{"time":`...)
 			} else {
 				s.buf = append(s.buf, "time="...)
 			}
 			s.sep = e.attrSep()
 			s.appendTime(t)
 		} else {
+			if e.json {
+				s.buf = append(s.buf, '{')
+			}
 			s.appendAttr(slog.Time(slog.TimeKey, t))
 		}
+	} else if e.json {
+		s.buf = append(s.buf, '{')
 	}
 	if rep == nil {
 		s.appendSep()
-		if e.json {
-			s.buf = append(s.buf, `"level":`...)
+		// slog's four levels are constants: write them whole, without Level.String and
+		// without scanning them for characters to escape.
+		if name := slogLevelName(r.Level); name != "" {
+			if e.json {
+				s.buf = append(s.buf, `"level":"`...)
+				s.buf = append(s.buf, name...)
+				s.buf = append(s.buf, '"')
+			} else {
+				s.buf = append(s.buf, "level="...)
+				s.buf = append(s.buf, name...)
+			}
 		} else {
-			s.buf = append(s.buf, "level="...)
+			if e.json {
+				s.buf = append(s.buf, `"level":`...)
+			} else {
+				s.buf = append(s.buf, "level="...)
+			}
+			s.appendString(r.Level.String())
 		}
 		s.sep = e.attrSep()
-		s.appendString(r.Level.String())
 	} else {
 		s.appendAttr(slog.Any(slog.LevelKey, r.Level))
 	}
@@ -172,9 +191,25 @@ func (e *structured) Append(dst []byte, r slog.Record) []byte {
 	} else {
 		s.appendAttr(slog.String(slog.MessageKey, r.Message))
 	}
-	s.appendNonBuiltIns(r)
+	s.appendNonBuiltIns(&r)
 	s.free()
 	return s.buf
+}
+
+// slogLevelName returns the name of slog's own levels, which Level.String prints as is, and ""
+// for the others (DEBUG+2 and such), which take Level.String.
+func slogLevelName(l slog.Level) string {
+	switch l {
+	case slog.LevelDebug:
+		return "DEBUG"
+	case slog.LevelInfo:
+		return "INFO"
+	case slog.LevelWarn:
+		return "WARN"
+	case slog.LevelError:
+		return "ERROR"
+	}
+	return ""
 }
 
 // state holds what one Append (or WithAttrs) call needs while walking attributes.
@@ -183,15 +218,23 @@ type state struct {
 	buf    []byte
 	sep    string  // written before the next key
 	prefix *[]byte // text only: qualified-key prefix; nil until a group needs one
+	// direct caches walk.Direct(): plain attributes are written without the walker. It is
+	// refreshed whenever the walker runs (see appendAttr).
+	direct bool
 	walk   attrwalk.Walker
 }
 
-// newState starts with the built-in attributes, which are in no group: ReplaceAttr sees
-// no groups for them.
-func (e *structured) newState(buf []byte) state {
-	s := state{e: e, buf: buf}
-	s.walk.Begin(e.rules(), nil, 0)
-	return s
+// init starts s with the built-in attributes, which are in no group: ReplaceAttr sees no
+// groups for them.
+func (s *state) init(e *structured, buf []byte) {
+	s.e, s.buf = e, buf
+	s.begin(nil, 0)
+}
+
+// begin (re)starts the walk inside groups, of which the first open are open in the output.
+func (s *state) begin(groups []string, open int) {
+	s.walk.Begin(s.e.rules(), groups, open)
+	s.direct = s.walk.Direct()
 }
 
 func (s *state) free() {
@@ -209,7 +252,7 @@ func (s *state) prefixWrite(p string) {
 	*s.prefix = append(*s.prefix, p...)
 }
 
-func (s *state) appendNonBuiltIns(r slog.Record) {
+func (s *state) appendNonBuiltIns(r *slog.Record) {
 	e := s.e
 	if pfa := e.pre; len(pfa) > 0 {
 		s.appendSep()
@@ -226,8 +269,12 @@ func (s *state) appendNonBuiltIns(r slog.Record) {
 		if e.groupPrefix != "" {
 			s.prefixWrite(e.groupPrefix)
 		}
-		s.walk.End()
-		s.walk.Begin(e.rules(), e.groups, e.nOpenGroups)
+		if len(e.groups) > 0 {
+			// Without groups the walk begun by init goes on as it is: it was begun with
+			// no groups, all (none) open, and the built-ins left it between attributes.
+			s.walk.End()
+			s.begin(e.groups, e.nOpenGroups)
+		}
 		r.Attrs(func(a slog.Attr) bool {
 			s.appendAttr(a)
 			return true
@@ -264,19 +311,22 @@ func (s *state) closeGroup(name string) {
 
 // appendAttr appends a as slog's rules have it: the walker decides, this writes.
 func (s *state) appendAttr(a slog.Attr) {
-	if s.walk.Plain(a) {
-		// The path almost every attribute takes: inline the JSON key. The JSON separator
-		// is "," or "": a byte append avoids a memmove call.
+	// The path almost every attribute takes: a plain value while the walk is direct (see
+	// attrwalk.Walker.Direct) is written at once. Kind is computed here once and passed on:
+	// Value.Kind is a type switch, and it was computed twice per attribute before.
+	if k := a.Value.Kind(); s.direct && attrwalk.PlainKind(k) {
 		if s.e.json {
+			// Inline the JSON key. The JSON separator is "," or "": a byte append avoids a
+			// memmove call.
 			b := s.buf
 			if s.sep != "" {
 				b = append(b, ',', '"')
 			} else {
 				b = append(b, '"')
 			}
-			b = appendEscapedJSONString(b, a.Key)
+			b = appendJSONKey(b, a.Key)
 			b = append(b, '"', ':')
-			s.buf = appendJSONValue(b, a.Value)
+			s.buf = appendJSONPlain(b, a.Value, k)
 			s.sep = ","
 			return
 		}
@@ -288,6 +338,7 @@ func (s *state) appendAttr(a slog.Attr) {
 	for {
 		switch s.walk.Next() {
 		case attrwalk.Done:
+			s.direct = s.walk.Direct()
 			return
 		case attrwalk.Open:
 			s.openGroup(s.walk.Key())

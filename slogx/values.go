@@ -19,12 +19,22 @@ import (
 	"unicode/utf8"
 
 	"github.com/slogx/handlers/internal/anyfmt"
+	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/internal/buffer"
 )
 
 // appendJSONValue appends v as slog.JSONHandler does.
 func appendJSONValue(b []byte, v slog.Value) []byte {
-	switch v.Kind() {
+	if k := v.Kind(); attrwalk.PlainKind(k) {
+		return appendJSONPlain(b, v, k)
+	}
+	return appendJSONAny(b, v.Any())
+}
+
+// appendJSONPlain appends v, of kind k (an attrwalk.PlainKind), as slog.JSONHandler does.
+// The caller has computed k: see state.appendAttr.
+func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
+	switch k {
 	case slog.KindString:
 		b = append(b, '"')
 		b = appendEscapedJSONString(b, v.String())
@@ -39,11 +49,14 @@ func appendJSONValue(b []byte, v slog.Value) []byte {
 		return strconv.AppendBool(b, v.Bool())
 	case slog.KindDuration:
 		return strconv.AppendInt(b, int64(v.Duration()), 10)
-	case slog.KindTime:
+	default: // KindTime
 		return appendJSONTime(b, v.Time(), nil)
-	default:
-		return appendJSONAny(b, v.Any())
 	}
+}
+
+// appendJSONKey appends an attribute's key, escaped, without quotes.
+func appendJSONKey(b []byte, key string) []byte {
+	return appendEscapedJSONString(b, key)
 }
 
 // appendJSONAny handles user values; only these can panic (a nil receiver in MarshalJSON or
