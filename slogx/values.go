@@ -275,7 +275,7 @@ func appendEscapedJSONString(buf []byte, s string) []byte {
 		return buf
 	case n >= 4:
 		w1, w2 := load4(s), load4(s[n-4:])
-		if !jsonSafe8(uint64(w1)|uint64(w2)<<32) {
+		if !jsonSafe8(uint64(w1) | uint64(w2)<<32) {
 			return appendEscapedJSONFrom(buf, s, 0)
 		}
 		at := len(buf)
