@@ -39,7 +39,13 @@ func JSON() Encoder { return &structured{json: true, times: new(timeCache)} }
 func Text() Encoder { return &structured{times: new(timeCache)} }
 
 func (e *structured) clone() *structured {
-	return &structured{
+	e2 := new(structured)
+	e.cloneInto(e2)
+	return e2
+}
+
+func (e *structured) cloneInto(e2 *structured) {
+	*e2 = structured{
 		json:        e.json,
 		opts:        e.opts,
 		pre:         slices.Clip(e.pre),
@@ -72,16 +78,67 @@ func (e *structured) WithAttrs(as []slog.Attr) Encoder {
 	if countEmptyGroups(as) == len(as) {
 		return e
 	}
-	e2 := e.clone()
+	e2 := new(structured)
+	e.withAttrsInto(e2, nil, as)
+	return e2
+}
+
+// derivedHandler is a Handler derived with WithAttrs from a Handler with a structured
+// encoder: the Handler, its encoder and room for the encoder's precomputed attributes in
+// one allocation. A per-request logger (With of a few attributes, then a record or two)
+// paid one allocation for each, and more while the attributes' buffer grew.
+type derivedHandler struct {
+	h   Handler
+	e   structured
+	pre [192]byte // most With calls encode to less; more takes one allocation, sized
+}
+
+// handlerWithAttrs is Handler.WithAttrs for a handler whose encoder is e.
+func (e *structured) handlerWithAttrs(h *Handler, as []slog.Attr) *Handler {
+	if countEmptyGroups(as) == len(as) {
+		return h
+	}
+	d := new(derivedHandler)
+	buf := d.pre[:0]
+	if n := len(e.pre) + encodedSizeHint(as); n > len(d.pre) {
+		buf = make([]byte, 0, n)
+	}
+	e.withAttrsInto(&d.e, buf, as)
+	d.h = Handler{enc: &d.e, level: h.level, out: h.out}
+	return &d.h
+}
+
+// encodedSizeHint is about how many bytes as take encoded, erring high: it sizes the
+// precomputed attributes' buffer, so that it is allocated once.
+func encodedSizeHint(as []slog.Attr) int {
+	n := 0
+	for _, a := range as {
+		n += len(a.Key) + 4 // quotes, colon, separator
+		switch a.Value.Kind() {
+		case slog.KindString:
+			n += len(a.Value.String()) + len(a.Value.String())/8 + 2
+		case slog.KindGroup:
+			n += encodedSizeHint(a.Value.Group()) + 2
+		default:
+			n += 40
+		}
+	}
+	return n
+}
+
+// withAttrsInto makes e2 e with as precomputed, appending the encoded attributes to e's
+// after copying these to buf (so that e's are never written to).
+func (e *structured) withAttrsInto(e2 *structured, buf []byte, as []slog.Attr) {
+	e.cloneInto(e2)
 	var s state
-	s.init(e2, e2.pre)
+	s.init(e2, append(buf, e.pre...))
 	defer s.free()
 	if e.groupPrefix != "" {
 		s.prefixWrite(e.groupPrefix)
 	}
-	if pfa := e2.pre; len(pfa) > 0 {
+	if pfa := e.pre; len(pfa) > 0 {
 		s.sep = e.attrSep()
-		if e2.json && pfa[len(pfa)-1] == '{' {
+		if e.json && pfa[len(pfa)-1] == '{' {
 			s.sep = ""
 		}
 	}
@@ -94,8 +151,7 @@ func (e *structured) WithAttrs(as []slog.Attr) Encoder {
 		e2.groupPrefix = string(*s.prefix)
 	}
 	e2.nOpenGroups = s.walk.BaseOpen()
-	e2.pre = s.buf
-	return e2
+	e2.pre = slices.Clip(s.buf) // derived encoders append to a copy
 }
 
 // rules are slog's attribute rules as slog's own handlers apply them, quirks included, so
