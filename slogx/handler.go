@@ -166,6 +166,9 @@ func (h *Handler) WithAttrs(as []slog.Attr) slog.Handler {
 	if len(as) == 0 {
 		return h
 	}
+	if e, ok := h.enc.(*structured); ok {
+		return e.handlerWithAttrs(h, as)
+	}
 	return &Handler{enc: h.enc.WithAttrs(as), level: h.level, out: h.out}
 }
 
