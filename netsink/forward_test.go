@@ -49,7 +49,9 @@ func (e *fwdErrors) text() string {
 	return b.String()
 }
 
-func fastBackoff() Backoff { return Backoff{Initial: 10 * time.Millisecond, Max: 50 * time.Millisecond} }
+func fastBackoff() Backoff {
+	return Backoff{Initial: 10 * time.Millisecond, Max: 50 * time.Millisecond}
+}
 
 type fwdPoint struct{ X, Y int }
 
