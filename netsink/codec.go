@@ -340,7 +340,9 @@ func (w *wireEnc) release() []byte {
 	return b
 }
 
-func (w *wireEnc) str(s string) { _ = w.enc.EncodeString(s) }
+// str appends s as msgpack.Encoder.EncodeString would, without its io.Writer calls: keys
+// and strings are most of a record.
+func (w *wireEnc) str(s string) { w.b = appendMsgpackStr(w.b, s) }
 
 // int writes n compactly, but never with the uint64 code, which marks KindUint64.
 func (w *wireEnc) int(n int64) {

@@ -74,17 +74,20 @@ func (w *wireEnc) rfc3339(t time.Time) {
 }
 
 // strBytes appends b as a msgpack string.
-func (w *wireEnc) strBytes(b []byte) {
-	switch n := len(b); {
+func (w *wireEnc) strBytes(b []byte) { w.b = appendMsgpackStr(w.b, b) }
+
+// appendMsgpackStr appends s in the shortest msgpack string form, as msgpack.Encoder does.
+func appendMsgpackStr[S string | []byte](b []byte, s S) []byte {
+	switch n := len(s); {
 	case n < 32:
-		w.b = append(w.b, msgpcode.FixedStrLow|byte(n))
+		b = append(b, msgpcode.FixedStrLow|byte(n))
 	case n < 1<<8:
-		w.b = append(w.b, msgpcode.Str8, byte(n))
+		b = append(b, msgpcode.Str8, byte(n))
 	case n < 1<<16:
-		w.b = append(w.b, msgpcode.Str16, byte(n>>8), byte(n))
+		b = append(b, msgpcode.Str16, byte(n>>8), byte(n))
 	default:
-		w.b = append(w.b, msgpcode.Str32)
-		w.b = binary.BigEndian.AppendUint32(w.b, uint32(n))
+		b = append(b, msgpcode.Str32)
+		b = binary.BigEndian.AppendUint32(b, uint32(n))
 	}
-	w.b = append(w.b, b...)
+	return append(b, s...)
 }
