@@ -113,7 +113,8 @@ func TestForwardIntoFluentForwardReceiver(t *testing.T) {
 				rec := slog.NewRecord(base.Add(time.Duration(i)*time.Microsecond+time.Duration(i%1000)), levels[i%4], fmt.Sprintf("record %d", i), 0)
 				rec.AddAttrs(slog.Int("i", i), slog.String("path", "/v1/users"), slog.Float64("ratio", 0.25),
 					slog.Bool("ok", i%2 == 0), slog.Duration("took", 1500*time.Microsecond),
-					slog.Group("user", slog.String("name", "ada"), slog.Group("org", slog.Int("id", 7))))
+					slog.Group("user", slog.String("name", "ada"), slog.Group("org", slog.Int("id", 7))),
+					slog.Any("tags", []string{"a", "b"}), slog.Any("obj", struct{ K int }{i}))
 				if err := lg.Handler().Handle(context.Background(), rec); err != nil {
 					t.Fatal(err)
 				}
@@ -148,14 +149,20 @@ func TestForwardIntoFluentForwardReceiver(t *testing.T) {
 					"req.took":        int64(1500 * time.Microsecond),
 					"req.user.name":   "ada",
 					"req.user.org.id": int64(7),
+					"req.tags":        `["a","b"]`, // an array (AsString prints it as JSON)
+					"req.obj.K":       int64(i),
 				}
 				flat := map[string]any{}
 				fwdFlatten("", as, flat)
 				if fmt.Sprint(flat) != fmt.Sprint(want) {
 					t.Fatalf("record %d attributes\n got %v\nwant %v", i, flat, want)
 				}
-				if v, _ := as.Get("req"); v.Type() != pcommon.ValueTypeMap {
-					t.Fatalf("record %d: group req is %v, want a map", i, v.Type())
+				req, _ := as.Get("req")
+				if req.Type() != pcommon.ValueTypeMap {
+					t.Fatalf("record %d: group req is %v, want a map", i, req.Type())
+				}
+				if tags, _ := req.Map().Get("tags"); tags.Type() != pcommon.ValueTypeSlice {
+					t.Fatalf("record %d: tags is %v, want a slice", i, tags.Type())
 				}
 			}
 		})

@@ -575,11 +575,14 @@ func (w *wireEnc) anyValue(a any) {
 	w.json(js)
 }
 
-// json appends a value's JSON encoding: extension 2 on the wire format, the JSON text as a
-// string for Forward, whose receivers know no extension but EventTime.
+// json appends a value's JSON encoding: extension 2 on the wire format; for Forward, whose
+// receivers know no extension but EventTime, the same tree in plain msgpack.
 func (w *wireEnc) json(js []byte) {
 	if w.fwd {
-		w.strBytes(js)
+		var ok bool
+		if w.b, ok = appendJSONAsMsgpack(w.b, js); !ok {
+			w.strBytes(js) // a RawJSON that is not JSON: its text
+		}
 		return
 	}
 	_ = w.enc.EncodeExtHeader(wireExtJSON, len(js))

@@ -21,8 +21,9 @@ const forwardExtEventTime = 0
 // of slog's rules), only the layout and the value forms differ:
 //
 //   - time.Time attributes as RFC 3339 strings with nanoseconds, durations as integer
-//     nanoseconds, values of kind Any as their JSON text (errors as Error()), []byte as bin:
-//     Fluent's receivers know no msgpack extension but EventTime;
+//     nanoseconds, values of kind Any as the tree of their JSON encoding in plain msgpack
+//     (a struct as a map, a slice as an array), errors as Error(), []byte as bin: Fluent's
+//     receivers know no msgpack extension but EventTime;
 //   - a record with no time (or whose time ReplaceAttr removed) gets EventTime 0, which
 //     OTLP calls "unknown".
 //

@@ -31,6 +31,7 @@ type fwdServer struct {
 	users       map[string]string
 	noAck       bool
 	dropUnacked int // close the first connections after reading a message, without acking (count)
+	garbageAcks int // answer the first messages with something that is not an ack (count)
 
 	mu      sync.Mutex
 	entries []fwdEntry
@@ -153,6 +154,19 @@ func (s *fwdServer) serve(c net.Conn, n int) error {
 		s.mu.Unlock()
 		if drop {
 			return nil // as if the server died after reading, before acknowledging
+		}
+		s.mu.Lock()
+		garbage := s.garbageAcks > 0
+		if garbage {
+			s.garbageAcks--
+		}
+		s.mu.Unlock()
+		if garbage {
+			b, _ := msgpack.Marshal([]string{"not", "an", "ack"})
+			if _, err := c.Write(b); err != nil {
+				return err
+			}
+			continue
 		}
 		if m.Chunk != "" && !s.noAck {
 			b, _ := msgpack.Marshal(map[string]string{"ack": m.Chunk})

@@ -78,6 +78,7 @@ func TestForwardFields(t *testing.T) {
 		slog.Bool("b", true), slog.Duration("d", 1500*time.Millisecond), slog.Time("t", when),
 		slog.Any("err", errors.New("boom")), slog.Any("bytes", []byte{1, 2, 3}),
 		slog.Any("point", fwdPoint{1, 2}), slog.Any("v", fwdValuer{}),
+		slog.Any("list", []any{"a", -3, 2.5, nil, true, struct{}{}}), slog.Any("raw", RawJSON("not json {")),
 		slog.Group("g", slog.String("inner", "x"), slog.Group("deeper", slog.Int("n", 1))),
 		slog.Group("empty"),
 	)
@@ -104,9 +105,11 @@ func TestForwardFields(t *testing.T) {
 			"id": int8(7),
 			"s":  "str", "i": int8(-42), "u": uint64(1 << 63), "f": 1.5, "b": true,
 			"d": int32(1500000000), "t": "2026-03-04T05:06:07.123456789Z",
-			"err": "boom", "bytes": []byte{1, 2, 3}, "point": `{"X":1,"Y":2}`,
-			"v": map[string]any{"resolved": "yes"},
-			"g": map[string]any{"inner": "x", "deeper": map[string]any{"n": int8(1)}},
+			"err": "boom", "bytes": []byte{1, 2, 3}, "point": map[string]any{"X": int8(1), "Y": int8(2)},
+			"list": []any{"a", int8(-3), 2.5, nil, true, map[string]any{}},
+			"raw":  "not json {",
+			"v":    map[string]any{"resolved": "yes"},
+			"g":    map[string]any{"inner": "x", "deeper": map[string]any{"n": int8(1)}},
 		},
 	}
 	if !reflect.DeepEqual(fwdNorm(e.Rec), fwdNorm(want)) {
@@ -216,6 +219,31 @@ func TestForwardReplayAfterDrop(t *testing.T) {
 	srv.mu.Unlock()
 	if conns < 3 {
 		t.Errorf("%d connections, want 3 (two dropped)", conns)
+	}
+}
+
+// A reply that is not an ack ends the connection (what follows it cannot be trusted),
+// reported as an error; the records are sent again and acknowledged on the next one.
+func TestForwardGarbageAck(t *testing.T) {
+	wireNoLeak(t)
+	srv := newFwdServer(t, fwdListen(t))
+	srv.garbageAcks = 1
+	srv.start()
+	errs := &fwdErrors{}
+	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Backoff: fastBackoff()}, &slogx.Options{OnError: errs.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	slog.New(f).Info("acked at last")
+	if err := f.Flush(wireCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if st := f.Stats(); st.Records != 1 || st.Errors != 1 || !strings.Contains(errs.text(), "bad ack") {
+		t.Errorf("stats %+v, errors %s", st, errs.text())
+	}
+	if es := srv.waitEntries(t, 2); es[0].Rec["message"] != es[1].Rec["message"] {
+		t.Errorf("entries %+v: want the record twice (at least once)", es)
 	}
 }
 
@@ -494,6 +522,12 @@ func fwdNorm(v any) any {
 		return m
 	case uint64:
 		return x // the kind that must survive
+	case []any:
+		l := make([]any, len(x))
+		for i, v := range x {
+			l[i] = fwdNorm(v)
+		}
+		return l
 	case []byte, string, bool, float64, nil:
 		return x
 	}
