@@ -105,10 +105,17 @@ type ForwardOptions struct {
 
 // Forward sends records to a Fluentd, Fluent Bit, Vector or OpenTelemetry Collector
 // (fluentforward receiver) over the Fluent Forward protocol v1: batches of records as
-// PackedForward messages (CompressedPackedForward with Compress), each record an EventTime
-// with nanoseconds and a map of "message", "level" (slog's level name), "source" (with
-// AddSource) and the attributes, groups as nested maps. See the forward encoder's rules for
-// how values other than strings, numbers and booleans are written.
+// PackedForward messages (CompressedPackedForward with Compress), each entry an EventTime
+// with nanoseconds (0, "unknown", for a record without a time) and a map of "message",
+// "level" (slog's level name: "INFO", "WARN+2"), "source" ({function, file, line}, with
+// AddSource) and the attributes at the top level, groups as nested maps, under slog's rules
+// (LogValuers resolved, ReplaceAttr applied, empty attributes and groups dropped). Values are
+// plain msgpack, since Fluent's receivers know no extension but EventTime: strings, integers
+// (uint64 kept unsigned), floats and booleans as themselves, time.Time as an RFC 3339 string
+// with nanoseconds, time.Duration as integer nanoseconds, []byte as bin, errors as their
+// Error() text, any other value as the tree of its JSON encoding (a struct as a map, a slice
+// as an array). An attribute named "message" or "level" is written beside the built-in one;
+// receivers keep one of the two.
 //
 // Handle never does network I/O: it encodes the record and appends it to a bounded buffer;
 // one sender goroutine connects (lazily, and again with Backoff after a failure), runs the

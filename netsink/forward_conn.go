@@ -239,6 +239,12 @@ func (s *forwardConn) settle(id string) (uint64, bool) {
 
 // forwardReadAck decodes one response, {"ack": chunk}, and returns the chunk id.
 func forwardReadAck(d *msgpack.Decoder) (string, error) {
+	if c, err := d.PeekCode(); err == nil && (msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32) {
+		if forwardReadHead(d, "HELO", 2) == nil {
+			return "", errors.New("the server opened the shared-key handshake (HELO): set ForwardOptions.SharedKey")
+		}
+		return "", errors.New("response is an array, not an ack map")
+	}
 	n, err := d.DecodeMapLen()
 	if err != nil {
 		return "", err

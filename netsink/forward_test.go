@@ -536,3 +536,25 @@ func fwdNorm(v any) any {
 	}
 	return v
 }
+
+// A server that wants the handshake while no SharedKey is set is named as such.
+func TestForwardUnexpectedHelo(t *testing.T) {
+	wireNoLeak(t)
+	srv := newFwdServer(t, fwdListen(t))
+	srv.sharedKey = "k"
+	srv.start()
+	errs := &fwdErrors{}
+	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Backoff: fastBackoff(), FlushTimeout: 10 * time.Millisecond}, &slogx.Options{OnError: errs.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slog.New(f).Info("x")
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(errs.text(), "set ForwardOptions.SharedKey") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	f.Close()
+	if !strings.Contains(errs.text(), "set ForwardOptions.SharedKey") {
+		t.Errorf("errors: %s", errs.text())
+	}
+}
