@@ -40,10 +40,13 @@ func benchFluentLogger(b *testing.B, c benchCase) {
 	defer stop()
 	host, port, _ := net.SplitHostPort(addr)
 	p, _ := strconv.Atoi(port)
-	lg, err := fluent.New(fluent.Config{FluentHost: host, FluentPort: p, Async: true, SubSecondPrecision: true})
+	// BufferLimit (records; 8192 by default) as large as slogx's Buffer allows, so that
+	// neither drops while the sender catches up (under -cpu 1 it cannot keep pace).
+	lg, err := fluent.New(fluent.Config{FluentHost: host, FluentPort: p, Async: true, SubSecondPrecision: true, BufferLimit: 1 << 20})
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer lg.Close() // also after a failure: its goroutines end
 	rec := fluentRecord(c)
 	loop(b, false, func() error { return lg.PostWithTime("bench", benchTime, rec) })
 	b.StopTimer()
@@ -68,6 +71,7 @@ func benchForward(b *testing.B, c benchCase) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer f.Close() // also after a failure: its goroutines end
 	r := c.record()
 	ctx := context.Background()
 	loop(b, false, func() error { return f.Handle(ctx, r) })
