@@ -66,7 +66,10 @@ type ForwardOptions struct {
 
 	// AckTimeout is how long a sent batch may wait for its ack before the connection is
 	// considered dead (and its unacknowledged records are sent again on a new one); zero
-	// means DefaultForwardAckTimeout.
+	// means DefaultForwardAckTimeout. The server must answer the chunk option, as Fluentd,
+	// Fluent Bit (1.5 and later), Vector and the Collector's receiver do: against one that
+	// never acknowledges, every batch would time out, be sent again, and after three such
+	// connections in a row its first record is dropped as poison (counted and reported).
 	AckTimeout time.Duration
 
 	// Buffer bounds the bytes of records held until acknowledged; zero means
