@@ -1,3 +1,7 @@
+// Tests of netsink.Forward against the OpenTelemetry Collector's fluentforward receiver, in
+// process. (No doc.go here: the interop module is shared with the OTLP tests, and every file
+// of this side is named forward_*.)
+
 package interop
 
 import (
