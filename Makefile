@@ -24,8 +24,8 @@ test-main:
 test-bench:
 	cd benchmarks && $(GO) test -race -count=1 ./...
 
-# The OpenTelemetry Collector's receivers, in process (a module of its own: the Collector never
-# enters the main go.mod). Its first build takes about a minute.
+# The OpenTelemetry Collector's receivers, in process (its own module: the Collector's
+# dependencies stay out of the main go.mod). The first build takes about a minute.
 test-interop:
 	cd interop && $(GO) test -race -count=1 ./...
 

@@ -181,6 +181,9 @@ func (h *Handler) WithAttrs(as []slog.Attr) slog.Handler {
 	if len(as) == 0 {
 		return h
 	}
+	if e, ok := h.enc.(*structured); ok {
+		return e.handlerWithAttrs(h, as) // JSON and Text: never a ContextEncoder
+	}
 	return h.derive(h.enc.WithAttrs(as))
 }
 

@@ -6,12 +6,14 @@ package slogx
 import (
 	"bytes"
 	"encoding"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -19,12 +21,22 @@ import (
 	"unicode/utf8"
 
 	"github.com/slogx/handlers/internal/anyfmt"
+	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/internal/buffer"
 )
 
 // appendJSONValue appends v as slog.JSONHandler does.
 func appendJSONValue(b []byte, v slog.Value) []byte {
-	switch v.Kind() {
+	if k := v.Kind(); attrwalk.PlainKind(k) {
+		return appendJSONPlain(b, v, k)
+	}
+	return appendJSONAny(b, v.Any())
+}
+
+// appendJSONPlain appends v, of kind k (an attrwalk.PlainKind), as slog.JSONHandler does.
+// The caller has computed k: see state.appendAttr.
+func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
+	switch k {
 	case slog.KindString:
 		b = append(b, '"')
 		b = appendEscapedJSONString(b, v.String())
@@ -39,11 +51,14 @@ func appendJSONValue(b []byte, v slog.Value) []byte {
 		return strconv.AppendBool(b, v.Bool())
 	case slog.KindDuration:
 		return strconv.AppendInt(b, int64(v.Duration()), 10)
-	case slog.KindTime:
+	default: // KindTime
 		return appendJSONTime(b, v.Time(), nil)
-	default:
-		return appendJSONAny(b, v.Any())
 	}
+}
+
+// appendJSONKey appends an attribute's key, escaped, without quotes.
+func appendJSONKey(b []byte, key string) []byte {
+	return appendEscapedJSONString(b, key)
 }
 
 // appendJSONAny handles user values; only these can panic (a nil receiver in MarshalJSON or
@@ -98,6 +113,10 @@ func appendJSONFloat(b []byte, f float64) []byte {
 		return appendErrorString(b, &json.UnsupportedValueError{
 			Value: reflect.ValueOf(f), Str: strconv.FormatFloat(f, 'g', -1, 64)}, true)
 	}
+	if b2, ok := appendShortDecimal(b, f, 1e-6, 1e9); ok {
+		// encoding/json's positional range is [1e-6, 1e21).
+		return b2
+	}
 	abs := math.Abs(f)
 	format := byte('f')
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
@@ -113,6 +132,67 @@ func appendJSONFloat(b []byte, f float64) []byte {
 		}
 	}
 	return b
+}
+
+// appendShortDecimal appends f as strconv.AppendFloat(b, f, 'f', -1, 64) does when f is
+// zero or its magnitude is at least lo and is a decimal of at most six fractional digits and
+// fifteen significant digits (0.5, 3.25, 12.125, 100): most floats that programs log.
+// Otherwise it returns ok false and the caller formats f in full (about 300 instructions of
+// strconv's shortest-digits search; this path costs a few dozen).
+//
+// Why the digits are strconv's: n = round(|f|·10⁶) is computed exactly enough (its error
+// is below 0.25 for n < 10¹⁵), and n/10⁶ == |f| in float64 (10⁶ and n are exact, the
+// division is correctly rounded) means the decimal n·10⁻⁶ parses back to f. Two decimals of
+// at most 15 significant digits never parse to the same float64 (DBL_DIG), so no other
+// decimal that short round-trips, and strconv's shortest one, which is no longer, is this
+// one. Callers pass [lo, hi) within the range where their strconv format is positional;
+// hi is at most 10⁹ (so that n < 10¹⁵).
+func appendShortDecimal(b []byte, f float64, lo, hi float64) (_ []byte, ok bool) {
+	if f == 0 {
+		if math.Signbit(f) {
+			return append(b, '-', '0'), true
+		}
+		return append(b, '0'), true
+	}
+	a := f
+	if a < 0 {
+		a = -a
+	}
+	if !(a >= lo && a < hi) { // NaN too
+		return b, false
+	}
+	m := a * 1e6
+	n := uint64(m + 0.5)
+	if float64(n)/1e6 != a {
+		return b, false
+	}
+	if f < 0 {
+		b = append(b, '-')
+	}
+	if ip := n / 1e6; ip < 10 {
+		b = append(b, byte('0'+ip)) // the usual integer part: no call
+	} else {
+		b = strconv.AppendUint(b, ip, 10)
+	}
+	frac := n % 1e6
+	if frac == 0 {
+		return b, true
+	}
+	// Six fractional digits, two at a time from a table, written in place and then cut
+	// after the last non-zero one: fixed-size stores, no copy call.
+	at := len(b)
+	b = slices.Grow(b, 7)[:at+7]
+	d := (*[7]byte)(b[at:])
+	p1, p2, p3 := frac/10000, frac/100%100, frac%100
+	d[0] = '.'
+	d[1], d[2] = digits2[2*p1], digits2[2*p1+1]
+	d[3], d[4] = digits2[2*p2], digits2[2*p2+1]
+	d[5], d[6] = digits2[2*p3], digits2[2*p3+1]
+	end := 7
+	for d[end-1] == '0' {
+		end--
+	}
+	return b[:at+end], true
 }
 
 // appendJSONTime appends t as time.Time.MarshalJSON does, without allocating. A non-nil tc
@@ -172,56 +252,78 @@ func AppendJSONString(dst []byte, s string) []byte {
 }
 
 // appendEscapedJSONString escapes s for JSON (HTML not escaped, as slog) without quotes.
+//
+// Most keys and values are plain ASCII, and most are short. Plain strings are found out a
+// word at a time (see jsonSafe8): the first and the last word of the string, overlapping,
+// cover any string of 4 to 16 bytes in two tests, and those two words are then stored as
+// they are, so a key costs about twenty instructions whatever its length and no copy call.
+// Longer strings (messages) are scanned word by word and copied whole.
 func appendEscapedJSONString(buf []byte, s string) []byte {
-	// Most keys and messages are plain ASCII: find that out a word at a time, with
-	// overlapping windows for the tail, and copy the string whole.
-	n, i := len(s), 0
+	n := len(s)
 	switch {
-	case n >= 8:
+	case n > 16:
+		i := 0
 		for ; i+8 <= n; i += 8 {
-			if !jsonSafe8(s[i:]) {
+			if !jsonSafe8(load8(s[i:])) {
 				return appendEscapedJSONFrom(buf, s, i)
 			}
 		}
-		if i == n || jsonSafe8(s[n-8:]) {
+		if i == n || jsonSafe8(load8(s[n-8:])) {
 			return append(buf, s...)
 		}
+		return appendEscapedJSONFrom(buf, s, i)
+	case n >= 8:
+		w1, w2 := load8(s), load8(s[n-8:])
+		if !jsonSafe8(w1) || !jsonSafe8(w2) {
+			return appendEscapedJSONFrom(buf, s, 0)
+		}
+		at := len(buf)
+		buf = slices.Grow(buf, n)[:at+n]
+		binary.LittleEndian.PutUint64(buf[at:], w1)
+		binary.LittleEndian.PutUint64(buf[at+n-8:], w2)
+		return buf
 	case n >= 4:
-		if jsonSafe4(s) && jsonSafe4(s[n-4:]) {
-			return append(buf, s...)
+		w1, w2 := load4(s), load4(s[n-4:])
+		if !jsonSafe8(uint64(w1) | uint64(w2)<<32) {
+			return appendEscapedJSONFrom(buf, s, 0)
 		}
-	default:
-		for i < n && jsonPlain[s[i]] {
-			i++
-		}
-		if i == n {
-			return append(buf, s...)
+		at := len(buf)
+		buf = slices.Grow(buf, n)[:at+n]
+		binary.LittleEndian.PutUint32(buf[at:], w1)
+		binary.LittleEndian.PutUint32(buf[at+n-4:], w2)
+		return buf
+	}
+	for i := range n {
+		if !jsonPlain[s[i]] {
+			return appendEscapedJSONFrom(buf, s, i)
 		}
 	}
-	return appendEscapedJSONFrom(buf, s, i)
+	return append(buf, s...)
+}
+
+// load8 returns the first 8 bytes of s as a little-endian word (one load: the compiler
+// combines the byte loads).
+func load8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// load4 is load8 for 4 bytes.
+func load4(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // SWAR constants: for a word w, (w - ones*n) & ^w & highs is non-zero iff some byte of w is
 // below n (for bytes < 0x80), and with n = 1 iff some byte is zero.
-const (
-	ones8, highs8 = 0x0101010101010101, 0x8080808080808080
-	ones4, highs4 = 0x01010101, 0x80808080
-)
+const ones8, highs8 = 0x0101010101010101, 0x8080808080808080
 
-// jsonSafe8 reports whether none of the first 8 bytes of s needs escaping in JSON: none is a
+// jsonSafe8 reports whether none of the 8 bytes of w needs escaping in JSON: none is a
 // control character, '"', '\\' or non-ASCII. It tests the eight at once.
-func jsonSafe8(s string) bool {
-	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+func jsonSafe8(w uint64) bool {
 	q, bs := w^(ones8*'"'), w^(ones8*'\\')
 	return (w|(w-ones8*0x20)&^w|(q-ones8)&^q|(bs-ones8)&^bs)&highs8 == 0
-}
-
-// jsonSafe4 is jsonSafe8 for the first 4 bytes of s.
-func jsonSafe4(s string) bool {
-	w := uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
-	q, bs := w^(ones4*'"'), w^(ones4*'\\')
-	return (w|(w-ones4*0x20)&^w|(q-ones4)&^q|(bs-ones4)&^bs)&highs4 == 0
 }
 
 // appendEscapedJSONFrom escapes s, whose first i bytes need no escaping.
@@ -301,7 +403,7 @@ func appendTextValue(b []byte, v slog.Value) []byte {
 	case slog.KindUint64:
 		return strconv.AppendUint(b, v.Uint64(), 10)
 	case slog.KindFloat64:
-		return strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
+		return appendTextFloat(b, v.Float64())
 	case slog.KindBool:
 		return strconv.AppendBool(b, v.Bool())
 	case slog.KindDuration:
@@ -309,6 +411,16 @@ func appendTextValue(b []byte, v slog.Value) []byte {
 	default:
 		return appendTextAny(b, v.Any())
 	}
+}
+
+// appendTextFloat appends f as strconv.AppendFloat(b, f, 'g', -1, 64), as slog.TextHandler
+// does. 'g' with the shortest digits is positional for decimal exponents from -4 to 5, so
+// short decimals in [1e-4, 1e6) take appendShortDecimal's path.
+func appendTextFloat(b []byte, f float64) []byte {
+	if b2, ok := appendShortDecimal(b, f, 1e-4, 1e6); ok {
+		return b2
+	}
+	return strconv.AppendFloat(b, f, 'g', -1, 64)
 }
 
 func appendTextAny(b []byte, a any) (out []byte) {
