@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/internal/attrwalk"
+	"github.com/slogx/handlers/internal/jsonstr"
 	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/slogx"
 )
@@ -408,7 +409,7 @@ func otlpResourceBytes(as []slog.Attr, json bool) []byte {
 // otlpScopeBytes encodes the InstrumentationScope message (or JSON object).
 func otlpScopeBytes(name string, json bool) []byte {
 	if json {
-		b := append([]byte(`{"name":`), slogx.AppendJSONString(nil, name)...)
+		b := append([]byte(`{"name":`), jsonstr.Append(nil, name)...)
 		return append(b, '}')
 	}
 	return pbString(nil, otlpScopeName, name)

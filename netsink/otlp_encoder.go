@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/slogx/handlers/internal/attrwalk"
+	"github.com/slogx/handlers/internal/jsonstr"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -219,7 +220,7 @@ func (w *otlpWriter) recordJSON(e *otlpEncoder, r slog.Record, observed time.Tim
 	w.b = append(w.b, `","severityNumber":`...)
 	w.b = appendUint(w.b, otlpSeverity(r.Level))
 	w.b = append(w.b, `,"severityText":`...)
-	w.b = slogx.AppendJSONString(w.b, otlpLevelText(r.Level))
+	w.b = jsonstr.Append(w.b, otlpLevelText(r.Level))
 	w.b = append(w.b, `,"body":{`...)
 	w.str(r.Message)
 	w.b = append(w.b, '}')

@@ -15,7 +15,7 @@ import (
 
 	"github.com/slogx/handlers/internal/anyfmt"
 	"github.com/slogx/handlers/internal/attrwalk"
-	"github.com/slogx/handlers/slogx"
+	"github.com/slogx/handlers/internal/jsonstr"
 )
 
 // otlpMaxDepth bounds how deep arrays and maps inside a value of kind Any are walked; deeper
@@ -41,7 +41,7 @@ func (w *otlpWriter) kvOpen(f protowire.Number, key string, first bool) otlpMark
 			w.b = append(w.b, ',')
 		}
 		w.b = append(w.b, `{"key":`...)
-		w.b = slogx.AppendJSONString(w.b, key)
+		w.b = jsonstr.Append(w.b, key)
 		w.b = append(w.b, `,"value":{`...)
 		return otlpMark{}
 	}
@@ -109,7 +109,7 @@ func (w *otlpWriter) elemClose(at int) {
 func (w *otlpWriter) str(s string) {
 	if w.json {
 		w.b = append(w.b, `"stringValue":`...)
-		w.b = slogx.AppendJSONString(w.b, s)
+		w.b = jsonstr.Append(w.b, s)
 		return
 	}
 	w.b = pbString(w.b, otlpValueString, s)
@@ -286,7 +286,7 @@ func (w *otlpWriter) anyValue(a any) {
 	}
 	if w.json {
 		w.b = append(w.b, `"stringValue":`...)
-		w.b = slogx.AppendJSONString(w.b, string(js))
+		w.b = jsonstr.Append(w.b, string(js))
 		return
 	}
 	w.b = pbBytes(w.b, otlpValueString, js)

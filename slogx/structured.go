@@ -13,6 +13,7 @@ import (
 
 	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/internal/buffer"
+	"github.com/slogx/handlers/internal/jsonstr"
 )
 
 // structured is the one encoder core behind JSON() and Text(): attribute walking, group
@@ -443,7 +444,7 @@ func (s *state) appendKey(key string) {
 func (s *state) appendString(str string) {
 	if s.e.json {
 		s.buf = append(s.buf, '"')
-		s.buf = appendEscapedJSONString(s.buf, str)
+		s.buf = jsonstr.AppendEscaped(s.buf, str)
 		s.buf = append(s.buf, '"')
 	} else {
 		s.buf = appendTextString(s.buf, str)
@@ -453,8 +454,8 @@ func (s *state) appendString(str string) {
 func (s *state) appendTwoStrings(x, y string) {
 	if s.e.json {
 		s.buf = append(s.buf, '"')
-		s.buf = appendEscapedJSONString(s.buf, x)
-		s.buf = appendEscapedJSONString(s.buf, y)
+		s.buf = jsonstr.AppendEscaped(s.buf, x)
+		s.buf = jsonstr.AppendEscaped(s.buf, y)
 		s.buf = append(s.buf, '"')
 		return
 	}

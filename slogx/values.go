@@ -6,7 +6,6 @@ package slogx
 import (
 	"bytes"
 	"encoding"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +22,7 @@ import (
 	"github.com/slogx/handlers/internal/anyfmt"
 	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/internal/buffer"
+	"github.com/slogx/handlers/internal/jsonstr"
 )
 
 // appendJSONValue appends v as slog.JSONHandler does.
@@ -39,7 +39,7 @@ func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
 	switch k {
 	case slog.KindString:
 		b = append(b, '"')
-		b = appendEscapedJSONString(b, v.String())
+		b = jsonstr.AppendEscaped(b, v.String())
 		return append(b, '"')
 	case slog.KindInt64:
 		return strconv.AppendInt(b, v.Int64(), 10)
@@ -58,7 +58,7 @@ func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
 
 // appendJSONKey appends an attribute's key, escaped, without quotes.
 func appendJSONKey(b []byte, key string) []byte {
-	return appendEscapedJSONString(b, key)
+	return jsonstr.AppendEscaped(b, key)
 }
 
 // appendJSONAny handles user values; only these can panic (a nil receiver in MarshalJSON or
@@ -73,7 +73,7 @@ func appendJSONAny(b []byte, a any) (out []byte) {
 	_, jm := a.(json.Marshaler)
 	if err, ok := a.(error); ok && !jm {
 		b = append(b, '"')
-		b = appendEscapedJSONString(b, err.Error())
+		b = jsonstr.AppendEscaped(b, err.Error())
 		return append(b, '"')
 	}
 	b2, err := appendJSONMarshal(b, a)
@@ -100,7 +100,7 @@ func appendErrorString(b []byte, err error, isJSON bool) []byte {
 func appendAnyString(b []byte, s string, isJSON bool) []byte {
 	if isJSON {
 		b = append(b, '"')
-		b = appendEscapedJSONString(b, s)
+		b = jsonstr.AppendEscaped(b, s)
 		return append(b, '"')
 	}
 	return appendTextString(b, s)
@@ -242,155 +242,6 @@ func appendJSONMarshal(b []byte, v any) ([]byte, error) {
 	return append(b, bs[:len(bs)-1]...), nil // drop Encode's newline
 }
 
-// AppendJSONString appends s to dst as a quoted JSON string, escaped as the JSON encoder
-// escapes (HTML left alone, as slog; invalid UTF-8 as U+FFFD). It allocates nothing, for
-// encoders of other packages that write JSON (OTLP's JSON mapping).
-func AppendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	dst = appendEscapedJSONString(dst, s)
-	return append(dst, '"')
-}
-
-// appendEscapedJSONString escapes s for JSON (HTML not escaped, as slog) without quotes.
-//
-// Most keys and values are plain ASCII, and most are short. Plain strings are found out a
-// word at a time (see jsonSafe8): the first and the last word of the string, overlapping,
-// cover any string of 4 to 16 bytes in two tests, and those two words are then stored as
-// they are, so a key costs about twenty instructions whatever its length and no copy call.
-// Longer strings (messages) are scanned word by word and copied whole.
-func appendEscapedJSONString(buf []byte, s string) []byte {
-	n := len(s)
-	switch {
-	case n > 16:
-		i := 0
-		for ; i+8 <= n; i += 8 {
-			if !jsonSafe8(load8(s[i:])) {
-				return appendEscapedJSONFrom(buf, s, i)
-			}
-		}
-		if i == n || jsonSafe8(load8(s[n-8:])) {
-			return append(buf, s...)
-		}
-		return appendEscapedJSONFrom(buf, s, i)
-	case n >= 8:
-		w1, w2 := load8(s), load8(s[n-8:])
-		if !jsonSafe8(w1) || !jsonSafe8(w2) {
-			return appendEscapedJSONFrom(buf, s, 0)
-		}
-		at := len(buf)
-		buf = slices.Grow(buf, n)[:at+n]
-		binary.LittleEndian.PutUint64(buf[at:], w1)
-		binary.LittleEndian.PutUint64(buf[at+n-8:], w2)
-		return buf
-	case n >= 4:
-		w1, w2 := load4(s), load4(s[n-4:])
-		if !jsonSafe8(uint64(w1) | uint64(w2)<<32) {
-			return appendEscapedJSONFrom(buf, s, 0)
-		}
-		at := len(buf)
-		buf = slices.Grow(buf, n)[:at+n]
-		binary.LittleEndian.PutUint32(buf[at:], w1)
-		binary.LittleEndian.PutUint32(buf[at+n-4:], w2)
-		return buf
-	}
-	for i := range n {
-		if !jsonPlain[s[i]] {
-			return appendEscapedJSONFrom(buf, s, i)
-		}
-	}
-	return append(buf, s...)
-}
-
-// load8 returns the first 8 bytes of s as a little-endian word (one load: the compiler
-// combines the byte loads).
-func load8(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// load4 is load8 for 4 bytes.
-func load4(s string) uint32 {
-	_ = s[3]
-	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
-}
-
-// SWAR constants: for a word w, (w - ones*n) & ^w & highs is non-zero iff some byte of w is
-// below n (for bytes < 0x80), and with n = 1 iff some byte is zero.
-const ones8, highs8 = 0x0101010101010101, 0x8080808080808080
-
-// jsonSafe8 reports whether none of the 8 bytes of w needs escaping in JSON: none is a
-// control character, '"', '\\' or non-ASCII. It tests the eight at once.
-func jsonSafe8(w uint64) bool {
-	q, bs := w^(ones8*'"'), w^(ones8*'\\')
-	return (w|(w-ones8*0x20)&^w|(q-ones8)&^q|(bs-ones8)&^bs)&highs8 == 0
-}
-
-// appendEscapedJSONFrom escapes s, whose first i bytes need no escaping.
-func appendEscapedJSONFrom(buf []byte, s string, i int) []byte {
-	start := 0
-	for i < len(s) {
-		if b := s[i]; b < utf8.RuneSelf {
-			if safeSet[b] {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\')
-			switch b {
-			case '\\', '"':
-				buf = append(buf, b)
-			case '\n':
-				buf = append(buf, 'n')
-			case '\r':
-				buf = append(buf, 'r')
-			case '\t':
-				buf = append(buf, 't')
-			default:
-				buf = append(buf, 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		// U+2028 and U+2029 are valid JSON but break JSONP; encoding/json escapes them.
-		if c == '\u2028' || c == '\u2029' {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hex[c&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(buf, s[start:]...)
-}
-
-const hex = "0123456789abcdef"
-
-// safeSet[b] is true for ASCII bytes that need no escaping in a JSON string.
-var safeSet = func() (t [utf8.RuneSelf]bool) {
-	for i := 0x20; i < utf8.RuneSelf; i++ {
-		t[i] = i != '"' && i != '\\'
-	}
-	return t
-}()
-
-// jsonPlain is safeSet over all 256 byte values (non-ASCII is not plain): indexing it with a
-// byte needs no bounds check, which keeps the per-byte loop to a load and a branch.
-var jsonPlain = func() (t [256]bool) {
-	copy(t[:], safeSet[:])
-	return t
-}()
-
 // appendTextValue appends v as slog.TextHandler does.
 func appendTextValue(b []byte, v slog.Value) []byte {
 	switch v.Kind() {
@@ -516,7 +367,7 @@ func needsQuoting(s string) bool {
 		b := s[i]
 		if b < utf8.RuneSelf {
 			// Quote anything a JSON string would escape except backslash, plus space and '='.
-			if b != '\\' && (b == ' ' || b == '=' || !safeSet[b]) {
+			if b != '\\' && (b == ' ' || b == '=' || !jsonstr.Plain(b)) {
 				return true
 			}
 			i++
