@@ -1,29 +1,71 @@
 #!/usr/bin/env bash
-# run.sh runs every benchmark of this module, saves the raw `go test -bench` output to
+# run.sh runs every benchmark of this module in interleaved rounds, saves the raw output to
 # results/latest.txt, summarizes it with benchstat when installed (results/latest.benchstat.txt)
-# and prints the markdown table of cmd/benchtable (results/latest.md).
+# and prints the markdown table of cmd/benchtable (results/latest.md), whose primary figure is
+# the median CPU time per op and its spread.
+#
+# Why rounds: `-count N` runs one implementation N times back to back, so a burst of load on a
+# shared machine lands on one row and skews its ratio. Here the test binary is built once, the
+# benchmarks (every leaf sub-benchmark, one process each, all CPU settings) are listed, and
+# each round runs every one of them once; odd rounds go through the list forwards, even rounds
+# backwards, so neither end of a group always runs first. A burst then hits one round of every
+# row alike, and the median over rounds discards it.
 #
 # Environment (defaults in brackets):
-#   BENCH      -bench regexp                          [.]
-#   COUNT      -count, runs per benchmark             [6]
-#   BENCHTIME  -benchtime per run                     [100ms]
-#   CPU        -cpu list of GOMAXPROCS values         [1,2]
+#   BENCH      -bench regexp selecting the benchmarks      [.]
+#   ROUNDS     rounds (samples per benchmark)               [6]  (COUNT is accepted too)
+#   BENCHTIME  -benchtime per run                           [100ms]
+#   CPU        -cpu list of GOMAXPROCS values               [1,2]
 # Arguments are passed to benchtable, e.g. ./run.sh -baseline 'Queue=chan'.
-#
-# The defaults keep the whole run under 5 minutes on 2 cores (79 sub-benchmarks x 2 CPU
-# settings x 6 runs x 100ms, plus calibration; see README.md for measured times). benchstat: go install golang.org/x/perf/cmd/benchstat@latest
+# benchstat: go install golang.org/x/perf/cmd/benchstat@latest
 set -euo pipefail
 cd "$(dirname "$0")"
 
 bench=${BENCH:-.}
-count=${COUNT:-6}
+rounds=${ROUNDS:-${COUNT:-6}}
 benchtime=${BENCHTIME:-100ms}
 cpu=${CPU:-1,2}
 
 mkdir -p results
 raw=results/latest.txt
-echo "go test -run '^\$' -bench '$bench' -benchmem -count $count -benchtime $benchtime -cpu $cpu ./..." >&2
-go test -run '^$' -bench "$bench" -benchmem -count "$count" -benchtime "$benchtime" -cpu "$cpu" ./... | tee "$raw" >&2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bin=$tmp/benchmarks.test
+go test -c -o "$bin" .
+
+# The leaves: run each benchmark once with N=1 and keep the names it printed (without the
+# -N GOMAXPROCS suffix), in order.
+"$bin" -test.run '^$' -test.bench "$bench" -test.benchtime 1x -test.cpu 1 >"$tmp/list"
+awk '/^Benchmark[^ \t]*[ \t]+[0-9]+[ \t]/ { print $1 }' "$tmp/list" | awk '!seen[$0]++' >"$tmp/leaves"
+n=$(wc -l <"$tmp/leaves")
+[ "$n" -gt 0 ] || { echo "run.sh: no benchmark matches $bench" >&2; exit 1; }
+echo "run.sh: $n benchmarks x $rounds rounds x -cpu $cpu, -benchtime $benchtime" >&2
+
+# anchored turns a benchmark name into the -test.bench pattern matching it alone: each
+# /-separated element quoted and anchored.
+anchored() {
+	local IFS=/ out=() part
+	read -ra parts <<<"$1"
+	for part in "${parts[@]}"; do
+		out+=("^$(printf '%s' "$part" | sed 's/[][\\.*^$+?(){}|]/\\&/g')\$")
+	done
+	printf '%s' "${out[*]}"
+}
+
+grep -E '^(goos|goarch|pkg|cpu):' "$tmp/list" >"$raw" || true
+for ((i = 1; i <= rounds; i++)); do
+	if ((i % 2)); then order=(cat); else order=(tac); fi
+	echo "run.sh: round $i of $rounds" >&2
+	while read -r leaf; do
+		"$bin" -test.run '^$' -test.bench "$(anchored "$leaf")" -test.benchmem -test.count 1 \
+			-test.benchtime "$benchtime" -test.cpu "$cpu" >"$tmp/out" || {
+			cat "$tmp/out" >&2
+			echo "run.sh: $leaf failed" >&2
+			exit 1
+		}
+		grep -E '^Benchmark' "$tmp/out" >>"$raw" || true
+	done < <("${order[@]}" "$tmp/leaves")
+done
 
 benchstat=$(command -v benchstat || true)
 if [ -z "$benchstat" ] && [ -x "$(go env GOPATH)/bin/benchstat" ]; then
@@ -36,4 +78,4 @@ else
 fi
 
 echo
-go run ./cmd/benchtable "$@" "$raw" | tee results/latest.md
+go run ./cmd/benchtable -primary cpu-ns/op "$@" "$raw" | tee results/latest.md

@@ -240,7 +240,7 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 			if e.fwd {
 				w.str(l.String())
 			} else {
-				_ = w.enc.EncodeInt(int64(l))
+				w.int(int64(l))
 			}
 			fields++
 		} else if ok {
@@ -344,13 +344,29 @@ func (w *wireEnc) release() []byte {
 // and strings are most of a record.
 func (w *wireEnc) str(s string) { w.b = appendMsgpackStr(w.b, s) }
 
-// int writes n compactly, but never with the uint64 code, which marks KindUint64.
+// int writes n compactly, as msgpack.Encoder.EncodeInt does, but never with the uint64 code,
+// which marks KindUint64 (above MaxUint32 it takes the 9-byte int64 form). Direct, like str.
 func (w *wireEnc) int(n int64) {
-	if n > math.MaxUint32 {
-		_ = w.enc.EncodeInt64(n)
-		return
+	b := w.b
+	switch {
+	case n >= 0 && n <= math.MaxInt8, n < 0 && n >= int64(int8(msgpcode.NegFixedNumLow)):
+		b = append(b, byte(n))
+	case n >= 0 && n <= math.MaxUint8:
+		b = append(b, msgpcode.Uint8, byte(n))
+	case n >= 0 && n <= math.MaxUint16:
+		b = binary.BigEndian.AppendUint16(append(b, msgpcode.Uint16), uint16(n))
+	case n >= 0 && n <= math.MaxUint32:
+		b = binary.BigEndian.AppendUint32(append(b, msgpcode.Uint32), uint32(n))
+	case n < 0 && n >= math.MinInt8:
+		b = append(b, msgpcode.Int8, byte(n))
+	case n < 0 && n >= math.MinInt16:
+		b = binary.BigEndian.AppendUint16(append(b, msgpcode.Int16), uint16(n))
+	case n < 0 && n >= math.MinInt32:
+		b = binary.BigEndian.AppendUint32(append(b, msgpcode.Int32), uint32(n))
+	default:
+		b = binary.BigEndian.AppendUint64(append(b, msgpcode.Int64), uint64(n))
 	}
-	_ = w.enc.EncodeInt(n)
+	w.b = b
 }
 
 // openMap appends a map32 header whose count is patched by closeMap.

@@ -36,12 +36,17 @@ const wireMaxDepth = 32
 // proportion to len(b) (at most 64 bytes per byte of input, the cost of the output itself),
 // and nesting is limited to 32 levels. Errors wrap ErrMalformed. b is not retained.
 func DecodeRecord(b []byte) (slog.Record, error) {
-	r, _, err := wireDecodeRecord(b)
+	w := wireDecPool.Get().(*wireDec)
+	defer wireDecPool.Put(w)
+	r, _, err := w.record(b)
 	return r, err
 }
 
 // wireHeader holds the delivery fields of a record frame: present only in Socket frames.
 type wireHeader struct {
+	// id is the sender id, aliasing the frame: valid until the frame's buffer is reused.
+	// Callers compare it (with the previous frame's, with Dedup's) and copy it only when it
+	// changed, instead of paying an allocation per record.
 	id     []byte
 	seq    uint64
 	hasSeq bool
@@ -82,9 +87,17 @@ func (c *wireCursor) UnreadByte() error {
 
 func (c *wireCursor) remaining() int { return len(c.b) - c.off }
 
+// wireDec decodes record frames. A Server connection owns one (so its string table learns
+// that connection's keys and values); DecodeRecord and the ack reader take one from a pool.
 type wireDec struct {
 	cur wireCursor
 	d   *msgpack.Decoder
+	// strs returns recurring strings (keys, messages, level-like values) without allocating.
+	strs wireStrings
+	// top collects the top-level attributes before they are copied into the record, which
+	// keeps up to 5 of them inline: reused from frame to frame, so a record of a few
+	// attributes costs no slice. Only small ones are kept (see wireTopKeep).
+	top []slog.Attr
 	// reserved is the number of bytes that the entries claimed by the maps and arrays being
 	// decoded, and not started yet, need at least (two per map entry, one per element).
 	// A nested claim must fit in what remains beyond them: each level checked alone against
@@ -92,23 +105,26 @@ type wireDec struct {
 	reserved int
 }
 
-var wireDecPool = sync.Pool{New: func() any {
-	w := &wireDec{}
+var wireDecPool = sync.Pool{New: func() any { return newWireDec() }}
+
+func newWireDec() *wireDec {
+	w := &wireDec{strs: newWireStrings()}
 	w.d = msgpack.NewDecoder(&w.cur)
 	return w
-}}
+}
+
+// wireTopKeep is the largest top-level attribute slice a wireDec keeps for the next frame:
+// a hostile frame's million attributes must not stay allocated with the connection.
+const wireTopKeep = 64
 
 func wireMalformed(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))
 }
 
-func wireDecodeRecord(b []byte) (rec slog.Record, h wireHeader, err error) {
-	w := wireDecPool.Get().(*wireDec)
+// record decodes one record frame (see DecodeRecord). b is not retained, but h.id aliases it.
+func (w *wireDec) record(b []byte) (rec slog.Record, h wireHeader, err error) {
 	w.cur, w.reserved = wireCursor{b: b}, 0
-	defer func() {
-		w.cur = wireCursor{}
-		wireDecPool.Put(w)
-	}()
+	defer w.release()
 	n, err := w.mapLen()
 	if err != nil {
 		return rec, h, err
@@ -119,7 +135,7 @@ func wireDecodeRecord(b []byte) (rec slog.Record, h wireHeader, err error) {
 		level   slog.Level
 		msg     string
 		src     *slog.Source
-		attrs   []slog.Attr
+		attrs   []slog.Attr // w.top, or nil
 	)
 	for i := 0; i < n; i++ {
 		w.startEntry()
@@ -152,7 +168,7 @@ func wireDecodeRecord(b []byte) (rec slog.Record, h wireHeader, err error) {
 				return rec, h, err
 			}
 		case "id":
-			if h.id, err = w.bytes(); err != nil {
+			if h.id, err = w.rawStr(); err != nil {
 				return rec, h, err
 			}
 		case "seq":
@@ -170,9 +186,10 @@ func wireDecodeRecord(b []byte) (rec slog.Record, h wireHeader, err error) {
 				return rec, h, err
 			}
 		case "attrs":
-			if attrs, err = w.attrs(1); err != nil {
+			if w.top, err = w.appendAttrs(w.top[:0], 1); err != nil {
 				return rec, h, err
 			}
+			attrs = w.top
 		default:
 			// A field of a newer sender: skip it, within the same limits.
 			if _, err := w.value(1); err != nil {
@@ -193,8 +210,19 @@ func wireDecodeRecord(b []byte) (rec slog.Record, h wireHeader, err error) {
 	if src != nil {
 		rec.AddAttrs(slog.Any(slog.SourceKey, src))
 	}
-	rec.AddAttrs(attrs...)
+	rec.AddAttrs(attrs...) // copied: inline up to 5, else into one slice of the record's own
 	return rec, h, nil
+}
+
+// release drops what the last frame left referenced: the input, and the attributes (their
+// values may hold the caller's data) unless the slice is small enough to keep.
+func (w *wireDec) release() {
+	w.cur = wireCursor{}
+	if cap(w.top) > wireTopKeep {
+		w.top = nil
+	} else {
+		clear(w.top[:cap(w.top)])
+	}
 }
 
 func (w *wireDec) peek() byte {
@@ -222,9 +250,22 @@ func (w *wireDec) mapLen() (int, error) {
 	if w.cur.remaining() == 0 {
 		return 0, wireMalformed("unexpected end")
 	}
-	n, err := w.d.DecodeMapLen()
-	if err != nil {
-		return 0, wireMalformed("map: %v", err)
+	var n int
+	p := w.cur.b[w.cur.off:]
+	switch c := p[0]; {
+	// The headers the encoder writes (map16 for a record, map32 for attributes), read
+	// directly like smallInt's numbers; the Decoder reads the others.
+	case msgpcode.IsFixedMap(c):
+		n, w.cur.off = int(c&msgpcode.FixedMapMask), w.cur.off+1
+	case c == msgpcode.Map16 && len(p) >= 3:
+		n, w.cur.off = int(binary.BigEndian.Uint16(p[1:])), w.cur.off+3
+	case c == msgpcode.Map32 && len(p) >= 5 && binary.BigEndian.Uint32(p[1:]) <= math.MaxInt32:
+		n, w.cur.off = int(binary.BigEndian.Uint32(p[1:])), w.cur.off+5
+	default:
+		var err error
+		if n, err = w.d.DecodeMapLen(); err != nil {
+			return 0, wireMalformed("map: %v", err)
+		}
 	}
 	// Every entry takes at least two bytes (a key, a value): refuse counts the frame cannot
 	// hold before anything is sized by them.
@@ -258,6 +299,12 @@ func (w *wireDec) strLen() (int, error) {
 		return 0, wireMalformed("unexpected end")
 	}
 	c := w.peek()
+	if c >= msgpcode.FixedStrLow && c <= msgpcode.FixedStrHigh {
+		// Keys and most values are short strings whose length is in the code byte: read it
+		// here rather than through the msgpack.Decoder's interface calls.
+		w.cur.off++
+		return int(c & msgpcode.FixedStrMask), w.need(int(c&msgpcode.FixedStrMask), "string")
+	}
 	if !msgpcode.IsString(c) && !msgpcode.IsBin(c) {
 		return 0, wireMalformed("expected a string, got code %#x", c)
 	}
@@ -277,12 +324,14 @@ func (w *wireDec) rawStr() ([]byte, error) {
 	return w.take(n), nil
 }
 
+// str reads a string through the connection's string table: a key or value seen recently
+// costs no allocation.
 func (w *wireDec) str() (string, error) {
 	n, err := w.strLen()
 	if err != nil {
 		return "", err
 	}
-	return string(w.take(n)), nil
+	return w.strs.get(w.take(n)), nil
 }
 
 // bytes reads a string or bin as a fresh byte slice.
@@ -302,6 +351,9 @@ func (w *wireDec) int() (int64, error) {
 	if !msgpcode.IsFixedNum(c) && (c < msgpcode.Uint8 || c > msgpcode.Int64) {
 		return 0, wireMalformed("expected an integer, got code %#x", c)
 	}
+	if n, ok := w.smallInt(c); ok {
+		return n, nil
+	}
 	if c == msgpcode.Uint64 {
 		u, err := w.d.DecodeUint64()
 		if err != nil {
@@ -317,6 +369,37 @@ func (w *wireDec) int() (int64, error) {
 		return 0, wireMalformed("integer: %v", err)
 	}
 	return n, nil
+}
+
+// smallInt reads an integer whose code is c (at the cursor) without the msgpack.Decoder when
+// it is one of the forms the encoder writes and all its bytes are present; ok is false
+// otherwise, and the Decoder reads it (and reports what is wrong). Times, levels and most
+// integer attributes come this way: the Decoder's reads through io.Reader cost more than the
+// number.
+func (w *wireDec) smallInt(c byte) (n int64, ok bool) {
+	p := w.cur.b[w.cur.off:]
+	switch {
+	case msgpcode.IsFixedNum(c):
+		n, p = int64(int8(c)), p[:1]
+	case c == msgpcode.Uint8 && len(p) >= 2:
+		n, p = int64(p[1]), p[:2]
+	case c == msgpcode.Uint16 && len(p) >= 3:
+		n, p = int64(binary.BigEndian.Uint16(p[1:])), p[:3]
+	case c == msgpcode.Uint32 && len(p) >= 5:
+		n, p = int64(binary.BigEndian.Uint32(p[1:])), p[:5]
+	case c == msgpcode.Int8 && len(p) >= 2:
+		n, p = int64(int8(p[1])), p[:2]
+	case c == msgpcode.Int16 && len(p) >= 3:
+		n, p = int64(int16(binary.BigEndian.Uint16(p[1:]))), p[:3]
+	case c == msgpcode.Int32 && len(p) >= 5:
+		n, p = int64(int32(binary.BigEndian.Uint32(p[1:]))), p[:5]
+	case c == msgpcode.Int64 && len(p) >= 9:
+		n, p = int64(binary.BigEndian.Uint64(p[1:])), p[:9]
+	default:
+		return 0, false
+	}
+	w.cur.off += len(p)
+	return n, true
 }
 
 func (w *wireDec) source() (*slog.Source, error) {
@@ -350,28 +433,37 @@ func (w *wireDec) source() (*slog.Source, error) {
 	return src, nil
 }
 
-// attrs decodes a map of attributes.
+// attrs decodes a map of attributes into a slice of its own (a group's value).
 func (w *wireDec) attrs(depth int) ([]slog.Attr, error) {
+	return w.appendAttrs(nil, depth)
+}
+
+// appendAttrs decodes a map of attributes, appending them to as. It grows as at most once,
+// to the map's length, which was checked against the bytes present (see mapLen).
+func (w *wireDec) appendAttrs(as []slog.Attr, depth int) ([]slog.Attr, error) {
 	if depth > wireMaxDepth {
-		return nil, wireMalformed("nested deeper than %d", wireMaxDepth)
+		return as, wireMalformed("nested deeper than %d", wireMaxDepth)
 	}
 	n, err := w.mapLen()
 	if err != nil {
-		return nil, err
+		return as, err
 	}
 	if n == 0 {
-		return nil, nil
+		return as, nil
 	}
-	as := make([]slog.Attr, 0, n) // n fits in the unreserved bytes: see mapLen
+	if cap(as)-len(as) < n {
+		// Exactly n more, in one allocation (slices.Grow allocates twice under -race).
+		as = append(make([]slog.Attr, 0, len(as)+n), as...)
+	}
 	for i := 0; i < n; i++ {
 		w.startEntry()
 		k, err := w.str()
 		if err != nil {
-			return nil, err
+			return as, err
 		}
 		v, err := w.value(depth + 1)
 		if err != nil {
-			return nil, fmt.Errorf("attr %q: %w", k, err)
+			return as, fmt.Errorf("attr %q: %w", k, err)
 		}
 		as = append(as, slog.Attr{Key: k, Value: v})
 	}
@@ -389,6 +481,9 @@ func (w *wireDec) value(depth int) (slog.Value, error) {
 	c := w.peek()
 	switch {
 	case msgpcode.IsFixedNum(c) || (c >= msgpcode.Uint8 && c <= msgpcode.Int64 && c != msgpcode.Uint64):
+		if n, ok := w.smallInt(c); ok {
+			return slog.Int64Value(n), nil
+		}
 		n, err := w.d.DecodeInt64()
 		if err != nil {
 			return slog.Value{}, wireMalformed("integer: %v", err)

@@ -119,12 +119,13 @@ func wireAppendAck(dst []byte, id []byte, seq uint64) []byte {
 	return b
 }
 
-// wireDecodeAck decodes the payload of an ack frame.
+// wireDecodeAck decodes the payload of an ack frame. id aliases p: the reader compares it
+// with its own and reads the next ack into the same buffer, so it is never copied.
 func wireDecodeAck(p []byte) (id []byte, seq uint64, err error) {
 	w := wireDecPool.Get().(*wireDec)
 	w.cur, w.reserved = wireCursor{b: p}, 0
 	defer func() {
-		w.cur = wireCursor{}
+		w.release()
 		wireDecPool.Put(w)
 	}()
 	n, err := w.mapLen()
@@ -134,13 +135,13 @@ func wireDecodeAck(p []byte) (id []byte, seq uint64, err error) {
 	seen := false
 	for i := 0; i < n; i++ {
 		w.startEntry()
-		k, err := w.str()
+		k, err := w.rawStr()
 		if err != nil {
 			return nil, 0, err
 		}
-		switch k {
+		switch string(k) {
 		case "id":
-			if id, err = w.bytes(); err != nil {
+			if id, err = w.rawStr(); err != nil {
 				return nil, 0, err
 			}
 		case "ack":

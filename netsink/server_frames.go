@@ -1,6 +1,7 @@
 package netsink
 
 import (
+	"bufio"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -50,4 +51,22 @@ func (f *wireFrameReader) next(max int) ([]byte, error) {
 	}
 	f.nhdr, f.inBody = 0, false
 	return f.buf, nil
+}
+
+// ready returns the length (prefix included) of the next frame if it is wholly in br (f's
+// reader) and within max, so that it can be handled in br's buffer; 0 otherwise, when next
+// must read it (and report a frame over max).
+func (f *wireFrameReader) ready(br *bufio.Reader, max int) int {
+	if f.inBody || f.nhdr > 0 || br.Buffered() < 4 {
+		return 0
+	}
+	hdr, err := br.Peek(4) // buffered: does not read
+	if err != nil {
+		return 0
+	}
+	size := uint64(binary.BigEndian.Uint32(hdr))
+	if size > uint64(max) || size > uint64(br.Buffered()-4) {
+		return 0
+	}
+	return 4 + int(size)
 }

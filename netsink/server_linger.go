@@ -18,7 +18,7 @@ const wireLinger = time.Second
 // sequenced frame (a Socket's) is left alone: no ack can reach its sender any more, which
 // replays it on its next connection, and handling it here would handle it twice. A frame
 // the interrupted read had started is completed first.
-func (sc *wireServerConn) linger(fr *wireFrameReader, max int) {
+func (sc *wireServerConn) linger(fr *wireFrameReader, dec *wireDec, max int) {
 	type closeWriter interface{ CloseWrite() error }
 	cw, ok := sc.c.(closeWriter)
 	if !ok {
@@ -39,7 +39,7 @@ func (sc *wireServerConn) linger(fr *wireFrameReader, max int) {
 			}
 			return // the peer closed, the linger is over, or Shutdown gave up waiting
 		}
-		rec, h, err := s.decodeFrame(buf)
+		rec, h, err := s.decodeFrame(dec, buf)
 		switch {
 		case err != nil:
 			s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))

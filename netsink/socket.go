@@ -146,6 +146,8 @@ func NewSocket(addr string, o SocketOptions, opts *slogx.Options) (*Socket, erro
 			CloseTimeout:   ft,
 			Backoff:        o.Backoff.schedule(),
 			Now:            o.Now,
+			// Send writes the batch with one vectored write and keeps nothing.
+			RecycleChunks: true,
 			// The sequence number is known only once the record has its place in the buffer.
 			Stamp: func(rec []byte, seq uint64) { binary.BigEndian.PutUint64(rec[seqOff:], seq) },
 		})

@@ -37,6 +37,7 @@ type file struct {
 	closed  bool
 
 	lk       *flock
+	run      lockRun // with lk: the flock held across a run of writes (see lockrun.go)
 	compress bool
 	bg       worker
 	rep      *slogx.Reporter
@@ -209,10 +210,11 @@ func (b *file) closeFile() {
 	b.f = nil
 }
 
-// lockNames takes the in-process and cross-process name locks.
+// lockNames takes the in-process and cross-process name locks. While a run of writes holds
+// the flock, it is ours already: only the mutex is taken.
 func (b *file) lockNames() {
 	b.names.Lock()
-	if b.lk != nil {
+	if b.lk != nil && !b.run.held {
 		if err := b.lk.lock(); err != nil {
 			// Writing on without the lock may rotate twice but loses nothing.
 			b.report(err)
@@ -221,7 +223,7 @@ func (b *file) lockNames() {
 }
 
 func (b *file) unlockNames() {
-	if b.lk != nil {
+	if b.lk != nil && !b.run.held {
 		b.lk.unlock()
 	}
 	b.names.Unlock()
@@ -290,6 +292,7 @@ func (b *file) shutdown() error {
 		}
 		b.f = nil
 	}
+	b.endRun() // the background work below takes the flock for itself
 	b.mu.Unlock()
 	b.bg.wait()
 	if b.lk != nil {

@@ -139,11 +139,15 @@ func (s *SizeFile) Write(p []byte) (int, error) {
 	return s.write(p)
 }
 
+// writeLocked is Write with Lock. Only the first write of a run follows the path: within a run
+// no other process can have touched it (see lockrun.go).
 func (s *SizeFile) writeLocked(p []byte) (int, error) {
-	s.lockNames()
-	defer s.unlockNames()
-	if _, err := s.follow(); err != nil {
-		s.report(err)
+	fresh := s.lockWrite()
+	defer s.unlockWrite()
+	if fresh {
+		if _, err := s.follow(); err != nil {
+			s.report(err)
+		}
 	}
 	if s.due(len(p)) {
 		s.rollover(len(p))

@@ -171,15 +171,19 @@ func (t *TimedFile) Write(p []byte) (int, error) {
 		return 0, ErrClosed
 	}
 	if t.lk != nil {
-		t.lockNames()
-		defer t.unlockNames()
-		reopened, err := t.follow()
-		if err != nil {
-			t.report(err)
-		}
-		if reopened {
-			if at, ok := t.lk.readNext(); ok {
-				t.rolloverAt = at
+		// Only the first write of a run follows the path: within a run no other process can
+		// have rotated it (see lockrun.go).
+		fresh := t.lockWrite()
+		defer t.unlockWrite()
+		if fresh {
+			reopened, err := t.follow()
+			if err != nil {
+				t.report(err)
+			}
+			if reopened {
+				if at, ok := t.lk.readNext(); ok {
+					t.rolloverAt = at
+				}
 			}
 		}
 		t.maybeRollover()

@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	benchtable [-baseline PATTERN=NAME]... [-ratio ns/op,cpu-ns/op] [file ...]
+//	benchtable [-baseline PATTERN=NAME]... [-ratio ns/op,cpu-ns/op] [-primary ns/op] [file ...]
 //
 // With no files it reads standard input. A benchmark named Benchmark<group>/<impl>[-procs]
 // belongs to <group> (everything before the last "/"); a table is printed per group and
@@ -37,6 +37,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var flags rules
 	fs.Var(&flags, "baseline", "`PATTERN=NAME`: groups matching PATTERN use NAME as baseline (repeatable; first match wins)")
 	ratio := fs.String("ratio", "ns/op,cpu-ns/op", "comma-separated `units` to compare with the baseline, one column each (units a group lacks are skipped)")
+	primary := fs.String("primary", "ns/op", "the `unit` shown first, with its spread, and compared first (run.sh: cpu-ns/op, the CPU time per op, which other jobs on the machine do not inflate)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -76,5 +77,5 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(results) == 0 {
 		return fmt.Errorf("no benchmark results in input")
 	}
-	return render(stdout, groupResults(results), cfg, flags, strings.Split(*ratio, ","))
+	return render(stdout, groupResults(results), cfg, flags, strings.Split(*ratio, ","), *primary)
 }

@@ -145,3 +145,19 @@ func TestRatioFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestPrimaryFlag(t *testing.T) {
+	got := table(t, "-primary", "cpu-ns/op")
+	for _, want := range []string{
+		"± is the largest deviation of cpu-ns/op from the median",
+		// cpu-ns/op first, with its spread, and its ratio first.
+		"| benchmark | cpu-ns/op | ± | ns/op | cpu-ns/op vs chan | vs chan |",
+		"| slogx | 100 | 0% | 100 | 0.25x | 0.50x |",
+		// A group without cpu-ns/op keeps ns/op as its primary unit.
+		"| benchmark | ns/op | ± | B/op | allocs/op | vs slog-json |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("table lacks %q:\n%s", want, got)
+		}
+	}
+}

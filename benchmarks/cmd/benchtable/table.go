@@ -108,27 +108,28 @@ func spread(xs []float64) float64 {
 	return 100 * d / m
 }
 
-// render writes one markdown table per group: the median of every unit, the spread of
-// ns/op, and for each of ratioUnits the group has, the ratio to the group's baseline
-// (lower is faster).
-func render(w io.Writer, gs []*group, cfg config, flags rules, ratioUnits []string) error {
+// render writes one markdown table per group: the median of every unit, the spread of the
+// primary unit (ns/op unless told otherwise; a group without it falls back to ns/op), and for
+// each of ratioUnits the group has, the ratio to the group's baseline (lower is faster). The
+// primary unit comes first, among the columns and among the ratios.
+func render(w io.Writer, gs []*group, cfg config, flags rules, ratioUnits []string, primary string) error {
 	var b strings.Builder
 	for _, k := range []string{"goos", "goarch", "cpu", "pkg"} {
 		if vs := cfg[k]; len(vs) > 0 {
 			fmt.Fprintf(&b, "%s: %s  \n", k, strings.Join(vs, ", "))
 		}
 	}
-	b.WriteString("\nMedians over all runs; ± is the largest deviation of ns/op from the median; " +
-		"\"vs X\" is ns/op divided by the baseline X's ns/op, \"U vs X\" the same for unit U " +
-		"(lower is faster).\n")
+	fmt.Fprintf(&b, "\nMedians over all runs; ± is the largest deviation of %s from the median; "+
+		"\"vs X\" is ns/op divided by the baseline X's ns/op, \"U vs X\" the same for unit U "+
+		"(lower is faster).\n", primary)
 	for _, g := range gs {
-		writeGroup(&b, g, flags, ratioUnits)
+		writeGroup(&b, g, flags, ratioUnits, primary)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeGroup(b *strings.Builder, g *group, flags rules, ratioUnits []string) {
+func writeGroup(b *strings.Builder, g *group, flags rules, ratioUnits []string, primary string) {
 	title := g.name
 	if title == "" {
 		title = "(no sub-benchmarks)"
@@ -143,6 +144,10 @@ func writeGroup(b *strings.Builder, g *group, flags rules, ratioUnits []string) 
 			}
 		}
 	}
+	if !slices.Contains(units, primary) {
+		primary = "ns/op"
+	}
+	units = primaryFirst(units, primary)
 	base := baselineFor(g.name, g.impls[0].name, flags)
 	var baseRow *row
 	if i := slices.IndexFunc(g.impls, func(r *row) bool { return r.name == base }); i >= 0 {
@@ -154,13 +159,14 @@ func writeGroup(b *strings.Builder, g *group, flags rules, ratioUnits []string) 
 			ratios = append(ratios, u)
 		}
 	}
+	ratios = primaryFirst(ratios, primary)
 
 	b.WriteString("| benchmark |")
 	align := "|:--|"
 	for _, u := range units {
 		fmt.Fprintf(b, " %s |", u)
 		align += "--:|"
-		if u == "ns/op" {
+		if u == primary {
 			b.WriteString(" ± |")
 			align += "--:|"
 		}
@@ -181,13 +187,13 @@ func writeGroup(b *strings.Builder, g *group, flags rules, ratioUnits []string) 
 			xs := r.samples[u]
 			if len(xs) == 0 {
 				b.WriteString(" |")
-				if u == "ns/op" {
+				if u == primary {
 					b.WriteString(" |")
 				}
 				continue
 			}
 			fmt.Fprintf(b, " %s |", number(median(xs)))
-			if u == "ns/op" {
+			if u == primary {
 				fmt.Fprintf(b, " %.0f%% |", spread(xs))
 			}
 		}
@@ -223,4 +229,14 @@ func number(x float64) string {
 	default:
 		return strconv.FormatFloat(x, 'f', 2, 64)
 	}
+}
+
+// primaryFirst moves primary to the front of units, if it is there; the others keep their order.
+func primaryFirst(units []string, primary string) []string {
+	i := slices.Index(units, primary)
+	if i <= 0 {
+		return units
+	}
+	out := append([]string{primary}, units[:i]...)
+	return append(out, units[i+1:]...)
 }

@@ -50,6 +50,7 @@ func New(t Transport, rep *slogx.Reporter, o Options) *Engine {
 		closing: make(chan struct{}), stop: make(chan struct{}), done: make(chan struct{}),
 		ctx: ctx, cancel: cancel,
 	}
+	e.q.recycle = o.RecycleChunks
 	go e.run()
 	return e
 }

@@ -59,6 +59,12 @@ type Options struct {
 	// written, so a test clock moved forward takes effect at the next Write.
 	Now func() time.Time
 
+	// RecycleChunks lets the engine reuse the memory of settled records once Send has
+	// returned (see queue.reclaim). Only a transport whose Send is done with the records'
+	// bytes when it returns may set it: net/http, for one, may go on reading a request
+	// body after a failed RoundTrip returned.
+	RecycleChunks bool
+
 	// Stamp, when set, is called with every record's buffered copy and its sequence number,
 	// under the engine's lock, before the sender can see it: the transport writes the number
 	// into the bytes (Socket's "seq" field). It must not keep rec.

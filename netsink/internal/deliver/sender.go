@@ -123,6 +123,7 @@ func (s *sender) collect(closing bool) (*Batch, bool) {
 	b.Records, b.Bytes = b.Records[:0], 0
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.q.reclaim() // no Send is running: the settled records' bytes are free
 	start := max(e.sent, e.q.done) + 1
 	if start > e.q.last {
 		s.since = time.Time{}
