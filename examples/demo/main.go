@@ -48,7 +48,7 @@ func sections() []section {
 		{"eventlog: Windows event log (a clear error elsewhere)", demoEventLog},
 		{"one core: a stalled collector never blocks a log call; Flush and Close through middleware", demoEngine},
 		{"scaling out: Fluent Forward and OTLP to embedded stand-ins of Fluent Bit and the OTel Collector", demoScale},
-		{"production: Sample (zap's sampler), ContextAttrs, LevelHandler", demoProduction},
+		{"production: Sample (zap's sampler), ContextAttrs, LevelHandler, Console", demoProduction},
 		{"config: a Python dictConfig document through config.Parse", demoConfig},
 	}
 }
