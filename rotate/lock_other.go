@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"time"
 )
 
 // flock has no portable equivalent here: Lock is refused at construction.
@@ -33,6 +32,3 @@ func pathState(string, identity) (bool, int64, error) { return false, 0, errNoLo
 
 func (l *flock) readNext() (int64, bool) { return 0, false }
 func (l *flock) writeNext(int64) error   { return errNoLock }
-
-// sleepShort is never reached without flock (Lock is refused); time.Sleep keeps it honest.
-func sleepShort(d time.Duration) { time.Sleep(d) }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -92,13 +91,4 @@ func (l *flock) writeNext(at int64) error {
 	}
 	_, err := l.f.WriteAt(b, 0)
 	return err
-}
-
-// sleepShort sleeps d in the kernel, blocking the thread: unlike a Go timer, which wakes
-// about a millisecond late when the process is idle, it wakes within the kernel's timer
-// slack (50 µs). The run releaser (lockrun.go) relies on it.
-func sleepShort(d time.Duration) {
-	ts := unix.NsecToTimespec(d.Nanoseconds())
-	for unix.Nanosleep(&ts, &ts) == unix.EINTR {
-	}
 }
