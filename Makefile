@@ -2,16 +2,17 @@
 GO ?= go
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: demo test vet test-main test-bench bench cross wine
+.PHONY: demo test vet test-main test-bench test-interop bench cross wine
 
 demo:
 	$(GO) run ./examples/demo
 
-test: vet test-main test-bench
+test: vet test-main test-bench test-interop
 
 vet:
 	$(GO) vet ./...
 	cd benchmarks && $(GO) vet ./...
+	cd interop && $(GO) vet ./...
 
 # -race everywhere; integration tests with real peers (python3, rsyslogd, SMTP, HTTP) are
 # ordinary tests that skip locally when a peer is missing and fail under CI=true. Allocation
@@ -22,6 +23,11 @@ test-main:
 
 test-bench:
 	cd benchmarks && $(GO) test -race -count=1 ./...
+
+# The OpenTelemetry Collector's receivers, in process (its own module: the Collector's
+# dependencies stay out of the main go.mod). The first build takes about a minute.
+test-interop:
+	cd interop && $(GO) test -race -count=1 ./...
 
 bench:
 	cd benchmarks && bash run.sh

@@ -75,6 +75,9 @@ type MsgpackEncoder struct {
 	frames []wireFrame
 	groups []string   // the groups of frames[1:], for ReplaceAttr
 	steps  []wireStep // WithAttrs and WithGroup calls, for WithOptions to replay
+	// fwd selects Forward's record layout and value forms (see forwardEncoder): receivers
+	// there know plain msgpack, not this package's extensions.
+	fwd bool
 }
 
 type wireStep struct {
@@ -101,7 +104,7 @@ func (e *MsgpackEncoder) clone() *MsgpackEncoder {
 // WithOptions implements slogx.Encoder. The attrs and groups the receiver was derived with
 // are kept: they are applied again under the new options.
 func (e *MsgpackEncoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
-	e2 := &MsgpackEncoder{opts: o, frames: []wireFrame{{}}}
+	e2 := &MsgpackEncoder{opts: o, frames: []wireFrame{{}}, fwd: e.fwd}
 	var out slogx.Encoder = e2
 	for _, st := range e.steps {
 		if st.group != "" {
@@ -122,6 +125,7 @@ func (e *MsgpackEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
 	e2.steps = append(e2.steps, wireStep{attrs: as})
 	last := &e2.frames[len(e2.frames)-1]
 	w := wireGetEnc(append([]byte(nil), last.pre...))
+	w.fwd = e.fwd
 	var wk attrwalk.Walker
 	wk.Begin(e.rules(), e.groups, len(e.groups))
 	for _, a := range as {
@@ -169,15 +173,33 @@ var wireDefaultEncoder = Msgpack()
 // appendRecord appends r's map to dst. With withSeq, it also writes the sender id and a
 // sequence number of 0 and returns the offset of the 8 sequence bytes, to be patched by the
 // caller once the record has its place in the send buffer.
+//
+// With e.fwd it appends Forward's entry instead, [EventTime, record], the record holding
+// "message", "level" (its name), "source" and the attributes at its top level: the same
+// built-ins under the same ReplaceAttr rules, laid out for Fluent's receivers.
 func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, withSeq bool) ([]byte, int) {
 	w := wireGetEnc(dst)
+	w.fwd = e.fwd
+	timeAt := -1
+	if e.fwd {
+		// fixarray 2, then EventTime (fixext8, type 0): zero (unknown) unless the record
+		// has a time, patched below.
+		w.b = append(w.b, 0x92, msgpcode.FixExt8, forwardExtEventTime, 0, 0, 0, 0, 0, 0, 0, 0)
+		timeAt = len(w.b) - 8
+	}
 	start := len(w.b)
-	// map16 header, count patched at the end: the number of fields depends on what
-	// ReplaceAttr removes and whether any attribute survives elision.
-	w.b = append(w.b, msgpcode.Map16, 0, 0)
-	fields := 1
-	w.str("v")
-	w.b = append(w.b, WireVersion)
+	// map header, count patched at the end: the number of fields depends on what
+	// ReplaceAttr removes and whether any attribute survives elision. Forward's records
+	// carry the attributes at the top level, so their count is not bounded by map16.
+	fields := 0
+	if e.fwd {
+		w.openMap()
+	} else {
+		w.b = append(w.b, msgpcode.Map16, 0, 0)
+		fields++
+		w.str("v")
+		w.b = append(w.b, WireVersion)
+	}
 	seqOff := -1
 	if withSeq {
 		w.str("id")
@@ -197,6 +219,10 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 		}
 		switch {
 		case ok && a.Key == slog.TimeKey && a.Value.Kind() == slog.KindTime && !a.Value.Time().IsZero():
+			if e.fwd {
+				putEventTime(w.b[timeAt:], a.Value.Time())
+				break
+			}
 			w.str("time")
 			w.int(a.Value.Time().UnixNano())
 			fields++
@@ -211,7 +237,11 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 		}
 		if l, isLevel := a.Value.Any().(slog.Level); ok && isLevel && a.Key == slog.LevelKey {
 			w.str("level")
-			w.int(int64(l))
+			if e.fwd {
+				w.str(l.String())
+			} else {
+				w.int(int64(l))
+			}
 			fields++
 		} else if ok {
 			extra = append(extra, a)
@@ -223,7 +253,11 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 			a, ok = rules.Builtin(a)
 		}
 		if ok && a.Key == slog.MessageKey && a.Value.Kind() == slog.KindString {
-			w.str("msg")
+			if e.fwd {
+				w.str("message")
+			} else {
+				w.str("msg")
+			}
 			w.str(a.Value.String())
 			fields++
 		} else if ok {
@@ -247,10 +281,12 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 			}
 		}
 	}
-	if w.attrs(e, r, extra) {
-		fields++
+	fields += w.attrs(e, r, extra, e.fwd)
+	if e.fwd {
+		w.closeMap(start, fields)
+	} else {
+		binary.BigEndian.PutUint16(w.b[start+1:], uint16(fields))
 	}
-	binary.BigEndian.PutUint16(w.b[start+1:], uint16(fields))
 	return w.release(), seqOff
 }
 
@@ -271,6 +307,7 @@ func wireSource(r slog.Record) *slog.Source {
 type wireEnc struct {
 	b   []byte
 	enc *msgpack.Encoder
+	fwd bool // Forward's value forms (see value)
 }
 
 func (w *wireEnc) Write(p []byte) (int, error) {
@@ -298,27 +335,14 @@ func wireGetEnc(dst []byte) *wireEnc {
 // release returns the encoded bytes and puts w back in the pool.
 func (w *wireEnc) release() []byte {
 	b := w.b
-	w.b = nil
+	w.b, w.fwd = nil, false
 	wireEncPool.Put(w)
 	return b
 }
 
-// str appends s with the header msgpack.Encoder.EncodeString would write. It appends
-// directly: keys and values are most of a record, and the Encoder's path through the
-// io.Writer interface cost a sixth of encoding one.
-func (w *wireEnc) str(s string) {
-	switch l := len(s); {
-	case l < 32:
-		w.b = append(w.b, msgpcode.FixedStrLow|byte(l))
-	case l < 256:
-		w.b = append(w.b, msgpcode.Str8, byte(l))
-	case l <= math.MaxUint16:
-		w.b = binary.BigEndian.AppendUint16(append(w.b, msgpcode.Str16), uint16(l))
-	default:
-		w.b = binary.BigEndian.AppendUint32(append(w.b, msgpcode.Str32), uint32(l))
-	}
-	w.b = append(w.b, s...)
-}
+// str appends s as msgpack.Encoder.EncodeString would, without its io.Writer calls: keys
+// and strings are most of a record.
+func (w *wireEnc) str(s string) { w.b = appendMsgpackStr(w.b, s) }
 
 // int writes n compactly, as msgpack.Encoder.EncodeInt does, but never with the uint64 code,
 // which marks KindUint64 (above MaxUint32 it takes the 9-byte int64 form). Direct, like str.
@@ -355,11 +379,15 @@ func (w *wireEnc) closeMap(at, n int) {
 	binary.BigEndian.PutUint32(w.b[at+1:], uint32(n))
 }
 
-// attrs appends the "attrs" field and reports whether it has any member; an empty one is
-// taken back. extra are built-ins that ReplaceAttr made into something else.
-func (w *wireEnc) attrs(e *MsgpackEncoder, r slog.Record, extra []slog.Attr) bool {
+// attrs appends the record's attributes and returns how many pairs it added to the map
+// being written: the wire format's "attrs" field (1, or 0 when it would be empty: then it is
+// taken back), or, inline (Forward), the attributes themselves as pairs of that map. extra
+// are built-ins that ReplaceAttr made into something else.
+func (w *wireEnc) attrs(e *MsgpackEncoder, r slog.Record, extra []slog.Attr, inline bool) int {
 	keyAt := len(w.b)
-	w.str("attrs")
+	if !inline {
+		w.str("attrs")
+	}
 	var wk attrwalk.Walker
 	defer wk.End()
 	// Open one map per group; close them innermost first, dropping the empty ones.
@@ -371,7 +399,11 @@ func (w *wireEnc) attrs(e *MsgpackEncoder, r slog.Record, extra []slog.Attr) boo
 			ats = append(ats, len(w.b)) // key position of this group
 			w.str(f.group)
 		}
-		ats = append(ats, w.openMap())
+		if i == 0 && inline {
+			ats = append(ats, -1) // the caller's map
+		} else {
+			ats = append(ats, w.openMap())
+		}
 		if i == 0 && len(extra) > 0 {
 			// ReplaceAttr has seen these already: walk them without it.
 			wk.Begin(attrwalk.Rules{}, nil, 0)
@@ -403,12 +435,15 @@ func (w *wireEnc) attrs(e *MsgpackEncoder, r slog.Record, extra []slog.Attr) boo
 		ats = ats[:len(ats)-1]
 		if i == 0 {
 			n += nExtra
+			if inline {
+				return n
+			}
 			if n == 0 {
 				w.b = w.b[:keyAt]
-				return false
+				return 0
 			}
 			w.closeMap(at, n)
-			return true
+			return 1
 		}
 		key := ats[len(ats)-1]
 		ats = ats[:len(ats)-1]
@@ -419,7 +454,7 @@ func (w *wireEnc) attrs(e *MsgpackEncoder, r slog.Record, extra []slog.Attr) boo
 			n = 1
 		}
 	}
-	return true
+	return 0 // not reached: frames[0] is the root
 }
 
 // pairs appends what wk yields, up to the end of the attribute given to Add or of the
@@ -495,9 +530,17 @@ func (w *wireEnc) value(v slog.Value) {
 	case slog.KindBool:
 		_ = w.enc.EncodeBool(v.Bool())
 	case slog.KindDuration:
+		if w.fwd {
+			w.int(int64(v.Duration())) // nanoseconds, as slog's JSON handler writes them
+			return
+		}
 		_ = w.enc.EncodeExtHeader(wireExtDuration, 8)
 		w.b = binary.BigEndian.AppendUint64(w.b, uint64(v.Duration()))
 	case slog.KindTime:
+		if w.fwd {
+			w.rfc3339(v.Time())
+			return
+		}
 		_ = w.enc.EncodeTime(v.Time())
 	default:
 		w.anyValue(v.Any())
@@ -537,13 +580,25 @@ func (w *wireEnc) anyValue(a any) {
 	}
 	if raw, ok := a.(RawJSON); ok {
 		// A record relayed by a collector keeps its JSON as it came.
-		_ = w.enc.EncodeExtHeader(wireExtJSON, len(raw))
-		w.b = append(w.b, raw...)
+		w.json(raw)
 		return
 	}
 	js, err := json.Marshal(a)
 	if err != nil {
 		w.str(anyfmt.Sprint(a, true))
+		return
+	}
+	w.json(js)
+}
+
+// json appends a value's JSON encoding: extension 2 on the wire format; for Forward, whose
+// receivers know no extension but EventTime, the same tree in plain msgpack.
+func (w *wireEnc) json(js []byte) {
+	if w.fwd {
+		var ok bool
+		if w.b, ok = appendJSONAsMsgpack(w.b, js); !ok {
+			w.strBytes(js) // a RawJSON that is not JSON: its text
+		}
 		return
 	}
 	_ = w.enc.EncodeExtHeader(wireExtJSON, len(js))

@@ -60,7 +60,8 @@ const (
 	SyslogOctetCounting SyslogFraming = iota
 	// SyslogLF ends each message with LF (RFC 6587 §3.4.2, "non-transparent framing"), for
 	// receivers without octet counting. Every LF inside a message is sent as the four bytes
-	// "#012" (rsyslog's own escape for a received LF), so no message can forge another.
+	// "#012" (rsyslog's own escape for a received LF), and every NUL as "#000" (syslog-ng
+	// ends a record at NUL too), so no message can forge another.
 	SyslogLF
 )
 

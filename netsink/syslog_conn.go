@@ -72,7 +72,9 @@ func (c *syslogConn) Write(p []byte) (int, error) {
 			return len(p), nil
 		}
 		if syslogTooBig(err) {
-			return 0, fmt.Errorf("netsink: syslog %s: record of %d bytes: %w", c.describe(), len(p), err)
+			// No daemon can take it and retrying cannot help: dropped on purpose, with the
+			// cause, as Datagram counts an oversized record (not a delivery failure).
+			return 0, fmt.Errorf("netsink: syslog %s: record of %d bytes: %w: %w", c.describe(), len(p), err, slogx.ErrDropped)
 		}
 		c.closeConn()
 		// The daemon may just have restarted: reconnect once at once (Python would

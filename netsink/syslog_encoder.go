@@ -23,8 +23,9 @@ type syslogConfig struct {
 	ident    string // Python format prefix
 	now      func() time.Time
 
-	head5424 string // " HOSTNAME APP-NAME PROCID "
-	tail3164 string // " HOSTNAME TAG[PID]: ", or without HOSTNAME on local sockets
+	head5424 string          // " HOSTNAME APP-NAME PROCID "
+	times    syslogTimeCache // the TIMESTAMP's second, shared by derived encoders
+	tail3164 string          // " HOSTNAME TAG[PID]: ", or without HOSTNAME on local sockets
 }
 
 // syslogSDElem is an SD-ELEMENT precomputed by WithAttrs: its SD-ID and its encoded
@@ -211,7 +212,7 @@ func (e *syslogEncoder) append5424(dst []byte, r slog.Record) []byte {
 		dst = append(dst, '-')
 	} else {
 		var ok bool
-		dst, ok = syslogAppendTimestamp(dst, r.Time)
+		dst, ok = cfg.times.appendTimestamp(dst, r.Time)
 		badTime = !ok && cfg.sdID != ""
 	}
 	dst = append(dst, cfg.head5424...)

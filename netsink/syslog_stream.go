@@ -126,26 +126,33 @@ func syslogAppendFrame(dst, p []byte, framing SyslogFraming) []byte {
 	return append(dst, p...)
 }
 
-// syslogAppendLF appends p framed for non-transparent (LF) framing: every LF inside the
-// record becomes "#012", the escape rsyslog itself prints for a received LF, so no record
-// can end early and forge another; then the LF trailer.
+// syslogAppendLF appends p framed for non-transparent (LF) framing. Every byte a receiver
+// may take for the end of a record is escaped as rsyslog itself prints control characters on
+// receipt, '#' and three octal digits: LF as "#012" (RFC 6587 §3.4.2's trailer) and NUL as
+// "#000" (syslog-ng and others end a record at NUL too), so no record can end early and forge
+// another; then the LF trailer.
 func syslogAppendLF(dst, p []byte) []byte {
 	for {
-		i := indexByte(p, '\n')
+		i := indexSeparator(p)
 		if i < 0 {
 			break
 		}
 		dst = append(dst, p[:i]...)
-		dst = append(dst, "#012"...)
+		if p[i] == '\n' {
+			dst = append(dst, "#012"...)
+		} else {
+			dst = append(dst, "#000"...)
+		}
 		p = p[i+1:]
 	}
 	dst = append(dst, p...)
 	return append(dst, '\n')
 }
 
-func indexByte(b []byte, c byte) int {
+// indexSeparator returns the index of the first LF or NUL of b, or -1.
+func indexSeparator(b []byte) int {
 	for i, x := range b {
-		if x == c {
+		if x == '\n' || x == 0 {
 			return i
 		}
 	}

@@ -246,3 +246,6 @@ func appendHex(b []byte, x uint32, n int) []byte {
 	}
 	return b
 }
+
+// hex is the digits of \x escapes.
+const hex = "0123456789abcdef"

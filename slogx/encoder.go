@@ -1,6 +1,9 @@
 package slogx
 
-import "log/slog"
+import (
+	"context"
+	"log/slog"
+)
 
 // An Encoder turns a record into bytes. Encoders are immutable values, safe for concurrent use:
 // WithAttrs, WithGroup and WithOptions return new encoders and leave the receiver unchanged.
@@ -22,4 +25,14 @@ type Encoder interface {
 	// WithOptions returns an encoder honouring AddSource and ReplaceAttr. Handlers call it
 	// once at construction, before any WithAttrs or WithGroup.
 	WithOptions(o EncoderOptions) Encoder
+}
+
+// A ContextEncoder is an Encoder that also reads the context of the log call: the OTLP
+// encoder takes the trace and span ids of the active span from it. Handler calls
+// AppendContext, with the ctx Handle received, instead of Append. Encoders derived from it
+// through WithAttrs, WithGroup and WithOptions should be ContextEncoders too.
+type ContextEncoder interface {
+	Encoder
+	// AppendContext is Append with the context Handle received.
+	AppendContext(ctx context.Context, dst []byte, r slog.Record) []byte
 }

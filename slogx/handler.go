@@ -37,8 +37,15 @@ type LevelWriter interface {
 // what failed.
 type Handler struct {
 	enc   Encoder
+	cenc  ContextEncoder // enc, when it reads the log call's context
 	level slog.Leveler
 	out   *output
+}
+
+// derive returns a Handler sharing h's level and output over enc.
+func (h *Handler) derive(enc Encoder) *Handler {
+	cenc, _ := enc.(ContextEncoder)
+	return &Handler{enc: enc, cenc: cenc, level: h.level, out: h.out}
 }
 
 // output is the part shared by a Handler and every handler derived from it.
@@ -78,8 +85,11 @@ func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 	lw, _ := w.(LevelWriter)
 	dc, _ := w.(deliveryCounter)
 	cw, _ := w.(concurrentWriter)
+	enc := opts.buildEncoder()
+	cenc, _ := enc.(ContextEncoder)
 	return &Handler{
-		enc:   opts.buildEncoder(),
+		enc:   enc,
+		cenc:  cenc,
 		level: opts.minLevel(),
 		out: &output{w: w, lw: lw, dc: dc, term: opts.terminator(), rep: rep,
 			concurrent: cw != nil && cw.ConcurrentWrite()},
@@ -94,9 +104,14 @@ func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
 // Handle encodes r and writes it with one Write call. A write error is returned, counted and
 // reported (marked so that middleware does not report it again; see IsReported); after Close,
 // Handle returns ErrClosed and counts the record as dropped.
-func (h *Handler) Handle(_ context.Context, r slog.Record) error {
+func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	buf := buffer.Get()
-	b := h.enc.Append(*buf, r)
+	var b []byte
+	if h.cenc != nil {
+		b = h.cenc.AppendContext(ctx, *buf, r)
+	} else {
+		b = h.enc.Append(*buf, r)
+	}
 	b = append(b, h.out.term...)
 	o := h.out
 	var err error
@@ -166,7 +181,10 @@ func (h *Handler) WithAttrs(as []slog.Attr) slog.Handler {
 	if len(as) == 0 {
 		return h
 	}
-	return &Handler{enc: h.enc.WithAttrs(as), level: h.level, out: h.out}
+	if e, ok := h.enc.(*structured); ok {
+		return e.handlerWithAttrs(h, as) // JSON and Text: never a ContextEncoder
+	}
+	return h.derive(h.enc.WithAttrs(as))
 }
 
 // WithGroup returns a handler that qualifies later attributes with name.
@@ -174,7 +192,7 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 	if name == "" {
 		return h
 	}
-	return &Handler{enc: h.enc.WithGroup(name), level: h.level, out: h.out}
+	return h.derive(h.enc.WithGroup(name))
 }
 
 // Stats returns the counters shared by this handler and all handlers derived from it.

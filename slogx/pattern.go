@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // LoggerKey is the attribute that names the logger for Pattern's %(name)s, Python's logger
@@ -37,7 +39,8 @@ const LoggerKey = "logger"
 //
 // An unknown field, conversion or strftime directive is an error here, not at log time.
 func Pattern(format, datefmt string) (Encoder, error) {
-	p := &pattern{attrs: TextAttrs().(textAttrs), pid: os.Getpid(), start: time.Now(), name: "root"}
+	p := &pattern{attrs: TextAttrs().(textAttrs), pid: os.Getpid(), start: time.Now(), name: "root",
+		times: new(timeCache)}
 	var err error
 	if datefmt != "" {
 		if p.datefmt, err = strftime.Compile(datefmt); err != nil {
@@ -73,12 +76,17 @@ type pattern struct {
 	pid        int
 	start      time.Time
 	needSource bool
-	escape     bool // PatternOptions.EscapeControls
+	escape     bool       // PatternOptions.EscapeControls
+	times      *timeCache // asctime's default form; shared with derived encoders
 }
 
 type patternPart struct {
 	lit    string
 	key    string // empty for a literal
+	field  patternField
+	width  int    // %-8s and %8s: padded by hand (see padS), by runes as fmt pads
+	left   bool   // %-8s: pad on the right
+	padS   bool   // an s conversion with a width and at most the - flag
 	verb   byte   // Python conversion
 	gofmt  string // Go verb with flags for fmt, when plain is false
 	plain  bool   // no flags, width or precision: append directly
@@ -86,11 +94,36 @@ type patternPart struct {
 	numFlt bool   // the conversion wants a float
 }
 
-var patternKeys = map[string]bool{
-	"asctime": true, "created": true, "msecs": true, "relativeCreated": true,
-	"levelname": true, "levelno": true, "name": true, "message": true,
-	"pathname": true, "filename": true, "module": true, "lineno": true, "funcName": true,
-	"process": true, "thread": true, "attrs": true,
+// patternField numbers the fields, so that Append switches on a small integer rather than
+// comparing the field's name with up to sixteen strings per field per record.
+type patternField uint8
+
+const (
+	fieldLiteral patternField = iota
+	fieldAsctime
+	fieldCreated
+	fieldMsecs
+	fieldRelativeCreated
+	fieldLevelname
+	fieldLevelno
+	fieldName
+	fieldMessage
+	fieldPathname
+	fieldFilename
+	fieldModule
+	fieldLineno
+	fieldFuncName
+	fieldProcess
+	fieldThread
+	fieldAttrs
+)
+
+var patternKeys = map[string]patternField{
+	"asctime": fieldAsctime, "created": fieldCreated, "msecs": fieldMsecs,
+	"relativeCreated": fieldRelativeCreated, "levelname": fieldLevelname, "levelno": fieldLevelno,
+	"name": fieldName, "message": fieldMessage, "pathname": fieldPathname,
+	"filename": fieldFilename, "module": fieldModule, "lineno": fieldLineno,
+	"funcName": fieldFuncName, "process": fieldProcess, "thread": fieldThread, "attrs": fieldAttrs,
 }
 
 func compilePattern(f string) ([]patternPart, error) {
@@ -120,7 +153,8 @@ func compilePattern(f string) ([]patternPart, error) {
 			return nil, fmt.Errorf("format %q: unclosed %%(", f)
 		}
 		key := f[i+2 : i+end]
-		if !patternKeys[key] {
+		field, ok := patternKeys[key]
+		if !ok {
 			return nil, fmt.Errorf("format %q: unknown field %q", f, key)
 		}
 		j := i + end + 1
@@ -141,8 +175,15 @@ func compilePattern(f string) ([]patternPart, error) {
 			return nil, fmt.Errorf("format %q: field %q has no conversion", f, key)
 		}
 		verb := f[j]
-		p := patternPart{key: key, verb: verb}
+		p := patternPart{key: key, field: field, verb: verb}
 		spec := f[specStart:j]
+		if verb == 's' {
+			// A width with or without '-' is padded by hand (as fmt pads: by runes).
+			w := strings.TrimPrefix(spec, "-")
+			if n, err := strconv.Atoi(w); err == nil && w[0] >= '1' && w[0] <= '9' {
+				p.padS, p.width, p.left = true, n, len(w) < len(spec)
+			}
+		}
 		goVerb := verb
 		switch verb {
 		case 's':
@@ -218,42 +259,42 @@ func (p *pattern) Append(b []byte, r slog.Record) []byte {
 			continue
 		}
 		var v patternValue
-		switch f.key {
-		case "asctime":
+		switch f.field {
+		case fieldAsctime:
 			if f.plain && f.verb == 's' {
 				b = p.appendAsctime(b, r.Time)
 				continue
 			}
 			v = strValue(string(p.appendAsctime(nil, r.Time)))
-		case "created":
+		case fieldCreated:
 			v = floatValue(float64(r.Time.UnixNano()) / 1e9)
-		case "msecs":
+		case fieldMsecs:
 			v = floatValue(float64(r.Time.Nanosecond() / 1e6))
-		case "relativeCreated":
+		case fieldRelativeCreated:
 			v = floatValue(float64(r.Time.Sub(p.start)) / float64(time.Millisecond))
-		case "levelname":
+		case fieldLevelname:
 			v = strValue(PythonLevelName(r.Level))
-		case "levelno":
+		case fieldLevelno:
 			v = intValue(int64(PythonLevel(r.Level)))
-		case "name":
-			v = strValue(p.loggerName(r))
-		case "message":
+		case fieldName:
+			v = strValue(p.loggerName(&r))
+		case fieldMessage:
 			v = strValue(r.Message)
-		case "pathname":
+		case fieldPathname:
 			v = strValue(fr.File)
-		case "filename":
+		case fieldFilename:
 			v = strValue(filepath.Base(fr.File))
-		case "module":
+		case fieldModule:
 			v = strValue(strings.TrimSuffix(filepath.Base(fr.File), ".go"))
-		case "lineno":
+		case fieldLineno:
 			v = intValue(int64(fr.Line))
-		case "funcName":
+		case fieldFuncName:
 			v = strValue(fr.Function)
-		case "process":
+		case fieldProcess:
 			v = intValue(int64(p.pid))
-		case "thread":
+		case fieldThread:
 			v = intValue(goroutineID())
-		case "attrs":
+		case fieldAttrs:
 			if f.plain && f.verb == 's' {
 				b = p.attrs.Append(b, r)
 				continue
@@ -310,6 +351,20 @@ func (f *patternPart) appendValue(b []byte, v patternValue, escape bool) []byte 
 	if f.plain || f.numInt || f.numFlt {
 		return appendPatternText(b, s, escape && v.kind == 's')
 	}
+	if f.padS {
+		// %-8s and %8s without fmt: fmt.Appendf allocated (its argument escapes) and costs
+		// a few hundred instructions. Spaces are never escaped, so padding the escaped text
+		// is the same as escaping the padded text.
+		pad := f.width - utf8.RuneCountInString(s)
+		if !f.left {
+			b = appendSpaces(b, pad)
+		}
+		b = appendPatternText(b, s, escape && v.kind == 's')
+		if f.left {
+			b = appendSpaces(b, pad)
+		}
+		return b
+	}
 	if escape && v.kind == 's' {
 		// After formatting, so that a precision never cuts an escape in two.
 		return appendPatternText(b, string(fmt.Appendf(nil, f.gofmt, s)), true)
@@ -317,8 +372,17 @@ func (f *patternPart) appendValue(b []byte, v patternValue, escape bool) []byte 
 	return fmt.Appendf(b, f.gofmt, s)
 }
 
-// loggerName is the record's LoggerKey attribute, else the handler's, else "root".
-func (p *pattern) loggerName(r slog.Record) string {
+// appendSpaces appends n spaces (none if n <= 0).
+func appendSpaces(b []byte, n int) []byte {
+	for ; n > 0; n-- {
+		b = append(b, ' ')
+	}
+	return b
+}
+
+// loggerName is the record's LoggerKey attribute, else the handler's (found once, in
+// WithAttrs), else "root".
+func (p *pattern) loggerName(r *slog.Record) string {
 	name := p.name
 	if len(p.attrs.s.groups) == 0 {
 		r.Attrs(func(a slog.Attr) bool {
@@ -336,8 +400,18 @@ func (p *pattern) appendAsctime(b []byte, t time.Time) []byte {
 	if p.datefmt != nil {
 		return p.datefmt.Append(b, t)
 	}
-	// Python's default: "%Y-%m-%d %H:%M:%S" then ",%03d" milliseconds.
-	b = t.AppendFormat(b, "2006-01-02 15:04:05")
+	// Python's default: "%Y-%m-%d %H:%M:%S" then ",%03d" milliseconds. The date and clock
+	// come from the per-second cache JSON and Text use (its RFC 3339 form with a space for
+	// the T): formatting them cost over a thousand instructions per record.
+	if e := p.times.entry(t); e != nil {
+		at := len(b)
+		b = slices.Grow(b, 19)[:at+19]
+		d := (*[19]byte)(b[at:])
+		*d = e.date
+		d[10] = ' '
+	} else {
+		b = t.AppendFormat(b, "2006-01-02 15:04:05")
+	}
 	ms := t.Nanosecond() / 1e6
 	return append(b, ',', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/internal/buffer"
+	"github.com/slogx/handlers/internal/jsonstr"
 )
 
 // structured is the one encoder core behind JSON() and Text(): attribute walking, group
@@ -39,7 +40,13 @@ func JSON() Encoder { return &structured{json: true, times: new(timeCache)} }
 func Text() Encoder { return &structured{times: new(timeCache)} }
 
 func (e *structured) clone() *structured {
-	return &structured{
+	e2 := new(structured)
+	e.cloneInto(e2)
+	return e2
+}
+
+func (e *structured) cloneInto(e2 *structured) {
+	*e2 = structured{
 		json:        e.json,
 		opts:        e.opts,
 		pre:         slices.Clip(e.pre),
@@ -72,20 +79,72 @@ func (e *structured) WithAttrs(as []slog.Attr) Encoder {
 	if countEmptyGroups(as) == len(as) {
 		return e
 	}
-	e2 := e.clone()
-	s := e2.newState(e2.pre)
+	e2 := new(structured)
+	e.withAttrsInto(e2, nil, as)
+	return e2
+}
+
+// derivedHandler is a Handler derived with WithAttrs from a Handler with a structured
+// encoder: the Handler, its encoder and room for the encoder's precomputed attributes in
+// one allocation. A per-request logger (With of a few attributes, then a record or two)
+// paid one allocation for each, and more while the attributes' buffer grew.
+type derivedHandler struct {
+	h   Handler
+	e   structured
+	pre [192]byte // most With calls encode to less; more takes one allocation, sized
+}
+
+// handlerWithAttrs is Handler.WithAttrs for a handler whose encoder is e.
+func (e *structured) handlerWithAttrs(h *Handler, as []slog.Attr) *Handler {
+	if countEmptyGroups(as) == len(as) {
+		return h
+	}
+	d := new(derivedHandler)
+	buf := d.pre[:0]
+	if n := len(e.pre) + encodedSizeHint(as); n > len(d.pre) {
+		buf = make([]byte, 0, n)
+	}
+	e.withAttrsInto(&d.e, buf, as)
+	d.h = Handler{enc: &d.e, level: h.level, out: h.out}
+	return &d.h
+}
+
+// encodedSizeHint is about how many bytes as take encoded, erring high: it sizes the
+// precomputed attributes' buffer, so that it is allocated once.
+func encodedSizeHint(as []slog.Attr) int {
+	n := 0
+	for _, a := range as {
+		n += len(a.Key) + 4 // quotes, colon, separator
+		switch a.Value.Kind() {
+		case slog.KindString:
+			n += len(a.Value.String()) + len(a.Value.String())/8 + 2
+		case slog.KindGroup:
+			n += encodedSizeHint(a.Value.Group()) + 2
+		default:
+			n += 40
+		}
+	}
+	return n
+}
+
+// withAttrsInto makes e2 e with as precomputed, appending the encoded attributes to e's
+// after copying these to buf (so that e's are never written to).
+func (e *structured) withAttrsInto(e2 *structured, buf []byte, as []slog.Attr) {
+	e.cloneInto(e2)
+	var s state
+	s.init(e2, append(buf, e.pre...))
 	defer s.free()
 	if e.groupPrefix != "" {
 		s.prefixWrite(e.groupPrefix)
 	}
-	if pfa := e2.pre; len(pfa) > 0 {
+	if pfa := e.pre; len(pfa) > 0 {
 		s.sep = e.attrSep()
-		if e2.json && pfa[len(pfa)-1] == '{' {
+		if e.json && pfa[len(pfa)-1] == '{' {
 			s.sep = ""
 		}
 	}
 	// The groups not yet open in pre open before the first attr written, if any is.
-	s.walk.Begin(e.rules(), e.groups, e.nOpenGroups)
+	s.begin(e.groups, e.nOpenGroups)
 	for _, a := range as {
 		s.appendAttr(a)
 	}
@@ -93,8 +152,7 @@ func (e *structured) WithAttrs(as []slog.Attr) Encoder {
 		e2.groupPrefix = string(*s.prefix)
 	}
 	e2.nOpenGroups = s.walk.BaseOpen()
-	e2.pre = s.buf
-	return e2
+	e2.pre = slices.Clip(s.buf) // derived encoders append to a copy
 }
 
 // rules are slog's attribute rules as slog's own handlers apply them, quirks included, so
@@ -122,34 +180,52 @@ func (e *structured) attrSep() string {
 
 // Append implements Encoder.
 func (e *structured) Append(dst []byte, r slog.Record) []byte {
-	s := e.newState(dst)
-	if e.json {
-		s.buf = append(s.buf, '{')
-	}
+	// The state lives here and is initialized in place: returning it from a constructor
+	// copied it (Walker included, some 400 bytes) once per record.
+	var s state
+	s.init(e, dst)
 	rep := e.opts.ReplaceAttr
 	if !r.Time.IsZero() {
 		t := r.Time.Round(0) // strip the monotonic reading, as slog.Time does
 		if rep == nil {
 			if e.json {
-				s.buf = append(s.buf, `"time":`...)
+				s.buf = append(s.buf, `{"time":`...)
 			} else {
 				s.buf = append(s.buf, "time="...)
 			}
 			s.sep = e.attrSep()
 			s.appendTime(t)
 		} else {
+			if e.json {
+				s.buf = append(s.buf, '{')
+			}
 			s.appendAttr(slog.Time(slog.TimeKey, t))
 		}
+	} else if e.json {
+		s.buf = append(s.buf, '{')
 	}
 	if rep == nil {
 		s.appendSep()
-		if e.json {
-			s.buf = append(s.buf, `"level":`...)
+		// slog's four levels are constants: write them whole, without Level.String and
+		// without scanning them for characters to escape.
+		if name := slogLevelName(r.Level); name != "" {
+			if e.json {
+				s.buf = append(s.buf, `"level":"`...)
+				s.buf = append(s.buf, name...)
+				s.buf = append(s.buf, '"')
+			} else {
+				s.buf = append(s.buf, "level="...)
+				s.buf = append(s.buf, name...)
+			}
 		} else {
-			s.buf = append(s.buf, "level="...)
+			if e.json {
+				s.buf = append(s.buf, `"level":`...)
+			} else {
+				s.buf = append(s.buf, "level="...)
+			}
+			s.appendString(r.Level.String())
 		}
 		s.sep = e.attrSep()
-		s.appendString(r.Level.String())
 	} else {
 		s.appendAttr(slog.Any(slog.LevelKey, r.Level))
 	}
@@ -172,9 +248,25 @@ func (e *structured) Append(dst []byte, r slog.Record) []byte {
 	} else {
 		s.appendAttr(slog.String(slog.MessageKey, r.Message))
 	}
-	s.appendNonBuiltIns(r)
+	s.appendNonBuiltIns(&r)
 	s.free()
 	return s.buf
+}
+
+// slogLevelName returns the name of slog's own levels, which Level.String prints as is, and ""
+// for the others (DEBUG+2 and such), which take Level.String.
+func slogLevelName(l slog.Level) string {
+	switch l {
+	case slog.LevelDebug:
+		return "DEBUG"
+	case slog.LevelInfo:
+		return "INFO"
+	case slog.LevelWarn:
+		return "WARN"
+	case slog.LevelError:
+		return "ERROR"
+	}
+	return ""
 }
 
 // state holds what one Append (or WithAttrs) call needs while walking attributes.
@@ -183,15 +275,23 @@ type state struct {
 	buf    []byte
 	sep    string  // written before the next key
 	prefix *[]byte // text only: qualified-key prefix; nil until a group needs one
+	// direct caches walk.Direct(): plain attributes are written without the walker. It is
+	// refreshed whenever the walker runs (see appendAttr).
+	direct bool
 	walk   attrwalk.Walker
 }
 
-// newState starts with the built-in attributes, which are in no group: ReplaceAttr sees
-// no groups for them.
-func (e *structured) newState(buf []byte) state {
-	s := state{e: e, buf: buf}
-	s.walk.Begin(e.rules(), nil, 0)
-	return s
+// init starts s with the built-in attributes, which are in no group: ReplaceAttr sees no
+// groups for them.
+func (s *state) init(e *structured, buf []byte) {
+	s.e, s.buf = e, buf
+	s.begin(nil, 0)
+}
+
+// begin (re)starts the walk inside groups, of which the first open are open in the output.
+func (s *state) begin(groups []string, open int) {
+	s.walk.Begin(s.e.rules(), groups, open)
+	s.direct = s.walk.Direct()
 }
 
 func (s *state) free() {
@@ -209,7 +309,7 @@ func (s *state) prefixWrite(p string) {
 	*s.prefix = append(*s.prefix, p...)
 }
 
-func (s *state) appendNonBuiltIns(r slog.Record) {
+func (s *state) appendNonBuiltIns(r *slog.Record) {
 	e := s.e
 	if pfa := e.pre; len(pfa) > 0 {
 		s.appendSep()
@@ -226,8 +326,12 @@ func (s *state) appendNonBuiltIns(r slog.Record) {
 		if e.groupPrefix != "" {
 			s.prefixWrite(e.groupPrefix)
 		}
-		s.walk.End()
-		s.walk.Begin(e.rules(), e.groups, e.nOpenGroups)
+		if len(e.groups) > 0 {
+			// Without groups the walk begun by init goes on as it is: it was begun with
+			// no groups, all (none) open, and the built-ins left it between attributes.
+			s.walk.End()
+			s.begin(e.groups, e.nOpenGroups)
+		}
 		r.Attrs(func(a slog.Attr) bool {
 			s.appendAttr(a)
 			return true
@@ -264,19 +368,22 @@ func (s *state) closeGroup(name string) {
 
 // appendAttr appends a as slog's rules have it: the walker decides, this writes.
 func (s *state) appendAttr(a slog.Attr) {
-	if s.walk.Plain(a) {
-		// The path almost every attribute takes: inline the JSON key. The JSON separator
-		// is "," or "": a byte append avoids a memmove call.
+	// The path almost every attribute takes: a plain value while the walk is direct (see
+	// attrwalk.Walker.Direct) is written at once. Kind is computed here once and passed on:
+	// Value.Kind is a type switch, and it was computed twice per attribute before.
+	if k := a.Value.Kind(); s.direct && attrwalk.PlainKind(k) {
 		if s.e.json {
+			// Inline the JSON key. The JSON separator is "," or "": a byte append avoids a
+			// memmove call.
 			b := s.buf
 			if s.sep != "" {
 				b = append(b, ',', '"')
 			} else {
 				b = append(b, '"')
 			}
-			b = appendEscapedJSONString(b, a.Key)
+			b = appendJSONKey(b, a.Key)
 			b = append(b, '"', ':')
-			s.buf = appendJSONValue(b, a.Value)
+			s.buf = appendJSONPlain(b, a.Value, k)
 			s.sep = ","
 			return
 		}
@@ -288,6 +395,7 @@ func (s *state) appendAttr(a slog.Attr) {
 	for {
 		switch s.walk.Next() {
 		case attrwalk.Done:
+			s.direct = s.walk.Direct()
 			return
 		case attrwalk.Open:
 			s.openGroup(s.walk.Key())
@@ -336,7 +444,7 @@ func (s *state) appendKey(key string) {
 func (s *state) appendString(str string) {
 	if s.e.json {
 		s.buf = append(s.buf, '"')
-		s.buf = appendEscapedJSONString(s.buf, str)
+		s.buf = jsonstr.AppendEscaped(s.buf, str)
 		s.buf = append(s.buf, '"')
 	} else {
 		s.buf = appendTextString(s.buf, str)
@@ -346,8 +454,8 @@ func (s *state) appendString(str string) {
 func (s *state) appendTwoStrings(x, y string) {
 	if s.e.json {
 		s.buf = append(s.buf, '"')
-		s.buf = appendEscapedJSONString(s.buf, x)
-		s.buf = appendEscapedJSONString(s.buf, y)
+		s.buf = jsonstr.AppendEscaped(s.buf, x)
+		s.buf = jsonstr.AppendEscaped(s.buf, y)
 		s.buf = append(s.buf, '"')
 		return
 	}

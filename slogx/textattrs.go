@@ -17,13 +17,14 @@ type textAttrs struct{ s *structured }
 
 // Append implements Encoder.
 func (e textAttrs) Append(dst []byte, r slog.Record) []byte {
-	st := e.s.newState(dst)
+	var st state
+	st.init(e.s, dst)
 	if e.s.opts.AddSource && r.PC != 0 {
 		fs := runtime.CallersFrames([]uintptr{r.PC})
 		f, _ := fs.Next()
 		st.appendAttr(slog.Any(slog.SourceKey, &slog.Source{Function: f.Function, File: f.File, Line: f.Line}))
 	}
-	st.appendNonBuiltIns(r)
+	st.appendNonBuiltIns(&r)
 	st.free()
 	return st.buf
 }

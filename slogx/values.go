@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -19,15 +20,26 @@ import (
 	"unicode/utf8"
 
 	"github.com/slogx/handlers/internal/anyfmt"
+	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/internal/buffer"
+	"github.com/slogx/handlers/internal/jsonstr"
 )
 
 // appendJSONValue appends v as slog.JSONHandler does.
 func appendJSONValue(b []byte, v slog.Value) []byte {
-	switch v.Kind() {
+	if k := v.Kind(); attrwalk.PlainKind(k) {
+		return appendJSONPlain(b, v, k)
+	}
+	return appendJSONAny(b, v.Any())
+}
+
+// appendJSONPlain appends v, of kind k (an attrwalk.PlainKind), as slog.JSONHandler does.
+// The caller has computed k: see state.appendAttr.
+func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
+	switch k {
 	case slog.KindString:
 		b = append(b, '"')
-		b = appendEscapedJSONString(b, v.String())
+		b = jsonstr.AppendEscaped(b, v.String())
 		return append(b, '"')
 	case slog.KindInt64:
 		return strconv.AppendInt(b, v.Int64(), 10)
@@ -39,11 +51,14 @@ func appendJSONValue(b []byte, v slog.Value) []byte {
 		return strconv.AppendBool(b, v.Bool())
 	case slog.KindDuration:
 		return strconv.AppendInt(b, int64(v.Duration()), 10)
-	case slog.KindTime:
+	default: // KindTime
 		return appendJSONTime(b, v.Time(), nil)
-	default:
-		return appendJSONAny(b, v.Any())
 	}
+}
+
+// appendJSONKey appends an attribute's key, escaped, without quotes.
+func appendJSONKey(b []byte, key string) []byte {
+	return jsonstr.AppendEscaped(b, key)
 }
 
 // appendJSONAny handles user values; only these can panic (a nil receiver in MarshalJSON or
@@ -58,7 +73,7 @@ func appendJSONAny(b []byte, a any) (out []byte) {
 	_, jm := a.(json.Marshaler)
 	if err, ok := a.(error); ok && !jm {
 		b = append(b, '"')
-		b = appendEscapedJSONString(b, err.Error())
+		b = jsonstr.AppendEscaped(b, err.Error())
 		return append(b, '"')
 	}
 	b2, err := appendJSONMarshal(b, a)
@@ -85,7 +100,7 @@ func appendErrorString(b []byte, err error, isJSON bool) []byte {
 func appendAnyString(b []byte, s string, isJSON bool) []byte {
 	if isJSON {
 		b = append(b, '"')
-		b = appendEscapedJSONString(b, s)
+		b = jsonstr.AppendEscaped(b, s)
 		return append(b, '"')
 	}
 	return appendTextString(b, s)
@@ -97,6 +112,10 @@ func appendJSONFloat(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return appendErrorString(b, &json.UnsupportedValueError{
 			Value: reflect.ValueOf(f), Str: strconv.FormatFloat(f, 'g', -1, 64)}, true)
+	}
+	if b2, ok := appendShortDecimal(b, f, 1e-6, 1e9); ok {
+		// encoding/json's positional range is [1e-6, 1e21).
+		return b2
 	}
 	abs := math.Abs(f)
 	format := byte('f')
@@ -113,6 +132,67 @@ func appendJSONFloat(b []byte, f float64) []byte {
 		}
 	}
 	return b
+}
+
+// appendShortDecimal appends f as strconv.AppendFloat(b, f, 'f', -1, 64) does when f is
+// zero or its magnitude is at least lo and is a decimal of at most six fractional digits and
+// fifteen significant digits (0.5, 3.25, 12.125, 100): most floats that programs log.
+// Otherwise it returns ok false and the caller formats f in full (about 300 instructions of
+// strconv's shortest-digits search; this path costs a few dozen).
+//
+// Why the digits are strconv's: n = round(|f|·10⁶) is computed exactly enough (its error
+// is below 0.25 for n < 10¹⁵), and n/10⁶ == |f| in float64 (10⁶ and n are exact, the
+// division is correctly rounded) means the decimal n·10⁻⁶ parses back to f. Two decimals of
+// at most 15 significant digits never parse to the same float64 (DBL_DIG), so no other
+// decimal that short round-trips, and strconv's shortest one, which is no longer, is this
+// one. Callers pass [lo, hi) within the range where their strconv format is positional;
+// hi is at most 10⁹ (so that n < 10¹⁵).
+func appendShortDecimal(b []byte, f float64, lo, hi float64) (_ []byte, ok bool) {
+	if f == 0 {
+		if math.Signbit(f) {
+			return append(b, '-', '0'), true
+		}
+		return append(b, '0'), true
+	}
+	a := f
+	if a < 0 {
+		a = -a
+	}
+	if !(a >= lo && a < hi) { // NaN too
+		return b, false
+	}
+	m := a * 1e6
+	n := uint64(m + 0.5)
+	if float64(n)/1e6 != a {
+		return b, false
+	}
+	if f < 0 {
+		b = append(b, '-')
+	}
+	if ip := n / 1e6; ip < 10 {
+		b = append(b, byte('0'+ip)) // the usual integer part: no call
+	} else {
+		b = strconv.AppendUint(b, ip, 10)
+	}
+	frac := n % 1e6
+	if frac == 0 {
+		return b, true
+	}
+	// Six fractional digits, two at a time from a table, written in place and then cut
+	// after the last non-zero one: fixed-size stores, no copy call.
+	at := len(b)
+	b = slices.Grow(b, 7)[:at+7]
+	d := (*[7]byte)(b[at:])
+	p1, p2, p3 := frac/10000, frac/100%100, frac%100
+	d[0] = '.'
+	d[1], d[2] = digits2[2*p1], digits2[2*p1+1]
+	d[3], d[4] = digits2[2*p2], digits2[2*p2+1]
+	d[5], d[6] = digits2[2*p3], digits2[2*p3+1]
+	end := 7
+	for d[end-1] == '0' {
+		end--
+	}
+	return b[:at+end], true
 }
 
 // appendJSONTime appends t as time.Time.MarshalJSON does, without allocating. A non-nil tc
@@ -162,124 +242,6 @@ func appendJSONMarshal(b []byte, v any) ([]byte, error) {
 	return append(b, bs[:len(bs)-1]...), nil // drop Encode's newline
 }
 
-// appendEscapedJSONString escapes s for JSON (HTML not escaped, as slog) without quotes.
-func appendEscapedJSONString(buf []byte, s string) []byte {
-	// Most keys and messages are plain ASCII: find that out a word at a time, with
-	// overlapping windows for the tail, and copy the string whole.
-	n, i := len(s), 0
-	switch {
-	case n >= 8:
-		for ; i+8 <= n; i += 8 {
-			if !jsonSafe8(s[i:]) {
-				return appendEscapedJSONFrom(buf, s, i)
-			}
-		}
-		if i == n || jsonSafe8(s[n-8:]) {
-			return append(buf, s...)
-		}
-	case n >= 4:
-		if jsonSafe4(s) && jsonSafe4(s[n-4:]) {
-			return append(buf, s...)
-		}
-	default:
-		for i < n && jsonPlain[s[i]] {
-			i++
-		}
-		if i == n {
-			return append(buf, s...)
-		}
-	}
-	return appendEscapedJSONFrom(buf, s, i)
-}
-
-// SWAR constants: for a word w, (w - ones*n) & ^w & highs is non-zero iff some byte of w is
-// below n (for bytes < 0x80), and with n = 1 iff some byte is zero.
-const (
-	ones8, highs8 = 0x0101010101010101, 0x8080808080808080
-	ones4, highs4 = 0x01010101, 0x80808080
-)
-
-// jsonSafe8 reports whether none of the first 8 bytes of s needs escaping in JSON: none is a
-// control character, '"', '\\' or non-ASCII. It tests the eight at once.
-func jsonSafe8(s string) bool {
-	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	q, bs := w^(ones8*'"'), w^(ones8*'\\')
-	return (w|(w-ones8*0x20)&^w|(q-ones8)&^q|(bs-ones8)&^bs)&highs8 == 0
-}
-
-// jsonSafe4 is jsonSafe8 for the first 4 bytes of s.
-func jsonSafe4(s string) bool {
-	w := uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
-	q, bs := w^(ones4*'"'), w^(ones4*'\\')
-	return (w|(w-ones4*0x20)&^w|(q-ones4)&^q|(bs-ones4)&^bs)&highs4 == 0
-}
-
-// appendEscapedJSONFrom escapes s, whose first i bytes need no escaping.
-func appendEscapedJSONFrom(buf []byte, s string, i int) []byte {
-	start := 0
-	for i < len(s) {
-		if b := s[i]; b < utf8.RuneSelf {
-			if safeSet[b] {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\')
-			switch b {
-			case '\\', '"':
-				buf = append(buf, b)
-			case '\n':
-				buf = append(buf, 'n')
-			case '\r':
-				buf = append(buf, 'r')
-			case '\t':
-				buf = append(buf, 't')
-			default:
-				buf = append(buf, 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		// U+2028 and U+2029 are valid JSON but break JSONP; encoding/json escapes them.
-		if c == '\u2028' || c == '\u2029' {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hex[c&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(buf, s[start:]...)
-}
-
-const hex = "0123456789abcdef"
-
-// safeSet[b] is true for ASCII bytes that need no escaping in a JSON string.
-var safeSet = func() (t [utf8.RuneSelf]bool) {
-	for i := 0x20; i < utf8.RuneSelf; i++ {
-		t[i] = i != '"' && i != '\\'
-	}
-	return t
-}()
-
-// jsonPlain is safeSet over all 256 byte values (non-ASCII is not plain): indexing it with a
-// byte needs no bounds check, which keeps the per-byte loop to a load and a branch.
-var jsonPlain = func() (t [256]bool) {
-	copy(t[:], safeSet[:])
-	return t
-}()
-
 // appendTextValue appends v as slog.TextHandler does.
 func appendTextValue(b []byte, v slog.Value) []byte {
 	switch v.Kind() {
@@ -292,7 +254,7 @@ func appendTextValue(b []byte, v slog.Value) []byte {
 	case slog.KindUint64:
 		return strconv.AppendUint(b, v.Uint64(), 10)
 	case slog.KindFloat64:
-		return strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
+		return appendTextFloat(b, v.Float64())
 	case slog.KindBool:
 		return strconv.AppendBool(b, v.Bool())
 	case slog.KindDuration:
@@ -300,6 +262,16 @@ func appendTextValue(b []byte, v slog.Value) []byte {
 	default:
 		return appendTextAny(b, v.Any())
 	}
+}
+
+// appendTextFloat appends f as strconv.AppendFloat(b, f, 'g', -1, 64), as slog.TextHandler
+// does. 'g' with the shortest digits is positional for decimal exponents from -4 to 5, so
+// short decimals in [1e-4, 1e6) take appendShortDecimal's path.
+func appendTextFloat(b []byte, f float64) []byte {
+	if b2, ok := appendShortDecimal(b, f, 1e-4, 1e6); ok {
+		return b2
+	}
+	return strconv.AppendFloat(b, f, 'g', -1, 64)
 }
 
 func appendTextAny(b []byte, a any) (out []byte) {
@@ -395,7 +367,7 @@ func needsQuoting(s string) bool {
 		b := s[i]
 		if b < utf8.RuneSelf {
 			// Quote anything a JSON string would escape except backslash, plus space and '='.
-			if b != '\\' && (b == ' ' || b == '=' || !safeSet[b]) {
+			if b != '\\' && (b == ' ' || b == '=' || !jsonstr.Plain(b)) {
 				return true
 			}
 			i++

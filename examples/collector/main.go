@@ -1,8 +1,11 @@
 // Command collector receives log records over the network — from netsink.Socket and
 // netsink.Datagram handlers, and with -pickle from Python's logging.handlers.SocketHandler
-// and DatagramHandler — and writes them to standard output (text) and to a file (JSON lines).
+// and DatagramHandler — and writes them to standard output (text) and to a file (JSON lines),
+// and forwards them to Fluentd / Fluent Bit (-forward) and to an OpenTelemetry Collector
+// (-otlp), so a fleet of Python services can move into those pipelines through it.
 //
 //	collector -tcp 127.0.0.1:9020 -udp 127.0.0.1:9021 -out collected.log [-pickle] [-cert c.pem -key k.pem]
+//	          [-forward 127.0.0.1:24224 -forward-tag app] [-otlp http://127.0.0.1:4318/v1/logs]
 //
 // 9020 and 9021 are Python's logging.handlers.DEFAULT_TCP_LOGGING_PORT and
 // DEFAULT_UDP_LOGGING_PORT. SIGINT or SIGTERM shut it down gracefully: every connection gets
@@ -15,7 +18,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/slogx/handlers/rotate"
 	"io"
 	"log/slog"
 	"math"
@@ -26,6 +28,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/rotate"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -39,6 +42,9 @@ type config struct {
 	shutdownIn time.Duration
 	maxBytes   int64
 	backups    int
+	forward    string // Fluent Forward address; empty: none
+	forwardTag string
+	otlp       string // OTLP/HTTP logs URL; empty: none
 }
 
 func main() {
@@ -54,6 +60,9 @@ func main() {
 	flag.IntVar(&c.maxFrame, "max-frame", netsink.DefaultMaxFrame, "largest accepted frame in bytes")
 	flag.BoolVar(&c.quiet, "quiet", false, "do not echo records on standard output")
 	flag.DurationVar(&c.shutdownIn, "shutdown-timeout", 5*time.Second, "graceful shutdown bound")
+	flag.StringVar(&c.forward, "forward", "", "also forward every record to this Fluent Forward server (host:port or unix:///path)")
+	flag.StringVar(&c.forwardTag, "forward-tag", "collector", "Fluent tag of the forwarded records")
+	flag.StringVar(&c.otlp, "otlp", "", "also send every record to this OTLP/HTTP logs URL (e.g. http://127.0.0.1:4318/v1/logs)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -77,6 +86,30 @@ func main() {
 // backups older files kept (rotate.NewSize, Python's RotatingFileHandler rules).
 func openOutput(path string, maxBytes int64, backups int) (io.WriteCloser, error) {
 	return rotate.NewSize(path, rotate.SizeOptions{MaxBytes: maxBytes, BackupCount: backups})
+}
+
+// openForwarders opens the -forward and -otlp outputs. They connect lazily: an engine that is
+// down at start-up gets the records once it is up (each buffers, bounded, meanwhile).
+func openForwarders(c config, level slog.Leveler) ([]*slogx.Handler, error) {
+	var hs []*slogx.Handler
+	if c.forward != "" {
+		f, err := netsink.NewForward(c.forward, netsink.ForwardOptions{Tag: c.forwardTag}, &slogx.Options{Level: level})
+		if err != nil {
+			return nil, err
+		}
+		hs = append(hs, f.Handler)
+	}
+	if c.otlp != "" {
+		o, err := netsink.NewOTLP(netsink.OTLPOptions{URL: c.otlp}, &slogx.Options{Level: level})
+		if err != nil {
+			for _, h := range hs {
+				h.Close()
+			}
+			return nil, err
+		}
+		hs = append(hs, o.Handler)
+	}
+	return hs, nil
 }
 
 // collector is a netsink.Server with its listeners and outputs.
@@ -104,6 +137,15 @@ func listen(c config, echo io.Writer) (*collector, error) {
 			return nil, fmt.Errorf("open %s: %w", c.out, err)
 		}
 		h := slogx.NewHandler(w, &slogx.Options{Level: all})
+		hs = append(hs, h)
+		col.closers = append(col.closers, h)
+	}
+	outs, err := openForwarders(c, all)
+	if err != nil {
+		col.closeOutputs()
+		return nil, err
+	}
+	for _, h := range outs {
 		hs = append(hs, h)
 		col.closers = append(col.closers, h)
 	}

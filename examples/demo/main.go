@@ -47,7 +47,8 @@ func sections() []section {
 		{"mail and HTTP: SMTP (STARTTLS, AUTH, batching) and HTTP (Python form, NDJSON) to embedded servers", demoMailHTTP},
 		{"eventlog: Windows event log (a clear error elsewhere)", demoEventLog},
 		{"one core: a stalled collector never blocks a log call; Flush and Close through middleware", demoEngine},
-		{"production: Sample (zap's sampler), ContextAttrs, LevelHandler", demoProduction},
+		{"scaling out: Fluent Forward and OTLP to embedded stand-ins of Fluent Bit and the OTel Collector", demoScale},
+		{"production: Sample (zap's sampler), ContextAttrs, LevelHandler, Console", demoProduction},
 		{"config: a Python dictConfig document through config.Parse", demoConfig},
 	}
 }

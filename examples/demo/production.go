@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -63,5 +64,14 @@ func demoProduction(out io.Writer, _ string) error {
 	resp.Body.Close()
 	fmt.Fprintf(out, "   POST {\"level\":\"DEBUG\"} -> GET %s\n", get())
 	logger.Debug("visible now")
-	return slogx.Close(sampled)
+	if err := slogx.Close(sampled); err != nil {
+		return err
+	}
+
+	io.WriteString(out, "-- Console (colored on a terminal; plain here, since out is not one):\n")
+	console := slog.New(sinks.NewStream(out, &slogx.Options{Level: slog.LevelDebug,
+		Encoder: slogx.Console(slogx.ConsoleOptions{Writer: out})}))
+	console.Info("listening", "port", 8080, slog.Group("tls", "on", true))
+	console.Error("query failed", "db", "main", "err", errors.New("timeout\nwhile reading row 3"))
+	return nil
 }

@@ -64,19 +64,29 @@ func (w *Walker) Rules() Rules { return w.rules }
 func (w *Walker) BaseOpen() int { return w.baseOpen }
 
 // Plain reports whether a, given next, would come out as the Leaf a itself, with nothing
-// to open first: no ReplaceAttr, every base group open, and a value of a kind that needs no
-// resolving and is never empty. Callers write such an attribute directly instead of calling
-// Add and Next; it is the hot path of every encoder.
+// to open first: Direct, and a value of a PlainKind. Callers write such an attribute
+// directly instead of calling Add and Next; it is the hot path of every encoder.
 func (w *Walker) Plain(a slog.Attr) bool {
-	if w.rules.ReplaceAttr != nil || w.baseOpen != len(w.base) {
-		return false
-	}
-	switch a.Value.Kind() {
-	case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindFloat64,
-		slog.KindBool, slog.KindDuration, slog.KindTime:
-		return true
-	}
-	return false
+	return w.Direct() && PlainKind(a.Value.Kind())
+}
+
+// Direct reports whether an attribute of a PlainKind, given next, would come out as the Leaf
+// itself: no ReplaceAttr and every base group open. It can change only when Next runs, so an
+// encoder may ask once, keep the answer while it writes plain attributes directly, and ask
+// again after walking one with Add and Next. Plain(a) is Direct() && PlainKind(a.Value.Kind());
+// the split lets a hot loop compute Value.Kind once per attribute and use it for writing too.
+func (w *Walker) Direct() bool {
+	return w.rules.ReplaceAttr == nil && w.baseOpen == len(w.base)
+}
+
+// plainKinds is the set of PlainKind, one bit per slog.Kind.
+const plainKinds = 1<<slog.KindString | 1<<slog.KindInt64 | 1<<slog.KindUint64 | 1<<slog.KindFloat64 |
+	1<<slog.KindBool | 1<<slog.KindDuration | 1<<slog.KindTime
+
+// PlainKind reports whether a value of kind k needs no resolving and is never empty: a
+// string, number, bool, duration or time. (A bit test: it runs once per attribute.)
+func PlainKind(k slog.Kind) bool {
+	return k < 64 && plainKinds&(1<<k) != 0
 }
 
 // Add gives w the next attribute to walk; call Next until Done.

@@ -40,6 +40,15 @@ func (b *Backoff) Failed(now time.Time) time.Time {
 	return b.retry
 }
 
+// NotBefore moves the next attempt to t if the schedule had it earlier (a peer's Retry-After),
+// and returns when the next attempt may be made.
+func (b *Backoff) NotBefore(t time.Time) time.Time {
+	if t.After(b.retry) {
+		b.retry = t
+	}
+	return b.retry
+}
+
 // Reset forgets past failures, after a success.
 func (b *Backoff) Reset() {
 	b.period = 0

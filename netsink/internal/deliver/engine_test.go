@@ -5,9 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -524,4 +526,59 @@ func TestWriteDoesNotWaitForSend(t *testing.T) {
 	}
 	close(stuck)
 	_ = e.Close()
+}
+
+// A Send error carrying RetryAfter holds the next attempt until the peer's wait has passed on
+// the engine's clock, even when the backoff schedule would allow it sooner.
+func TestRetryAfter(t *testing.T) {
+	p := newPeer()
+	var clock struct {
+		sync.Mutex
+		now   time.Time
+		reads int
+	}
+	clock.now = time.Unix(1000, 0)
+	now := func() time.Time {
+		clock.Lock()
+		defer clock.Unlock()
+		clock.reads++
+		return clock.now
+	}
+	reads := func() int { clock.Lock(); defer clock.Unlock(); return clock.reads }
+	advance := func(d time.Duration) { clock.Lock(); clock.now = clock.now.Add(d); clock.Unlock() }
+	var sends atomic.Int32
+	p.onSend = func(c *conn, b *Batch) error {
+		if sends.Add(1) == 1 {
+			return RetryAfter(errors.New("503 unavailable"), time.Minute)
+		}
+		return nil
+	}
+	e, rep, rs := newEngine(t, p, Options{Backoff: fast, MaxRetries: 3, Now: now})
+	e.Write(rec(1))
+	for deadline := time.Now().Add(10 * time.Second); sends.Load() == 0; runtime.Gosched() {
+		if time.Now().After(deadline) {
+			t.Fatal("no send in 10 s")
+		}
+	}
+	// Past the backoff (1 ms) but not the peer's minute: a Write wakes the sender, which
+	// reads the clock and waits on.
+	advance(30 * time.Second)
+	before := reads()
+	e.Write(rec(2))
+	deadline := time.Now().Add(10 * time.Second)
+	for reads() == before && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	p.mu.Lock()
+	early := len(p.got)
+	p.mu.Unlock()
+	if early != 0 {
+		t.Fatalf("sent %d records before Retry-After passed", early)
+	}
+	advance(31 * time.Second)
+	e.Write(rec(3))
+	p.waitFor(t, func() bool { return len(p.got) == 3 })
+	if !slices.Equal(p.records(), seqs(1, 3)) || rep.Errors() != 0 {
+		t.Fatalf("got %v, errors %d: %s", p.records(), rep.Errors(), rs)
+	}
 }

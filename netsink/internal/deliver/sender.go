@@ -219,6 +219,10 @@ func (s *sender) send(b *Batch) {
 		return
 	}
 	s.broken(at)
+	if d, ok := retryDelay(err); ok {
+		// From the answer, not the attempt: the peer's wait starts when it said so.
+		s.retryAt = s.backoff.NotBefore(e.now().Add(d))
+	}
 }
 
 // broken ends a connection that failed: the poison rule, then a new connection after the

@@ -3,6 +3,7 @@ package deliver
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // A Transport makes connections to one peer. The engine calls it only from its sender
@@ -82,4 +83,33 @@ func Permanent(err error) error {
 func IsPermanent(err error) bool {
 	var p permanent
 	return errors.As(err, &p)
+}
+
+// retryAfter marks a transient error whose peer asked for a minimum wait (HTTP Retry-After).
+type retryAfter struct {
+	err error
+	d   time.Duration
+}
+
+func (r retryAfter) Error() string { return r.err.Error() }
+func (r retryAfter) Unwrap() error { return r.err }
+
+// RetryAfter marks err, returned by Conn.Send, as transient with a wait the peer asked for
+// (an HTTP 503 or 429 with Retry-After): the next attempt comes no sooner than d after this
+// one, later if the backoff schedule says so. It is still an ordinary failure otherwise,
+// counted against MaxRetries.
+func RetryAfter(err error, d time.Duration) error {
+	if err == nil {
+		return nil
+	}
+	return retryAfter{err, d}
+}
+
+// retryDelay returns the wait err asked for through RetryAfter.
+func retryDelay(err error) (time.Duration, bool) {
+	var r retryAfter
+	if errors.As(err, &r) {
+		return r.d, true
+	}
+	return 0, false
 }

@@ -1,0 +1,245 @@
+package netsink
+
+import (
+	"bytes"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/slogx/handlers/netsink/internal/deliver"
+	"github.com/slogx/handlers/slogx"
+)
+
+// Defaults of ForwardOptions.
+const (
+	DefaultForwardTag          = "slogx"
+	DefaultForwardBuffer       = 8 << 20
+	DefaultForwardMaxBatch     = 1 << 20
+	DefaultForwardDialTimeout  = 5 * time.Second
+	DefaultForwardWriteTimeout = 10 * time.Second
+	DefaultForwardAckTimeout   = 60 * time.Second
+	DefaultForwardFlushTimeout = 5 * time.Second
+)
+
+// ForwardOptions configures a Forward. The zero value is usable: tag "slogx", plain TCP, no
+// handshake, Python's backoff, an 8 MiB buffer.
+type ForwardOptions struct {
+	// Tag is the Fluent tag of every record (what Fluentd's <match> and Fluent Bit's Match
+	// route on); empty means DefaultForwardTag.
+	Tag string
+
+	// SharedKey, when set, makes every connection start with the protocol's handshake
+	// (HELO/PING/PONG, the server's <security> shared_key): the server must prove it knows
+	// the key too. A rejected key fails the connection, counted in Stats().Errors and
+	// reported through OnError with a message naming the shared key; records stay buffered
+	// and are sent once a connection succeeds.
+	SharedKey string
+
+	// Hostname is this client's self_hostname in the handshake; empty means os.Hostname().
+	Hostname string
+
+	// Username and Password answer a server that asks for user authentication in its
+	// HELO (<security> user_auth); they need SharedKey.
+	Username, Password string
+
+	// TLS, when set, wraps the connection in TLS with this configuration (ServerName
+	// defaults to the host of addr; a unix socket needs ServerName or InsecureSkipVerify).
+	TLS *tls.Config
+
+	// Compress sends CompressedPackedForward: each batch's entries gzipped.
+	Compress bool
+
+	// DialTimeout bounds one connection attempt, TLS and handshake included; zero means
+	// DefaultForwardDialTimeout.
+	DialTimeout time.Duration
+
+	// WriteTimeout bounds one write of the sender goroutine; zero means
+	// DefaultForwardWriteTimeout. A write that takes longer breaks the connection, and the
+	// unacknowledged records are sent again on the next. It never delays Handle.
+	WriteTimeout time.Duration
+
+	// AckTimeout is how long a sent batch may wait for its ack before the connection is
+	// considered dead (and its unacknowledged records are sent again on a new one); zero
+	// means DefaultForwardAckTimeout. The server must answer the chunk option, as Fluentd,
+	// Fluent Bit (1.5 and later), Vector and the Collector's receiver do: against one that
+	// never acknowledges, every batch would time out, be sent again, and after three such
+	// connections in a row its first record is dropped as poison (counted and reported).
+	AckTimeout time.Duration
+
+	// Buffer bounds the bytes of records held until acknowledged; zero means
+	// DefaultForwardBuffer. See Overflow for what happens when it is full.
+	Buffer int
+
+	// MaxBatchBytes bounds the entries of one PackedForward message (a batch holds at least
+	// one record); zero means DefaultForwardMaxBatch.
+	MaxBatchBytes int
+
+	// BatchInterval is how long the sender waits for more records to fill a batch; zero
+	// sends what is there at once (batches then fill while the previous one is written).
+	BatchInterval time.Duration
+
+	// Overflow is what Handle does with a record that finds the buffer full: the zero value,
+	// slogx.Block, waits up to EnqueueTimeout (not at all by default) and then drops it;
+	// slogx.DropNewest drops it at once; slogx.DropOldest drops the oldest unacknowledged
+	// records instead (counted and reported; they may still have reached the server).
+	Overflow slogx.Overflow
+
+	// EnqueueTimeout bounds the wait of Handle under slogx.Block; zero means no wait.
+	EnqueueTimeout time.Duration
+
+	// FlushTimeout bounds how long Close waits for the buffered records to be acknowledged;
+	// zero means DefaultForwardFlushTimeout. Records still unacknowledged then are counted as
+	// dropped.
+	FlushTimeout time.Duration
+
+	// Backoff is the reconnect schedule after a failed connection attempt or a broken
+	// connection; the zero value is Python's (1 s, doubling, at most 30 s).
+	Backoff Backoff
+
+	// Now is the clock of the backoff schedule; nil means time.Now.
+	Now func() time.Time
+}
+
+// Forward sends records to a Fluentd, Fluent Bit, Vector or OpenTelemetry Collector
+// (fluentforward receiver) over the Fluent Forward protocol v1: batches of records as
+// PackedForward messages (CompressedPackedForward with Compress), each entry an EventTime
+// with nanoseconds (0, "unknown", for a record without a time) and a map of "message",
+// "level" (slog's level name: "INFO", "WARN+2"), "source" ({function, file, line}, with
+// AddSource) and the attributes at the top level, groups as nested maps, under slog's rules
+// (LogValuers resolved, ReplaceAttr applied, empty attributes and groups dropped). Values are
+// plain msgpack, since Fluent's receivers know no extension but EventTime: strings, integers
+// (uint64 kept unsigned), floats and booleans as themselves, time.Time as an RFC 3339 string
+// with nanoseconds, time.Duration as integer nanoseconds, []byte as bin, errors as their
+// Error() text, any other value as the tree of its JSON encoding (a struct as a map, a slice
+// as an array). An attribute named "message" or "level" is written beside the built-in one;
+// receivers keep one of the two.
+//
+// Handle never does network I/O: it encodes the record and appends it to a bounded buffer;
+// one sender goroutine connects (lazily, and again with Backoff after a failure), runs the
+// shared-key handshake when SharedKey is set, sends batches, each with a "chunk" id, and
+// frees records only when the server acknowledges their chunk. Records are sent in the order
+// Handle accepted them. Delivery is at least once: after a broken connection, or a batch not
+// acknowledged within AckTimeout, every unacknowledged record is sent again, in order, on the
+// next connection, so a server that received a batch but died before acknowledging it gets it
+// twice (Forward has no deduplication). A record is lost only on purpose, counted and
+// reported: the buffer full (see Overflow; Handle returns an error wrapping
+// slogx.ErrBufferFull), a server closing the connection three times in a row on the same
+// record, or Close finding it unacknowledged after FlushTimeout.
+//
+// Stats: Records and Bytes count acknowledged records, Errors failed connection attempts
+// (a rejected shared key among them) and broken connections, Dropped records discarded.
+//
+// A Forward is safe for concurrent use; handlers derived with WithAttrs and WithGroup share
+// its buffer, connection and counters. Flush waits for the records handled before it to be
+// acknowledged; Close flushes (up to FlushTimeout) and closes the connection.
+type Forward struct {
+	*slogx.Handler
+	eng *deliver.Engine
+}
+
+// NewForward returns a Forward sending to addr: "host:port" over TCP (TLS when o.TLS is
+// set), or "unix:///path/to/socket". It validates everything up front and does not connect:
+// a server down at start-up is not an error. opts.Encoder must be nil: the record layout is
+// the protocol's.
+func NewForward(addr string, o ForwardOptions, opts *slogx.Options) (*Forward, error) {
+	name := "netsink: forward " + addr
+	t := &forwardTransport{o: &o}
+	if path, ok := strings.CutPrefix(addr, "unix://"); ok {
+		if path == "" {
+			return nil, fmt.Errorf("netsink: forward address %q: no socket path", addr)
+		}
+		t.network, t.addr = "unix", path
+	} else {
+		host, err := validateHostPort("forward", "tcp", addr)
+		if err != nil {
+			return nil, err
+		}
+		t.network, t.addr = "tcp", addr
+		if o.TLS != nil {
+			t.tlsConf = o.TLS.Clone()
+			if t.tlsConf.ServerName == "" {
+				t.tlsConf.ServerName = host
+			}
+		}
+	}
+	if o.TLS != nil && t.tlsConf == nil {
+		if o.TLS.ServerName == "" && !o.TLS.InsecureSkipVerify {
+			return nil, fmt.Errorf("%s: TLS over a unix socket needs TLS.ServerName (or InsecureSkipVerify)", name)
+		}
+		t.tlsConf = o.TLS.Clone()
+	}
+	if opts != nil && opts.Encoder != nil {
+		return nil, fmt.Errorf("%s: the record layout is Forward's: Options.Encoder must be nil, not %T", name, opts.Encoder)
+	}
+	if !o.Overflow.Valid() {
+		return nil, fmt.Errorf("%s: unknown overflow policy %v", name, o.Overflow)
+	}
+	tag := o.Tag
+	if tag == "" {
+		tag = DefaultForwardTag
+	}
+	if !utf8.ValidString(tag) {
+		return nil, fmt.Errorf("%s: tag %q is not UTF-8", name, tag)
+	}
+	if (o.Username != "" || o.Password != "") && o.SharedKey == "" {
+		return nil, fmt.Errorf("%s: Username and Password need SharedKey (they are part of the handshake)", name)
+	}
+	var tb bytes.Buffer
+	_ = msgpack.NewEncoder(&tb).EncodeString(tag)
+	t.tag = tb.Bytes()
+	t.creds = forwardCredentials{hostname: o.Hostname, sharedKey: o.SharedKey, username: o.Username, password: o.Password}
+	if o.SharedKey != "" && t.creds.hostname == "" {
+		h, err := os.Hostname()
+		if err != nil {
+			return nil, fmt.Errorf("%s: hostname for the handshake: %w (set ForwardOptions.Hostname)", name, err)
+		}
+		t.creds.hostname = h
+	}
+
+	var ho slogx.Options
+	if opts != nil {
+		ho = *opts
+	}
+	ho.Encoder, ho.NoTerminator = newForwardEncoder(), true // entries are concatenated as they are
+	var eng *deliver.Engine
+	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
+		buffer := o.Buffer
+		if buffer <= 0 {
+			buffer = DefaultForwardBuffer
+		}
+		batch := o.MaxBatchBytes
+		if batch <= 0 {
+			batch = DefaultForwardMaxBatch
+		}
+		ft := o.FlushTimeout
+		if ft <= 0 {
+			ft = DefaultForwardFlushTimeout
+		}
+		eng = deliver.New(t, rep, deliver.Options{
+			Name:           name,
+			Buffer:         buffer,
+			Overflow:       o.Overflow,
+			EnqueueTimeout: o.EnqueueTimeout,
+			MaxBatchBytes:  batch,
+			BatchInterval:  o.BatchInterval,
+			MaxRetries:     -1, // acknowledged delivery: retry until Close gives up
+			CloseTimeout:   ft,
+			Backoff:        o.Backoff.schedule(),
+			Now:            o.Now,
+		})
+		return eng, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Forward{Handler: h, eng: eng}, nil
+}
+
+// Pending returns how many records wait for their acknowledgement.
+func (f *Forward) Pending() int { return f.eng.Pending() }
