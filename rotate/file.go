@@ -248,6 +248,7 @@ func (b *file) follow() (bool, error) {
 
 // write writes p to the current file, reopening it first if a failed rollover left none. A
 // write that fails leaves no fragment of p behind (see dropPartial) and counts none in size.
+// It is called without the names locked (writeNamesHeld is the Lock path's).
 func (b *file) write(p []byte) (int, error) {
 	if b.f == nil {
 		b.lockNames() // the compressor reads which file is current
@@ -257,6 +258,22 @@ func (b *file) write(p []byte) (int, error) {
 			return 0, err
 		}
 	}
+	return b.writeOpen(p)
+}
+
+// writeNamesHeld is write for the Lock path, whose caller holds the names already (lockWrite):
+// taking them again would deadlock when a failed reopen left no current file.
+func (b *file) writeNamesHeld(p []byte) (int, error) {
+	if b.f == nil {
+		if err := b.open(); err != nil {
+			return 0, err
+		}
+	}
+	return b.writeOpen(p)
+}
+
+// writeOpen writes p to the open current file.
+func (b *file) writeOpen(p []byte) (int, error) {
 	n, err := b.f.Write(p)
 	if err != nil {
 		// A record is written whole or not at all: take a fragment back.

@@ -129,12 +129,14 @@ func TestRolloverDirectoryGone(t *testing.T) {
 // either (something took path), records go on to the renamed file, which later becomes a
 // backup. Either way every Write succeeds and every record ends up once in the files.
 func TestRolloverCannotOpenNewFile(t *testing.T) {
-	for _, squat := range []bool{false, true} {
-		t.Run(fmt.Sprintf("path-taken=%v", squat), func(t *testing.T) {
+	for _, c := range []struct{ squat, lock bool }{{false, false}, {true, false}, {false, true}} {
+		squat := c.squat
+		// With Lock too: the write path then holds the names while the new file fails to open.
+		t.Run(fmt.Sprintf("path-taken=%v/lock=%v", squat, c.lock), func(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "app.log")
 			var rep errorLog
-			s, err := NewSize(path, SizeOptions{MaxBytes: 5 * 64, BackupCount: 50, OnError: rep.add})
+			s, err := NewSize(path, SizeOptions{MaxBytes: 5 * 64, BackupCount: 50, OnError: rep.add, Lock: c.lock})
 			if err != nil {
 				t.Fatal(err)
 			}

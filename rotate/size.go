@@ -152,7 +152,7 @@ func (s *SizeFile) writeLocked(p []byte) (int, error) {
 	if s.due(len(p)) {
 		s.rollover(len(p))
 	}
-	return s.write(p)
+	return s.writeNamesHeld(p)
 }
 
 func (s *SizeFile) due(n int) bool {

@@ -187,7 +187,7 @@ func (t *TimedFile) Write(p []byte) (int, error) {
 			}
 		}
 		t.maybeRollover()
-		return t.write(p)
+		return t.writeNamesHeld(p)
 	}
 	if t.now().Unix() >= t.rolloverAt {
 		t.lockNames()
