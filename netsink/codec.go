@@ -104,16 +104,20 @@ func (e *MsgpackEncoder) clone() *MsgpackEncoder {
 // WithOptions implements slogx.Encoder. The attrs and groups the receiver was derived with
 // are kept: they are applied again under the new options.
 func (e *MsgpackEncoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
-	e2 := &MsgpackEncoder{opts: o, frames: []wireFrame{{}}, fwd: e.fwd}
-	var out slogx.Encoder = e2
-	for _, st := range e.steps {
+	return replaySteps(&MsgpackEncoder{opts: o, frames: []wireFrame{{}}, fwd: e.fwd}, e.steps)
+}
+
+// replaySteps derives enc by the WithAttrs and WithGroup calls an encoder was made with, so
+// that WithOptions, which must come first, can be applied to an encoder derived already.
+func replaySteps(enc slogx.Encoder, steps []wireStep) slogx.Encoder {
+	for _, st := range steps {
 		if st.group != "" {
-			out = out.WithGroup(st.group)
+			enc = enc.WithGroup(st.group)
 		} else {
-			out = out.WithAttrs(st.attrs)
+			enc = enc.WithAttrs(st.attrs)
 		}
 	}
-	return out
+	return enc
 }
 
 // WithAttrs implements slogx.Encoder.
@@ -547,6 +551,15 @@ func (w *wireEnc) value(v slog.Value) {
 	}
 }
 
+// anyPanicText is what a value whose Error, String or MarshalJSON panicked is written as,
+// as slog writes it: "<nil>" for a nil pointer receiver, else "!PANIC: " and the panic.
+func anyPanicText(a, r any) string {
+	if v := reflect.ValueOf(a); v.Kind() == reflect.Pointer && v.IsNil() {
+		return "<nil>"
+	}
+	return fmt.Sprintf("!PANIC: %v", r)
+}
+
 // anyValue appends a user value; only these can panic (a nil receiver in Error or
 // MarshalJSON), so only they pay for the recover.
 func (w *wireEnc) anyValue(a any) {
@@ -554,11 +567,7 @@ func (w *wireEnc) anyValue(a any) {
 	defer func() {
 		if r := recover(); r != nil {
 			w.b = w.b[:n]
-			msg := "<nil>"
-			if v := reflect.ValueOf(a); !(v.Kind() == reflect.Pointer && v.IsNil()) {
-				msg = fmt.Sprintf("!PANIC: %v", r)
-			}
-			w.str(msg)
+			w.str(anyPanicText(a, r))
 		}
 	}()
 	if a == nil {

@@ -59,15 +59,7 @@ func (e *otlpEncoder) rules() attrwalk.Rules {
 
 // WithOptions implements slogx.Encoder, replaying the attrs and groups under the new options.
 func (e *otlpEncoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
-	var out slogx.Encoder = &otlpEncoder{opts: o, json: e.json, trace: e.trace, now: e.now, frames: []otlpFrame{{}}}
-	for _, st := range e.steps {
-		if st.group != "" {
-			out = out.WithGroup(st.group)
-		} else {
-			out = out.WithAttrs(st.attrs)
-		}
-	}
-	return out
+	return replaySteps(&otlpEncoder{opts: o, json: e.json, trace: e.trace, now: e.now, frames: []otlpFrame{{}}}, e.steps)
 }
 
 // WithAttrs implements slogx.Encoder: as are encoded now, once.

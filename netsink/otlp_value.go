@@ -239,11 +239,7 @@ func (w *otlpWriter) anyValue(a any) {
 	defer func() {
 		if r := recover(); r != nil {
 			w.b = w.b[:n]
-			msg := "<nil>"
-			if v := reflect.ValueOf(a); !(v.Kind() == reflect.Pointer && v.IsNil()) {
-				msg = fmt.Sprintf("!PANIC: %v", r)
-			}
-			w.str(msg)
+			w.str(anyPanicText(a, r))
 		}
 	}()
 	switch x := a.(type) {
