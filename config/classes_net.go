@@ -273,3 +273,29 @@ func describeDeep(v any) string {
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }
+
+// slogxForward is slogx.netsink.Forward: netsink.NewForward with address ("host:port" or
+// "unix:///path"), tag, sharedKey, hostname and compress (Fluent Forward v1, chunk acks).
+func slogxForward(c *hctx) opener {
+	addr := c.RequiredString("address")
+	o := netsink.ForwardOptions{
+		Tag:       c.String("tag", ""),
+		SharedKey: c.String("sharedKey", ""),
+		Hostname:  c.String("hostname", ""),
+		Compress:  c.Bool("compress", false),
+	}
+	return func() (slog.Handler, error) { return netsink.NewForward(addr, o, c.levelOnly()) }
+}
+
+// slogxOTLP is slogx.netsink.OTLP: netsink.NewOTLP with url (empty: OTel's environment
+// variables, then http://localhost:4318/v1/logs), scope, json and compress; headers and the
+// resource come from OTEL_EXPORTER_OTLP_HEADERS and OTEL_RESOURCE_ATTRIBUTES.
+func slogxOTLP(c *hctx) opener {
+	o := netsink.OTLPOptions{
+		URL:      c.String("url", ""),
+		Scope:    c.String("scope", ""),
+		JSON:     c.Bool("json", false),
+		Compress: c.Bool("compress", false),
+	}
+	return func() (slog.Handler, error) { return netsink.NewOTLP(o, c.levelOnly()) }
+}

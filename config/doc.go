@@ -77,9 +77,10 @@
 //	slogx.rotate.Timed    TimedRotatingFileHandler's keys + lock compress
 //	slogx.netsink.Syslog  network(udp|tcp|tcp+tls|unix|unixgram) address("host:port" or path) facility
 //	                      format(rfc5424|rfc3164|python) framing(octet-counting|lf) appName hostname ident
+//	slogx.netsink.Forward address("host:port" or "unix:///path") tag sharedKey hostname compress
+//	slogx.netsink.OTLP    url (empty: OTel's environment) scope json compress; headers and the
+//	                      resource from OTEL_EXPORTER_OTLP_HEADERS and OTEL_RESOURCE_ATTRIBUTES
 //	slogx.queue.Queue     handlers capacity overflow(block|drop-newest|drop-oldest)
-//
-// Forward and OTLP handlers do not exist in slogx yet and have no class here.
 //
 // # Factories
 //

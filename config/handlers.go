@@ -35,6 +35,8 @@ var handlerClasses = map[string]class{
 	"slogx.rotate.Size":                         slogxSize,
 	"slogx.rotate.Timed":                        slogxTimed,
 	"slogx.netsink.Syslog":                      slogxSyslog,
+	"slogx.netsink.Forward":                     slogxForward,
+	"slogx.netsink.OTLP":                        slogxOTLP,
 	"slogx.queue.Queue":                         slogxQueue,
 }
 
