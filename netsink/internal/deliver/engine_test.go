@@ -547,17 +547,24 @@ func TestRetryAfter(t *testing.T) {
 	reads := func() int { clock.Lock(); defer clock.Unlock(); return clock.reads }
 	advance := func(d time.Duration) { clock.Lock(); clock.now = clock.now.Add(d); clock.Unlock() }
 	var sends atomic.Int32
+	var readsAtFailure atomic.Int32
 	p.onSend = func(c *conn, b *Batch) error {
-		if sends.Add(1) == 1 {
+		// Only the sender goroutine calls onSend: the first call stores, then counts.
+		if sends.Load() == 0 {
+			readsAtFailure.Store(int32(reads()))
+			sends.Add(1)
 			return RetryAfter(errors.New("503 unavailable"), time.Minute)
 		}
+		sends.Add(1)
 		return nil
 	}
 	e, rep, rs := newEngine(t, p, Options{Backoff: fast, MaxRetries: 3, Now: now})
 	e.Write(rec(1))
-	for deadline := time.Now().Add(10 * time.Second); sends.Load() == 0; runtime.Gosched() {
+	// Wait until the sender has read the clock after the refused send — that read starts the
+	// peer's minute — so the clock is not moved before it (which would start the minute late).
+	for deadline := time.Now().Add(10 * time.Second); sends.Load() == 0 || reads() <= int(readsAtFailure.Load()); runtime.Gosched() {
 		if time.Now().After(deadline) {
-			t.Fatal("no send in 10 s")
+			t.Fatal("no refused send in 10 s")
 		}
 	}
 	// Past the backoff (1 ms) but not the peer's minute: a Write wakes the sender, which
