@@ -359,35 +359,10 @@ func (sc *wireServerConn) serve() {
 	br := bufio.NewReaderSize(sc.c, 16<<10)
 	fr := &wireFrameReader{r: br}
 	dec := newWireDec() // the connection's own: its string table learns this sender's strings
-	var (
-		buf     []byte
-		ackBuf  []byte
-		ackID   []byte
-		ackSeq  uint64
-		pending bool
-		max     = s.maxFrame()
-	)
-	flush := func() bool {
-		if !pending {
-			return true
-		}
-		pending = false
-		ackBuf = wireAppendAck(ackBuf[:0], ackID, ackSeq)
-		_ = sc.c.SetWriteDeadline(time.Now().Add(s.writeTimeout()))
-		if _, err := sc.c.Write(ackBuf); err != nil {
-			if sc.stopping.Load() || sc.evicted.Load() {
-				return false // Close cut the connection: the Socket replays, Dedup drops
-			}
-			s.stats.connErrors.Add(1)
-			s.rep.Error(fmt.Errorf("netsink: server: ack to %s: %w", sc.c.RemoteAddr(), err))
-			return false
-		}
-		s.stats.acks.Add(1)
-		return true
-	}
+	acks := &wireAcks{sc: sc}
+	max := s.maxFrame()
 	framed := false
-	unacked := 0 // bytes of sequenced frames handled since the last ack
-	peeked := 0  // bytes of the frame being handled in br's buffer, consumed next round
+	peeked := 0 // bytes of the frame being handled in br's buffer, consumed next round
 	for {
 		// A batch ends when everything the peer sent so far is handled: ack it before
 		// blocking for more. A sender that never lets the reader drain (a steady stream:
@@ -398,9 +373,8 @@ func (sc *wireServerConn) serve() {
 			peeked = 0
 		}
 		drained := br.Buffered() == 0
-		if drained || unacked >= wireAckBytes {
-			unacked = 0
-			if !flush() {
+		if drained || acks.unacked >= wireAckBytes {
+			if !acks.flush() {
 				return
 			}
 			if drained {
@@ -408,7 +382,7 @@ func (sc *wireServerConn) serve() {
 			}
 		}
 		if sc.stopping.Load() {
-			if flush() {
+			if acks.flush() {
 				sc.linger(fr, dec, max)
 			}
 			return
@@ -417,45 +391,19 @@ func (sc *wireServerConn) serve() {
 		if !framed {
 			timeout = s.firstFrameTimeout()
 		}
+		var buf []byte
 		var err error
-		if n := fr.ready(br, max); n > 0 {
-			// The whole frame is in br: decode it there, without copying it out, and
-			// without a read deadline (it cannot time out). It stays valid until br is
-			// read again, which happens only once it was handled and acked as needed.
-			var p []byte
-			p, err = br.Peek(n)
-			buf, peeked = p[4:], n
-		} else {
-			// Only a read that may block needs the deadline: setting it for every frame
-			// (a clock read and a runtime timer update) cost a tenth of a record's
-			// handling.
-			_ = sc.c.SetReadDeadline(time.Now().Add(timeout))
-			buf, err = fr.next(max)
-		}
+		buf, peeked, err = sc.next(br, fr, max, timeout)
 		sc.idleSince.Store(0)
 		if err != nil {
-			switch {
-			case errors.Is(err, ErrFrameTooLarge):
-				s.stats.tooLarge.Add(1)
-				s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
-			case sc.evicted.Load():
-				return // its slot went to a newer connection; nothing was pending
-			case !framed && !sc.stopping.Load() && errors.Is(err, os.ErrDeadlineExceeded):
-				s.stats.firstFrameTimeouts.Add(1)
-				s.rep.Error(fmt.Errorf("netsink: server: %s sent no frame within %v: closed", sc.c.RemoteAddr(), timeout))
-				return
-			case err == io.EOF:
-			case sc.stopping.Load():
-				// Shutdown woke the read, or Close cut the connection: not an error.
-				if flush() {
+			switch sc.readFailed(err, framed, timeout) {
+			case wireEndLinger:
+				if acks.flush() {
 					sc.linger(fr, dec, max)
 				}
-				return
-			default:
-				s.stats.connErrors.Add(1)
-				s.rep.Error(fmt.Errorf("netsink: server: read from %s: %w", sc.c.RemoteAddr(), err))
+			case wireEndFlush:
+				acks.flush()
 			}
-			flush()
 			return
 		}
 		framed = true
@@ -465,20 +413,110 @@ func (sc *wireServerConn) serve() {
 			if errors.Is(err, ErrPickleRefused) && s.AcceptPickle {
 				continue // a whole, well-formed frame: the next one starts right after it
 			}
-			flush()
+			acks.flush()
 			return
 		}
-		if h.hasSeq {
-			if !pending || string(ackID) != string(h.id) {
-				if pending && !flush() {
-					return
-				}
-				ackID = append(ackID[:0], h.id...)
-			}
-			ackSeq, pending = last, true
-			unacked += len(buf)
+		if h.hasSeq && !acks.handled(h.id, last, len(buf)) {
+			return
 		}
 	}
+}
+
+// next returns the next frame's payload. When the whole frame is in br it is decoded there,
+// without copying it out and without a read deadline (it cannot time out); it stays valid
+// until br is read again, after it was handled and acked as needed, and peeked says how many
+// bytes to discard then. Only a read that may block sets the deadline: setting it for every
+// frame (a clock read and a runtime timer update) cost a tenth of a record's handling.
+func (sc *wireServerConn) next(br *bufio.Reader, fr *wireFrameReader, max int, timeout time.Duration) (buf []byte, peeked int, err error) {
+	if n := fr.ready(br, max); n > 0 {
+		p, err := br.Peek(n)
+		if err != nil {
+			return nil, 0, err
+		}
+		return p[4:], n, nil
+	}
+	_ = sc.c.SetReadDeadline(time.Now().Add(timeout))
+	buf, err = fr.next(max)
+	return buf, 0, err
+}
+
+// wireEnd says how a connection ends after a failed read.
+type wireEnd int
+
+const (
+	wireEndFlush  wireEnd = iota // ack what was handled, then close
+	wireEndNow                   // close: nothing can or need be acked
+	wireEndLinger                // Shutdown: ack, then handle the frames still arriving
+)
+
+// readFailed counts and reports why reading a frame failed (framed: a frame was read
+// before; timeout: the deadline that applied) and says how the connection ends.
+func (sc *wireServerConn) readFailed(err error, framed bool, timeout time.Duration) wireEnd {
+	s := sc.s
+	switch {
+	case errors.Is(err, ErrFrameTooLarge):
+		s.stats.tooLarge.Add(1)
+		s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
+	case sc.evicted.Load():
+		return wireEndNow // its slot went to a newer connection; nothing was pending
+	case !framed && !sc.stopping.Load() && errors.Is(err, os.ErrDeadlineExceeded):
+		s.stats.firstFrameTimeouts.Add(1)
+		s.rep.Error(fmt.Errorf("netsink: server: %s sent no frame within %v: closed", sc.c.RemoteAddr(), timeout))
+		return wireEndNow
+	case err == io.EOF:
+	case sc.stopping.Load():
+		return wireEndLinger // Shutdown woke the read, or Close cut the connection: not an error
+	default:
+		s.stats.connErrors.Add(1)
+		s.rep.Error(fmt.Errorf("netsink: server: read from %s: %w", sc.c.RemoteAddr(), err))
+	}
+	return wireEndFlush
+}
+
+// wireAcks is what a connection owes its sender: the last sequence number handled and not
+// yet acknowledged, and how many bytes of sequenced frames that covers.
+type wireAcks struct {
+	sc      *wireServerConn
+	buf, id []byte
+	seq     uint64
+	pending bool
+	unacked int
+}
+
+// handled records that the sender id's frame up to seq (n bytes) was handled; a frame of
+// another sender first acks the previous one. It reports false when that ack failed.
+func (a *wireAcks) handled(id []byte, seq uint64, n int) bool {
+	if !a.pending || string(a.id) != string(id) {
+		if a.pending && !a.flush() {
+			return false
+		}
+		a.id = append(a.id[:0], id...)
+	}
+	a.seq, a.pending = seq, true
+	a.unacked += n
+	return true
+}
+
+// flush writes the pending ack, if any. It reports false when the connection is unusable.
+func (a *wireAcks) flush() bool {
+	a.unacked = 0
+	if !a.pending {
+		return true
+	}
+	a.pending = false
+	sc, s := a.sc, a.sc.s
+	a.buf = wireAppendAck(a.buf[:0], a.id, a.seq)
+	_ = sc.c.SetWriteDeadline(time.Now().Add(s.writeTimeout()))
+	if _, err := sc.c.Write(a.buf); err != nil {
+		if sc.stopping.Load() || sc.evicted.Load() {
+			return false // Close cut the connection: the Socket replays, Dedup drops
+		}
+		s.stats.connErrors.Add(1)
+		s.rep.Error(fmt.Errorf("netsink: server: ack to %s: %w", sc.c.RemoteAddr(), err))
+		return false
+	}
+	s.stats.acks.Add(1)
+	return true
 }
 
 // handleFrame decodes one frame and hands its record to Handler unless it is a duplicate.
