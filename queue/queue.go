@@ -423,10 +423,8 @@ func (h *Handler) Close() error {
 		q.space.Broadcast()
 		q.mu.Unlock()
 		<-q.done
-		if c, ok := q.root.(io.Closer); ok {
-			if err := c.Close(); err != nil {
-				q.closeErr = fmt.Errorf("queue: close target: %w", err)
-			}
+		if err := slogx.Close(q.root); err != nil {
+			q.closeErr = fmt.Errorf("queue: close target: %w", err)
 		}
 	})
 	return q.closeErr
