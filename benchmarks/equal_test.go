@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/slogx/handlers/slogx"
@@ -56,54 +57,113 @@ func TestSameOutputAsSlog(t *testing.T) {
 }
 
 // TestEveryLibraryWritesTheFields checks that the zap, zap bridge and zerolog workloads write
-// the same message and fields as slog.JSONHandler, at both benchmark levels, so that no
-// library is measured doing less. Values are compared for string, int and bool fields;
-// float and duration fields only by key, since each library has its own number format
-// (zerolog writes durations as float milliseconds, for instance).
+// the same message and fields as slog.JSONHandler, at both benchmark levels and in the
+// per-request workload, so that no library is measured doing less. Values are compared for
+// string, int and bool fields; float and duration fields only by key, since each library has
+// its own number format (zerolog writes durations as float milliseconds, for instance).
 func TestEveryLibraryWritesTheFields(t *testing.T) {
 	for _, c := range cases {
 		for level, build := range map[string]func(benchCase, io.Writer) []impl{
 			"Handle": handleImpls, "Logger": loggerImpls,
 		} {
-			var want map[string]any
-			for _, name := range []string{"slog-json", "slogx-json", "zapslog", "zap", "zerolog"} {
-				var buf bytes.Buffer
-				im := find(t, build(c, &buf), name)
-				if err := im.op(); err != nil {
-					t.Fatalf("%s/%s/%s: %v", level, c.name, name, err)
-				}
-				var got map[string]any
-				if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
-					t.Fatalf("%s/%s/%s wrote invalid JSON %q: %v", level, c.name, name, buf.Bytes(), err)
-				}
-				if _, ok := got["time"]; !ok {
-					t.Errorf("%s/%s/%s wrote no time: %s", level, c.name, name, buf.Bytes())
-				}
-				if m, _ := got["msg"].(string); m != msg {
-					if m, _ := got["message"].(string); m != msg { // zerolog's key
-						t.Errorf("%s/%s/%s: message missing: %s", level, c.name, name, buf.Bytes())
-					}
-				}
-				if want == nil {
-					want = got
-					continue
-				}
-				for _, a := range append(append([]slog.Attr(nil), c.with...), c.perCall...) {
-					v, ok := got[a.Key]
-					switch {
-					case !ok:
-						t.Errorf("%s/%s/%s: field %q missing: %s", level, c.name, name, a.Key, buf.Bytes())
-					case a.Value.Kind() == slog.KindString, a.Value.Kind() == slog.KindInt64, a.Value.Kind() == slog.KindBool:
-						if v != want[a.Key] {
-							t.Errorf("%s/%s/%s: %s = %v, slog-json wrote %v", level, c.name, name, a.Key, v, want[a.Key])
-						}
-					}
-				}
-				if n, wantN := len(got), len(want); n != wantN {
-					t.Errorf("%s/%s/%s wrote %d keys, slog-json %d: %s", level, c.name, name, n, wantN, buf.Bytes())
+			checkFields(t, level, c, func(w io.Writer) []impl { return build(c, w) })
+		}
+	}
+	checkFields(t, "PerRequest", perRequest, perRequestImpls)
+}
+
+// checkFields runs the workload of every JSON library that build returns and checks what
+// each wrote against slog-json's output and the attributes of c (see
+// TestEveryLibraryWritesTheFields).
+func checkFields(t *testing.T, level string, c benchCase, build func(io.Writer) []impl) {
+	t.Helper()
+	var want map[string]any
+	for _, name := range []string{"slog-json", "slogx-json", "zapslog", "zap", "zerolog"} {
+		var buf bytes.Buffer
+		im := find(t, build(&buf), name)
+		if err := im.op(); err != nil {
+			t.Fatalf("%s/%s/%s: %v", level, c.name, name, err)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+			t.Fatalf("%s/%s/%s wrote invalid JSON %q: %v", level, c.name, name, buf.Bytes(), err)
+		}
+		if _, ok := got["time"]; !ok {
+			t.Errorf("%s/%s/%s wrote no time: %s", level, c.name, name, buf.Bytes())
+		}
+		if m, _ := got["msg"].(string); m != msg {
+			if m, _ := got["message"].(string); m != msg { // zerolog's key
+				t.Errorf("%s/%s/%s: message missing: %s", level, c.name, name, buf.Bytes())
+			}
+		}
+		if want == nil {
+			want = got
+		}
+		for _, a := range append(append([]slog.Attr(nil), c.with...), c.perCall...) {
+			v, ok := got[a.Key]
+			switch {
+			case !ok:
+				t.Errorf("%s/%s/%s: field %q missing: %s", level, c.name, name, a.Key, buf.Bytes())
+			case a.Value.Kind() == slog.KindString, a.Value.Kind() == slog.KindInt64, a.Value.Kind() == slog.KindBool:
+				if v != want[a.Key] {
+					t.Errorf("%s/%s/%s: %s = %v, slog-json wrote %v", level, c.name, name, a.Key, v, want[a.Key])
 				}
 			}
 		}
+		if n, wantN := len(got), len(want); n != wantN {
+			t.Errorf("%s/%s/%s wrote %d keys, slog-json %d: %s", level, c.name, name, n, wantN, buf.Bytes())
+		}
+	}
+}
+
+// TestSlogxPerRequestAndPatternAllocs checks the allocation targets of BenchmarkPerRequest
+// and BenchmarkPattern: a slogx per-request logger (With of five key-values, one record of
+// two) costs at most zap's 6 allocations, and the Pattern layout (like the Text encoder it
+// is compared with) none.
+func TestSlogxPerRequestAndPatternAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under -race (sync.Pool drops items on purpose)")
+	}
+	for _, tc := range []struct {
+		group, name string
+		impls       []impl
+		max         float64
+	}{
+		{"PerRequest", "slogx-json", perRequestImpls(io.Discard), 6},
+		{"PerRequest", "slogx-text", perRequestImpls(io.Discard), 6},
+		{"Pattern", "slogx-text", patternImpls(io.Discard), 0},
+		{"Pattern", "slogx-pattern", patternImpls(io.Discard), 0},
+	} {
+		op := find(t, tc.impls, tc.name).op
+		if got := testing.AllocsPerRun(1000, func() {
+			if err := op(); err != nil {
+				t.Fatal(err)
+			}
+		}); got > tc.max {
+			t.Errorf("%s/%s: %v allocs per op, want at most %v", tc.group, tc.name, got, tc.max)
+		}
+	}
+}
+
+// TestPatternWritesTheRecord checks the work of BenchmarkPattern: the pattern line is the
+// layout's prefix (level padded to 8, the logger name, the message) followed by the logger
+// attribute and the same logfmt attributes the Text encoder writes.
+func TestPatternWritesTheRecord(t *testing.T) {
+	out := map[string]string{}
+	for _, name := range []string{"slogx-text", "slogx-pattern"} {
+		var buf bytes.Buffer
+		if err := find(t, patternImpls(&buf), name).op(); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = buf.String()
+	}
+	_, attrs, ok := strings.Cut(out["slogx-text"], `msg="`+msg+`" `)
+	if !ok || attrs == "\n" {
+		t.Fatalf("slogx-text wrote %q", out["slogx-text"])
+	}
+	want := " INFO     app.db: " + msg + " logger=app.db " + attrs
+	if p := out["slogx-pattern"]; !strings.HasSuffix(p, want) || len(p) == len(want) {
+		t.Errorf("slogx-pattern wrote %q, want a time then %q", p, want)
 	}
 }
 

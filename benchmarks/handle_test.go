@@ -64,3 +64,21 @@ func loop(b *testing.B, parallel bool, op func() error) {
 		b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
 	}
 }
+
+// BenchmarkPattern measures slogx's Python-style layout against its logfmt encoder on the
+// 5attrs prepared record (see patternImpls).
+//
+// Names: BenchmarkPattern/5attrs/{slogx-text,slogx-pattern}; slogx-text, the first, is the
+// baseline. Target: slogx-pattern at most 1.2x slogx-text, 0 allocs.
+func BenchmarkPattern(b *testing.B) {
+	b.Run("5attrs", func(b *testing.B) { run(b, patternImpls(io.Discard), false) })
+}
+
+// BenchmarkPerRequest measures a per-request logger: With of five key-values on the
+// application's logger, then one record of two attributes, every op (see perRequestImpls).
+//
+// Names: BenchmarkPerRequest/with5_2attrs/<impl>; slog-json, the first, is the baseline.
+// Target: slogx at most zap's allocations (6 per op).
+func BenchmarkPerRequest(b *testing.B) {
+	b.Run(perRequest.name, func(b *testing.B) { run(b, perRequestImpls(io.Discard), false) })
+}
