@@ -331,7 +331,7 @@ func (f *patternPart) appendValue(b []byte, v patternValue, escape bool) []byte 
 			n = int64(v.x)
 		}
 		if f.plain {
-			return strconv.AppendInt(b, n, 10)
+			return appendInt(b, n)
 		}
 		return fmt.Appendf(b, f.gofmt, n)
 	case f.numFlt && v.kind != 's':

@@ -42,15 +42,15 @@ func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
 		b = jsonstr.AppendEscaped(b, v.String())
 		return append(b, '"')
 	case slog.KindInt64:
-		return strconv.AppendInt(b, v.Int64(), 10)
+		return appendInt(b, v.Int64())
 	case slog.KindUint64:
-		return strconv.AppendUint(b, v.Uint64(), 10)
+		return appendUint(b, v.Uint64())
 	case slog.KindFloat64:
 		return appendJSONFloat(b, v.Float64())
 	case slog.KindBool:
 		return strconv.AppendBool(b, v.Bool())
 	case slog.KindDuration:
-		return strconv.AppendInt(b, int64(v.Duration()), 10)
+		return appendInt(b, int64(v.Duration()))
 	default: // KindTime
 		return appendJSONTime(b, v.Time(), nil)
 	}
@@ -172,7 +172,7 @@ func appendShortDecimal(b []byte, f float64, lo, hi float64) (_ []byte, ok bool)
 	if ip := n / 1e6; ip < 10 {
 		b = append(b, byte('0'+ip)) // the usual integer part: no call
 	} else {
-		b = strconv.AppendUint(b, ip, 10)
+		b = appendUint(b, ip)
 	}
 	frac := n % 1e6
 	if frac == 0 {
@@ -202,7 +202,7 @@ func appendJSONTime(b []byte, t time.Time, tc *timeCache) []byte {
 	if tc != nil {
 		if e := tc.entry(t); e != nil {
 			b = append(b, '"')
-			b = tc.appendRFC3339Nano(b, t)
+			b = e.appendRFC3339Nano(b, t)
 			return append(b, '"')
 		}
 	}
@@ -250,9 +250,9 @@ func appendTextValue(b []byte, v slog.Value) []byte {
 	case slog.KindTime:
 		return appendRFC3339MillisSlow(b, v.Time())
 	case slog.KindInt64:
-		return strconv.AppendInt(b, v.Int64(), 10)
+		return appendInt(b, v.Int64())
 	case slog.KindUint64:
-		return strconv.AppendUint(b, v.Uint64(), 10)
+		return appendUint(b, v.Uint64())
 	case slog.KindFloat64:
 		return appendTextFloat(b, v.Float64())
 	case slog.KindBool:
