@@ -38,8 +38,30 @@ type LevelWriter interface {
 type Handler struct {
 	enc   Encoder
 	cenc  ContextEncoder // enc, when it reads the log call's context
-	level slog.Leveler
+	level levelCheck
 	out   *output
+}
+
+// levelCheck is the minimum level: a fixed slog.Level is compared directly, and only a
+// Leveler that can change (a *slog.LevelVar) costs its method call. Every disabled debug line
+// pays this, so it should cost what slog's own handlers cost.
+type levelCheck struct {
+	min slog.Level
+	dyn slog.Leveler // nil when the level is fixed
+}
+
+func newLevelCheck(l slog.Leveler) levelCheck {
+	if fixed, ok := l.(slog.Level); ok {
+		return levelCheck{min: fixed}
+	}
+	return levelCheck{dyn: l}
+}
+
+func (c *levelCheck) enabled(level slog.Level) bool {
+	if c.dyn != nil {
+		return level >= c.dyn.Level()
+	}
+	return level >= c.min
 }
 
 // derive returns a Handler sharing h's level and output over enc.
@@ -90,7 +112,7 @@ func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 	return &Handler{
 		enc:   enc,
 		cenc:  cenc,
-		level: opts.minLevel(),
+		level: newLevelCheck(opts.minLevel()),
 		out: &output{w: w, lw: lw, dc: dc, term: opts.terminator(), rep: rep,
 			concurrent: cw != nil && cw.ConcurrentWrite()},
 	}
@@ -98,7 +120,7 @@ func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 
 // Enabled reports whether level is at least the configured minimum level.
 func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
-	return level >= h.level.Level()
+	return h.level.enabled(level)
 }
 
 // Handle encodes r and writes it with one Write call. A write error is returned, counted and
