@@ -8,7 +8,8 @@
 #   benchmarks/ab.sh OLD NEW PKG BENCH [ROUNDS] [BENCHTIME]
 #
 # OLD and NEW are git revisions; NEW may be "." for the working tree as it is. PKG is a package
-# directory of the main module (./slogx, ./rotate, ./netsink). ROUNDS defaults to 8, BENCHTIME
+# directory of the main module (./slogx, ./rotate, ./netsink) or ./benchmarks, the comparison
+# module (built in its own directory at each revision). ROUNDS defaults to 8, BENCHTIME
 # to 200ms. Example: benchmarks/ab.sh 48b874f . ./slogx 'Handle' 10
 set -euo pipefail
 old=$1 new=$2 pkg=$3 bench=$4 rounds=${5:-8} benchtime=${6:-200ms}
@@ -26,7 +27,11 @@ build() { # side rev
 		git -C "$root" worktree add -q --detach "$tmp/$1" "$2"
 		dir=$tmp/$1
 	fi
-	(cd "$dir" && go test -c -o "$tmp/$1.test" "$pkg")
+	if [ -f "$dir/$pkg/go.mod" ]; then # a module of its own (./benchmarks)
+		(cd "$dir/$pkg" && go test -c -o "$tmp/$1.test" .)
+	else
+		(cd "$dir" && go test -c -o "$tmp/$1.test" "$pkg")
+	fi
 }
 build a "$old"
 build b "$new"
