@@ -6,6 +6,7 @@ package slogx
 import (
 	"bytes"
 	"encoding"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/internal/buffer"
 	"github.com/slogx/handlers/internal/jsonstr"
+	"github.com/slogx/handlers/internal/swar"
 )
 
 // appendJSONValue appends v as slog.JSONHandler does.
@@ -310,6 +312,32 @@ func byteSlice(a any) ([]byte, bool) {
 // (the common case, messages with spaces included) is classified in one table-driven pass and
 // quoted by wrapping; anything else takes slog's own path.
 func appendTextString(b []byte, s string) []byte {
+	// Strings of 4 bytes or more are classified a word at a time (see textScan); keys and
+	// short values, 4 to 8 bytes, as one word of two overlapping halves, here, without a call.
+	plain, quote := false, false
+	if n := len(s); n >= 4 && n <= 8 {
+		lo, hi := swar.Load4(s), swar.Load4(s[n-4:])
+		w := uint64(lo) | uint64(hi)<<32
+		plain, quote = textPlain8(w), textQuote8(w) != 0
+		if plain && !quote {
+			// The usual key: the two halves stored as they are, no copy call.
+			at := len(b)
+			b = slices.Grow(b, n)[:at+n]
+			binary.LittleEndian.PutUint32(b[at:], lo)
+			binary.LittleEndian.PutUint32(b[at+n-4:], hi)
+			return b
+		}
+	} else if n > 8 {
+		quote, plain = textScan(s)
+	}
+	if plain {
+		if !quote {
+			return append(b, s...)
+		}
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	quote, wrap := len(s) == 0, true
 	for i := 0; i < len(s); i++ {
 		switch textClass[s[i]] {
@@ -334,6 +362,41 @@ func appendTextString(b []byte, s string) []byte {
 		return append(b, '"')
 	}
 	return strconv.AppendQuote(b, s)
+}
+
+// textScan classifies s, of 8 bytes or more, a word at a time (see internal/swar), the way
+// appendTextString's table does byte by byte: ok reports that every byte is printable ASCII
+// other than '"' and '\\' (textBare or textQuote), and then quote that one of them is ' '
+// or '='. The words are read in order, the last overlapping the one before. A word costs
+// what two or three bytes cost in the table loop.
+func textScan(s string) (quote, ok bool) {
+	n := len(s)
+	var q uint64
+	for i := 0; i < n; i += 8 {
+		w := swar.Load8(s[min(i, n-8):])
+		if !textPlain8(w) {
+			return false, false
+		}
+		q |= textQuote8(w)
+	}
+	return q != 0, true
+}
+
+// textPlain8 reports whether every byte of w is printable ASCII (0x20 to 0x7e) other than
+// '"' and '\\'.
+func textPlain8(w uint64) bool {
+	const ones, highs = swar.Ones, swar.Highs
+	// w+ones sets a byte's high bit from 0x7f up (the carry of a byte from 0x80 up only
+	// matters when w has a high bit already, and then the answer is no anyway).
+	q, bs := w^(ones*'"'), w^(ones*'\\')
+	return (w|(w+ones)|(w-ones*0x20)&^w|(q-ones)&^q|(bs-ones)&^bs)&highs == 0
+}
+
+// textQuote8 is non-zero when a byte of w is ' ' or '=', which make slog quote a string.
+func textQuote8(w uint64) uint64 {
+	const ones, highs = swar.Ones, swar.Highs
+	sp, eq := w^(ones*' '), w^(ones*'=')
+	return ((sp-ones)&^sp | (eq-ones)&^eq) & highs
 }
 
 const (

@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/slogx/handlers/internal/swar"
 )
 
 // Append appends s to dst as a quoted JSON string, escaped as slog's JSON handler escapes
@@ -21,7 +23,7 @@ func Append(dst []byte, s string) []byte {
 // AppendEscaped escapes s for JSON (HTML not escaped, as slog) without quotes.
 //
 // Most keys and values are plain ASCII, and most are short. Plain strings are found out a
-// word at a time (see jsonSafe8): the first and the last word of the string, overlapping,
+// word at a time (see jsonSafe8, internal/swar): the first and the last word of the string, overlapping,
 // cover any string of 4 to 16 bytes in two tests, and those two words are then stored as
 // they are, so a key costs about twenty instructions whatever its length and no copy call.
 // Longer strings (messages) are scanned word by word and copied whole.
@@ -31,16 +33,16 @@ func AppendEscaped(buf []byte, s string) []byte {
 	case n > 16:
 		i := 0
 		for ; i+8 <= n; i += 8 {
-			if !jsonSafe8(load8(s[i:])) {
+			if !jsonSafe8(swar.Load8(s[i:])) {
 				return appendEscapedJSONFrom(buf, s, i)
 			}
 		}
-		if i == n || jsonSafe8(load8(s[n-8:])) {
+		if i == n || jsonSafe8(swar.Load8(s[n-8:])) {
 			return append(buf, s...)
 		}
 		return appendEscapedJSONFrom(buf, s, i)
 	case n >= 8:
-		w1, w2 := load8(s), load8(s[n-8:])
+		w1, w2 := swar.Load8(s), swar.Load8(s[n-8:])
 		if !jsonSafe8(w1) || !jsonSafe8(w2) {
 			return appendEscapedJSONFrom(buf, s, 0)
 		}
@@ -50,7 +52,7 @@ func AppendEscaped(buf []byte, s string) []byte {
 		binary.LittleEndian.PutUint64(buf[at+n-8:], w2)
 		return buf
 	case n >= 4:
-		w1, w2 := load4(s), load4(s[n-4:])
+		w1, w2 := swar.Load4(s), swar.Load4(s[n-4:])
 		if !jsonSafe8(uint64(w1) | uint64(w2)<<32) {
 			return appendEscapedJSONFrom(buf, s, 0)
 		}
@@ -68,29 +70,12 @@ func AppendEscaped(buf []byte, s string) []byte {
 	return append(buf, s...)
 }
 
-// load8 returns the first 8 bytes of s as a little-endian word (one load: the compiler
-// combines the byte loads).
-func load8(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// load4 is load8 for 4 bytes.
-func load4(s string) uint32 {
-	_ = s[3]
-	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
-}
-
-// SWAR constants: for a word w, (w - ones*n) & ^w & highs is non-zero iff some byte of w is
-// below n (for bytes < 0x80), and with n = 1 iff some byte is zero.
-const ones8, highs8 = 0x0101010101010101, 0x8080808080808080
-
 // jsonSafe8 reports whether none of the 8 bytes of w needs escaping in JSON: none is a
 // control character, '"', '\\' or non-ASCII. It tests the eight at once.
 func jsonSafe8(w uint64) bool {
-	q, bs := w^(ones8*'"'), w^(ones8*'\\')
-	return (w|(w-ones8*0x20)&^w|(q-ones8)&^q|(bs-ones8)&^bs)&highs8 == 0
+	const ones, highs = swar.Ones, swar.Highs
+	q, bs := w^(ones*'"'), w^(ones*'\\')
+	return (w|(w-ones*0x20)&^w|(q-ones)&^q|(bs-ones)&^bs)&highs == 0
 }
 
 // appendEscapedJSONFrom escapes s, whose first i bytes need no escaping.
