@@ -23,9 +23,10 @@ type syslogConfig struct {
 	ident    string // Python format prefix
 	now      func() time.Time
 
-	head5424 string          // " HOSTNAME APP-NAME PROCID "
-	times    syslogTimeCache // the TIMESTAMP's second, shared by derived encoders
-	tail3164 string          // " HOSTNAME TAG[PID]: ", or without HOSTNAME on local sockets
+	head5424 string           // " HOSTNAME APP-NAME PROCID "
+	times    syslogTimeCache  // the TIMESTAMP's second, shared by derived encoders
+	stamps   syslogStampCache // the same for RFC 3164's TIMESTAMP
+	tail3164 string           // " HOSTNAME TAG[PID]: ", or without HOSTNAME on local sockets
 }
 
 // syslogSDElem is an SD-ELEMENT precomputed by WithAttrs: its SD-ID and its encoded
@@ -191,7 +192,7 @@ func (e *syslogEncoder) Append(dst []byte, r slog.Record) []byte {
 		if t.IsZero() {
 			t = cfg.now() // RFC 3164 has no NILVALUE for the timestamp
 		}
-		dst = t.AppendFormat(dst, time.Stamp)
+		dst = cfg.stamps.appendStamp(dst, t)
 		dst = append(dst, cfg.tail3164...)
 		start := len(dst)
 		dst = e.appendBody(dst, r)

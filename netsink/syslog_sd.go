@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -47,7 +48,9 @@ func syslogHeaderField(s string, max int) string {
 // SD-ELEMENT: the IANA names without '@' ("meta", "origin") are common group names, and a
 // group must not change meaning by accident.
 func syslogIsSDID(key string) bool {
-	if len(key) < 3 || len(key) > syslogMaxSDName {
+	// Every attribute key of a record passes here (see classify), and almost none has an
+	// '@': IndexByte rejects them without the byte loop.
+	if len(key) < 3 || len(key) > syslogMaxSDName || strings.IndexByte(key, '@') < 0 {
 		return false
 	}
 	at := -1

@@ -89,3 +89,28 @@ func (c *syslogTimeCache) appendTimestamp(dst []byte, t time.Time) ([]byte, bool
 const syslogDigits2 = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
 	"8081828384858687888990919293949596979899"
+
+// syslogStampCache remembers RFC 3164's TIMESTAMP ("Jan _2 15:04:05", time.Stamp) of the
+// last second seen, as syslogTimeCache does RFC 5424's: time.Stamp has no fraction, so a hit
+// is one 15-byte copy instead of a calendar computation per record.
+type syslogStampCache struct {
+	last atomic.Pointer[syslogStampEntry]
+}
+
+type syslogStampEntry struct {
+	sec   int64
+	loc   *time.Location
+	stamp [len(time.Stamp)]byte
+}
+
+// appendStamp appends t.Format(time.Stamp).
+func (c *syslogStampCache) appendStamp(dst []byte, t time.Time) []byte {
+	sec, loc := t.Unix(), t.Location()
+	e := c.last.Load()
+	if e == nil || e.sec != sec || e.loc != loc {
+		e = &syslogStampEntry{sec: sec, loc: loc}
+		t.AppendFormat(e.stamp[:0], time.Stamp) // always 15 bytes: the day is space-padded
+		c.last.Store(e)
+	}
+	return append(dst, e.stamp[:]...)
+}

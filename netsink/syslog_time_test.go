@@ -86,3 +86,23 @@ func TestSyslogTimestampInstant(t *testing.T) {
 		})
 	}
 }
+
+// TestSyslogStampCache checks the cached RFC 3164 TIMESTAMP against time.Stamp across seconds,
+// zones and single-digit days, alternating so every lookup after the first changes the key.
+func TestSyslogStampCache(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no zoneinfo:", err)
+	}
+	var c syslogStampCache
+	base := time.Date(2026, 3, 1, 23, 59, 58, 999_999_999, time.UTC)
+	for i := range 200 {
+		tm := base.Add(time.Duration(i) * 500 * time.Millisecond)
+		for _, loc := range []*time.Location{time.UTC, ny, time.FixedZone("x", 5*3600+30*60)} {
+			lt := tm.In(loc)
+			if got, want := string(c.appendStamp([]byte("<1>"), lt)), "<1>"+lt.Format(time.Stamp); got != want {
+				t.Fatalf("%v: got %q, want %q", lt, got, want)
+			}
+		}
+	}
+}
