@@ -255,7 +255,16 @@ func (p *pattern) Append(b []byte, r slog.Record) []byte {
 	for i := range p.parts {
 		f := &p.parts[i]
 		if f.key == "" {
-			b = append(b, f.lit...)
+			// Literals between fields are mostly a separator of a byte or two (" ", ": "):
+			// byte appends, not a copy call each.
+			switch l := f.lit; len(l) {
+			case 1:
+				b = append(b, l[0])
+			case 2:
+				b = append(b, l[0], l[1])
+			default:
+				b = append(b, l...)
+			}
 			continue
 		}
 		var v patternValue
@@ -273,13 +282,16 @@ func (p *pattern) Append(b []byte, r slog.Record) []byte {
 		case fieldRelativeCreated:
 			v = floatValue(float64(r.Time.Sub(p.start)) / float64(time.Millisecond))
 		case fieldLevelname:
-			v = strValue(PythonLevelName(r.Level))
+			b = f.appendString(b, PythonLevelName(r.Level), p.escape)
+			continue
 		case fieldLevelno:
 			v = intValue(int64(PythonLevel(r.Level)))
 		case fieldName:
-			v = strValue(p.loggerName(&r))
+			b = f.appendString(b, p.loggerName(&r), p.escape)
+			continue
 		case fieldMessage:
-			v = strValue(r.Message)
+			b = f.appendString(b, r.Message, p.escape)
+			continue
 		case fieldPathname:
 			v = strValue(fr.File)
 		case fieldFilename:
@@ -296,10 +308,10 @@ func (p *pattern) Append(b []byte, r slog.Record) []byte {
 			v = intValue(goroutineID())
 		case fieldAttrs:
 			if f.plain && f.verb == 's' {
-				b = p.attrs.Append(b, r)
+				b = p.attrs.appendRecord(b, &r)
 				continue
 			}
-			v = strValue(string(p.attrs.Append(nil, r)))
+			v = strValue(string(p.attrs.appendRecord(nil, &r)))
 		}
 		b = f.appendValue(b, v, p.escape)
 	}
@@ -341,15 +353,21 @@ func (f *patternPart) appendValue(b []byte, v patternValue, escape bool) []byte 
 		}
 		return fmt.Appendf(b, f.gofmt, x)
 	}
-	s := v.s
 	switch v.kind {
 	case 'i':
-		s = strconv.FormatInt(v.n, 10)
+		return f.appendString(b, strconv.FormatInt(v.n, 10), false)
 	case 'f':
-		s = strconv.FormatFloat(v.x, 'f', -1, 64)
+		return f.appendString(b, strconv.FormatFloat(v.x, 'f', -1, 64), false)
 	}
+	return f.appendString(b, v.s, escape)
+}
+
+// appendString converts a string (or a number already printed, with escape false) as %s
+// does, with the part's width and flags. The fields that are strings (levelname, name,
+// message, ...) come here directly, without a patternValue.
+func (f *patternPart) appendString(b []byte, s string, escape bool) []byte {
 	if f.plain || f.numInt || f.numFlt {
-		return appendPatternText(b, s, escape && v.kind == 's')
+		return appendPatternText(b, s, escape)
 	}
 	if f.padS {
 		// %-8s and %8s without fmt: fmt.Appendf allocated (its argument escapes) and costs
@@ -359,13 +377,13 @@ func (f *patternPart) appendValue(b []byte, v patternValue, escape bool) []byte 
 		if !f.left {
 			b = appendSpaces(b, pad)
 		}
-		b = appendPatternText(b, s, escape && v.kind == 's')
+		b = appendPatternText(b, s, escape)
 		if f.left {
 			b = appendSpaces(b, pad)
 		}
 		return b
 	}
-	if escape && v.kind == 's' {
+	if escape {
 		// After formatting, so that a precision never cuts an escape in two.
 		return appendPatternText(b, string(fmt.Appendf(nil, f.gofmt, s)), true)
 	}

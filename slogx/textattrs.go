@@ -17,6 +17,12 @@ type textAttrs struct{ s *structured }
 
 // Append implements Encoder.
 func (e textAttrs) Append(dst []byte, r slog.Record) []byte {
+	return e.appendRecord(dst, &r)
+}
+
+// appendRecord is Append for a record the caller holds: Pattern's %(attrs)s passes its own
+// copy rather than a second one (a slog.Record is some 300 bytes).
+func (e textAttrs) appendRecord(dst []byte, r *slog.Record) []byte {
 	var st state
 	st.init(e.s, dst)
 	if e.s.opts.AddSource && r.PC != 0 {
@@ -24,7 +30,7 @@ func (e textAttrs) Append(dst []byte, r slog.Record) []byte {
 		f, _ := fs.Next()
 		st.appendAttr(slog.Any(slog.SourceKey, &slog.Source{Function: f.Function, File: f.File, Line: f.Line}))
 	}
-	st.appendNonBuiltIns(&r)
+	st.appendNonBuiltIns(r)
 	st.free()
 	return st.buf
 }
