@@ -107,9 +107,20 @@ func TestDynamicLevel(t *testing.T) {
 	if h.Enabled(context.Background(), slog.LevelDebug) {
 		t.Fatal("debug enabled at info")
 	}
+	derived := h.WithAttrs([]slog.Attr{slog.Int("a", 1)}).WithGroup("g")
 	lv.Set(slog.LevelDebug)
 	if !h.Enabled(context.Background(), slog.LevelDebug) {
 		t.Fatal("LevelVar change not seen")
+	}
+	if !derived.Enabled(context.Background(), slog.LevelDebug) {
+		t.Fatal("LevelVar change not seen by a derived handler")
+	}
+	// A fixed level is compared without the Leveler (see levelCheck): same answers.
+	fixed := slogx.NewHandler(&bytes.Buffer{}, &slogx.Options{Level: slog.LevelWarn})
+	for l, want := range map[slog.Level]bool{slog.LevelInfo: false, slog.LevelWarn: true, slog.LevelWarn - 1: false, slog.LevelError: true} {
+		if got := fixed.WithGroup("g").Enabled(context.Background(), l); got != want {
+			t.Fatalf("Enabled(%v) at Warn = %v", l, got)
+		}
 	}
 }
 
