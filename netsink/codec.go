@@ -8,10 +8,7 @@ import (
 	"math"
 	"reflect"
 	"runtime"
-	"sync"
-
-	"github.com/vmihailenco/msgpack/v5"
-	"github.com/vmihailenco/msgpack/v5/msgpcode"
+	"time"
 
 	"github.com/slogx/handlers/internal/anyfmt"
 	"github.com/slogx/handlers/internal/attrwalk"
@@ -128,8 +125,7 @@ func (e *MsgpackEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
 	e2 := e.clone()
 	e2.steps = append(e2.steps, wireStep{attrs: as})
 	last := &e2.frames[len(e2.frames)-1]
-	w := wireGetEnc(append([]byte(nil), last.pre...))
-	w.fwd = e.fwd
+	w := &wireEnc{b: append([]byte(nil), last.pre...), fwd: e.fwd}
 	var wk attrwalk.Walker
 	wk.Begin(e.rules(), e.groups, len(e.groups))
 	for _, a := range as {
@@ -137,7 +133,7 @@ func (e *MsgpackEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
 		last.n += w.pairs(&wk)
 	}
 	wk.End()
-	last.pre = w.release()
+	last.pre = w.b
 	return e2
 }
 
@@ -182,13 +178,12 @@ var wireDefaultEncoder = Msgpack()
 // "message", "level" (its name), "source" and the attributes at its top level: the same
 // built-ins under the same ReplaceAttr rules, laid out for Fluent's receivers.
 func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, withSeq bool) ([]byte, int) {
-	w := wireGetEnc(dst)
-	w.fwd = e.fwd
+	w := &wireEnc{b: dst, fwd: e.fwd}
 	timeAt := -1
 	if e.fwd {
 		// fixarray 2, then EventTime (fixext8, type 0): zero (unknown) unless the record
 		// has a time, patched below.
-		w.b = append(w.b, 0x92, msgpcode.FixExt8, forwardExtEventTime, 0, 0, 0, 0, 0, 0, 0, 0)
+		w.b = append(w.b, 0x92, mpFixExt8, forwardExtEventTime, 0, 0, 0, 0, 0, 0, 0, 0)
 		timeAt = len(w.b) - 8
 	}
 	start := len(w.b)
@@ -199,7 +194,7 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 	if e.fwd {
 		w.openMap()
 	} else {
-		w.b = append(w.b, msgpcode.Map16, 0, 0)
+		w.b = append(w.b, mpMap16, 0, 0)
 		fields++
 		w.str("v")
 		w.b = append(w.b, WireVersion)
@@ -207,66 +202,41 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 	seqOff := -1
 	if withSeq {
 		w.str("id")
-		_ = w.enc.EncodeBytes(id)
+		w.bytes(id)
 		w.str("seq")
 		seqOff = len(w.b) + 1
-		_ = w.enc.EncodeUint64(0)
+		w.uint64(0)
 		fields += 2
 	}
 	rules := e.rules()
 	rep := rules.ReplaceAttr
 	var extra []slog.Attr // built-ins that ReplaceAttr turned into something else
-	if !r.Time.IsZero() {
-		a, ok := slog.Time(slog.TimeKey, r.Time.Round(0)), true
-		if rep != nil {
-			a, ok = rules.Builtin(a)
-		}
-		switch {
-		case ok && a.Key == slog.TimeKey && a.Value.Kind() == slog.KindTime && !a.Value.Time().IsZero():
-			if e.fwd {
-				putEventTime(w.b[timeAt:], a.Value.Time())
-				break
-			}
+	if t, ok := builtinTime(rules, r.Time, &extra); ok {
+		if e.fwd {
+			putEventTime(w.b[timeAt:], t)
+		} else {
 			w.str("time")
-			w.int(a.Value.Time().UnixNano())
+			w.int(t.UnixNano())
 			fields++
-		case ok:
-			extra = append(extra, a)
 		}
 	}
-	{
-		a, ok := slog.Any(slog.LevelKey, r.Level), true
-		if rep != nil {
-			a, ok = rules.Builtin(a)
+	if l, ok := builtinLevel(rules, r.Level, &extra); ok {
+		w.str("level")
+		if e.fwd {
+			w.str(l.String())
+		} else {
+			w.int(int64(l))
 		}
-		if l, isLevel := a.Value.Any().(slog.Level); ok && isLevel && a.Key == slog.LevelKey {
-			w.str("level")
-			if e.fwd {
-				w.str(l.String())
-			} else {
-				w.int(int64(l))
-			}
-			fields++
-		} else if ok {
-			extra = append(extra, a)
-		}
+		fields++
 	}
-	{
-		a, ok := slog.String(slog.MessageKey, r.Message), true
-		if rep != nil {
-			a, ok = rules.Builtin(a)
+	if msg, ok := builtinMessage(rules, r.Message, &extra); ok {
+		if e.fwd {
+			w.str("message")
+		} else {
+			w.str("msg")
 		}
-		if ok && a.Key == slog.MessageKey && a.Value.Kind() == slog.KindString {
-			if e.fwd {
-				w.str("message")
-			} else {
-				w.str("msg")
-			}
-			w.str(a.Value.String())
-			fields++
-		} else if ok {
-			extra = append(extra, a)
-		}
+		w.str(msg)
+		fields++
 	}
 	if e.opts.AddSource {
 		if src := wireSource(r); src != nil {
@@ -291,7 +261,60 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 	} else {
 		binary.BigEndian.PutUint16(w.b[start+1:], uint16(fields))
 	}
-	return w.release(), seqOff
+	return w.b, seqOff
+}
+
+// builtinTime returns the time for the record's own field: t, or what ReplaceAttr made of
+// it; ok is false when there is none. A result that is no longer a non-zero time named
+// "time" is appended to extra, to go out with the attributes. Without ReplaceAttr, t goes
+// out as it is: building the slog.Attr that ReplaceAttr would see costs more than the field.
+func builtinTime(rules attrwalk.Rules, t time.Time, extra *[]slog.Attr) (time.Time, bool) {
+	if t.IsZero() {
+		return t, false
+	}
+	if rules.ReplaceAttr == nil {
+		return t, true
+	}
+	a, ok := rules.Builtin(slog.Time(slog.TimeKey, t.Round(0)))
+	if ok && a.Key == slog.TimeKey && a.Value.Kind() == slog.KindTime && !a.Value.Time().IsZero() {
+		return a.Value.Time(), true
+	}
+	if ok {
+		*extra = append(*extra, a)
+	}
+	return time.Time{}, false
+}
+
+// builtinLevel is builtinTime for the level: it stays in its field while it is a slog.Level
+// named "level".
+func builtinLevel(rules attrwalk.Rules, l slog.Level, extra *[]slog.Attr) (slog.Level, bool) {
+	if rules.ReplaceAttr == nil {
+		return l, true
+	}
+	a, ok := rules.Builtin(slog.Any(slog.LevelKey, l))
+	if l, isLevel := a.Value.Any().(slog.Level); ok && isLevel && a.Key == slog.LevelKey {
+		return l, true
+	}
+	if ok {
+		*extra = append(*extra, a)
+	}
+	return 0, false
+}
+
+// builtinMessage is builtinTime for the message: it stays in its field while it is a string
+// named "msg".
+func builtinMessage(rules attrwalk.Rules, msg string, extra *[]slog.Attr) (string, bool) {
+	if rules.ReplaceAttr == nil {
+		return msg, true
+	}
+	a, ok := rules.Builtin(slog.String(slog.MessageKey, msg))
+	if ok && a.Key == slog.MessageKey && a.Value.Kind() == slog.KindString {
+		return a.Value.String(), true
+	}
+	if ok {
+		*extra = append(*extra, a)
+	}
+	return "", false
 }
 
 // wireSource returns the source position of r, or nil when it has none.
@@ -306,42 +329,13 @@ func wireSource(r slog.Record) *slog.Source {
 	return &slog.Source{Function: f.Function, File: f.File, Line: f.Line}
 }
 
-// wireEnc is a msgpack.Encoder writing into a byte slice, pooled with it so that encoding
-// a record allocates nothing.
+// wireEnc appends msgpack to a byte slice. It writes every form by hand, as the decoder's
+// fast paths read them: msgpack.Encoder writes through an io.Writer, one interface call
+// (and a copy through its scratch buffer) per header or number, which cost more than the
+// bytes themselves on the Socket's hot path. The forms are msgpack.Encoder's, byte for byte.
 type wireEnc struct {
 	b   []byte
-	enc *msgpack.Encoder
 	fwd bool // Forward's value forms (see value)
-}
-
-func (w *wireEnc) Write(p []byte) (int, error) {
-	w.b = append(w.b, p...)
-	return len(p), nil
-}
-
-func (w *wireEnc) WriteByte(c byte) error {
-	w.b = append(w.b, c)
-	return nil
-}
-
-var wireEncPool = sync.Pool{New: func() any {
-	w := &wireEnc{}
-	w.enc = msgpack.NewEncoder(w)
-	return w
-}}
-
-func wireGetEnc(dst []byte) *wireEnc {
-	w := wireEncPool.Get().(*wireEnc)
-	w.b = dst
-	return w
-}
-
-// release returns the encoded bytes and puts w back in the pool.
-func (w *wireEnc) release() []byte {
-	b := w.b
-	w.b, w.fwd = nil, false
-	wireEncPool.Put(w)
-	return b
 }
 
 // str appends s as msgpack.Encoder.EncodeString would, without its io.Writer calls: keys
@@ -353,29 +347,29 @@ func (w *wireEnc) str(s string) { w.b = appendMsgpackStr(w.b, s) }
 func (w *wireEnc) int(n int64) {
 	b := w.b
 	switch {
-	case n >= 0 && n <= math.MaxInt8, n < 0 && n >= int64(int8(msgpcode.NegFixedNumLow)):
+	case n >= 0 && n <= math.MaxInt8, n < 0 && n >= -32:
 		b = append(b, byte(n))
 	case n >= 0 && n <= math.MaxUint8:
-		b = append(b, msgpcode.Uint8, byte(n))
+		b = append(b, mpUint8, byte(n))
 	case n >= 0 && n <= math.MaxUint16:
-		b = binary.BigEndian.AppendUint16(append(b, msgpcode.Uint16), uint16(n))
+		b = binary.BigEndian.AppendUint16(append(b, mpUint16), uint16(n))
 	case n >= 0 && n <= math.MaxUint32:
-		b = binary.BigEndian.AppendUint32(append(b, msgpcode.Uint32), uint32(n))
+		b = binary.BigEndian.AppendUint32(append(b, mpUint32), uint32(n))
 	case n < 0 && n >= math.MinInt8:
-		b = append(b, msgpcode.Int8, byte(n))
+		b = append(b, mpInt8, byte(n))
 	case n < 0 && n >= math.MinInt16:
-		b = binary.BigEndian.AppendUint16(append(b, msgpcode.Int16), uint16(n))
+		b = binary.BigEndian.AppendUint16(append(b, mpInt16), uint16(n))
 	case n < 0 && n >= math.MinInt32:
-		b = binary.BigEndian.AppendUint32(append(b, msgpcode.Int32), uint32(n))
+		b = binary.BigEndian.AppendUint32(append(b, mpInt32), uint32(n))
 	default:
-		b = binary.BigEndian.AppendUint64(append(b, msgpcode.Int64), uint64(n))
+		b = binary.BigEndian.AppendUint64(append(b, mpInt64), uint64(n))
 	}
 	w.b = b
 }
 
 // openMap appends a map32 header whose count is patched by closeMap.
 func (w *wireEnc) openMap() int {
-	w.b = append(w.b, msgpcode.Map32, 0, 0, 0, 0)
+	w.b = append(w.b, mpMap32, 0, 0, 0, 0)
 	return len(w.b) - 5
 }
 
@@ -421,14 +415,19 @@ func (w *wireEnc) attrs(e *MsgpackEncoder, r slog.Record, extra []slog.Attr, inl
 	n := 0
 	if r.NumAttrs() > 0 {
 		wk.Begin(e.rules(), e.groups, len(e.groups))
+		direct := wk.Direct()
 		r.Attrs(func(a slog.Attr) bool {
-			if wk.Plain(a) {
+			// The path almost every attribute takes: a plain value while the walk is direct
+			// (see attrwalk.Walker.Direct) is written at once, its Kind (a type switch)
+			// computed once.
+			if k := a.Value.Kind(); direct && attrwalk.PlainKind(k) {
 				w.str(a.Key)
-				w.value(a.Value)
+				w.valueOf(k, a.Value)
 				n++
 			} else {
 				wk.Add(a)
 				n += w.pairs(&wk)
+				direct = wk.Direct()
 			}
 			return true
 		})
@@ -504,7 +503,7 @@ func (w *wireEnc) source(s *slog.Source) {
 	if s.Line != 0 {
 		n++
 	}
-	_ = w.enc.EncodeMapLen(n)
+	w.mapLen(n)
 	if s.Function != "" {
 		w.str("function")
 		w.str(s.Function)
@@ -515,37 +514,39 @@ func (w *wireEnc) source(s *slog.Source) {
 	}
 	if s.Line != 0 {
 		w.str("line")
-		_ = w.enc.EncodeInt(int64(s.Line))
+		w.int(int64(s.Line))
 	}
 }
 
 // value appends a resolved, non-group value.
-func (w *wireEnc) value(v slog.Value) {
-	switch v.Kind() {
+func (w *wireEnc) value(v slog.Value) { w.valueOf(v.Kind(), v) }
+
+// valueOf appends v, whose kind is k.
+func (w *wireEnc) valueOf(k slog.Kind, v slog.Value) {
+	switch k {
 	case slog.KindString:
 		w.str(v.String())
 	case slog.KindInt64:
 		w.int(v.Int64())
 	case slog.KindUint64:
 		// Always the 9-byte form: its code is how the decoder knows the kind was uint64.
-		_ = w.enc.EncodeUint64(v.Uint64())
+		w.uint64(v.Uint64())
 	case slog.KindFloat64:
-		_ = w.enc.EncodeFloat64(v.Float64())
+		w.float64(v.Float64())
 	case slog.KindBool:
-		_ = w.enc.EncodeBool(v.Bool())
+		w.bool(v.Bool())
 	case slog.KindDuration:
 		if w.fwd {
 			w.int(int64(v.Duration())) // nanoseconds, as slog's JSON handler writes them
 			return
 		}
-		_ = w.enc.EncodeExtHeader(wireExtDuration, 8)
-		w.b = binary.BigEndian.AppendUint64(w.b, uint64(v.Duration()))
+		w.b = binary.BigEndian.AppendUint64(append(w.b, mpFixExt8, byte(wireExtDuration)), uint64(v.Duration()))
 	case slog.KindTime:
 		if w.fwd {
 			w.rfc3339(v.Time())
 			return
 		}
-		_ = w.enc.EncodeTime(v.Time())
+		w.time(v.Time())
 	default:
 		w.anyValue(v.Any())
 	}
@@ -571,7 +572,7 @@ func (w *wireEnc) anyValue(a any) {
 		}
 	}()
 	if a == nil {
-		_ = w.enc.EncodeNil()
+		w.b = append(w.b, mpNil)
 		return
 	}
 	_, jm := a.(json.Marshaler)
@@ -580,11 +581,11 @@ func (w *wireEnc) anyValue(a any) {
 		return
 	}
 	if bs, ok := a.([]byte); ok {
-		_ = w.enc.EncodeBytes(bs)
+		w.bytes(bs)
 		return
 	}
 	if rv := reflect.ValueOf(a); rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 && !jm {
-		_ = w.enc.EncodeBytes(rv.Bytes())
+		w.bytes(rv.Bytes())
 		return
 	}
 	if raw, ok := a.(RawJSON); ok {
@@ -610,6 +611,6 @@ func (w *wireEnc) json(js []byte) {
 		}
 		return
 	}
-	_ = w.enc.EncodeExtHeader(wireExtJSON, len(js))
+	w.extHeader(wireExtJSON, len(js))
 	w.b = append(w.b, js...)
 }

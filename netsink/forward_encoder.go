@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/vmihailenco/msgpack/v5/msgpcode"
-
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -69,7 +67,7 @@ func putEventTime(b []byte, t time.Time) {
 // rfc3339 appends t as a msgpack string in RFC 3339 with nanoseconds, without allocating.
 func (w *wireEnc) rfc3339(t time.Time) {
 	at := len(w.b)
-	w.b = append(w.b, msgpcode.Str8, 0)
+	w.b = append(w.b, mpStr8, 0)
 	w.b = t.AppendFormat(w.b, time.RFC3339Nano)
 	w.b[at+1] = byte(len(w.b) - at - 2) // at most 35 bytes
 }
@@ -81,13 +79,13 @@ func (w *wireEnc) strBytes(b []byte) { w.b = appendMsgpackStr(w.b, b) }
 func appendMsgpackStr[S string | []byte](b []byte, s S) []byte {
 	switch n := len(s); {
 	case n < 32:
-		b = append(b, msgpcode.FixedStrLow|byte(n))
+		b = append(b, mpFixedStrLow|byte(n))
 	case n < 1<<8:
-		b = append(b, msgpcode.Str8, byte(n))
+		b = append(b, mpStr8, byte(n))
 	case n < 1<<16:
-		b = append(b, msgpcode.Str16, byte(n>>8), byte(n))
+		b = append(b, mpStr16, byte(n>>8), byte(n))
 	default:
-		b = append(b, msgpcode.Str32)
+		b = append(b, mpStr32)
 		b = binary.BigEndian.AppendUint32(b, uint32(n))
 	}
 	return append(b, s...)

@@ -105,18 +105,17 @@ func wireDetect(p []byte) wireFrameKind {
 // meaning every record of that sender up to seq has been handled.
 func wireAppendAck(dst []byte, id []byte, seq uint64) []byte {
 	start := len(dst)
-	w := wireGetEnc(append(dst, 0, 0, 0, 0))
-	_ = w.enc.EncodeMapLen(2)
+	w := &wireEnc{b: append(dst, 0, 0, 0, 0)}
+	w.mapLen(2)
 	w.str("id")
 	if id == nil {
-		id = []byte{} // EncodeBytes would write nil, which is not an id
+		id = []byte{} // bytes would write nil, which is not an id
 	}
-	_ = w.enc.EncodeBytes(id)
+	w.bytes(id)
 	w.str("ack")
-	_ = w.enc.EncodeUint64(seq)
-	b := w.release()
-	binary.BigEndian.PutUint32(b[start:], uint32(len(b)-start-4))
-	return b
+	w.uint64(seq)
+	binary.BigEndian.PutUint32(w.b[start:], uint32(len(w.b)-start-4))
+	return w.b
 }
 
 // wireDecodeAck decodes the payload of an ack frame. id aliases p: the reader compares it
