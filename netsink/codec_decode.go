@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/vmihailenco/msgpack/v5"
-	"github.com/vmihailenco/msgpack/v5/msgpcode"
 )
 
 // ErrMalformed is wrapped by every error of DecodeRecord and of the pickle decoder: the frame
@@ -37,8 +36,9 @@ const wireMaxDepth = 32
 // and nesting is limited to 32 levels. Errors wrap ErrMalformed. b is not retained.
 func DecodeRecord(b []byte) (slog.Record, error) {
 	w := wireDecPool.Get().(*wireDec)
-	defer wireDecPool.Put(w)
-	r, _, err := w.record(b)
+	var r slog.Record
+	_, err := w.recordInto(b, &r)
+	wireDecPool.Put(w)
 	return r, err
 }
 
@@ -94,9 +94,10 @@ type wireDec struct {
 	d   *msgpack.Decoder
 	// strs returns recurring strings (keys, messages, level-like values) without allocating.
 	strs wireStrings
-	// top collects the top-level attributes before they are copied into the record, which
-	// keeps up to 5 of them inline: reused from frame to frame, so a record of a few
-	// attributes costs no slice. Only small ones are kept (see wireTopKeep).
+	// top collects the top-level attributes of a record of more than wireTopInline before
+	// they are copied into the record: reused from frame to frame, so that such a record
+	// costs one slice (the record's own), not two. Only small ones are kept (see
+	// wireTopKeep). Fewer attributes are collected on the stack (see topAttrs).
 	top []slog.Attr
 	// reserved is the number of bytes that the entries claimed by the maps and arrays being
 	// decoded, and not started yet, need at least (two per map entry, one per element).
@@ -123,11 +124,30 @@ func wireMalformed(format string, args ...any) error {
 
 // record decodes one record frame (see DecodeRecord). b is not retained, but h.id aliases it.
 func (w *wireDec) record(b []byte) (rec slog.Record, h wireHeader, err error) {
+	h, err = w.recordInto(b, &rec)
+	return rec, h, err
+}
+
+// recordInto is record writing into *rec, which the Server keeps on its stack: a record is
+// some 300 bytes, copied at every return.
+func (w *wireDec) recordInto(b []byte, rec *slog.Record) (wireHeader, error) {
 	w.cur, w.reserved = wireCursor{b: b}, 0
-	defer w.release()
+	w.strs.frame()
+	// Not deferred: a defer in a function with as many returns as fields is not open-coded,
+	// and cost a twentieth of the decode.
+	h, err := w.fields(rec)
+	w.release()
+	return h, err
+}
+
+// wireTopInline is how many attributes a slog.Record holds without a slice of its own.
+const wireTopInline = 5
+
+// fields decodes the record map at the cursor into rec.
+func (w *wireDec) fields(rec *slog.Record) (h wireHeader, err error) {
 	n, err := w.mapLen()
 	if err != nil {
-		return rec, h, err
+		return h, err
 	}
 	var (
 		version int64 = -1
@@ -135,83 +155,111 @@ func (w *wireDec) record(b []byte) (rec slog.Record, h wireHeader, err error) {
 		level   slog.Level
 		msg     string
 		src     *slog.Source
-		attrs   []slog.Attr // w.top, or nil
+		attrs   []slog.Attr // in small, or w.top
+		// small holds the attributes of a record that the record holds inline: on the
+		// stack, they are written without the garbage collector's write barriers and need
+		// no clearing after the frame, as w.top does.
+		small [wireTopInline]slog.Attr
 	)
 	for i := 0; i < n; i++ {
 		w.startEntry()
 		key, err := w.rawStr()
 		if err != nil {
-			return rec, h, err
+			return h, err
 		}
 		switch string(key) { // compared, not converted: no allocation
 		case "v":
 			if version, err = w.int(); err != nil {
-				return rec, h, err
+				return h, err
 			}
 		case "time":
 			ns, err := w.int()
 			if err != nil {
-				return rec, h, err
+				return h, err
 			}
 			t = time.Unix(0, ns)
 		case "level":
 			l, err := w.int()
 			if err != nil {
-				return rec, h, err
+				return h, err
 			}
 			if l < math.MinInt32 || l > math.MaxInt32 {
-				return rec, h, wireMalformed("level %d out of range", l)
+				return h, wireMalformed("level %d out of range", l)
 			}
 			level = slog.Level(l)
 		case "msg":
 			if msg, err = w.str(); err != nil {
-				return rec, h, err
+				return h, err
 			}
 		case "id":
 			if h.id, err = w.rawStr(); err != nil {
-				return rec, h, err
+				return h, err
 			}
 		case "seq":
-			c := w.peek()
-			if c == msgpcode.Uint64 || c == msgpcode.Uint32 || c == msgpcode.Uint16 || c == msgpcode.Uint8 || c <= msgpcode.PosFixedNumHigh {
-				if h.seq, err = w.d.DecodeUint64(); err != nil {
-					return rec, h, wireMalformed("seq: %v", err)
-				}
-				h.hasSeq = true
-			} else {
-				return rec, h, wireMalformed("seq is not an unsigned integer (code %#x)", c)
+			if h.seq, err = w.seq(); err != nil {
+				return h, err
 			}
+			h.hasSeq = true
 		case "source":
 			if src, err = w.source(); err != nil {
-				return rec, h, err
+				return h, err
 			}
 		case "attrs":
-			if w.top, err = w.appendAttrs(w.top[:0], 1); err != nil {
-				return rec, h, err
+			if attrs, err = w.topAttrs(small[:0]); err != nil {
+				return h, err
 			}
-			attrs = w.top
 		default:
 			// A field of a newer sender: skip it, within the same limits.
 			if _, err := w.value(1); err != nil {
-				return rec, h, err
+				return h, err
 			}
 		}
 	}
 	if version != WireVersion {
 		if version == -1 {
-			return rec, h, wireMalformed("no version field")
+			return h, wireMalformed("no version field")
 		}
-		return rec, h, wireMalformed("unsupported wire version %d", version)
+		return h, wireMalformed("unsupported wire version %d", version)
 	}
 	if w.cur.remaining() != 0 {
-		return rec, h, wireMalformed("%d bytes after the record", w.cur.remaining())
+		return h, wireMalformed("%d bytes after the record", w.cur.remaining())
 	}
-	rec = slog.NewRecord(t, level, msg, 0)
+	*rec = slog.NewRecord(t, level, msg, 0)
 	if src != nil {
 		rec.AddAttrs(slog.Any(slog.SourceKey, src))
 	}
 	rec.AddAttrs(attrs...) // copied: inline up to 5, else into one slice of the record's own
-	return rec, h, nil
+	return h, nil
+}
+
+// topAttrs decodes the record's attributes: into small when they are few enough for the
+// record to hold inline (see fields), else into w.top.
+func (w *wireDec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
+	n, err := w.mapLen()
+	if err != nil {
+		return nil, err
+	}
+	if n > cap(small) {
+		top, err := w.entries(w.top[:0], n, 1)
+		w.top = top
+		return top, err
+	}
+	// The loop of entries, repeated: entries is recursive (through value, for groups), so
+	// the compiler assumes that what it is given escapes, and would move small to the heap.
+	as := small[:0]
+	for i := 0; i < n; i++ {
+		w.startEntry()
+		k, err := w.str()
+		if err != nil {
+			return as, err
+		}
+		v, err := w.value(2)
+		if err != nil {
+			return as, fmt.Errorf("attr %q: %w", k, err)
+		}
+		as = append(as, slog.Attr{Key: k, Value: v})
+	}
+	return as, nil
 }
 
 // release drops what the last frame left referenced: the input, and the attributes (their
@@ -220,14 +268,15 @@ func (w *wireDec) release() {
 	w.cur = wireCursor{}
 	if cap(w.top) > wireTopKeep {
 		w.top = nil
-	} else {
-		clear(w.top[:cap(w.top)])
+	} else if len(w.top) > 0 {
+		clear(w.top) // entries past len were cleared when the frame that wrote them ended
+		w.top = w.top[:0]
 	}
 }
 
 func (w *wireDec) peek() byte {
 	if w.cur.off >= len(w.cur.b) {
-		return msgpcode.Nil // never reached: callers check remaining first via the decoder
+		return mpNil // never reached: callers check remaining first via the decoder
 	}
 	return w.cur.b[w.cur.off]
 }
@@ -235,9 +284,14 @@ func (w *wireDec) peek() byte {
 // need fails unless n more bytes are present.
 func (w *wireDec) need(n int, what string) error {
 	if n < 0 || n > w.cur.remaining() {
-		return wireMalformed("%s of %d bytes, only %d left", what, n, w.cur.remaining())
+		return w.short(n, what)
 	}
 	return nil
+}
+
+// short is need's error, apart so that need stays small enough to inline.
+func (w *wireDec) short(n int, what string) error {
+	return wireMalformed("%s of %d bytes, only %d left", what, n, w.cur.remaining())
 }
 
 func (w *wireDec) take(n int) []byte {
@@ -255,11 +309,11 @@ func (w *wireDec) mapLen() (int, error) {
 	switch c := p[0]; {
 	// The headers the encoder writes (map16 for a record, map32 for attributes), read
 	// directly like smallInt's numbers; the Decoder reads the others.
-	case msgpcode.IsFixedMap(c):
-		n, w.cur.off = int(c&msgpcode.FixedMapMask), w.cur.off+1
-	case c == msgpcode.Map16 && len(p) >= 3:
+	case c >= mpFixedMapLow && c <= mpFixedMapHigh:
+		n, w.cur.off = int(c&mpFixedMapMask), w.cur.off+1
+	case c == mpMap16 && len(p) >= 3:
 		n, w.cur.off = int(binary.BigEndian.Uint16(p[1:])), w.cur.off+3
-	case c == msgpcode.Map32 && len(p) >= 5 && binary.BigEndian.Uint32(p[1:]) <= math.MaxInt32:
+	case c == mpMap32 && len(p) >= 5 && binary.BigEndian.Uint32(p[1:]) <= math.MaxInt32:
 		n, w.cur.off = int(binary.BigEndian.Uint32(p[1:])), w.cur.off+5
 	default:
 		var err error
@@ -294,18 +348,43 @@ func (w *wireDec) arrayLen() (int, error) {
 	return n, nil
 }
 
+// fixStr takes a fixstr, the form of keys and most values (its length is in the code byte),
+// when its bytes are all present: one bounds check where strLen, need and take make three,
+// on the path every key takes. ok is false for any other form, or a fixstr longer than what
+// remains, for strLen to read or report.
+func (w *wireDec) fixStr() (_ []byte, ok bool) {
+	p := w.cur.b[w.cur.off:]
+	if len(p) == 0 || p[0]&^mpFixedStrMask != mpFixedStrLow {
+		return nil, false
+	}
+	n := int(p[0] & mpFixedStrMask)
+	if n >= len(p) {
+		return nil, false
+	}
+	w.cur.off += 1 + n
+	return p[1 : 1+n], true
+}
+
+// strLen reads the header of a string or bin whose bytes are all present, and returns its
+// length.
 func (w *wireDec) strLen() (int, error) {
 	if w.cur.remaining() == 0 {
 		return 0, wireMalformed("unexpected end")
 	}
 	c := w.peek()
-	if c >= msgpcode.FixedStrLow && c <= msgpcode.FixedStrHigh {
-		// Keys and most values are short strings whose length is in the code byte: read it
-		// here rather than through the msgpack.Decoder's interface calls.
+	if c&^mpFixedStrMask == mpFixedStrLow {
 		w.cur.off++
-		return int(c & msgpcode.FixedStrMask), w.need(int(c&msgpcode.FixedStrMask), "string")
+		return int(c & mpFixedStrMask), w.need(int(c&mpFixedStrMask), "string")
 	}
-	if !msgpcode.IsString(c) && !msgpcode.IsBin(c) {
+	switch c {
+	case mpStr8, mpBin8:
+		// Socket's sender id (bin8) is in every frame: read directly when present.
+		if p := w.cur.b[w.cur.off:]; len(p) >= 2 {
+			w.cur.off += 2
+			return int(p[1]), w.need(int(p[1]), "string")
+		}
+	case mpStr16, mpStr32, mpBin16, mpBin32:
+	default:
 		return 0, wireMalformed("expected a string, got code %#x", c)
 	}
 	n, err := w.d.DecodeBytesLen()
@@ -317,6 +396,9 @@ func (w *wireDec) strLen() (int, error) {
 
 // rawStr returns a string's bytes without copying; valid until the input is reused.
 func (w *wireDec) rawStr() ([]byte, error) {
+	if b, ok := w.fixStr(); ok {
+		return b, nil
+	}
 	n, err := w.strLen()
 	if err != nil {
 		return nil, err
@@ -327,6 +409,9 @@ func (w *wireDec) rawStr() ([]byte, error) {
 // str reads a string through the connection's string table: a key or value seen recently
 // costs no allocation.
 func (w *wireDec) str() (string, error) {
+	if b, ok := w.fixStr(); ok {
+		return w.strs.get(b), nil
+	}
 	n, err := w.strLen()
 	if err != nil {
 		return "", err
@@ -348,14 +433,14 @@ func (w *wireDec) int() (int64, error) {
 		return 0, wireMalformed("unexpected end")
 	}
 	c := w.peek()
-	if !msgpcode.IsFixedNum(c) && (c < msgpcode.Uint8 || c > msgpcode.Int64) {
-		return 0, wireMalformed("expected an integer, got code %#x", c)
-	}
 	if n, ok := w.smallInt(c); ok {
 		return n, nil
 	}
-	if c == msgpcode.Uint64 {
-		u, err := w.d.DecodeUint64()
+	if !wireIsFixNum(c) && (c < mpUint8 || c > mpInt64) {
+		return 0, wireMalformed("expected an integer, got code %#x", c)
+	}
+	if c == mpUint64 {
+		u, err := w.uint64()
 		if err != nil {
 			return 0, wireMalformed("integer: %v", err)
 		}
@@ -371,35 +456,63 @@ func (w *wireDec) int() (int64, error) {
 	return n, nil
 }
 
+// wireIsFixNum reports whether c is a positive or negative fixint: the value is the code.
+func wireIsFixNum(c byte) bool { return c <= mpPosFixedNumHigh || c >= mpNegFixedNumLow }
+
 // smallInt reads an integer whose code is c (at the cursor) without the msgpack.Decoder when
 // it is one of the forms the encoder writes and all its bytes are present; ok is false
 // otherwise, and the Decoder reads it (and reports what is wrong). Times, levels and most
 // integer attributes come this way: the Decoder's reads through io.Reader cost more than the
 // number.
 func (w *wireDec) smallInt(c byte) (n int64, ok bool) {
+	if wireIsFixNum(c) {
+		w.cur.off++
+		return int64(int8(c)), true
+	}
 	p := w.cur.b[w.cur.off:]
 	switch {
-	case msgpcode.IsFixedNum(c):
-		n, p = int64(int8(c)), p[:1]
-	case c == msgpcode.Uint8 && len(p) >= 2:
+	case c == mpUint8 && len(p) >= 2:
 		n, p = int64(p[1]), p[:2]
-	case c == msgpcode.Uint16 && len(p) >= 3:
+	case c == mpUint16 && len(p) >= 3:
 		n, p = int64(binary.BigEndian.Uint16(p[1:])), p[:3]
-	case c == msgpcode.Uint32 && len(p) >= 5:
+	case c == mpUint32 && len(p) >= 5:
 		n, p = int64(binary.BigEndian.Uint32(p[1:])), p[:5]
-	case c == msgpcode.Int8 && len(p) >= 2:
+	case c == mpInt8 && len(p) >= 2:
 		n, p = int64(int8(p[1])), p[:2]
-	case c == msgpcode.Int16 && len(p) >= 3:
+	case c == mpInt16 && len(p) >= 3:
 		n, p = int64(int16(binary.BigEndian.Uint16(p[1:]))), p[:3]
-	case c == msgpcode.Int32 && len(p) >= 5:
+	case c == mpInt32 && len(p) >= 5:
 		n, p = int64(int32(binary.BigEndian.Uint32(p[1:]))), p[:5]
-	case c == msgpcode.Int64 && len(p) >= 9:
+	case c == mpInt64 && len(p) >= 9:
 		n, p = int64(binary.BigEndian.Uint64(p[1:])), p[:9]
 	default:
 		return 0, false
 	}
 	w.cur.off += len(p)
 	return n, true
+}
+
+// uint64 reads a uint64 at the cursor: Socket's "seq" and KindUint64 values are always in
+// the 9-byte form, read here directly; the Decoder reads (or refuses) anything else.
+func (w *wireDec) uint64() (uint64, error) {
+	if p := w.cur.b[w.cur.off:]; len(p) >= 9 && p[0] == mpUint64 {
+		w.cur.off += 9
+		return binary.BigEndian.Uint64(p[1:]), nil
+	}
+	return w.d.DecodeUint64()
+}
+
+// seq reads Socket's sequence number, an unsigned integer.
+func (w *wireDec) seq() (uint64, error) {
+	c := w.peek()
+	if c != mpUint64 && c != mpUint32 && c != mpUint16 && c != mpUint8 && c > mpPosFixedNumHigh {
+		return 0, wireMalformed("seq is not an unsigned integer (code %#x)", c)
+	}
+	n, err := w.uint64()
+	if err != nil {
+		return 0, wireMalformed("seq: %v", err)
+	}
+	return n, nil
 }
 
 func (w *wireDec) source() (*slog.Source, error) {
@@ -438,8 +551,7 @@ func (w *wireDec) attrs(depth int) ([]slog.Attr, error) {
 	return w.appendAttrs(nil, depth)
 }
 
-// appendAttrs decodes a map of attributes, appending them to as. It grows as at most once,
-// to the map's length, which was checked against the bytes present (see mapLen).
+// appendAttrs decodes a map of attributes, appending them to as.
 func (w *wireDec) appendAttrs(as []slog.Attr, depth int) ([]slog.Attr, error) {
 	if depth > wireMaxDepth {
 		return as, wireMalformed("nested deeper than %d", wireMaxDepth)
@@ -448,6 +560,13 @@ func (w *wireDec) appendAttrs(as []slog.Attr, depth int) ([]slog.Attr, error) {
 	if err != nil {
 		return as, err
 	}
+	return w.entries(as, n, depth)
+}
+
+// entries decodes the n entries of a map of attributes whose header was read, appending
+// them to as. It grows as at most once, to the map's length, which was checked against the
+// bytes present (see mapLen).
+func (w *wireDec) entries(as []slog.Attr, n, depth int) ([]slog.Attr, error) {
 	if n == 0 {
 		return as, nil
 	}
@@ -471,6 +590,8 @@ func (w *wireDec) appendAttrs(as []slog.Attr, depth int) ([]slog.Attr, error) {
 }
 
 // value decodes any msgpack value into a slog.Value of the kind the encoder started from.
+// The code byte picks the form: the ranges of the fixed forms first (small integers, short
+// strings, small maps and arrays), then a switch over the other codes.
 func (w *wireDec) value(depth int) (slog.Value, error) {
 	if depth > wireMaxDepth {
 		return slog.Value{}, wireMalformed("nested deeper than %d", wireMaxDepth)
@@ -480,7 +601,20 @@ func (w *wireDec) value(depth int) (slog.Value, error) {
 	}
 	c := w.peek()
 	switch {
-	case msgpcode.IsFixedNum(c) || (c >= msgpcode.Uint8 && c <= msgpcode.Int64 && c != msgpcode.Uint64):
+	case wireIsFixNum(c):
+		w.cur.off++
+		return slog.Int64Value(int64(int8(c))), nil
+	case c&^mpFixedStrMask == mpFixedStrLow:
+		s, err := w.str()
+		return slog.StringValue(s), err
+	case c >= mpFixedMapLow && c <= mpFixedMapHigh:
+		as, err := w.attrs(depth)
+		return slog.GroupValue(as...), err
+	case c >= mpFixedArrayLow && c <= mpFixedArrayHigh:
+		return w.array(depth)
+	}
+	switch c {
+	case mpUint8, mpUint16, mpUint32, mpInt8, mpInt16, mpInt32, mpInt64:
 		if n, ok := w.smallInt(c); ok {
 			return slog.Int64Value(n), nil
 		}
@@ -489,45 +623,63 @@ func (w *wireDec) value(depth int) (slog.Value, error) {
 			return slog.Value{}, wireMalformed("integer: %v", err)
 		}
 		return slog.Int64Value(n), nil
-	case c == msgpcode.Uint64:
-		n, err := w.d.DecodeUint64()
+	case mpUint64:
+		n, err := w.uint64()
 		if err != nil {
 			return slog.Value{}, wireMalformed("integer: %v", err)
 		}
 		return slog.Uint64Value(n), nil
-	case c == msgpcode.Nil:
+	case mpNil:
 		w.cur.off++
 		return slog.AnyValue(nil), nil
-	case c == msgpcode.True || c == msgpcode.False:
+	case mpTrue, mpFalse:
 		w.cur.off++
-		return slog.BoolValue(c == msgpcode.True), nil
-	case c == msgpcode.Float:
-		f, err := w.d.DecodeFloat32()
+		return slog.BoolValue(c == mpTrue), nil
+	case mpFloat:
+		f, err := w.float32()
 		if err != nil {
 			return slog.Value{}, wireMalformed("float: %v", err)
 		}
 		return slog.Float64Value(float64(f)), nil
-	case c == msgpcode.Double:
-		f, err := w.d.DecodeFloat64()
+	case mpDouble:
+		f, err := w.float64()
 		if err != nil {
 			return slog.Value{}, wireMalformed("float: %v", err)
 		}
 		return slog.Float64Value(f), nil
-	case msgpcode.IsString(c):
+	case mpStr8, mpStr16, mpStr32:
 		s, err := w.str()
 		return slog.StringValue(s), err
-	case msgpcode.IsBin(c):
+	case mpBin8, mpBin16, mpBin32:
 		b, err := w.bytes()
 		return slog.AnyValue(b), err
-	case msgpcode.IsFixedMap(c) || c == msgpcode.Map16 || c == msgpcode.Map32:
+	case mpMap16, mpMap32:
 		as, err := w.attrs(depth)
 		return slog.GroupValue(as...), err
-	case msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32:
+	case mpArray16, mpArray32:
 		return w.array(depth)
-	case msgpcode.IsExt(c):
+	case mpFixExt1, mpFixExt2, mpFixExt4, mpFixExt8, mpFixExt16, mpExt8, mpExt16, mpExt32:
 		return w.ext()
 	}
 	return slog.Value{}, wireMalformed("unknown code %#x", c)
+}
+
+// float32 and float64 read a float at the cursor whose code was checked: directly when its
+// bytes are all present, through the Decoder (which reports the error) otherwise.
+func (w *wireDec) float32() (float32, error) {
+	if p := w.cur.b[w.cur.off:]; len(p) >= 5 {
+		w.cur.off += 5
+		return math.Float32frombits(binary.BigEndian.Uint32(p[1:])), nil
+	}
+	return w.d.DecodeFloat32()
+}
+
+func (w *wireDec) float64() (float64, error) {
+	if p := w.cur.b[w.cur.off:]; len(p) >= 9 {
+		w.cur.off += 9
+		return math.Float64frombits(binary.BigEndian.Uint64(p[1:])), nil
+	}
+	return w.d.DecodeFloat64()
 }
 
 // array decodes a msgpack array (which this package's encoder never writes, but other
@@ -562,9 +714,9 @@ func wireToAny(v slog.Value) any {
 }
 
 func (w *wireDec) ext() (slog.Value, error) {
-	id, n, err := w.d.DecodeExtHeader()
+	id, n, err := w.extHeader()
 	if err != nil {
-		return slog.Value{}, wireMalformed("extension: %v", err)
+		return slog.Value{}, err
 	}
 	if err := w.need(n, "extension"); err != nil {
 		return slog.Value{}, err
@@ -586,6 +738,24 @@ func (w *wireDec) ext() (slog.Value, error) {
 		return slog.AnyValue(RawJSON(append([]byte(nil), p...))), nil
 	}
 	return slog.Value{}, wireMalformed("unknown extension type %d", id)
+}
+
+// extHeader reads an extension header: the fixext forms and ext8 (durations, times, short
+// JSON values) directly when the header's bytes are present, the others through the Decoder.
+func (w *wireDec) extHeader() (id int8, n int, err error) {
+	p := w.cur.b[w.cur.off:]
+	switch {
+	case len(p) >= 2 && p[0] >= mpFixExt1 && p[0] <= mpFixExt16:
+		w.cur.off += 2
+		return int8(p[1]), 1 << (p[0] - mpFixExt1), nil // 1, 2, 4, 8, 16
+	case len(p) >= 3 && p[0] == mpExt8:
+		w.cur.off += 3
+		return int8(p[2]), int(p[1]), nil
+	}
+	if id, n, err = w.d.DecodeExtHeader(); err != nil {
+		return 0, 0, wireMalformed("extension: %v", err)
+	}
+	return id, n, nil
 }
 
 // wireTimestamp decodes msgpack's timestamp extension (32, 64 and 96-bit forms).
