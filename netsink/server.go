@@ -529,27 +529,30 @@ func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
 }
 
 // handleFrameWith is handleFrame decoding with dec, a stream connection's own decoder.
+// The record stays in its frame here and goes by pointer (to decodeFrame, deliver, handle):
+// a slog.Record is some 300 bytes, copied at every call and return that takes it by value.
 func (s *Server) handleFrameWith(dec *wireDec, p []byte) (wireHeader, uint64, error) {
-	rec, h, err := s.decodeFrame(dec, p)
+	var rec slog.Record
+	h, err := s.decodeFrame(dec, p, &rec)
 	if err != nil {
 		return h, 0, err
 	}
-	last := s.deliver(rec, &h)
+	last := s.deliver(&rec, &h)
 	return h, last, nil
 }
 
-// decodeFrame decodes a msgpack or (with AcceptPickle) pickle frame with dec; an error means
-// the frame was bad, and is counted. h.id aliases p.
-func (s *Server) decodeFrame(dec *wireDec, p []byte) (rec slog.Record, h wireHeader, err error) {
+// decodeFrame decodes a msgpack or (with AcceptPickle) pickle frame with dec into rec; an
+// error means the frame was bad, and is counted. h.id aliases p.
+func (s *Server) decodeFrame(dec *wireDec, p []byte, rec *slog.Record) (h wireHeader, err error) {
 	switch wireDetect(p) {
 	case wireKindMsgpack:
-		rec, h, err = dec.record(p)
+		h, err = dec.recordInto(p, rec)
 	case wireKindPickle:
 		if !s.AcceptPickle {
 			s.stats.refused.Add(1)
-			return rec, h, fmt.Errorf("%w: a pickle frame (Python's SocketHandler?) but AcceptPickle is off", ErrPickleRefused)
+			return h, fmt.Errorf("%w: a pickle frame (Python's SocketHandler?) but AcceptPickle is off", ErrPickleRefused)
 		}
-		rec, err = pickleRecord(p, s.maxFrame())
+		*rec, err = pickleRecord(p, s.maxFrame())
 	default:
 		err = wireMalformed("neither a msgpack record nor a pickle (first byte %#x)", p[:min(len(p), 1)])
 	}
@@ -563,12 +566,12 @@ func (s *Server) decodeFrame(dec *wireDec, p []byte) (rec slog.Record, h wireHea
 	if !h.hasSeq || len(h.id) == 0 {
 		h.hasSeq = false // an id without seq, or a seq without id, acks nothing
 	}
-	return rec, h, err
+	return h, err
 }
 
 // deliver hands a decoded record to Handler unless Dedup says it is a duplicate, and returns
 // the sender's last handled sequence number (zero for an unsequenced frame).
-func (s *Server) deliver(rec slog.Record, h *wireHeader) uint64 {
+func (s *Server) deliver(rec *slog.Record, h *wireHeader) uint64 {
 	if !h.hasSeq {
 		s.handle(rec)
 		return 0
@@ -585,13 +588,13 @@ func (s *Server) deliver(rec slog.Record, h *wireHeader) uint64 {
 	return snd.last
 }
 
-func (s *Server) handle(rec slog.Record) {
+func (s *Server) handle(rec *slog.Record) {
 	ctx := context.Background()
 	if !s.Handler.Enabled(ctx, rec.Level) {
 		return
 	}
 	s.stats.records.Add(1)
-	if err := s.Handler.Handle(ctx, rec); err != nil {
+	if err := s.Handler.Handle(ctx, *rec); err != nil {
 		s.stats.handlerErrors.Add(1)
 		s.rep.Error(fmt.Errorf("netsink: server: handler: %w", err))
 	}

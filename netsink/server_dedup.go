@@ -45,6 +45,11 @@ type wireSender struct {
 func (d *Dedup) sender(id []byte) *wireSender {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	// A connection carries one sender's frames: the most recent sender is compared before
+	// the map is hashed. It is already the front of the LRU.
+	if e := d.lru.Front(); e != nil && e.Value.(*wireSender).id == string(id) {
+		return e.Value.(*wireSender)
+	}
 	if e, ok := d.senders[string(id)]; ok {
 		d.lru.MoveToFront(e)
 		return e.Value.(*wireSender)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 )
 
@@ -39,7 +40,8 @@ func (sc *wireServerConn) linger(fr *wireFrameReader, dec *wireDec, max int) {
 			}
 			return // the peer closed, the linger is over, or Shutdown gave up waiting
 		}
-		rec, h, err := s.decodeFrame(dec, buf)
+		var rec slog.Record
+		h, err := s.decodeFrame(dec, buf, &rec)
 		switch {
 		case err != nil:
 			s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
@@ -48,7 +50,7 @@ func (sc *wireServerConn) linger(fr *wireFrameReader, dec *wireDec, max int) {
 				return
 			}
 		case !h.hasSeq:
-			s.handle(rec)
+			s.handle(&rec)
 		}
 	}
 }
