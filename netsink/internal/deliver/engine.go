@@ -191,6 +191,7 @@ func (e *Engine) Close() error {
 	for e.q.len() > 0 {
 		e.q.pop()
 	}
+	e.q.reclaim() // the sender is gone: no Send reads the chunks
 	e.signal()
 	e.mu.Unlock()
 	if left == 0 {

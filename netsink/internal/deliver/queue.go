@@ -7,25 +7,39 @@ import "sync"
 //
 // Records are copied into chunks that are only ever appended to, so a slice handed to the
 // sender stays valid while Write goes on. A full chunk is replaced; once every record in it
-// has settled and the sender is between two sends (see reclaim), a chunk of the full size
-// goes back to chunkPool for the next one: at a million records a second, allocating a new
-// 64 KiB chunk for every ~400 records kept the garbage collector busy.
+// has settled it is let go, and with recycle (only once the sender is between two sends,
+// see reclaim) a chunk of the full size goes back to chunkPool for the next one: at a
+// million records a second, allocating a new 64 KiB chunk for every ~400 records kept the
+// garbage collector busy.
+//
+// A record is kept as its chunk's number and its place in it, not as a slice: recs holds no
+// pointers, so the garbage collector neither scans it (a full 8 MiB buffer holds some 50,000
+// records) nor runs a write barrier for every record pushed and popped while it marks.
 type queue struct {
-	recs  [][]byte
+	recs  []qrec
 	head  int
 	bytes int
-	chunk []byte
-	full  []usedChunk // with recycle: replaced chunks, oldest first
-	// recycle is Options.RecycleChunks: without it a replaced chunk is left to the
-	// garbage collector.
+	// chunks hold the bytes of the buffered records, oldest first; the last one is being
+	// filled. Chunk number base+i is chunks[i]: dropping settled chunks from the front
+	// renumbers nothing.
+	chunks []usedChunk
+	base   int
+	// recycle is Options.RecycleChunks: without it a settled chunk is left to the garbage
+	// collector at once.
 	recycle bool
 	done    uint64 // sequence number of the last settled record
 	last    uint64 // sequence number of the last record written
 }
 
-// usedChunk is a replaced chunk and the sequence number of its last record.
+// qrec is where a buffered record is: n bytes at off in chunk number chunk.
+type qrec struct{ chunk, off, n int }
+
+// usedChunk is a chunk, how much of it holds records, and the sequence number of its last
+// record. buf is never resliced (its length is its capacity): filling it writes integers
+// only, never a pointer.
 type usedChunk struct {
 	buf  []byte
+	used int
 	last uint64
 }
 
@@ -41,67 +55,79 @@ func (q *queue) len() int { return len(q.recs) - q.head }
 
 // push copies p in and returns the copy and its sequence number.
 func (q *queue) push(p []byte) ([]byte, uint64) {
-	if cap(q.chunk)-len(q.chunk) < len(p) {
+	if len(q.chunks) == 0 || len(q.chunks[len(q.chunks)-1].buf)-q.chunks[len(q.chunks)-1].used < len(p) {
 		q.newChunk(len(p))
 	}
-	start := len(q.chunk)
-	q.chunk = append(q.chunk, p...)
-	rec := q.chunk[start:len(q.chunk):len(q.chunk)]
-	q.recs = append(q.recs, rec)
-	q.bytes += len(rec)
+	i := len(q.chunks) - 1
+	c := &q.chunks[i]
+	off := c.used
+	c.used += copy(c.buf[off:], p)
 	q.last++
-	return rec, q.last
+	c.last = q.last
+	q.recs = append(q.recs, qrec{chunk: q.base + i, off: off, n: len(p)})
+	q.bytes += len(p)
+	return c.buf[off:c.used:c.used], q.last
 }
 
-// pop settles the oldest record and returns it.
-func (q *queue) pop() []byte {
-	rec := q.recs[q.head]
-	q.recs[q.head] = nil
+// pop settles the oldest record and returns its length.
+func (q *queue) pop() int {
+	n := q.recs[q.head].n
 	q.head++
-	q.bytes -= len(rec)
+	q.bytes -= n
 	q.done++
 	if q.head == len(q.recs) {
 		q.recs, q.head = q.recs[:0], 0
 	} else if q.head > 1024 && q.head > len(q.recs)/2 {
-		n := copy(q.recs, q.recs[q.head:])
-		clear(q.recs[n:])
-		q.recs, q.head = q.recs[:n], 0
+		k := copy(q.recs, q.recs[q.head:])
+		q.recs, q.head = q.recs[:k], 0
 	}
-	return rec
+	if !q.recycle && len(q.chunks) > 1 && q.chunks[0].last <= q.done {
+		q.release(false) // a Send still reading it keeps it alive through its Batch
+	}
+	return n
 }
 
 // at returns the record with sequence number seq, which must be buffered.
 func (q *queue) at(seq uint64) []byte {
-	return q.recs[q.head+int(seq-q.done-1)]
+	r := q.recs[q.head+int(seq-q.done-1)]
+	end := r.off + r.n
+	return q.chunks[r.chunk-q.base].buf[r.off:end:end]
 }
 
-// newChunk replaces the current chunk with one that has room for n bytes.
+// newChunk starts a chunk with room for n bytes, after the current one.
 func (q *queue) newChunk(n int) {
-	if q.recycle && len(q.chunk) > 0 {
-		q.full = append(q.full, usedChunk{buf: q.chunk, last: q.last})
+	prev := 0
+	if len(q.chunks) > 0 {
+		prev = len(q.chunks[len(q.chunks)-1].buf)
 	}
-	size := max(n, min(2*cap(q.chunk), maxChunk), 4<<10)
+	size := max(n, min(2*prev, maxChunk), 4<<10)
+	var buf []byte
 	if q.recycle && size == maxChunk {
-		q.chunk = chunkPool.Get().(*[maxChunk]byte)[:0]
-		return
+		buf = chunkPool.Get().(*[maxChunk]byte)[:]
+	} else {
+		buf = make([]byte, size)
 	}
-	q.chunk = make([]byte, 0, size)
+	q.chunks = append(q.chunks, usedChunk{buf: buf})
 }
 
-// reclaim returns the replaced chunks whose records have all settled to chunkPool. Only the
-// sender may call it, between two sends: a record dropped (DropOldest) or acknowledged
-// while a Send is writing it is settled, but its bytes are still being read until Send
-// returns.
-func (q *queue) reclaim() {
+// reclaim lets go of the chunks whose records have all settled, full-size ones to chunkPool
+// with recycle. Only the sender may call it, between two sends: a record dropped
+// (DropOldest) or acknowledged while a Send is writing it is settled, but its bytes are
+// still being read until Send returns.
+func (q *queue) reclaim() { q.release(q.recycle) }
+
+// release drops the chunks, oldest first, whose records have all settled, except the one
+// being filled; toPool puts the full-size ones back in chunkPool.
+func (q *queue) release(toPool bool) {
 	n := 0
-	for ; n < len(q.full) && q.full[n].last <= q.done; n++ {
-		if buf := q.full[n].buf; cap(buf) == maxChunk {
-			chunkPool.Put((*[maxChunk]byte)(buf[:maxChunk]))
+	for ; n < len(q.chunks)-1 && q.chunks[n].last <= q.done; n++ {
+		if buf := q.chunks[n].buf; toPool && len(buf) == maxChunk {
+			chunkPool.Put((*[maxChunk]byte)(buf))
 		}
 	}
 	if n > 0 {
-		k := copy(q.full, q.full[n:])
-		clear(q.full[k:])
-		q.full = q.full[:k]
+		k := copy(q.chunks, q.chunks[n:])
+		clear(q.chunks[k:])
+		q.chunks, q.base = q.chunks[:k], q.base+n
 	}
 }

@@ -27,9 +27,8 @@ func (e *Engine) ack(seq uint64) {
 func (e *Engine) deliveredUpTo(seq uint64) {
 	n := 0
 	for e.q.len() > 0 && e.q.done < seq {
-		rec := e.q.pop()
 		e.records++
-		e.bytes += uint64(len(rec))
+		e.bytes += uint64(e.q.pop())
 		n++
 	}
 	if n > 0 {
@@ -89,10 +88,10 @@ func (e *Engine) connDied(s *stall) {
 		return
 	}
 	s.count = 0
-	rec := e.q.pop()
+	n := e.q.pop()
 	e.sent = max(e.sent, e.q.done) // replays start after it; the peer accepts a gap
 	e.signal()
 	e.mu.Unlock()
 	e.rep.Drop(1, fmt.Errorf("%s: the peer closed the connection %d times on record %d (%d bytes) without acknowledging it: dropped",
-		e.opts.Name, PoisonAttempts, head, len(rec)))
+		e.opts.Name, PoisonAttempts, head, n))
 }
