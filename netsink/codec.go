@@ -157,7 +157,7 @@ func (e *MsgpackEncoder) rules() attrwalk.Rules {
 
 // Append implements slogx.Encoder: it appends the msgpack map of r, without a length prefix.
 func (e *MsgpackEncoder) Append(dst []byte, r slog.Record) []byte {
-	b, _ := e.appendRecord(dst, r, nil, false)
+	b, _ := e.appendRecordAt(dst, &r, nil, false)
 	return b
 }
 
@@ -178,6 +178,12 @@ var wireDefaultEncoder = Msgpack()
 // "message", "level" (its name), "source" and the attributes at its top level: the same
 // built-ins under the same ReplaceAttr rules, laid out for Fluent's receivers.
 func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, withSeq bool) ([]byte, int) {
+	return e.appendRecordAt(dst, &r, id, withSeq)
+}
+
+// appendRecordAt is appendRecord taking r by pointer: a slog.Record is some 300 bytes,
+// copied at every call that takes it by value.
+func (e *MsgpackEncoder) appendRecordAt(dst []byte, r *slog.Record, id []byte, withSeq bool) ([]byte, int) {
 	w := &wireEnc{b: dst, fwd: e.fwd}
 	timeAt := -1
 	if e.fwd {
@@ -239,7 +245,7 @@ func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, with
 		fields++
 	}
 	if e.opts.AddSource {
-		if src := wireSource(r); src != nil {
+		if src := wireSource(r.PC); src != nil {
 			a, ok := slog.Any(slog.SourceKey, src), true
 			if rep != nil {
 				a, ok = rules.Builtin(a)
@@ -317,12 +323,12 @@ func builtinMessage(rules attrwalk.Rules, msg string, extra *[]slog.Attr) (strin
 	return "", false
 }
 
-// wireSource returns the source position of r, or nil when it has none.
-func wireSource(r slog.Record) *slog.Source {
-	if r.PC == 0 {
+// wireSource returns the source position of a record's pc, or nil when it has none.
+func wireSource(pc uintptr) *slog.Source {
+	if pc == 0 {
 		return nil
 	}
-	f, _ := runtime.CallersFrames([]uintptr{r.PC}).Next()
+	f, _ := runtime.CallersFrames([]uintptr{pc}).Next()
 	if f.Function == "" && f.File == "" && f.Line == 0 {
 		return nil
 	}
@@ -381,13 +387,11 @@ func (w *wireEnc) closeMap(at, n int) {
 // being written: the wire format's "attrs" field (1, or 0 when it would be empty: then it is
 // taken back), or, inline (Forward), the attributes themselves as pairs of that map. extra
 // are built-ins that ReplaceAttr made into something else.
-func (w *wireEnc) attrs(e *MsgpackEncoder, r slog.Record, extra []slog.Attr, inline bool) int {
+func (w *wireEnc) attrs(e *MsgpackEncoder, r *slog.Record, extra []slog.Attr, inline bool) int {
 	keyAt := len(w.b)
 	if !inline {
 		w.str("attrs")
 	}
-	var wk attrwalk.Walker
-	defer wk.End()
 	// Open one map per group; close them innermost first, dropping the empty ones.
 	var stack [8]int
 	ats := stack[:0]
@@ -403,34 +407,13 @@ func (w *wireEnc) attrs(e *MsgpackEncoder, r slog.Record, extra []slog.Attr, inl
 			ats = append(ats, w.openMap())
 		}
 		if i == 0 && len(extra) > 0 {
-			// ReplaceAttr has seen these already: walk them without it.
-			wk.Begin(attrwalk.Rules{}, nil, 0)
-			for _, a := range extra {
-				wk.Add(a)
-				nExtra += w.pairs(&wk)
-			}
+			nExtra = w.walkExtra(extra)
 		}
 		w.b = append(w.b, f.pre...)
 	}
 	n := 0
 	if r.NumAttrs() > 0 {
-		wk.Begin(e.rules(), e.groups, len(e.groups))
-		direct := wk.Direct()
-		r.Attrs(func(a slog.Attr) bool {
-			// The path almost every attribute takes: a plain value while the walk is direct
-			// (see attrwalk.Walker.Direct) is written at once, its Kind (a type switch)
-			// computed once.
-			if k := a.Value.Kind(); direct && attrwalk.PlainKind(k) {
-				w.str(a.Key)
-				w.valueOf(k, a.Value)
-				n++
-			} else {
-				wk.Add(a)
-				n += w.pairs(&wk)
-				direct = wk.Direct()
-			}
-			return true
-		})
+		n = w.recordAttrs(e, r)
 	}
 	for i := len(e.frames) - 1; i >= 0; i-- {
 		n += e.frames[i].n
@@ -458,6 +441,68 @@ func (w *wireEnc) attrs(e *MsgpackEncoder, r slog.Record, extra []slog.Attr, inl
 		}
 	}
 	return 0 // not reached: frames[0] is the root
+}
+
+// recordAttrs appends r's own attributes inside the innermost group and returns how many
+// pairs it appended there. Without ReplaceAttr the walk of a record's attributes is direct
+// from the start and stays so (see attrwalk.Walker.Direct: every group of the encoder is
+// open), so a plain value, the path almost every attribute takes, is written at once, its
+// Kind (a type switch) computed once, and only the others (groups, LogValuers, values of
+// kind Any) are walked, each on a Walker of its own: a record of plain values pays for none.
+func (w *wireEnc) recordAttrs(e *MsgpackEncoder, r *slog.Record) int {
+	if e.opts.ReplaceAttr != nil {
+		return w.walkRecord(e, r)
+	}
+	n := 0
+	r.Attrs(func(a slog.Attr) bool {
+		if k := a.Value.Kind(); attrwalk.PlainKind(k) {
+			w.str(a.Key)
+			w.valueOf(k, a.Value)
+			n++
+		} else {
+			n += w.walkAttr(e, a)
+		}
+		return true
+	})
+	return n
+}
+
+// walkAttr walks a, one of the record's attributes, as recordAttrs does.
+func (w *wireEnc) walkAttr(e *MsgpackEncoder, a slog.Attr) int {
+	var wk attrwalk.Walker
+	wk.Begin(e.rules(), e.groups, len(e.groups))
+	wk.Add(a)
+	n := w.pairs(&wk)
+	wk.End()
+	return n
+}
+
+// walkRecord is recordAttrs under ReplaceAttr: every attribute goes through the walker.
+func (w *wireEnc) walkRecord(e *MsgpackEncoder, r *slog.Record) int {
+	var wk attrwalk.Walker
+	defer wk.End()
+	wk.Begin(e.rules(), e.groups, len(e.groups))
+	n := 0
+	r.Attrs(func(a slog.Attr) bool {
+		wk.Add(a)
+		n += w.pairs(&wk)
+		return true
+	})
+	return n
+}
+
+// walkExtra appends the built-ins that ReplaceAttr made into something else, at the top
+// level: ReplaceAttr has seen them already, so they are walked without it.
+func (w *wireEnc) walkExtra(extra []slog.Attr) int {
+	var wk attrwalk.Walker
+	defer wk.End()
+	wk.Begin(attrwalk.Rules{}, nil, 0)
+	n := 0
+	for _, a := range extra {
+		wk.Add(a)
+		n += w.pairs(&wk)
+	}
+	return n
 }
 
 // pairs appends what wk yields, up to the end of the attribute given to Add or of the

@@ -38,7 +38,7 @@ func newForwardEncoder() *forwardEncoder {
 
 // Append implements slogx.Encoder.
 func (e *forwardEncoder) Append(dst []byte, r slog.Record) []byte {
-	b, _ := e.me.appendRecord(dst, r, nil, false)
+	b, _ := e.me.appendRecordAt(dst, &r, nil, false)
 	return b
 }
 

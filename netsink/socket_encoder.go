@@ -20,7 +20,7 @@ var _ slogx.Encoder = (*socketEncoder)(nil)
 func (e *socketEncoder) Append(dst []byte, r slog.Record) []byte {
 	start := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
-	dst, _ = e.me.appendRecord(dst, r, e.id, true)
+	dst, _ = e.me.appendRecordAt(dst, &r, e.id, true)
 	binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start-4))
 	return dst
 }
