@@ -224,7 +224,10 @@ func (w *wireDec) fields(rec *slog.Record) (h wireHeader, err error) {
 	if w.cur.remaining() != 0 {
 		return h, wireMalformed("%d bytes after the record", w.cur.remaining())
 	}
-	*rec = slog.NewRecord(t, level, msg, 0)
+	// slog.NewRecord(t, level, msg, 0), written in place: assigning the record it returns
+	// copies it through a temporary, which stalled the store buffer.
+	*rec = slog.Record{}
+	rec.Time, rec.Level, rec.Message = t, level, msg
 	if src != nil {
 		rec.AddAttrs(slog.Any(slog.SourceKey, src))
 	}
@@ -246,18 +249,21 @@ func (w *wireDec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
 	}
 	// The loop of entries, repeated: entries is recursive (through value, for groups), so
 	// the compiler assumes that what it is given escapes, and would move small to the heap.
-	as := small[:0]
-	for i := 0; i < n; i++ {
+	// Key and Value are stored apart: a slog.Attr built whole goes through a temporary,
+	// whose copy stalled the store buffer.
+	as := small[:n]
+	for i := range as {
 		w.startEntry()
 		k, err := w.str()
 		if err != nil {
-			return as, err
+			return as[:i], err
 		}
 		v, err := w.value(2)
 		if err != nil {
-			return as, fmt.Errorf("attr %q: %w", k, err)
+			return as[:i], fmt.Errorf("attr %q: %w", k, err)
 		}
-		as = append(as, slog.Attr{Key: k, Value: v})
+		as[i].Key = k
+		as[i].Value = v
 	}
 	return as, nil
 }
