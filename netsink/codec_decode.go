@@ -37,7 +37,8 @@ const wireMaxDepth = 32
 func DecodeRecord(b []byte) (slog.Record, error) {
 	w := wireDecPool.Get().(*wireDec)
 	var r slog.Record
-	_, err := w.recordInto(b, &r)
+	var h wireHeader
+	err := w.recordInto(b, &r, &h)
 	wireDecPool.Put(w)
 	return r, err
 }
@@ -124,30 +125,31 @@ func wireMalformed(format string, args ...any) error {
 
 // record decodes one record frame (see DecodeRecord). b is not retained, but h.id aliases it.
 func (w *wireDec) record(b []byte) (rec slog.Record, h wireHeader, err error) {
-	h, err = w.recordInto(b, &rec)
+	err = w.recordInto(b, &rec, &h)
 	return rec, h, err
 }
 
-// recordInto is record writing into *rec, which the Server keeps on its stack: a record is
-// some 300 bytes, copied at every return.
-func (w *wireDec) recordInto(b []byte, rec *slog.Record) (wireHeader, error) {
+// recordInto is record writing into *rec and *h, which the Server keeps on its stack: a
+// record is some 300 bytes, copied at every return, and a header, 40, copied through a
+// temporary that stalled the store buffer.
+func (w *wireDec) recordInto(b []byte, rec *slog.Record, h *wireHeader) error {
 	w.cur, w.reserved = wireCursor{b: b}, 0
 	w.strs.frame()
 	// Not deferred: a defer in a function with as many returns as fields is not open-coded,
 	// and cost a twentieth of the decode.
-	h, err := w.fields(rec)
+	err := w.fields(rec, h)
 	w.release()
-	return h, err
+	return err
 }
 
 // wireTopInline is how many attributes a slog.Record holds without a slice of its own.
 const wireTopInline = 5
 
 // fields decodes the record map at the cursor into rec.
-func (w *wireDec) fields(rec *slog.Record) (h wireHeader, err error) {
+func (w *wireDec) fields(rec *slog.Record, h *wireHeader) error {
 	n, err := w.mapLen()
 	if err != nil {
-		return h, err
+		return err
 	}
 	var (
 		version int64 = -1
@@ -165,64 +167,64 @@ func (w *wireDec) fields(rec *slog.Record) (h wireHeader, err error) {
 		w.startEntry()
 		key, err := w.rawStr()
 		if err != nil {
-			return h, err
+			return err
 		}
 		switch string(key) { // compared, not converted: no allocation
 		case "v":
 			if version, err = w.int(); err != nil {
-				return h, err
+				return err
 			}
 		case "time":
 			ns, err := w.int()
 			if err != nil {
-				return h, err
+				return err
 			}
 			t = time.Unix(0, ns)
 		case "level":
 			l, err := w.int()
 			if err != nil {
-				return h, err
+				return err
 			}
 			if l < math.MinInt32 || l > math.MaxInt32 {
-				return h, wireMalformed("level %d out of range", l)
+				return wireMalformed("level %d out of range", l)
 			}
 			level = slog.Level(l)
 		case "msg":
 			if msg, err = w.str(); err != nil {
-				return h, err
+				return err
 			}
 		case "id":
 			if h.id, err = w.rawStr(); err != nil {
-				return h, err
+				return err
 			}
 		case "seq":
 			if h.seq, err = w.seq(); err != nil {
-				return h, err
+				return err
 			}
 			h.hasSeq = true
 		case "source":
 			if src, err = w.source(); err != nil {
-				return h, err
+				return err
 			}
 		case "attrs":
 			if attrs, err = w.topAttrs(small[:0]); err != nil {
-				return h, err
+				return err
 			}
 		default:
 			// A field of a newer sender: skip it, within the same limits.
 			if _, err := w.value(1); err != nil {
-				return h, err
+				return err
 			}
 		}
 	}
 	if version != WireVersion {
 		if version == -1 {
-			return h, wireMalformed("no version field")
+			return wireMalformed("no version field")
 		}
-		return h, wireMalformed("unsupported wire version %d", version)
+		return wireMalformed("unsupported wire version %d", version)
 	}
 	if w.cur.remaining() != 0 {
-		return h, wireMalformed("%d bytes after the record", w.cur.remaining())
+		return wireMalformed("%d bytes after the record", w.cur.remaining())
 	}
 	// slog.NewRecord(t, level, msg, 0), written in place: assigning the record it returns
 	// copies it through a temporary, which stalled the store buffer.
@@ -232,7 +234,7 @@ func (w *wireDec) fields(rec *slog.Record) (h wireHeader, err error) {
 		rec.AddAttrs(slog.Any(slog.SourceKey, src))
 	}
 	rec.AddAttrs(attrs...) // copied: inline up to 5, else into one slice of the record's own
-	return h, nil
+	return nil
 }
 
 // topAttrs decodes the record's attributes: into small when they are few enough for the

@@ -407,7 +407,8 @@ func (sc *wireServerConn) serve() {
 			return
 		}
 		framed = true
-		h, last, err := s.handleFrameWith(dec, buf)
+		var h wireHeader
+		last, err := s.handleFrameWith(dec, buf, &h)
 		if err != nil {
 			s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
 			if errors.Is(err, ErrPickleRefused) && s.AcceptPickle {
@@ -525,32 +526,33 @@ func (a *wireAcks) flush() bool {
 func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
 	dec := wireDecPool.Get().(*wireDec)
 	defer wireDecPool.Put(dec)
-	return s.handleFrameWith(dec, p)
+	var h wireHeader
+	last, err := s.handleFrameWith(dec, p, &h)
+	return h, last, err
 }
 
-// handleFrameWith is handleFrame decoding with dec, a stream connection's own decoder.
-// The record stays in its frame here and goes by pointer (to decodeFrame, deliver, handle):
-// a slog.Record is some 300 bytes, copied at every call and return that takes it by value.
-func (s *Server) handleFrameWith(dec *wireDec, p []byte) (wireHeader, uint64, error) {
+// handleFrameWith is handleFrame decoding with dec, a stream connection's own decoder, the
+// header into *h. The record stays in its frame here and goes by pointer (to decodeFrame,
+// deliver, handle), like the header: a slog.Record is some 300 bytes, copied at every call
+// and return that takes it by value.
+func (s *Server) handleFrameWith(dec *wireDec, p []byte, h *wireHeader) (uint64, error) {
 	var rec slog.Record
-	h, err := s.decodeFrame(dec, p, &rec)
-	if err != nil {
-		return h, 0, err
+	if err := s.decodeFrame(dec, p, &rec, h); err != nil {
+		return 0, err
 	}
-	last := s.deliver(&rec, &h)
-	return h, last, nil
+	return s.deliver(&rec, h), nil
 }
 
-// decodeFrame decodes a msgpack or (with AcceptPickle) pickle frame with dec into rec; an
-// error means the frame was bad, and is counted. h.id aliases p.
-func (s *Server) decodeFrame(dec *wireDec, p []byte, rec *slog.Record) (h wireHeader, err error) {
+// decodeFrame decodes a msgpack or (with AcceptPickle) pickle frame with dec into rec and
+// h; an error means the frame was bad, and is counted. h.id aliases p.
+func (s *Server) decodeFrame(dec *wireDec, p []byte, rec *slog.Record, h *wireHeader) (err error) {
 	switch wireDetect(p) {
 	case wireKindMsgpack:
-		h, err = dec.recordInto(p, rec)
+		err = dec.recordInto(p, rec, h)
 	case wireKindPickle:
 		if !s.AcceptPickle {
 			s.stats.refused.Add(1)
-			return h, fmt.Errorf("%w: a pickle frame (Python's SocketHandler?) but AcceptPickle is off", ErrPickleRefused)
+			return fmt.Errorf("%w: a pickle frame (Python's SocketHandler?) but AcceptPickle is off", ErrPickleRefused)
 		}
 		*rec, err = pickleRecord(p, s.maxFrame())
 	default:
@@ -566,7 +568,7 @@ func (s *Server) decodeFrame(dec *wireDec, p []byte, rec *slog.Record) (h wireHe
 	if !h.hasSeq || len(h.id) == 0 {
 		h.hasSeq = false // an id without seq, or a seq without id, acks nothing
 	}
-	return h, err
+	return err
 }
 
 // deliver hands a decoded record to Handler unless Dedup says it is a duplicate, and returns

@@ -41,7 +41,8 @@ func (sc *wireServerConn) linger(fr *wireFrameReader, dec *wireDec, max int) {
 			return // the peer closed, the linger is over, or Shutdown gave up waiting
 		}
 		var rec slog.Record
-		h, err := s.decodeFrame(dec, buf, &rec)
+		var h wireHeader
+		err = s.decodeFrame(dec, buf, &rec, &h)
 		switch {
 		case err != nil:
 			s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
