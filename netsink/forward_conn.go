@@ -124,7 +124,7 @@ func (s *forwardConn) Send(_ context.Context, b *deliver.Batch) error {
 	} else {
 		h = appendBinHeader(h, b.Bytes)
 		bufs = append(bufs, h)
-		bufs = append(bufs, b.Records...)
+		bufs = append(bufs, b.Spans...) // the records, in a few slices
 	}
 	o := s.opt[:0]
 	fields := byte(2)

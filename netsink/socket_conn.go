@@ -60,10 +60,11 @@ type socketConn struct {
 	unwatch func() bool
 }
 
-// Send writes the batch's frames in one vectored write, bounded by WriteTimeout.
+// Send writes the batch's frames in one vectored write (of its spans: a few slices, not one
+// per frame), bounded by WriteTimeout.
 func (s *socketConn) Send(_ context.Context, b *deliver.Batch) error {
 	_ = s.c.SetWriteDeadline(time.Now().Add(s.wt))
-	bufs := net.Buffers(b.Records)
+	bufs := net.Buffers(b.Spans)
 	if _, err := bufs.WriteTo(s.c); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}

@@ -94,6 +94,22 @@ func (q *queue) at(seq uint64) []byte {
 	return q.chunks[r.chunk-q.base].buf[r.off:end:end]
 }
 
+// spans appends the bytes of the buffered records first to last to dst in the fewest
+// slices: one per run of records that lie next to each other in a chunk.
+func (q *queue) spans(dst [][]byte, first, last uint64) [][]byte {
+	rs := q.recs[q.head+int(first-q.done-1) : q.head+int(last-q.done)]
+	for len(rs) > 0 {
+		c, off, end := rs[0].chunk, rs[0].off, rs[0].off+rs[0].n
+		rs = rs[1:]
+		for len(rs) > 0 && rs[0].chunk == c && rs[0].off == end {
+			end += rs[0].n
+			rs = rs[1:]
+		}
+		dst = append(dst, q.chunks[c-q.base].buf[off:end:end])
+	}
+	return dst
+}
+
 // newChunk starts a chunk with room for n bytes, after the current one.
 func (q *queue) newChunk(n int) {
 	prev := 0

@@ -15,17 +15,27 @@ func queueRec(seq uint64) []byte {
 }
 
 // TestQueueChunks pushes records across many chunks and settles them in steps: every
-// buffered record reads back as written, and settled chunks are let go (at once without
+// buffered record reads back as written, alone and in spans, and settled chunks are let go (at once without
 // recycle, at reclaim with it) while the one being filled stays.
 func TestQueueChunks(t *testing.T) {
 	for _, recycle := range []bool{false, true} {
 		q := queue{recycle: recycle}
 		check := func() {
 			t.Helper()
+			var want []byte
 			for seq := q.done + 1; seq <= q.last; seq++ {
 				if got := q.at(seq); !bytes.Equal(got, queueRec(seq)) {
 					t.Fatalf("recycle=%v: record %d reads back %d bytes of %d", recycle, seq, len(got), len(queueRec(seq)))
 				}
+				want = append(want, queueRec(seq)...)
+			}
+			if q.len() == 0 {
+				return
+			}
+			// The same bytes in one span per chunk they occupy.
+			spans := q.spans(nil, q.done+1, q.last)
+			if got := bytes.Join(spans, nil); !bytes.Equal(got, want) || len(spans) > len(q.chunks) {
+				t.Fatalf("recycle=%v: %d spans of %d bytes for %d chunks and %d bytes", recycle, len(spans), len(got), len(q.chunks), len(want))
 			}
 		}
 		total := 0

@@ -120,7 +120,8 @@ func (s *sender) collect(closing bool) (*Batch, bool) {
 	maxBytes, maxRecs := e.opts.maxBatchBytes(), e.opts.MaxBatchRecords
 	b := &s.batch
 	clear(b.Records)
-	b.Records, b.Bytes = b.Records[:0], 0
+	clear(b.Spans)
+	b.Records, b.Spans, b.Bytes = b.Records[:0], b.Spans[:0], 0
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.q.reclaim() // no Send is running: the settled records' bytes are free
@@ -140,6 +141,7 @@ func (s *sender) collect(closing bool) (*Batch, bool) {
 		b.Records = append(b.Records, rec)
 		b.Bytes += len(rec)
 	}
+	b.Spans = e.q.spans(b.Spans, b.First, b.Last())
 	if e.opts.BatchInterval <= 0 || full || closing || e.urgent >= start ||
 		(maxRecs > 0 && len(b.Records) >= maxRecs) || b.Bytes >= maxBytes {
 		s.since = time.Time{}

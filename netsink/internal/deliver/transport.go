@@ -57,6 +57,12 @@ type Batch struct {
 	// Records are the buffered records, as written (and stamped). They are shared with the
 	// engine's buffer: read-only, and valid only until Send returns.
 	Records [][]byte
+	// Spans are the same bytes as Records, in the fewest slices: records that lie next to
+	// each other in the buffer (those written into one of its chunks) make one span. A
+	// transport that writes the records as they are writes these: a vectored write of a
+	// few slices, where one per record cost the kernel and the runtime a tenth of the
+	// time they spent sending. Read-only, and valid only until Send returns.
+	Spans [][]byte
 	// Bytes is the sum of the records' lengths.
 	Bytes int
 }
