@@ -411,10 +411,7 @@ func (w *wireEnc) attrs(e *MsgpackEncoder, r *slog.Record, extra []slog.Attr, in
 		}
 		w.b = append(w.b, f.pre...)
 	}
-	n := 0
-	if r.NumAttrs() > 0 {
-		n = w.recordAttrs(e, r)
-	}
+	n := w.recordAttrs(e, r)
 	for i := len(e.frames) - 1; i >= 0; i-- {
 		n += e.frames[i].n
 		at := ats[len(ats)-1]
@@ -449,8 +446,12 @@ func (w *wireEnc) attrs(e *MsgpackEncoder, r *slog.Record, extra []slog.Attr, in
 // open), so a plain value, the path almost every attribute takes, is written at once, its
 // Kind (a type switch) computed once, and only the others (groups, LogValuers, values of
 // kind Any) are walked, each on a Walker of its own: a record of plain values pays for none.
+// (r.NumAttrs is not asked first: a method of slog.Record copies the whole record.)
 func (w *wireEnc) recordAttrs(e *MsgpackEncoder, r *slog.Record) int {
 	if e.opts.ReplaceAttr != nil {
+		if r.NumAttrs() == 0 {
+			return 0
+		}
 		return w.walkRecord(e, r)
 	}
 	n := 0
