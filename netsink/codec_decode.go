@@ -165,9 +165,13 @@ func (w *wireDec) fields(rec *slog.Record, h *wireHeader) error {
 	)
 	for i := 0; i < n; i++ {
 		w.startEntry()
-		key, err := w.rawStr()
-		if err != nil {
-			return err
+		// Every name the encoder writes is a fixstr, taken here without a call (rawStr
+		// reads the other forms): the names are most of the fields' cost.
+		key, ok := w.fixStr()
+		if !ok {
+			if key, err = w.rawStr(); err != nil {
+				return err
+			}
 		}
 		switch string(key) { // compared, not converted: no allocation
 		case "v":
@@ -256,8 +260,11 @@ func (w *wireDec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
 	as := small[:n]
 	for i := range as {
 		w.startEntry()
-		k, err := w.str()
-		if err != nil {
+		// str, with the fixstr every key the encoder writes read without a call.
+		var k string
+		if b, ok := w.fixStr(); ok {
+			k = w.strs.get(b)
+		} else if k, err = w.str(); err != nil {
 			return as[:i], err
 		}
 		v, err := w.value(2)
