@@ -3,6 +3,7 @@ package netsink
 import (
 	"container/list"
 	"sync"
+	"sync/atomic"
 )
 
 // DefaultMaxSenders is the number of senders a Dedup remembers unless told otherwise.
@@ -22,6 +23,11 @@ type Dedup struct {
 	mu      sync.Mutex
 	senders map[string]*list.Element
 	lru     list.List // of *wireSender, most recent first
+	// front is the front of lru, set under mu whenever it changes. A connection carries
+	// one sender's frames, so the sender of a frame is almost always the front: seeing it
+	// there is seeing it the most recent, as moving it to the front would leave it, and
+	// needs neither mu nor the map.
+	front atomic.Pointer[wireSender]
 }
 
 // NewDedup returns a Dedup remembering up to maxSenders senders (DefaultMaxSenders if zero
@@ -43,13 +49,18 @@ type wireSender struct {
 }
 
 func (d *Dedup) sender(id []byte) *wireSender {
+	if s := d.front.Load(); s != nil && s.id == string(id) {
+		return s
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	// A connection carries one sender's frames: the most recent sender is compared before
-	// the map is hashed. It is already the front of the LRU.
-	if e := d.lru.Front(); e != nil && e.Value.(*wireSender).id == string(id) {
-		return e.Value.(*wireSender)
-	}
+	s := d.touch(id)
+	d.front.Store(s)
+	return s
+}
+
+// touch returns the sender id, moved to the front of the LRU or added there; d.mu is held.
+func (d *Dedup) touch(id []byte) *wireSender {
 	if e, ok := d.senders[string(id)]; ok {
 		d.lru.MoveToFront(e)
 		return e.Value.(*wireSender)
