@@ -71,10 +71,23 @@ func (q *queue) push(p []byte) ([]byte, uint64) {
 
 // pop settles the oldest record and returns its length.
 func (q *queue) pop() int {
-	n := q.recs[q.head].n
-	q.head++
-	q.bytes -= n
-	q.done++
+	_, bytes := q.popTo(q.done + 1)
+	return bytes
+}
+
+// popTo settles the buffered records up to seq, oldest first, and returns how many and how
+// many bytes. An ack settles hundreds at once, under the lock Write waits for.
+func (q *queue) popTo(seq uint64) (n, bytes int) {
+	if seq <= q.done {
+		return 0, 0
+	}
+	n = int(min(seq-q.done, uint64(q.len())))
+	for _, r := range q.recs[q.head : q.head+n] {
+		bytes += r.n
+	}
+	q.head += n
+	q.bytes -= bytes
+	q.done += uint64(n)
 	if q.head == len(q.recs) {
 		q.recs, q.head = q.recs[:0], 0
 	} else if q.head > 1024 && q.head > len(q.recs)/2 {
@@ -84,7 +97,7 @@ func (q *queue) pop() int {
 	if !q.recycle && len(q.chunks) > 1 && q.chunks[0].last <= q.done {
 		q.release(false) // a Send still reading it keeps it alive through its Batch
 	}
-	return n
+	return n, bytes
 }
 
 // at returns the record with sequence number seq, which must be buffered.

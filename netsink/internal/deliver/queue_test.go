@@ -50,9 +50,18 @@ func TestQueueChunks(t *testing.T) {
 		if q.bytes != total || q.len() != 200 || len(q.chunks) < 5 {
 			t.Fatalf("recycle=%v: %d bytes, %d records, %d chunks", recycle, q.bytes, q.len(), len(q.chunks))
 		}
-		for q.len() > 0 {
-			for range min(q.len(), 17) {
-				total -= q.pop()
+		for step := 0; q.len() > 0; step++ {
+			if step%2 == 0 {
+				for range min(q.len(), 17) {
+					total -= q.pop()
+				}
+			} else { // as an ack does, past the last record at the end
+				want := min(q.len(), 23)
+				n, bytes := q.popTo(q.done + 23)
+				if n != want {
+					t.Fatalf("popTo settled %d records, want %d", n, want)
+				}
+				total -= bytes
 			}
 			check()
 			if !recycle && len(q.chunks) > 1 && q.chunks[0].last <= q.done {

@@ -25,12 +25,9 @@ func (e *Engine) ack(seq uint64) {
 // deliveredUpTo settles the buffered records up to seq as delivered; e.mu must be held.
 // Records dropped meanwhile (DropOldest) are no longer buffered and stay counted as dropped.
 func (e *Engine) deliveredUpTo(seq uint64) {
-	n := 0
-	for e.q.len() > 0 && e.q.done < seq {
-		e.records++
-		e.bytes += uint64(e.q.pop())
-		n++
-	}
+	n, bytes := e.q.popTo(seq)
+	e.records += uint64(n)
+	e.bytes += uint64(bytes)
 	if n > 0 {
 		e.signal()
 	}
@@ -49,9 +46,7 @@ func (e *Engine) refuse(b *Batch, cause error) {
 	// Reported outside e.mu: OnError is the user's code.
 	e.rep.Error(fmt.Errorf("%s: %d records not delivered: %w", e.opts.Name, n, cause))
 	e.mu.Lock()
-	for e.q.len() > 0 && e.q.done < b.Last() {
-		e.q.pop()
-	}
+	e.q.popTo(b.Last())
 	e.sent = max(e.sent, e.q.done)
 	e.signal()
 	e.mu.Unlock()
