@@ -60,8 +60,11 @@ type Batch struct {
 	// Spans are the same bytes as Records, in the fewest slices: records that lie next to
 	// each other in the buffer (those written into one of its chunks) make one span. A
 	// transport that writes the records as they are writes these: a vectored write of a
-	// few slices, where one per record cost the kernel and the runtime a tenth of the
-	// time they spent sending. Read-only, and valid only until Send returns.
+	// few slices instead of one per record (some 1,700 in a 256 KiB batch of Socket's)
+	// took about a third off Socket's time in the kernel. The bytes are read-only and
+	// valid only until Send returns;
+	// Send may consume the slice itself (net.Buffers.WriteTo does): the engine builds it
+	// again for every batch.
 	Spans [][]byte
 	// Bytes is the sum of the records' lengths.
 	Bytes int
