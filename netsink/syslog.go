@@ -257,23 +257,50 @@ func syslogNewHandler(w io.Writer, o *SyslogOptions, local bool, opts *slogx.Opt
 // syslogOpenHandler builds the handler over the writer open returns (given the handler's
 // reporter, and only once the options are valid), which takes one message per Write.
 func syslogOpenHandler(o *SyslogOptions, local bool, opts *slogx.Options, open func(*slogx.Reporter) io.Writer) (*slogx.Handler, error) {
-	cfg, err := syslogNewConfig(o, local)
-	if err != nil {
-		return nil, err
-	}
-	enc := &syslogEncoder{cfg: cfg}
 	var ho slogx.Options
 	if opts != nil {
 		ho = *opts
 	}
-	if ho.Encoder != nil {
-		enc.body, enc.custom = ho.Encoder, true
-	} else {
-		enc.body = slogx.TextAttrs()
+	enc, err := syslogBuildEncoder(o, local, ho.Encoder)
+	if err != nil {
+		return nil, err
 	}
 	ho.Encoder = enc
 	ho.NoTerminator = true // framing is the connection's business
 	return slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) { return open(rep), nil })
+}
+
+// NewSyslogEncoder returns the encoder NewSyslog formats records with, for writers of one's
+// own: each record becomes one complete syslog message — PRI, header, STRUCTURED-DATA and MSG
+// in o.Format, sanitized exactly as NewSyslog sends them — without framing or terminator, for
+// a transport NewSyslog does not speak, or a file in syslog's format. The message is what
+// octet-counted framing carries: RFC 3164's MSG has its control characters escaped (#012),
+// but an RFC 5424 or Python MSG keeps a line break of the log message as it is (NewSyslog's
+// LF framing escapes it when it frames), so a line-per-record file wants RFC 3164 or a
+// message without line breaks.
+//
+// o's format fields are read (Format, Facility, Severity, Hostname, AppName, ProcID, MsgIDKey,
+// StructuredDataID, Ident, Now); Network only decides whether HOSTNAME is left out, as it is
+// on local sockets (unix, unixgram, local); the delivery fields are ignored. msg writes the
+// MSG part (nil: the message and the attributes in logfmt), as slogx.Options.Encoder does for
+// NewSyslog.
+func NewSyslogEncoder(o SyslogOptions, msg slogx.Encoder) (slogx.Encoder, error) {
+	local := o.Network == "unix" || o.Network == "unixgram" || o.Network == "local"
+	return syslogBuildEncoder(&o, local, msg)
+}
+
+// syslogBuildEncoder validates o's format fields and returns the encoder of a Syslog, whose
+// MSG is written by body (nil: TextAttrs).
+func syslogBuildEncoder(o *SyslogOptions, local bool, body slogx.Encoder) (*syslogEncoder, error) {
+	cfg, err := syslogNewConfig(o, local)
+	if err != nil {
+		return nil, err
+	}
+	enc := &syslogEncoder{cfg: cfg, body: body, custom: body != nil}
+	if body == nil {
+		enc.body = slogx.TextAttrs()
+	}
+	return enc, nil
 }
 
 func syslogNewConn(o *SyslogOptions) (*syslogConn, error) {
