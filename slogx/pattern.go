@@ -81,8 +81,8 @@ type pattern struct {
 }
 
 type patternPart struct {
-	lit    string
-	key    string // empty for a literal
+	lit    string // written before the field
+	key    string // empty for the literal at the end of the format
 	field  patternField
 	width  int    // %-8s and %8s: padded by hand (see padS), by runes as fmt pads
 	left   bool   // %-8s: pad on the right
@@ -129,12 +129,6 @@ var patternKeys = map[string]patternField{
 func compilePattern(f string) ([]patternPart, error) {
 	var parts []patternPart
 	lit := []byte{}
-	flush := func() {
-		if len(lit) > 0 {
-			parts = append(parts, patternPart{lit: string(lit)})
-			lit = lit[:0]
-		}
-	}
 	for i := 0; i < len(f); i++ {
 		if f[i] != '%' {
 			lit = append(lit, f[i])
@@ -201,11 +195,16 @@ func compilePattern(f string) ([]patternPart, error) {
 		}
 		p.plain = spec == "" && (verb == 's' || verb == 'd' || verb == 'i')
 		p.gofmt = "%" + spec + string(goVerb)
-		flush()
+		// The literal before a field goes with it: one part per field, not two, in the
+		// loop every record runs.
+		p.lit = string(lit)
+		lit = lit[:0]
 		parts = append(parts, p)
 		i = j
 	}
-	flush()
+	if len(lit) > 0 {
+		parts = append(parts, patternPart{lit: string(lit)})
+	}
 	return parts, nil
 }
 
@@ -254,17 +253,18 @@ func (p *pattern) Append(b []byte, r slog.Record) []byte {
 	}
 	for i := range p.parts {
 		f := &p.parts[i]
+		// Literals between fields are mostly a separator of a byte or two (" ", ": "):
+		// byte appends, not a copy call each.
+		switch l := f.lit; len(l) {
+		case 0:
+		case 1:
+			b = append(b, l[0])
+		case 2:
+			b = append(b, l[0], l[1])
+		default:
+			b = append(b, l...)
+		}
 		if f.key == "" {
-			// Literals between fields are mostly a separator of a byte or two (" ", ": "):
-			// byte appends, not a copy call each.
-			switch l := f.lit; len(l) {
-			case 1:
-				b = append(b, l[0])
-			case 2:
-				b = append(b, l[0], l[1])
-			default:
-				b = append(b, l...)
-			}
 			continue
 		}
 		var v patternValue
