@@ -152,3 +152,56 @@ func TestPatternZeroAllocs(t *testing.T) {
 		t.Errorf("%v allocs/op", n)
 	}
 }
+
+// TestPatternRecordLoggerName checks %(name)s when the record carries its own LoggerKey
+// attribute: Pattern writes the line with the handler's name while %(attrs)s looks for the
+// key, and writes it again when the record names another logger (see pattern.Append). Every
+// case is also checked without %(attrs)s, where the name is found by a scan first.
+func TestPatternRecordLoggerName(t *testing.T) {
+	tm := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	rec := func(attrs ...slog.Attr) slog.Record {
+		r := slog.NewRecord(tm, slog.LevelInfo, "m", 0)
+		r.AddAttrs(attrs...)
+		return r
+	}
+	for _, tc := range []struct {
+		name   string
+		format string
+		r      slog.Record
+		with   []any
+		want   string
+	}{
+		{"handler name", "%(name)s: %(message)s %(attrs)s", rec(slog.Int("n", 1)),
+			[]any{slogx.LoggerKey, "app"}, "app: m logger=app n=1\n"},
+		{"record names another", "%(name)s: %(message)s %(attrs)s", rec(slog.Int("n", 1), slog.String(slogx.LoggerKey, "db")),
+			[]any{slogx.LoggerKey, "app"}, "db: m logger=app n=1 logger=db\n"},
+		{"record names the same", "%(name)s: %(message)s %(attrs)s", rec(slog.String(slogx.LoggerKey, "app")),
+			[]any{slogx.LoggerKey, "app"}, "app: m logger=app logger=app\n"},
+		{"first of two wins", "%(name)s %(attrs)s", rec(slog.String(slogx.LoggerKey, "x"), slog.String(slogx.LoggerKey, "y")),
+			nil, "x logger=x logger=y\n"},
+		{"root, record names one", "[%(name)s] %(attrs)s [%(name)s]", rec(slog.Any(slogx.LoggerKey, 42)),
+			nil, "[42] logger=42 [42]\n"},
+		{"attrs first", "%(attrs)s | %(name)s", rec(slog.String(slogx.LoggerKey, "db"), slog.Int("n", 2)),
+			nil, "logger=db n=2 | db\n"},
+		{"no attrs", "%(name)s %(attrs)s|", rec(), []any{slogx.LoggerKey, "app"}, "app logger=app|\n"},
+		{"padded attrs: no watch", "%(name)s %(attrs)-30s|", rec(slog.String(slogx.LoggerKey, "db")),
+			nil, "db " + fmt.Sprintf("%-30s", "logger=db") + "|\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := patternLine(t, tc.format, "", tc.r, tc.with...); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	// Inside a group the record's attributes name no logger: the handler's name stays.
+	enc := slogx.MustPattern("%(name)s %(attrs)s", "")
+	var buf bytes.Buffer
+	h := slogx.NewHandler(&buf, &slogx.Options{Encoder: enc}).
+		WithAttrs([]slog.Attr{slog.String(slogx.LoggerKey, "app")}).WithGroup("g")
+	if err := h.Handle(context.Background(), rec(slog.String(slogx.LoggerKey, "db"))); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := buf.String(), "app logger=app g.logger=db\n"; got != want {
+		t.Errorf("in a group: got %q, want %q", got, want)
+	}
+}
