@@ -86,18 +86,25 @@ func (w *wireEnc) bool(v bool) {
 
 // bytes appends p as msgpack bin, or nil for a nil p, as EncodeBytes does.
 func (w *wireEnc) bytes(p []byte) {
-	switch n := len(p); {
-	case p == nil:
+	if p == nil {
 		w.b = append(w.b, mpNil)
 		return
-	case n < 1<<8:
-		w.b = append(w.b, mpBin8, byte(n))
-	case n < 1<<16:
-		w.b = binary.BigEndian.AppendUint16(append(w.b, mpBin16), uint16(n))
-	default:
-		w.b = binary.BigEndian.AppendUint32(append(w.b, mpBin32), uint32(n))
 	}
+	w.b = appendSized(w.b, len(p), mpBin8, mpBin16, mpBin32)
 	w.b = append(w.b, p...)
+}
+
+// appendSized appends the header of a string, bin or extension of n bytes whose length
+// takes 8, 16 or 32 bits: the code of the shortest form that holds n (c8, c16 or c32) and
+// n, big-endian.
+func appendSized(b []byte, n int, c8, c16, c32 byte) []byte {
+	switch {
+	case n < 1<<8:
+		return append(b, c8, byte(n))
+	case n < 1<<16:
+		return binary.BigEndian.AppendUint16(append(b, c16), uint16(n))
+	}
+	return binary.BigEndian.AppendUint32(append(b, c32), uint32(n))
 }
 
 // mapLen appends the shortest header of a map of n entries.
@@ -127,15 +134,7 @@ func (w *wireEnc) extHeader(id int8, n int) {
 	case 16:
 		w.b = append(w.b, mpFixExt16, byte(id))
 	default:
-		switch {
-		case n < 1<<8:
-			w.b = append(w.b, mpExt8, byte(n))
-		case n < 1<<16:
-			w.b = binary.BigEndian.AppendUint16(append(w.b, mpExt16), uint16(n))
-		default:
-			w.b = binary.BigEndian.AppendUint32(append(w.b, mpExt32), uint32(n))
-		}
-		w.b = append(w.b, byte(id))
+		w.b = append(appendSized(w.b, n, mpExt8, mpExt16, mpExt32), byte(id))
 	}
 }
 

@@ -77,16 +77,10 @@ func (w *wireEnc) strBytes(b []byte) { w.b = appendMsgpackStr(w.b, b) }
 
 // appendMsgpackStr appends s in the shortest msgpack string form, as msgpack.Encoder does.
 func appendMsgpackStr[S string | []byte](b []byte, s S) []byte {
-	switch n := len(s); {
-	case n < 32:
+	if n := len(s); n < 32 {
 		b = append(b, mpFixedStrLow|byte(n))
-	case n < 1<<8:
-		b = append(b, mpStr8, byte(n))
-	case n < 1<<16:
-		b = append(b, mpStr16, byte(n>>8), byte(n))
-	default:
-		b = append(b, mpStr32)
-		b = binary.BigEndian.AppendUint32(b, uint32(n))
+	} else {
+		b = appendSized(b, n, mpStr8, mpStr16, mpStr32)
 	}
 	return append(b, s...)
 }
