@@ -206,7 +206,7 @@ func NewSyslog(o SyslogOptions, opts *slogx.Options) (*Syslog, error) {
 	if !o.Overflow.Valid() {
 		return nil, fmt.Errorf("netsink: syslog: unknown overflow policy %v", o.Overflow)
 	}
-	local := conn.network == "unix" || conn.network == "unixgram" || conn.network == "local"
+	local := syslogIsLocal(conn.network)
 	var stream *syslogStream
 	var engine *deliver.Engine
 	h, err := syslogOpenHandler(&o, local, opts, func(rep *slogx.Reporter) io.Writer {
@@ -280,13 +280,19 @@ func syslogOpenHandler(o *SyslogOptions, local bool, opts *slogx.Options, open f
 // message without line breaks.
 //
 // o's format fields are read (Format, Facility, Severity, Hostname, AppName, ProcID, MsgIDKey,
-// StructuredDataID, Ident, Now); Network only decides whether HOSTNAME is left out, as it is
-// on local sockets (unix, unixgram, local); the delivery fields are ignored. msg writes the
+// StructuredDataID, Ident, Now); Network decides only what it decides for NewSyslog: on local
+// sockets (unix, unixgram, local) the default Format is RFC 3164 and RFC 3164 leaves out
+// HOSTNAME. The delivery fields are ignored. msg writes the
 // MSG part (nil: the message and the attributes in logfmt), as slogx.Options.Encoder does for
 // NewSyslog.
 func NewSyslogEncoder(o SyslogOptions, msg slogx.Encoder) (slogx.Encoder, error) {
-	local := o.Network == "unix" || o.Network == "unixgram" || o.Network == "local"
-	return syslogBuildEncoder(&o, local, msg)
+	return syslogBuildEncoder(&o, syslogIsLocal(o.Network), msg)
+}
+
+// syslogIsLocal reports whether network reaches the daemon on this machine: the default
+// format is then RFC 3164, without HOSTNAME, as the local daemons expect.
+func syslogIsLocal(network string) bool {
+	return network == "unix" || network == "unixgram" || network == "local"
 }
 
 // syslogBuildEncoder validates o's format fields and returns the encoder of a Syslog, whose
