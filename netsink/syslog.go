@@ -282,9 +282,8 @@ func syslogOpenHandler(o *SyslogOptions, local bool, opts *slogx.Options, open f
 // o's format fields are read (Format, Facility, Severity, Hostname, AppName, ProcID, MsgIDKey,
 // StructuredDataID, Ident, Now); Network decides only what it decides for NewSyslog: on local
 // sockets (unix, unixgram, local) the default Format is RFC 3164 and RFC 3164 leaves out
-// HOSTNAME. The delivery fields are ignored. msg writes the
-// MSG part (nil: the message and the attributes in logfmt), as slogx.Options.Encoder does for
-// NewSyslog.
+// HOSTNAME. The delivery fields are ignored. msg writes the MSG part (nil: the message and
+// the attributes in logfmt), as slogx.Options.Encoder does for NewSyslog.
 func NewSyslogEncoder(o SyslogOptions, msg slogx.Encoder) (slogx.Encoder, error) {
 	return syslogBuildEncoder(&o, syslogIsLocal(o.Network), msg)
 }
