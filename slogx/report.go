@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,6 +22,10 @@ type Reporter struct {
 
 	errors  atomic.Uint64
 	dropped atomic.Uint64
+	// marked is the last pointer error reportOnce marked: a writer that returns one
+	// preallocated error for every record it drops (a network buffer full while the peer is
+	// down) then gets the same marked value back each time, and dropping allocates nothing.
+	marked atomic.Pointer[markedError]
 
 	mu         sync.Mutex
 	last       time.Time
@@ -55,8 +60,19 @@ func (r *Reporter) reportOnce(err error) error {
 		return err
 	}
 	r.report(err)
-	return reportedError{err}
+	if m := r.marked.Load(); m != nil && m.err == err { // m.err is a pointer: == cannot panic
+		return m.marked
+	}
+	if reflect.TypeOf(err).Kind() != reflect.Pointer {
+		return reportedError{err}
+	}
+	m := &markedError{err: err, marked: reportedError{err}}
+	r.marked.Store(m)
+	return m.marked
 }
+
+// markedError is a pointer error and its reported form, boxed once.
+type markedError struct{ err, marked error }
 
 // reportedError marks an error that has been reported; it unwraps to the original, so
 // errors.Is and errors.As see through it.

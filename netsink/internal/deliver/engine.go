@@ -37,6 +37,11 @@ type Engine struct {
 	done    chan struct{} // closed when the sender returned
 	cancel  context.CancelFunc
 	ctx     context.Context
+
+	// Built once: Write returns (or reports) the same error for every record it drops, so
+	// that dropping allocates nothing while the peer is down, when it happens for every log
+	// call. The counts are in Stats.
+	errFull, errOldest, errClosed error
 }
 
 // New starts an engine sending through t and reporting through rep (the reporter a
@@ -51,6 +56,9 @@ func New(t Transport, rep *slogx.Reporter, o Options) *Engine {
 		ctx: ctx, cancel: cancel,
 	}
 	e.q.recycle = o.RecycleChunks
+	e.errFull = fmt.Errorf("%s: %w (%d-byte buffer; the peer is down or slow)", o.Name, slogx.ErrBufferFull, e.bound)
+	e.errOldest = fmt.Errorf("%s: buffer full (%d bytes): dropped the oldest records", o.Name, e.bound)
+	e.errClosed = fmt.Errorf("%s: %w", o.Name, errClosed)
 	go e.run()
 	return e
 }
@@ -66,7 +74,7 @@ func (e *Engine) Write(p []byte) (int, error) {
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
-		return 0, fmt.Errorf("%s: %w", e.opts.Name, errClosed)
+		return 0, e.errClosed
 	}
 	var dropped int
 	if e.q.bytes+len(p) > e.bound {
@@ -81,12 +89,12 @@ func (e *Engine) Write(p []byte) (int, error) {
 			e.waitRoom(len(p))
 		}
 		if e.closed || e.q.bytes+len(p) > e.bound {
-			n, closed := e.q.len(), e.closed
+			closed := e.closed
 			e.mu.Unlock()
 			if closed {
-				return 0, fmt.Errorf("%s: %w", e.opts.Name, errClosed)
+				return 0, e.errClosed
 			}
-			return 0, fmt.Errorf("%s: %w (%d records, %d bytes buffered)", e.opts.Name, slogx.ErrBufferFull, n, e.bound)
+			return 0, e.errFull
 		}
 	}
 	rec, seq := e.q.push(p)
@@ -96,7 +104,7 @@ func (e *Engine) Write(p []byte) (int, error) {
 	e.mu.Unlock()
 	e.poke()
 	if dropped > 0 {
-		e.rep.Drop(uint64(dropped), fmt.Errorf("%s: buffer full (%d bytes): dropped %d oldest records", e.opts.Name, e.bound, dropped))
+		e.rep.Drop(uint64(dropped), e.errOldest)
 	}
 	return len(p), nil
 }

@@ -398,7 +398,8 @@ func TestOverflow(t *testing.T) {
 }
 
 // Request/response transports: a permanent error refuses the batch at once; transient errors
-// are retried MaxRetries times, then the batch is refused. One Error per refused batch.
+// are retried MaxRetries times, then the batch is refused. One Error per refused batch, and
+// its records counted as Dropped.
 func TestRetryLimit(t *testing.T) {
 	p := newPeer()
 	sends := 0
@@ -419,7 +420,7 @@ func TestRetryLimit(t *testing.T) {
 	if err := e.Flush(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ := e.Delivered(); r != 1 || rep.Errors() != 2 || rep.Dropped() != 0 || sends != 1+3+1 {
+	if r, _ := e.Delivered(); r != 1 || rep.Errors() != 2 || rep.Dropped() != 2 || sends != 1+3+1 {
 		t.Fatalf("delivered %d, errors %d, dropped %d, sends %d: %s", r, rep.Errors(), rep.Dropped(), sends, rs)
 	}
 	if s := rs.String(); !strings.Contains(s, "400 bad request") || !strings.Contains(s, "gave up after 3 attempts") {

@@ -33,9 +33,11 @@ func (e *Engine) deliveredUpTo(seq uint64) {
 	}
 }
 
-// refuse settles the records of b that are still buffered as failed: one Error for the batch.
-// The Error is counted before the records settle, so a Flush that returns because they did
-// finds the failure in Stats already (Flusher's promise: delivered, or failed and counted).
+// refuse settles the records of b that are still buffered as failed: one Error for the
+// batch (the failure event) and its records counted as Dropped with that cause, so that every
+// record written ends in Records or Dropped. Both are counted before the records settle, so a
+// Flush that returns because they did finds them in Stats already (Flusher's promise:
+// delivered, or failed and counted).
 func (e *Engine) refuse(b *Batch, cause error) {
 	e.mu.Lock()
 	n := 0
@@ -44,9 +46,12 @@ func (e *Engine) refuse(b *Batch, cause error) {
 	}
 	e.mu.Unlock()
 	// Reported outside e.mu: OnError is the user's code.
-	e.rep.Error(fmt.Errorf("%s: %d records not delivered: %w", e.opts.Name, n, cause))
+	err := e.rep.Error(fmt.Errorf("%s: %d records not delivered: %w", e.opts.Name, n, cause))
 	e.mu.Lock()
-	e.q.popTo(b.Last())
+	// Counted under e.mu, from what actually settles here: a record DropOldest took meanwhile
+	// is counted already. err is marked reported, so Drop calls no user code.
+	dropped, _ := e.q.popTo(b.Last())
+	e.rep.Drop(uint64(dropped), err)
 	e.sent = max(e.sent, e.q.done)
 	e.signal()
 	e.mu.Unlock()

@@ -1,0 +1,335 @@
+package netsink
+
+// Accounting through the public handlers: after Close, every record handled is in
+// Stats().Records or Stats().Dropped, Errors counts failure events, Bytes counts only what
+// was delivered; and a record dropped while the peer is down allocates nothing. This file
+// uses the public API only.
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/slogx"
+	"go.uber.org/goleak"
+)
+
+// acctHandler is what every network handler offers.
+type acctHandler interface {
+	slog.Handler
+	Stats() slogx.Stats
+	Close() error
+}
+
+// refusingHTTP is an HTTP peer that answers every request with status(n), n counting requests
+// from 1, and counts the body bytes of the requests it accepted (2xx).
+type refusingHTTP struct {
+	*httptest.Server
+	mu       sync.Mutex
+	requests int
+	accepted uint64
+}
+
+func newRefusingHTTP(t *testing.T, status func(n int) int) *refusingHTTP {
+	s := &refusingHTTP{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		s.requests++
+		code := status(s.requests)
+		if code/100 == 2 {
+			s.accepted += uint64(len(body))
+		}
+		s.mu.Unlock()
+		if code/100 == 3 {
+			w.Header().Set("Location", "http://127.0.0.1:1/elsewhere")
+		}
+		w.WriteHeader(code)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *refusingHTTP) acceptedBytes() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accepted
+}
+
+// downAddr is a loopback address nobody listens on.
+func downAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// refusingSMTP is a mail server that refuses every sender with a permanent 550.
+func refusingSMTP(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { l.Close(); wg.Wait() })
+	wg.Go(func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() {
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+				r := bufio.NewReader(io.LimitReader(c, 1<<20))
+				io.WriteString(c, "220 refuser ESMTP\r\n")
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+					case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
+						io.WriteString(c, "250 refuser\r\n")
+					case strings.HasPrefix(cmd, "MAIL"):
+						io.WriteString(c, "550 5.7.1 sender refused\r\n")
+					case strings.HasPrefix(cmd, "QUIT"):
+						io.WriteString(c, "221 bye\r\n")
+						return
+					default:
+						io.WriteString(c, "503 bad sequence\r\n")
+					}
+				}
+			})
+		}
+	})
+	return l.Addr().String()
+}
+
+var acctBackoff = Backoff{Initial: time.Millisecond, Max: 2 * time.Millisecond}
+
+// TestEveryRecordCounted: OTLP batches refused for good (400, 500, a redirect) or out of
+// retries (503 forever), HTTP requests likewise, SMTP mails refused (550), and the records of
+// stream handlers whose peer stayed down: each ends in Dropped, never nowhere.
+func TestEveryRecordCounted(t *testing.T) {
+	const n = 300
+	otlp := func(status func(int) int, batch int) func(t *testing.T) (acctHandler, *refusingHTTP) {
+		return func(t *testing.T) (acctHandler, *refusingHTTP) {
+			srv := newRefusingHTTP(t, status)
+			h, err := NewOTLP(OTLPOptions{URL: srv.URL + "/v1/logs", BatchSize: batch, MaxRetries: 2,
+				Backoff: acctBackoff}, &slogx.Options{OnError: func(error) {}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h, srv
+		}
+	}
+	httpH := func(status func(int) int) func(t *testing.T) (acctHandler, *refusingHTTP) {
+		return func(t *testing.T) (acctHandler, *refusingHTTP) {
+			srv := newRefusingHTTP(t, status)
+			h, err := NewHTTP(HTTPOptions{URL: srv.URL, Format: FormatNDJSON, BatchSize: 10, QueueSize: n,
+				MaxRetries: 2, Backoff: acctBackoff}, &slogx.Options{OnError: func(error) {}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h, srv
+		}
+	}
+	always := func(code int) func(int) int { return func(int) int { return code } }
+	// Every third request accepted: Bytes must be what those carried, no more.
+	mixed := func(code int) func(int) int {
+		return func(i int) int {
+			if i%3 == 0 {
+				return 200
+			}
+			return code
+		}
+	}
+	quick := &slogx.Options{OnError: func(error) {}}
+	for _, tc := range []struct {
+		name string
+		open func(t *testing.T) (acctHandler, *refusingHTTP)
+	}{
+		{"otlp/400", otlp(always(400), 16)},
+		{"otlp/500", otlp(always(500), 16)},
+		{"otlp/307", otlp(always(307), 16)},
+		{"otlp/503-forever", otlp(always(503), 16)},
+		{"otlp/400-mixed", otlp(mixed(400), 16)},
+		{"otlp/503-mixed", otlp(mixed(503), 16)},
+		{"http/400", httpH(always(400))},
+		{"http/500-forever", httpH(always(500))},
+		{"http/503-mixed", httpH(mixed(503))},
+		{"smtp/550", func(t *testing.T) (acctHandler, *refusingHTTP) {
+			h, err := NewSMTP(SMTPOptions{Addr: refusingSMTP(t), From: "app@example.com", To: []string{"ops@example.com"},
+				BatchInterval: time.Millisecond, MaxBatch: 25, QueueSize: n, Backoff: acctBackoff}, quick)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h, nil
+		}},
+		{"forward/down", func(t *testing.T) (acctHandler, *refusingHTTP) {
+			h, err := NewForward(downAddr(t), ForwardOptions{FlushTimeout: 20 * time.Millisecond, Backoff: acctBackoff}, quick)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h, nil
+		}},
+		{"socket/down", func(t *testing.T) (acctHandler, *refusingHTTP) {
+			h, err := NewSocket(downAddr(t), SocketOptions{FlushTimeout: 20 * time.Millisecond, Backoff: acctBackoff}, quick)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h, nil
+		}},
+		{"syslog-tcp/down", func(t *testing.T) (acctHandler, *refusingHTTP) {
+			h, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: downAddr(t), Backoff: acctBackoff}, quick)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h, nil
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Cleanup(func() { goleak.VerifyNone(t) }) // first in, last out: after the peers stopped
+			h, srv := tc.open(t)
+			ctx := context.Background()
+			for i := range n {
+				if err := h.Handle(ctx, slog.NewRecord(time.Now(), slog.LevelError, "record", 0)); err != nil {
+					t.Fatalf("record %d: %v", i, err)
+				}
+			}
+			if f, ok := h.(interface{ Flush(context.Context) error }); ok && srv != nil {
+				fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+				if err := f.Flush(fctx); err != nil {
+					t.Fatal(err)
+				}
+				cancel()
+			}
+			h.Close()
+			st := h.Stats()
+			if st.Records+st.Dropped != n {
+				t.Fatalf("Records %d + Dropped %d = %d, want %d (Errors %d)", st.Records, st.Dropped, st.Records+st.Dropped, n, st.Errors)
+			}
+			if st.Dropped > 0 && st.Errors == 0 {
+				t.Errorf("%d dropped without a failure counted", st.Dropped)
+			}
+			if srv != nil {
+				if got := srv.acceptedBytes(); st.Bytes != got {
+					t.Errorf("Bytes %d, but the peer accepted %d", st.Bytes, got)
+				}
+				if strings.HasSuffix(tc.name, "mixed") != (st.Records > 0) {
+					t.Errorf("Records %d", st.Records)
+				}
+			} else if st.Bytes != 0 || st.Records != 0 {
+				t.Errorf("nothing was delivered, but Records %d, Bytes %d", st.Records, st.Bytes)
+			}
+		})
+	}
+}
+
+// TestDropWhilePeerDownAllocs: with the peer down and the buffer full, a Handle that drops
+// allocates nothing and still says why (slogx.ErrBufferFull).
+func TestDropWhilePeerDownAllocs(t *testing.T) {
+	if testutil.RaceEnabled {
+		t.Skip("allocation counts are checked without -race")
+	}
+	quiet := &slogx.Options{OnError: func(error) {}}
+	for _, tc := range []struct {
+		name string
+		open func(t *testing.T) (acctHandler, error)
+	}{
+		{"forward", func(t *testing.T) (acctHandler, error) {
+			return NewForward(downAddr(t), ForwardOptions{Buffer: 16 << 10, Overflow: slogx.DropNewest,
+				Backoff: Backoff{Initial: time.Hour}, FlushTimeout: time.Millisecond}, quiet)
+		}},
+		{"otlp", func(t *testing.T) (acctHandler, error) {
+			return NewOTLP(OTLPOptions{URL: "http://" + downAddr(t) + "/v1/logs", Buffer: 16 << 10,
+				Backoff: Backoff{Initial: time.Hour}, CloseTimeout: time.Millisecond}, quiet)
+		}},
+		{"socket", func(t *testing.T) (acctHandler, error) {
+			return NewSocket(downAddr(t), SocketOptions{Buffer: 16 << 10, Overflow: slogx.DropNewest,
+				Backoff: Backoff{Initial: time.Hour}, FlushTimeout: time.Millisecond}, quiet)
+		}},
+		{"socket/default-reporter", func(t *testing.T) (acctHandler, error) {
+			return NewSocket(downAddr(t), SocketOptions{Buffer: 16 << 10,
+				Backoff: Backoff{Initial: time.Hour}, FlushTimeout: time.Millisecond}, &slogx.Options{OnError: nil})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Cleanup(func() { goleak.VerifyNone(t) })
+			h, err := tc.open(t)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer h.Close()
+			ctx := context.Background()
+			r := fwdBenchRecord()
+			for range 1000 { // fills the buffer
+				_ = h.Handle(ctx, r)
+			}
+			before := h.Stats().Dropped
+			if before == 0 {
+				t.Fatal("the buffer did not fill")
+			}
+			var herr error
+			if a := testing.AllocsPerRun(1000, func() { herr = h.Handle(ctx, r) }); a != 0 {
+				t.Errorf("a dropped record costs %v allocations", a)
+			}
+			if !errors.Is(herr, slogx.ErrBufferFull) {
+				t.Errorf("Handle returned %v, want an error wrapping slogx.ErrBufferFull", herr)
+			}
+			if got := h.Stats().Dropped - before; got < 1000 {
+				t.Errorf("%d drops counted during the run, want at least 1000", got)
+			}
+		})
+	}
+}
+
+// BenchmarkDropWhilePeerDown is the cost of a record dropped while the peer is down, beside a
+// JSON Handle of the same record.
+func BenchmarkDropWhilePeerDown(b *testing.B) {
+	quiet := &slogx.Options{OnError: func(error) {}}
+	run := func(b *testing.B, h slog.Handler) {
+		ctx := context.Background()
+		r := fwdBenchRecord()
+		for range 1000 {
+			_ = h.Handle(ctx, r)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = h.Handle(ctx, r)
+		}
+	}
+	b.Run("json", func(b *testing.B) { run(b, slogx.NewHandler(io.Discard, nil)) })
+	b.Run("forward", func(b *testing.B) {
+		h, err := NewForward("127.0.0.1:1", ForwardOptions{Buffer: 16 << 10, Backoff: Backoff{Initial: time.Hour},
+			FlushTimeout: time.Millisecond}, quiet)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer h.Close()
+		run(b, h)
+	})
+	b.Run("otlp", func(b *testing.B) {
+		h, err := NewOTLP(OTLPOptions{URL: "http://127.0.0.1:1/v1/logs", Buffer: 16 << 10,
+			Backoff: Backoff{Initial: time.Hour}, CloseTimeout: time.Millisecond}, quiet)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer h.Close()
+		run(b, h)
+	})
+}
