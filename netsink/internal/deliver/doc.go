@@ -21,12 +21,14 @@
 //   - Loss. A record is lost only on purpose, counted and reported through the
 //     slogx.Reporter: buffer full (the error returned by Write wraps slogx.ErrBufferFull, or
 //     the drop of older records is reported), refused (a permanent Send error or the retry
-//     limit: one Error per batch), poison (an acknowledged transport whose peer closed the
+//     limit: one Error per batch, its records Dropped with that cause), poison (an acknowledged transport whose peer closed the
 //     connection PoisonAttempts times in a row on the same unacknowledged head record: one
 //     Dropped), or still undelivered when Close gave up (Dropped, with the cause).
 //   - Counting. Delivered reports records and bytes delivered: acknowledged when the
 //     transport is an Acker, accepted by Send otherwise. Failed connects, broken connections
-//     and refused batches are counted as Errors; discarded records as Dropped.
+//     and refused batches are counted as Errors (failure events); discarded records as
+//     Dropped. After Close every record Write accepted is in one of Delivered and Dropped.
+//     A dropped record allocates nothing: the errors of a full buffer are built once.
 //
 // Sequence numbers are assigned by the engine, from 1, in Write order, and never reused; a
 // transport that carries them on the wire (Socket's frames) writes them into the record's
