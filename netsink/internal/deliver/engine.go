@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/spool"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -45,8 +46,34 @@ type Engine struct {
 }
 
 // New starts an engine sending through t and reporting through rep (the reporter a
-// slogx.Open callback receives). Its sender goroutine runs until Close.
+// slogx.Open callback receives), holding records in memory: o.Spool is not looked at (Open
+// takes it). Its sender goroutine runs until Close.
 func New(t Transport, rep *slogx.Reporter, o Options) *Engine {
+	return start(t, rep, o, nil)
+}
+
+// Open is New with the disk spool o.Spool when o.Spool.Dir is set: it locks the directory
+// and recovers the records an earlier run left there (counted in Recovered, sent first, in
+// their order; torn and lost ones are counted as Dropped and reported). It fails when the
+// directory is owned by another handler or cannot be read.
+func Open(t Transport, rep *slogx.Reporter, o Options) (*Engine, error) {
+	if o.Spool.Dir == "" {
+		return New(t, rep, o), nil
+	}
+	so := o.Spool
+	so.Name = o.Name
+	sp, err := spool.Open(so)
+	if err != nil {
+		return nil, err
+	}
+	if _, torn, lost := sp.Recovered(); torn+lost > 0 {
+		rep.Drop(torn+lost, fmt.Errorf("%s: spool %s: %d torn records and %d records after them skipped at recovery",
+			o.Name, so.Dir, torn, lost))
+	}
+	return start(t, rep, o, sp), nil
+}
+
+func start(t Transport, rep *slogx.Reporter, o Options, sp *spool.Spool) *Engine {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{
 		opts: o, tr: t, rep: rep, bound: o.buffer(),
@@ -56,56 +83,76 @@ func New(t Transport, rep *slogx.Reporter, o Options) *Engine {
 		ctx: ctx, cancel: cancel,
 	}
 	e.q.recycle = o.RecycleChunks
-	e.errFull = fmt.Errorf("%s: %w (%d-byte buffer; the peer is down or slow)", o.Name, slogx.ErrBufferFull, e.bound)
-	e.errOldest = fmt.Errorf("%s: buffer full (%d bytes): dropped the oldest records", o.Name, e.bound)
+	what := fmt.Sprintf("%d-byte buffer", e.bound)
+	if sp != nil {
+		e.q.sp = sp
+		e.q.done, e.q.last = sp.Done(), sp.Last()
+		what = fmt.Sprintf("spool %s full", o.Spool.Dir)
+	}
+	e.errFull = fmt.Errorf("%s: %w (%s; the peer is down or slow)", o.Name, slogx.ErrBufferFull, what)
+	e.errOldest = fmt.Errorf("%s: %s: dropped the oldest records", o.Name, what)
 	e.errClosed = fmt.Errorf("%s: %w", o.Name, errClosed)
 	go e.run()
 	return e
 }
 
-// Write copies p, one record, into the buffer, and returns without network I/O. When the
-// buffer is full it applies Options.Overflow: the error for a dropped p wraps
-// slogx.ErrBufferFull (so slogx.Handler counts it as Dropped); older records dropped for p
-// are counted and reported here. After Close it returns an error wrapping slogx.ErrClosed.
+// Write copies p, one record, into the buffer (the spool, with one), and returns without
+// network I/O. When the buffer is full it applies Options.Overflow: the error for a dropped
+// p wraps slogx.ErrBufferFull (so slogx.Handler counts it as Dropped); older records dropped
+// for p are counted and reported here. After Close it returns an error wrapping
+// slogx.ErrClosed. With a spool, p is in the spool's mapped file (the page cache) when
+// Write returns, and on the disk with a negative Spool.Sync.
 func (e *Engine) Write(p []byte) (int, error) {
-	if len(p) > e.bound {
-		return 0, fmt.Errorf("%s: record of %d bytes larger than the %d-byte buffer: %w", e.opts.Name, len(p), e.bound, slogx.ErrBufferFull)
-	}
 	e.mu.Lock()
+	if max := e.q.maxRecord(e.bound); len(p) > max {
+		e.mu.Unlock()
+		return 0, fmt.Errorf("%s: record of %d bytes larger than the %d bytes a record may take: %w", e.opts.Name, len(p), max, slogx.ErrBufferFull)
+	}
 	if e.closed {
 		e.mu.Unlock()
 		return 0, e.errClosed
 	}
 	var dropped int
-	if e.q.bytes+len(p) > e.bound {
+	if !e.q.fits(len(p), e.bound) {
 		switch e.opts.Overflow {
 		case slogx.DropOldest:
-			for e.q.bytes+len(p) > e.bound {
-				e.q.pop()
-				dropped++
+			for !e.q.fits(len(p), e.bound) {
+				n := e.q.dropOldest()
+				if n == 0 {
+					break
+				}
+				dropped += n
 			}
+			e.sent = max(e.sent, e.q.done)
 			e.signal()
 		case slogx.Block:
 			e.waitRoom(len(p))
 		}
-		if e.closed || e.q.bytes+len(p) > e.bound {
+		if e.closed || !e.q.fits(len(p), e.bound) {
 			closed := e.closed
 			e.mu.Unlock()
+			if dropped > 0 {
+				e.rep.Drop(uint64(dropped), e.errOldest)
+			}
 			if closed {
 				return 0, e.errClosed
 			}
 			return 0, e.errFull
 		}
 	}
-	rec, seq := e.q.push(p)
-	if e.opts.Stamp != nil {
-		e.opts.Stamp(rec, seq)
-	}
+	_, err := e.q.add(p, e.opts.Stamp)
 	e.mu.Unlock()
-	e.poke()
 	if dropped > 0 {
 		e.rep.Drop(uint64(dropped), e.errOldest)
 	}
+	var se *spool.SyncError
+	switch {
+	case errors.As(err, &se):
+		e.rep.Error(err) // p is in the spool, to be sent; only the flush to the disk failed
+	case err != nil:
+		return 0, fmt.Errorf("%w: %w", err, slogx.ErrDropped)
+	}
+	e.poke()
 	return len(p), nil
 }
 
@@ -117,7 +164,7 @@ func (e *Engine) waitRoom(n int) {
 	}
 	timer := time.NewTimer(e.opts.EnqueueTimeout)
 	defer timer.Stop()
-	for !e.closed && e.q.bytes+n > e.bound {
+	for !e.closed && !e.q.fits(n, e.bound) {
 		ch := e.changed
 		e.mu.Unlock()
 		select {
@@ -175,7 +222,8 @@ func (e *Engine) Flush(ctx context.Context) error {
 // Close stops accepting records, waits up to Options.CloseTimeout for the buffered ones to
 // be delivered (making one connection attempt at once if the backoff was holding it), then
 // stops the sender and closes the connection. Records still undelivered are counted as
-// Dropped, reported, and returned as an error. Close is idempotent; a second call waits for
+// Dropped, reported, and returned as an error; with a spool they are not lost but stay in
+// it for the next Open (Pending says how many). Close is idempotent; a second call waits for
 // the first and returns nil.
 func (e *Engine) Close() error {
 	e.mu.Lock()
@@ -196,6 +244,17 @@ func (e *Engine) Close() error {
 	<-e.done
 	e.mu.Lock()
 	left := e.q.len()
+	if sp := e.q.sp; sp != nil {
+		// Not lost: they stay in the spool for the next Open of the directory.
+		e.q.reclaim()
+		err := sp.Close()
+		e.signal()
+		e.mu.Unlock()
+		if err != nil {
+			return e.rep.Error(err)
+		}
+		return nil
+	}
 	for e.q.len() > 0 {
 		e.q.pop()
 	}
@@ -219,6 +278,26 @@ func (e *Engine) Delivered() (records, bytes uint64) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.records, e.bytes
+}
+
+// Recovered returns how many records an earlier run left in the spool, which this engine
+// sends first (0 without a spool).
+func (e *Engine) Recovered() uint64 {
+	if e.q.sp == nil {
+		return 0
+	}
+	r, _, _ := e.q.sp.Recovered()
+	return r
+}
+
+// SenderID returns the sender identity kept in the spool, the same in every run with the
+// same directory; ok is false without a spool. Socket puts it in its frames, so that a
+// Server's Dedup recognizes the records sent again after a restart.
+func (e *Engine) SenderID() (id [16]byte, ok bool) {
+	if e.q.sp == nil {
+		return id, false
+	}
+	return e.q.sp.ID(), true
 }
 
 // Pending returns how many records are buffered and not yet settled (queued, in flight, or

@@ -3,6 +3,7 @@ package deliver
 import (
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/spool"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -69,6 +70,13 @@ type Options struct {
 	// under the engine's lock, before the sender can see it: the transport writes the number
 	// into the bytes (Socket's "seq" field). It must not keep rec.
 	Stamp func(rec []byte, seq uint64)
+
+	// Spool, with a Dir, keeps the records in a disk spool instead of memory (Open only):
+	// Buffer is then unused, MaxBytes bounds the disk and Overflow applies beyond it, a
+	// record is released only once delivered, and records left by an earlier run with the
+	// same Dir are sent first. Sequence numbers continue those of the earlier run. See
+	// package spool for the Sync semantics and the layout.
+	Spool spool.Options
 }
 
 func (o *Options) buffer() int {

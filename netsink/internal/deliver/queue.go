@@ -1,6 +1,10 @@
 package deliver
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/slogx/handlers/netsink/internal/spool"
+)
 
 // queue holds the records not yet settled (delivered, refused or dropped), oldest first.
 // Their sequence numbers are consecutive: recs[head] has done+1, the newest has last.
@@ -29,6 +33,10 @@ type queue struct {
 	recycle bool
 	done    uint64 // sequence number of the last settled record
 	last    uint64 // sequence number of the last record written
+
+	// sp, when set, holds the records instead of the chunks: every method below hands its
+	// work to the spool, and done and last mirror the spool's.
+	sp *spool.Spool
 }
 
 // qrec is where a buffered record is: n bytes at off in chunk number chunk.
@@ -51,7 +59,58 @@ const maxChunk = 64 << 10
 // and returns to the system when unused, unlike a free list per handler.
 var chunkPool = sync.Pool{New: func() any { return new([maxChunk]byte) }}
 
-func (q *queue) len() int { return len(q.recs) - q.head }
+func (q *queue) len() int {
+	if q.sp != nil {
+		return q.sp.Len()
+	}
+	return len(q.recs) - q.head
+}
+
+// maxRecord returns the largest record the queue takes, with bound bytes of memory.
+func (q *queue) maxRecord(bound int) int {
+	if q.sp != nil {
+		return q.sp.MaxRecord()
+	}
+	return bound
+}
+
+// fits reports whether n more bytes fit in bound (in the spool's MaxBytes).
+func (q *queue) fits(n, bound int) bool {
+	if q.sp != nil {
+		return q.sp.Fits(n)
+	}
+	return q.bytes+n <= bound
+}
+
+// dropOldest settles the oldest records as dropped to make room and returns how many (the
+// spool drops a segment at a time; 0 when nothing can go).
+func (q *queue) dropOldest() int {
+	if q.sp != nil {
+		n := q.sp.DropOldest()
+		q.done = q.sp.Done()
+		return n
+	}
+	if q.len() == 0 {
+		return 0
+	}
+	q.pop()
+	return 1
+}
+
+// add copies p in, has stamp (if not nil) write its sequence number into the copy, and
+// returns the number. Only the spool fails (a full disk when starting a segment).
+func (q *queue) add(p []byte, stamp func([]byte, uint64)) (uint64, error) {
+	if q.sp != nil {
+		seq, err := q.sp.Append(p, stamp)
+		q.last = q.sp.Last()
+		return seq, err
+	}
+	rec, seq := q.push(p)
+	if stamp != nil {
+		stamp(rec, seq)
+	}
+	return seq, nil
+}
 
 // push copies p in and returns the copy and its sequence number.
 func (q *queue) push(p []byte) ([]byte, uint64) {
@@ -81,6 +140,11 @@ func (q *queue) popTo(seq uint64) (n, bytes int) {
 	if seq <= q.done {
 		return 0, 0
 	}
+	if q.sp != nil {
+		n, bytes = q.sp.Settle(seq)
+		q.done = q.sp.Done()
+		return n, bytes
+	}
 	n = int(min(seq-q.done, uint64(q.len())))
 	for _, r := range q.recs[q.head : q.head+n] {
 		bytes += r.n
@@ -102,14 +166,21 @@ func (q *queue) popTo(seq uint64) (n, bytes int) {
 
 // at returns the record with sequence number seq, which must be buffered.
 func (q *queue) at(seq uint64) []byte {
+	if q.sp != nil {
+		return q.sp.At(seq)
+	}
 	r := q.recs[q.head+int(seq-q.done-1)]
 	end := r.off + r.n
 	return q.chunks[r.chunk-q.base].buf[r.off:end:end]
 }
 
-// spans appends the bytes of the buffered records first to last to dst in the fewest
-// slices: one per run of records that lie next to each other in a chunk.
-func (q *queue) spans(dst [][]byte, first, last uint64) [][]byte {
+// spans appends the bytes of the buffered records first to last, which are recs, to dst in
+// the fewest slices: one per run of records that lie next to each other in a chunk. In the
+// spool a header separates every two records: one slice each.
+func (q *queue) spans(dst, recs [][]byte, first, last uint64) [][]byte {
+	if q.sp != nil {
+		return append(dst, recs...)
+	}
 	rs := q.recs[q.head+int(first-q.done-1) : q.head+int(last-q.done)]
 	for len(rs) > 0 {
 		c, off, end := rs[0].chunk, rs[0].off, rs[0].off+rs[0].n
@@ -143,7 +214,13 @@ func (q *queue) newChunk(n int) {
 // with recycle. Only the sender may call it, between two sends: a record dropped
 // (DropOldest) or acknowledged while a Send is writing it is settled, but its bytes are
 // still being read until Send returns.
-func (q *queue) reclaim() { q.release(q.recycle) }
+func (q *queue) reclaim() {
+	if q.sp != nil {
+		q.sp.Reclaim()
+		return
+	}
+	q.release(q.recycle)
+}
 
 // release drops the chunks, oldest first, whose records have all settled, except the one
 // being filled; toPool puts the full-size ones back in chunkPool.

@@ -33,7 +33,7 @@ func TestQueueChunks(t *testing.T) {
 				return
 			}
 			// The same bytes in one span per chunk they occupy.
-			spans := q.spans(nil, q.done+1, q.last)
+			spans := q.spans(nil, nil, q.done+1, q.last)
 			if got := bytes.Join(spans, nil); !bytes.Equal(got, want) || len(spans) > len(q.chunks) {
 				t.Fatalf("recycle=%v: %d spans of %d bytes for %d chunks and %d bytes", recycle, len(spans), len(got), len(q.chunks), len(want))
 			}

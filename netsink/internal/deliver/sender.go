@@ -141,7 +141,7 @@ func (s *sender) collect(closing bool) (*Batch, bool) {
 		b.Records = append(b.Records, rec)
 		b.Bytes += len(rec)
 	}
-	b.Spans = e.q.spans(b.Spans, b.First, b.Last())
+	b.Spans = e.q.spans(b.Spans, b.Records, b.First, b.Last())
 	if e.opts.BatchInterval <= 0 || full || closing || e.urgent >= start ||
 		(maxRecs > 0 && len(b.Records) >= maxRecs) || b.Bytes >= maxBytes {
 		s.since = time.Time{}
