@@ -9,7 +9,7 @@
 // starts with a 16-byte header (magic and version) followed by records:
 //
 //	length  uint32, little endian: bytes of the payload (0: no more records)
-//	crc     uint32: CRC-32C of the length, the sequence number and the payload
+//	crc     uint32: CRC-32C of the sequence number, the payload and the length
 //	seq     uint64: the record's sequence number (the engine's; consecutive)
 //	payload length bytes, as the handler encoded (and stamped) them
 //

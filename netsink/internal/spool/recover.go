@@ -83,7 +83,8 @@ func (s *Spool) recoverSegment(num uint64, path string) (*segment, error) {
 	}
 	seg := &segment{num: num, path: path, data: data, live: true, mapped: true}
 	first, end := -1, headerSize // offset of the first record kept, end of the last
-	for off := headerSize; off+recHeader <= len(data); {
+	off := headerSize
+	for ; off+recHeader <= len(data); off += recHeader + int(binary.LittleEndian.Uint32(data[off:])) {
 		l := int(binary.LittleEndian.Uint32(data[off:]))
 		crc := binary.LittleEndian.Uint32(data[off+4:])
 		seq := binary.LittleEndian.Uint64(data[off+8:])
@@ -91,10 +92,12 @@ func (s *Spool) recoverSegment(num uint64, path string) (*segment, error) {
 			if crc != 0 || seq != 0 {
 				s.torn++ // a crash in the middle of an Append: the length was still to come
 			}
+			off = len(data)
 			break
 		}
-		if l > len(data)-off-recHeader || checksum(uint32(l), data[off+8:off+recHeader+l]) != crc {
+		if l > len(data)-off-recHeader || checksum(data[off:off+4], data[off+8:off+recHeader+l]) != crc {
 			s.torn++
+			off = len(data)
 			break
 		}
 		switch {
@@ -109,7 +112,6 @@ func (s *Spool) recoverSegment(num uint64, path string) (*segment, error) {
 		default:
 			// Out of sequence: it followed a torn record, in this segment or an earlier one.
 			s.lost++
-			off += recHeader + l
 			continue
 		}
 		if seq > s.done {
@@ -120,7 +122,9 @@ func (s *Spool) recoverSegment(num uint64, path string) (*segment, error) {
 			seg.last = seq
 			end = off + recHeader + l
 		}
-		off += recHeader + l
+	}
+	if off < len(data) && slices.ContainsFunc(data[off:], func(b byte) bool { return b != 0 }) {
+		s.torn++ // the file ends inside a record's header
 	}
 	if first < 0 {
 		_ = munmap(data)

@@ -230,8 +230,10 @@ func (s *Spool) Append(p []byte, stamp func(rec []byte, seq uint64)) (uint64, er
 		stamp(body, seq)
 	}
 	binary.LittleEndian.PutUint64(rec[8:], seq)
-	binary.LittleEndian.PutUint32(rec[4:], checksum(uint32(len(p)), rec[8:]))
-	// The length last: a record whose length is still 0 is not there yet.
+	// The length goes in last (a record whose length is still 0 is not there yet): the
+	// checksum reads it from the crc field, its place until then.
+	binary.LittleEndian.PutUint32(rec[4:], uint32(len(p)))
+	binary.LittleEndian.PutUint32(rec[4:], checksum(rec[4:8], rec[8:]))
 	binary.LittleEndian.PutUint32(rec[0:], uint32(len(p)))
 	end := off + len(rec)
 	a.end.Store(int64(end))
@@ -251,11 +253,10 @@ func (s *Spool) Append(p []byte, stamp func(rec []byte, seq uint64)) (uint64, er
 	return seq, nil
 }
 
-// checksum is the CRC-32C of a record's length and of its sequence number and payload.
-func checksum(n uint32, seqAndPayload []byte) uint32 {
-	var l [4]byte
-	binary.LittleEndian.PutUint32(l[:], n)
-	return crc32.Update(crc32.Update(0, castagnoli, l[:]), castagnoli, seqAndPayload)
+// checksum is the CRC-32C of a record's sequence number and payload, then its length (the
+// four bytes, little endian).
+func checksum(length, seqAndPayload []byte) uint32 {
+	return crc32.Update(crc32.Checksum(seqAndPayload, castagnoli), castagnoli, length)
 }
 
 func (s *Spool) wake() {
@@ -279,6 +280,9 @@ func (s *Spool) rotate() (*segment, error) {
 	seg.end.Store(headerSize)
 	touch(data, 0, min(touchFirst, len(data)))
 	seg.touched.Store(int64(min(touchFirst, len(data))))
+	if len(s.segs) == 0 {
+		s.doff = headerSize
+	}
 	s.segs = append(s.segs, seg)
 	s.disk += int64(len(data))
 	s.mapMu.Lock()
