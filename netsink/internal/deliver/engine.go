@@ -145,12 +145,12 @@ func (e *Engine) Write(p []byte) (int, error) {
 	if dropped > 0 {
 		e.rep.Drop(uint64(dropped), e.errOldest)
 	}
-	var se *spool.SyncError
-	switch {
-	case errors.As(err, &se):
-		e.rep.Error(err) // p is in the spool, to be sent; only the flush to the disk failed
-	case err != nil:
-		return 0, fmt.Errorf("%w: %w", err, slogx.ErrDropped)
+	if err != nil {
+		if se := (*spool.SyncError)(nil); errors.As(err, &se) {
+			e.rep.Error(err) // p is in the spool, to be sent; only the flush to the disk failed
+		} else {
+			return 0, fmt.Errorf("%w: %w", err, slogx.ErrDropped)
+		}
 	}
 	e.poke()
 	return len(p), nil

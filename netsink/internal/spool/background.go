@@ -2,8 +2,9 @@ package spool
 
 import "time"
 
-// background faults pages in ahead of the writer and, with a positive Sync, flushes what was
-// written at most every Sync. It ends at Close.
+// background does the slow work of the spool off the log calls: it faults pages in ahead of
+// the writer, makes the next segment ahead, unmaps deleted ones, and with a positive Sync
+// flushes what was written at most every Sync. It ends at Close.
 func (s *Spool) background() {
 	defer close(s.bgDone)
 	var tick <-chan time.Time
@@ -17,7 +18,9 @@ func (s *Spool) background() {
 		case <-s.stop:
 			return
 		case <-s.poke:
+			s.unmapDead()
 			s.touchAhead()
+			s.makeSpare()
 		case <-tick:
 			_ = s.syncAll() // an error shows again at Close, which returns it
 		}

@@ -8,8 +8,8 @@
 // written alternately), and segment files (<number>.seg, numbered in write order). A segment
 // starts with a 16-byte header (magic and version) followed by records:
 //
-//	length  uint32, little endian: bytes of the payload (0: no more records)
-//	crc     uint32: CRC-32C of the sequence number, the payload and the length
+//	crc     uint32, little endian: CRC-32C of the 12+length bytes that follow it
+//	length  uint32: bytes of the payload (0: no more records)
 //	seq     uint64: the record's sequence number (the engine's; consecutive)
 //	payload length bytes, as the handler encoded (and stamped) them
 //

@@ -27,6 +27,7 @@ func (s *Spool) recover() error {
 		}
 	}
 	slices.Sort(nums)
+	_ = os.Remove(filepath.Join(s.o.Dir, spareName)) // made ahead by the earlier run, unused
 	s.next = 1
 	s.done = s.cur.load()
 	s.last = s.done
@@ -42,7 +43,7 @@ func (s *Spool) recover() error {
 			continue
 		}
 		s.segs = append(s.segs, seg)
-		s.disk += int64(len(seg.data))
+		s.disk.Add(int64(len(seg.data)))
 		s.mapped = append(s.mapped, seg)
 	}
 	s.recovered = s.last - s.done
@@ -84,18 +85,18 @@ func (s *Spool) recoverSegment(num uint64, path string) (*segment, error) {
 	seg := &segment{num: num, path: path, data: data, live: true, mapped: true}
 	first, end := -1, headerSize // offset of the first record kept, end of the last
 	off := headerSize
-	for ; off+recHeader <= len(data); off += recHeader + int(binary.LittleEndian.Uint32(data[off:])) {
-		l := int(binary.LittleEndian.Uint32(data[off:]))
-		crc := binary.LittleEndian.Uint32(data[off+4:])
+	for ; off+recHeader <= len(data); off += recHeader + int(binary.LittleEndian.Uint32(data[off+4:])) {
+		crc := binary.LittleEndian.Uint32(data[off:])
+		l := int(binary.LittleEndian.Uint32(data[off+4:]))
 		seq := binary.LittleEndian.Uint64(data[off+8:])
 		if l == 0 {
 			if crc != 0 || seq != 0 {
-				s.torn++ // a crash in the middle of an Append: the length was still to come
+				s.torn++ // a crash in the middle of an Append, before its length
 			}
 			off = len(data)
 			break
 		}
-		if l > len(data)-off-recHeader || checksum(data[off:off+4], data[off+8:off+recHeader+l]) != crc {
+		if l > len(data)-off-recHeader || checksum(data[off+4:off+recHeader+l]) != crc {
 			s.torn++
 			off = len(data)
 			break

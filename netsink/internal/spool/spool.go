@@ -26,7 +26,7 @@ const (
 	magic      = "SLGXSPL1"
 	// touchAhead is how far ahead of the writer the background goroutine keeps pages
 	// faulted in; touchFirst is what a new segment gets before its first record.
-	touchAhead = 1 << 20
+	touchAhead = 256 << 10
 	touchFirst = 64 << 10
 )
 
@@ -66,6 +66,7 @@ type segment struct {
 	first uint64 // sequence number of the first record (0: none yet)
 	last  uint64 // of the last record
 	live  bool   // in Spool.segs: not deleted
+	own   bool   // made by this run (mapped for writing): it may be recycled as the spare
 	// touched is how far the background goroutine has faulted pages in (active segment);
 	// synced how far a positive Sync has flushed (under Spool.mapMu); mapped is cleared
 	// under mapMu and the engine's lock.
@@ -82,12 +83,12 @@ type Spool struct {
 	lock    *os.File
 	id      [16]byte
 
-	segs []*segment // live, oldest first; the last one is active
-	disk int64      // bytes of the live segment files
-	next uint64     // number of the next segment
-	done uint64     // sequence number of the last record settled
-	last uint64     // of the last record written
-	doff int        // offset in segs[0] of record done+1, when there is one
+	segs []*segment   // live, oldest first; the last one is active
+	disk atomic.Int64 // bytes of the live segment files and the spare (read by the background goroutine)
+	next uint64       // number of the next segment
+	done uint64       // sequence number of the last record settled
+	last uint64       // of the last record written
+	doff int          // offset in segs[0] of record done+1, when there is one
 
 	// The read cursor of At: record rseq is at roff in rseg.
 	rseg *segment
@@ -100,11 +101,21 @@ type Spool struct {
 	lost      uint64 // whole records skipped at recovery, after a torn one
 
 	// mapMu orders the background goroutine's use of mappings before their munmap;
-	// mapped is every segment still mapped (live, or dead and waiting for Reclaim).
+	// mapped is every segment still mapped (live, or dead and waiting for Reclaim), unmap
+	// those Reclaim handed to the background goroutine.
 	mapMu  sync.Mutex
 	mapped []*segment
 	dead   []*segment
+	unmaps []*segment
 	active atomic.Pointer[segment]
+
+	// The spare is the next segment, made ahead by the background goroutine so that a Write
+	// that fills a segment does not create, allocate and map a file. spareMu is held while
+	// it is made; spareOn is set from then until rotate takes it (its bytes count as used).
+	spareMu       sync.Mutex
+	spare         []byte
+	spareRecycled bool // the spare is a delivered segment: its pages are mapped already
+	spareOn       atomic.Bool
 
 	poke   chan struct{}
 	stop   chan struct{}
@@ -197,7 +208,7 @@ func (s *Spool) Fits(n int) bool {
 	if int(a.end.Load())+recHeader+n <= len(a.data) {
 		return true
 	}
-	return n <= s.MaxRecord() && s.disk+int64(s.segSize) <= s.o.MaxBytes
+	return n <= s.MaxRecord() && (s.spareOn.Load() || s.disk.Load()+int64(s.segSize) <= s.o.MaxBytes)
 }
 
 // SyncError is Append's error when the record was written but a negative Sync could not
@@ -230,12 +241,15 @@ func (s *Spool) Append(p []byte, stamp func(rec []byte, seq uint64)) (uint64, er
 		stamp(body, seq)
 	}
 	binary.LittleEndian.PutUint64(rec[8:], seq)
-	// The length goes in last (a record whose length is still 0 is not there yet): the
-	// checksum reads it from the crc field, its place until then.
+	// The length makes the record visible to a recovery; the checksum, last, makes it
+	// whole: a crash in between leaves a record that fails its checksum (torn).
 	binary.LittleEndian.PutUint32(rec[4:], uint32(len(p)))
-	binary.LittleEndian.PutUint32(rec[4:], checksum(rec[4:8], rec[8:]))
-	binary.LittleEndian.PutUint32(rec[0:], uint32(len(p)))
+	binary.LittleEndian.PutUint32(rec[0:], checksum(rec[4:]))
 	end := off + len(rec)
+	if end+recHeader <= len(a.data) {
+		// The end mark: a recycled segment still holds the records of its last use.
+		clear(a.data[end : end+recHeader])
+	}
 	a.end.Store(int64(end))
 	if a.first == 0 {
 		a.first = seq
@@ -253,11 +267,9 @@ func (s *Spool) Append(p []byte, stamp func(rec []byte, seq uint64)) (uint64, er
 	return seq, nil
 }
 
-// checksum is the CRC-32C of a record's sequence number and payload, then its length (the
-// four bytes, little endian).
-func checksum(length, seqAndPayload []byte) uint32 {
-	return crc32.Update(crc32.Checksum(seqAndPayload, castagnoli), castagnoli, length)
-}
+// checksum is the CRC-32C of a record's length, sequence number and payload: everything
+// after the checksum itself.
+func checksum(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }
 
 func (s *Spool) wake() {
 	select {
@@ -266,31 +278,87 @@ func (s *Spool) wake() {
 	}
 }
 
-// rotate seals the active segment, if any, and starts a new one.
+// rotate starts a new active segment: the spare when there is one (waiting for it if it
+// is being made), a new file otherwise.
 func (s *Spool) rotate() (*segment, error) {
 	num := s.next
 	path := filepath.Join(s.o.Dir, segName(num))
-	data, err := createSegment(path, s.segSize, s.o.Sync != 0)
+	s.spareMu.Lock()
+	data, recycled := s.spare, s.spareRecycled
+	fromSpare := data != nil
+	var err error
+	if data != nil {
+		s.spare, s.spareRecycled = nil, false
+		if err = os.Rename(filepath.Join(s.o.Dir, spareName), path); err != nil {
+			_ = munmap(data)
+			data = nil
+			s.disk.Add(-int64(s.segSize))
+		}
+	} else {
+		data, err = createSegment(path, s.segSize, s.o.Sync != 0)
+		if err == nil {
+			copy(data, magic)
+			touch(data, 0, min(touchFirst, len(data)))
+		}
+	}
+	if err == nil && !fromSpare {
+		s.disk.Add(int64(len(data))) // before makeSpare can look; the spare was counted
+	}
+	s.spareOn.Store(false)
+	s.spareMu.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("%s: new segment: %w", s.name, err)
 	}
 	s.next++
-	copy(data, magic)
-	seg := &segment{num: num, path: path, data: data, live: true, mapped: true}
+	seg := &segment{num: num, path: path, data: data, live: true, mapped: true, own: true}
 	seg.end.Store(headerSize)
-	touch(data, 0, min(touchFirst, len(data)))
 	seg.touched.Store(int64(min(touchFirst, len(data))))
+	if recycled {
+		seg.touched.Store(int64(len(data)))
+	}
 	if len(s.segs) == 0 {
 		s.doff = headerSize
 	}
 	s.segs = append(s.segs, seg)
-	s.disk += int64(len(data))
 	s.mapMu.Lock()
 	s.mapped = append(s.mapped, seg)
 	s.mapMu.Unlock()
 	s.active.Store(seg)
 	s.wake()
 	return seg, nil
+}
+
+// spareName is the file of the spare segment until it becomes active.
+const spareName = "spare"
+
+// makeSpare makes the spare segment if there is none, the active one is half full (until
+// then a delivered segment may come back as the spare, see recycle), and MaxBytes leaves
+// room for it.
+func (s *Spool) makeSpare() {
+	if s.spareOn.Load() {
+		return
+	}
+	if a := s.active.Load(); a == nil || int(a.end.Load()) < len(a.data)/2 {
+		return
+	}
+	s.spareMu.Lock()
+	defer s.spareMu.Unlock()
+	if s.spare != nil || s.disk.Load()+int64(s.segSize) > s.o.MaxBytes {
+		return
+	}
+	s.spareOn.Store(true)
+	s.disk.Add(int64(s.segSize))
+	path := filepath.Join(s.o.Dir, spareName)
+	_ = os.Remove(path)
+	data, err := createSegment(path, s.segSize, s.o.Sync != 0)
+	if err != nil {
+		s.disk.Add(-int64(s.segSize))
+		s.spareOn.Store(false) // rotate tries itself, and returns the error
+		return
+	}
+	copy(data, magic)
+	touch(data, 0, min(touchFirst, len(data)))
+	s.spare = data
 }
 
 // At returns the payload of record seq, held by the spool. Reading in order costs one step;
@@ -308,14 +376,14 @@ func (s *Spool) At(seq uint64) []byte {
 			s.rseq++
 		}
 	}
-	n := int(binary.LittleEndian.Uint32(s.rseg.data[s.roff:]))
+	n := int(binary.LittleEndian.Uint32(s.rseg.data[s.roff+4:]))
 	start := s.roff + recHeader
 	return s.rseg.data[start : start+n : start+n]
 }
 
 // step returns the position of the record after the one at off in seg.
 func (s *Spool) step(seg *segment, off int) (*segment, int) {
-	off += recHeader + int(binary.LittleEndian.Uint32(seg.data[off:]))
+	off += recHeader + int(binary.LittleEndian.Uint32(seg.data[off+4:]))
 	if off < int(seg.end.Load()) {
 		return seg, off
 	}
@@ -338,7 +406,7 @@ func (s *Spool) Settle(seq uint64) (n, bytes int) {
 			s.dropFront()
 			continue
 		}
-		l := int(binary.LittleEndian.Uint32(seg.data[s.doff:]))
+		l := int(binary.LittleEndian.Uint32(seg.data[s.doff+4:]))
 		s.doff += recHeader + l
 		s.done++
 		n++
@@ -377,29 +445,86 @@ func (s *Spool) dropFront() {
 	s.doff = headerSize
 }
 
-// remove deletes segs[i]: its file at once, its mapping at the next Reclaim.
+// remove takes segs[i] out of the spool. Its file and mapping stay until Reclaim, since a
+// Send may still be reading it; a crash before then leaves a file whose records are all
+// settled, which the next Open deletes.
 func (s *Spool) remove(i int) {
 	seg := s.segs[i]
-	_ = os.Remove(seg.path)
 	seg.live = false
-	s.disk -= int64(len(seg.data))
+	s.disk.Add(-int64(len(seg.data)))
 	s.segs = append(s.segs[:i], s.segs[i+1:]...)
 	s.dead = append(s.dead, seg)
 }
 
-// Reclaim unmaps the deleted segments. The caller guarantees that no record of theirs is
-// being read (the engine's sender calls it between two sends).
+// Reclaim disposes of the segments removed since the last call. The caller guarantees that
+// no record of theirs is being read any more (the engine's sender calls it between two
+// sends). One becomes the spare, if there is none: its pages are in the page cache and
+// mapped, so filling it again costs no page fault, where a new file costs one per page (a
+// page allocated and zeroed by the kernel). The others are deleted, and unmapped by the
+// background goroutine (munmap of a large mapping takes milliseconds).
 func (s *Spool) Reclaim() {
 	if len(s.dead) == 0 {
 		return
 	}
-	s.mapMu.Lock()
 	for _, seg := range s.dead {
-		s.unmap(seg)
+		if seg.own && len(seg.data) == s.segSize && s.recycle(seg) {
+			continue
+		}
+		_ = os.Remove(seg.path)
+		s.mapMu.Lock()
+		s.unmaps = append(s.unmaps, seg)
+		s.mapMu.Unlock()
 	}
-	s.mapMu.Unlock()
 	clear(s.dead)
 	s.dead = s.dead[:0]
+	s.wake()
+}
+
+// recycle makes seg the spare if there is none and MaxBytes has room for it.
+func (s *Spool) recycle(seg *segment) bool {
+	if !s.spareMu.TryLock() {
+		return false // the background goroutine is making one
+	}
+	defer s.spareMu.Unlock()
+	if s.spare != nil && !s.spareRecycled {
+		// A new file has few of its pages faulted in yet: the recycled one is worth more.
+		_ = munmap(s.spare)
+		_ = os.Remove(filepath.Join(s.o.Dir, spareName))
+		s.spare = nil
+		s.spareOn.Store(false)
+		s.disk.Add(-int64(s.segSize))
+	}
+	if s.spare != nil || s.disk.Load()+int64(s.segSize) > s.o.MaxBytes {
+		return false
+	}
+	if os.Rename(seg.path, filepath.Join(s.o.Dir, spareName)) != nil {
+		return false
+	}
+	// The header says where the records end: a recovery must not read the old ones.
+	clear(seg.data[headerSize : headerSize+recHeader])
+	s.mapMu.Lock()
+	for i, x := range s.mapped {
+		if x == seg {
+			s.mapped = append(s.mapped[:i], s.mapped[i+1:]...)
+			break
+		}
+	}
+	s.mapMu.Unlock()
+	s.spare, s.spareRecycled = seg.data, true
+	s.disk.Add(int64(len(seg.data)))
+	s.spareOn.Store(true)
+	return true
+}
+
+// unmapDead unmaps the segments Reclaim handed over.
+func (s *Spool) unmapDead() {
+	s.mapMu.Lock()
+	defer s.mapMu.Unlock()
+	for _, seg := range s.unmaps {
+		s.unmap(seg)
+	}
+	clear(s.unmaps)
+	s.unmaps = s.unmaps[:0]
 }
 
 // unmap releases seg's mapping; mapMu is held.
@@ -448,7 +573,17 @@ func (s *Spool) release() {
 		s.unmap(s.mapped[0])
 	}
 	s.mapMu.Unlock()
-	s.segs, s.dead, s.rseg = nil, nil, nil
+	for _, seg := range s.dead {
+		_ = os.Remove(seg.path)
+	}
+	s.segs, s.dead, s.unmaps, s.rseg = nil, nil, nil, nil
+	s.spareMu.Lock()
+	if s.spare != nil {
+		_ = munmap(s.spare)
+		_ = os.Remove(filepath.Join(s.o.Dir, spareName))
+		s.spare = nil
+	}
+	s.spareMu.Unlock()
 	s.cur.close()
 	if s.lock != nil {
 		_ = s.lock.Close() // releases the flock

@@ -127,7 +127,7 @@ func TestTornTail(t *testing.T) {
 		last := segs[len(segs)-1]
 		st, _ := os.Stat(last)
 		inLast := (end - headerSize) / (recHeader + 100)
-		k := rand.IntN(inLast)                                             // the record cut
+		k := rand.IntN(inLast)                                              // the record cut
 		cut := headerSize + k*(recHeader+100) + 1 + rand.IntN(recHeader+99) // strictly inside it
 		if err := os.Truncate(last, int64(cut)); err != nil || int64(cut) >= st.Size() {
 			t.Fatal(err)
