@@ -30,6 +30,17 @@
 //     Dropped. After Close every record Write accepted is in one of Delivered and Dropped.
 //     A dropped record allocates nothing: the errors of a full buffer are built once.
 //
+// Spool. Opened with Options.Spool (Open), the engine keeps records in a disk spool (package
+// spool) instead of memory: Write copies the record into a mapped segment file, so it
+// survives a crash of the process when Write returns; a record leaves the spool only once
+// delivered as above (acknowledged for an Acker, accepted by Send otherwise; refused and
+// dropped records leave it too, counted); the spool's MaxBytes replaces Buffer as the bound
+// Overflow applies to (DropOldest drops the oldest segment); Close leaves what is
+// undelivered in the spool instead of dropping it, and the next Open of the directory sends
+// it first, in order (Recovered). The spool keeps a sender identity (SenderID) and the
+// sequence numbers continue from run to run, so a peer that deduplicates by (sender,
+// sequence number) drops what a crash made the engine send twice.
+//
 // Sequence numbers are assigned by the engine, from 1, in Write order, and never reused; a
 // transport that carries them on the wire (Socket's frames) writes them into the record's
 // bytes through Options.Stamp.

@@ -35,14 +35,13 @@ type lpeer struct {
 	ackEvery   int
 	stallAfter int
 
-	mu      sync.Mutex
-	got     []uint64 // record numbers, in arrival order, duplicates included
-	maxSeq  uint64
-	dupSeq  int // records whose sequence number was not above every one seen before
-	changed chan struct{}
-	conns   sync.WaitGroup
-	open    []net.Conn
-	stop    chan struct{}
+	mu     sync.Mutex
+	got    []uint64 // record numbers, in arrival order, duplicates included
+	maxSeq uint64
+	dupSeq int // records whose sequence number was not above every one seen before
+	conns  sync.WaitGroup
+	open   []net.Conn
+	stop   chan struct{}
 }
 
 func newLPeer(t testing.TB, ackEvery, stallAfter int) *lpeer {
@@ -50,7 +49,7 @@ func newLPeer(t testing.TB, ackEvery, stallAfter int) *lpeer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &lpeer{l: l, ackEvery: ackEvery, stallAfter: stallAfter, changed: make(chan struct{}), stop: make(chan struct{})}
+	p := &lpeer{l: l, ackEvery: ackEvery, stallAfter: stallAfter, stop: make(chan struct{})}
 	p.conns.Add(1)
 	go p.accept()
 	t.Cleanup(p.close)
@@ -90,8 +89,6 @@ func (p *lpeer) serve(c net.Conn) {
 			p.dupSeq++
 		}
 		p.maxSeq = max(p.maxSeq, seq)
-		close(p.changed)
-		p.changed = make(chan struct{})
 		stall := p.stallAfter > 0 && len(p.got) >= p.stallAfter
 		p.mu.Unlock()
 		n++
@@ -121,25 +118,6 @@ func (p *lpeer) close() {
 	}
 	p.mu.Unlock()
 	p.conns.Wait()
-}
-
-// waitFor blocks until ok holds for what the peer received (or fails after 30 s).
-func (p *lpeer) waitFor(t testing.TB, ok func(got []uint64) bool) {
-	t.Helper()
-	deadline := time.After(30 * time.Second)
-	for {
-		p.mu.Lock()
-		ch, done := p.changed, ok(p.got)
-		p.mu.Unlock()
-		if done {
-			return
-		}
-		select {
-		case <-ch:
-		case <-deadline:
-			t.Fatal("peer: condition not met in 30 s")
-		}
-	}
 }
 
 func (p *lpeer) received() []uint64 {

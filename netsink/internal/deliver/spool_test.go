@@ -241,7 +241,7 @@ func TestSpoolOutage(t *testing.T) {
 			}
 			got := p.received()
 			last := tc.first + uint64(kept+extra-tc.dropped) - 1
-			if !slices.Equal(got, seqsFrom(tc.first, last)) {
+			if !slices.Equal(got, seqs(tc.first, last)) {
 				t.Fatalf("received %d records from %v, want %d..%d", len(got), got[:1], tc.first, last)
 			}
 			if r, _ := e.Delivered(); int(r)+tc.dropped != kept+extra {
@@ -250,8 +250,6 @@ func TestSpoolOutage(t *testing.T) {
 		})
 	}
 }
-
-func seqsFrom(from, to uint64) []uint64 { return seqs(from, to) }
 
 // A spool whose last segment was cut at a random byte: the record cut is skipped and counted
 // as dropped, every record before it arrives.
