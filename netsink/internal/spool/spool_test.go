@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/slogx/handlers/internal/testutil"
 	"go.uber.org/goleak"
@@ -242,5 +243,34 @@ func TestAppendAllocs(t *testing.T) {
 		s.Settle(s.Last())
 	}); n != 0 {
 		t.Fatalf("Append allocates %v times", n)
+	}
+}
+
+// Sync < 0 flushes every record before Append returns; Sync > 0 leaves it to the background
+// goroutine, whose flush covers every segment written and the cursor. Both survive a reopen.
+func TestSync(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	for _, sync := range []time.Duration{-1, time.Hour} {
+		dir := t.TempDir()
+		o := Options{Dir: dir, MaxBytes: 1 << 20, Segment: 16 << 10, Sync: sync}
+		s := open(t, o)
+		appendN(t, s, 1, 300, 100)
+		s.Settle(100)
+		if err := s.syncAll(); err != nil {
+			t.Fatalf("Sync %v: %v", sync, err)
+		}
+		for _, seg := range s.mapped {
+			if seg.synced != int(seg.end.Load()) {
+				t.Fatalf("Sync %v: segment %d flushed to %d of %d", sync, seg.num, seg.synced, seg.end.Load())
+			}
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		s = open(t, o)
+		if got := held(s); !slices.Equal(got, seqs(101, 300)) {
+			t.Fatalf("Sync %v: held %d records", sync, len(got))
+		}
+		s.Close()
 	}
 }
