@@ -63,7 +63,9 @@ type Options struct {
 	// RecycleChunks lets the engine reuse the memory of settled records once Send has
 	// returned (see queue.reclaim). Only a transport whose Send is done with the records'
 	// bytes when it returns may set it: net/http, for one, may go on reading a request
-	// body after a failed RoundTrip returned.
+	// body after a failed RoundTrip returned. With a spool, a transport without it gets
+	// each batch copied out of the spool's mapped files, which are reused or unmapped once
+	// their records are settled.
 	RecycleChunks bool
 
 	// Stamp, when set, is called with every record's buffered copy and its sequence number,

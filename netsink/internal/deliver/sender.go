@@ -141,6 +141,16 @@ func (s *sender) collect(closing bool) (*Batch, bool) {
 		b.Records = append(b.Records, rec)
 		b.Bytes += len(rec)
 	}
+	if e.q.sp != nil && !e.opts.RecycleChunks {
+		// The transport may read the records after Send returned (net/http reads a body
+		// on its own goroutine), and a delivered segment is unmapped or filled again: it
+		// gets a copy of its own, one per batch.
+		buf := make([]byte, 0, b.Bytes)
+		for i, r := range b.Records {
+			buf = append(buf, r...)
+			b.Records[i] = buf[len(buf)-len(r) : len(buf) : len(buf)]
+		}
+	}
 	b.Spans = e.q.spans(b.Spans, b.Records, b.First, b.Last())
 	if e.opts.BatchInterval <= 0 || full || closing || e.urgent >= start ||
 		(maxRecs > 0 && len(b.Records) >= maxRecs) || b.Bytes >= maxBytes {

@@ -2,6 +2,7 @@ package deliver
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -326,5 +327,44 @@ func TestSpoolSenderID(t *testing.T) {
 	defer mem.Close()
 	if _, ok := mem.SenderID(); ok {
 		t.Fatal("an engine without a spool has a sender id")
+	}
+}
+
+// A transport that may read a batch after Send returned (no RecycleChunks: net/http) gets
+// copies: the spool's segments are filled again once delivered, and what it kept must not
+// change under it.
+func TestSpoolBatchesOutliveSend(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	p := newPeer()
+	var kept [][]byte
+	p.onSend = func(c *conn, b *Batch) error {
+		kept = append(kept, b.Records...)
+		return nil
+	}
+	rep := slogx.NewReporter(func(error) {})
+	e, err := Open(p, rep, Options{Name: "test", MaxBatchRecords: 50,
+		Spool: spool.Options{Dir: t.TempDir(), MaxBytes: 256 << 10, Segment: 64 << 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	const n = 20_000 // 1.3 MB through 256 KiB of segments: each is filled again several times
+	for i := uint64(1); i <= n; i++ {
+		if _, err := e.Write(lrec(i)); err != nil {
+			t.Fatal(err)
+		}
+		if i%1000 == 0 {
+			if err := e.Flush(ctx(t)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(kept) != n {
+		t.Fatalf("sent %d", len(kept))
+	}
+	for i, r := range kept {
+		if got := binary.BigEndian.Uint64(r); got != uint64(i+1) {
+			t.Fatalf("record %d kept by the transport now reads %d", i+1, got)
+		}
 	}
 }
