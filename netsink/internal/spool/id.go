@@ -12,7 +12,8 @@ import (
 )
 
 // loadID returns the sender identity kept in dir/ID, making it on first use (written whole
-// through a rename, so a crash never leaves half of one). An unreadable ID is replaced: the
+// through a rename, so a crash never leaves half of one; flushed to the disk when durable,
+// that is when the spool has a Sync). An unreadable ID is replaced: the
 // records of the earlier run are still sent, and a receiver that deduplicates by sender takes
 // those it already had once more (at least once, as always).
 func loadID(dir string, durable bool) ([16]byte, error) {
@@ -36,7 +37,7 @@ func loadID(dir string, durable bool) ([16]byte, error) {
 		return id, err
 	}
 	_, err = f.Write(out)
-	if err == nil {
+	if err == nil && durable {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

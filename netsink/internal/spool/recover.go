@@ -96,7 +96,7 @@ func (s *Spool) recoverSegment(num uint64, path string) (*segment, error) {
 			off = len(data)
 			break
 		}
-		if l > len(data)-off-recHeader || checksum(data[off+4:off+recHeader+l]) != crc {
+		if l > len(data)-off-recHeader || seq == 0 || seq == ^uint64(0) || checksum(data[off+4:off+recHeader+l]) != crc {
 			s.torn++
 			off = len(data)
 			break
