@@ -8,6 +8,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -37,7 +38,7 @@ func cyclicValues() map[string]any {
 func TestNetsinkEncodersSurviveCycles(t *testing.T) {
 	smtp := newSMTPEncoder(template.Must(template.New("s").Parse(`{{.Attr "v"}}`)), nil)
 	encoders := map[string]slogx.Encoder{
-		"msgpack":     Msgpack(),
+		"msgpack":     wire.New(),
 		"http form":   newHTTPFormEncoder("n", time.Now()),
 		"smtp":        smtp,
 		"syslog 5424": syslogTestEncoder(t, SyslogOptions{}),
@@ -65,7 +66,7 @@ func TestNetsinkEncodersSurviveCycles(t *testing.T) {
 				if ename != "msgpack" {
 					return
 				}
-				d, err := DecodeRecord(out)
+				d, err := wire.DecodeRecord(out)
 				if err != nil {
 					t.Fatal(err)
 				}

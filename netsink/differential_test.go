@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -23,8 +24,8 @@ import (
 func TestDifferentialMsgpack(t *testing.T) {
 	for _, c := range testutil.AttrCases() {
 		var buf bytes.Buffer
-		c.Handle(t, slogx.NewHandler(&buf, &slogx.Options{Encoder: Msgpack(), NoTerminator: true, ReplaceAttr: testutil.AttrsOnly(c.ReplaceAttr)}))
-		dec, err := DecodeRecord(buf.Bytes())
+		c.Handle(t, slogx.NewHandler(&buf, &slogx.Options{Encoder: wire.New(), NoTerminator: true, ReplaceAttr: testutil.AttrsOnly(c.ReplaceAttr)}))
+		dec, err := wire.DecodeRecord(buf.Bytes())
 		if err != nil {
 			t.Fatalf("%s: %v", c.Name, err)
 		}
@@ -41,8 +42,8 @@ func TestDifferentialMsgpack(t *testing.T) {
 		var std, round bytes.Buffer
 		c.Handle(t, slog.NewJSONHandler(&std, &slog.HandlerOptions{ReplaceAttr: c.ReplaceAttr}))
 		buf.Reset()
-		c.Handle(t, slogx.NewHandler(&buf, &slogx.Options{Encoder: Msgpack(), NoTerminator: true, ReplaceAttr: c.ReplaceAttr}))
-		if dec, err = DecodeRecord(buf.Bytes()); err != nil {
+		c.Handle(t, slogx.NewHandler(&buf, &slogx.Options{Encoder: wire.New(), NoTerminator: true, ReplaceAttr: c.ReplaceAttr}))
+		if dec, err = wire.DecodeRecord(buf.Bytes()); err != nil {
 			t.Fatalf("%s: %v", c.Name, err)
 		}
 		if err := slog.NewJSONHandler(&round, nil).Handle(context.Background(), dec); err != nil {

@@ -13,6 +13,8 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/slogx/handlers/netsink/internal/deliver"
+	"github.com/slogx/handlers/netsink/internal/netaddr"
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -156,7 +158,7 @@ func NewForward(addr string, o ForwardOptions, opts *slogx.Options) (*Forward, e
 		}
 		t.network, t.addr = "unix", path
 	} else {
-		host, err := validateHostPort("forward", "tcp", addr)
+		host, err := netaddr.ValidateHostPort("forward", "tcp", addr)
 		if err != nil {
 			return nil, err
 		}
@@ -206,7 +208,7 @@ func NewForward(addr string, o ForwardOptions, opts *slogx.Options) (*Forward, e
 	if opts != nil {
 		ho = *opts
 	}
-	ho.Encoder, ho.NoTerminator = newForwardEncoder(), true // entries are concatenated as they are
+	ho.Encoder, ho.NoTerminator = wire.NewForwardEncoder(), true // entries are concatenated as they are
 	var eng *deliver.Engine
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
 		buffer := o.Buffer

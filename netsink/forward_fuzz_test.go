@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/vmihailenco/msgpack/v5"
 )
 
@@ -60,7 +61,7 @@ func FuzzForwardJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, js []byte) {
-		out, ok := appendJSONAsMsgpack([]byte{0xc0}, js)
+		out, ok := wire.AppendJSONAsMsgpack([]byte{0xc0}, js)
 		var want any
 		d := json.NewDecoder(bytes.NewReader(js))
 		d.UseNumber()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -78,7 +79,7 @@ func TestForwardFields(t *testing.T) {
 		slog.Bool("b", true), slog.Duration("d", 1500*time.Millisecond), slog.Time("t", when),
 		slog.Any("err", errors.New("boom")), slog.Any("bytes", []byte{1, 2, 3}),
 		slog.Any("point", fwdPoint{1, 2}), slog.Any("v", fwdValuer{}),
-		slog.Any("list", []any{"a", -3, 2.5, nil, true, struct{}{}}), slog.Any("raw", RawJSON("not json {")),
+		slog.Any("list", []any{"a", -3, 2.5, nil, true, struct{}{}}), slog.Any("raw", wire.RawJSON("not json {")),
 		slog.Group("g", slog.String("inner", "x"), slog.Group("deeper", slog.Int("n", 1))),
 		slog.Group("empty"),
 	)
@@ -468,7 +469,7 @@ func TestForwardHandleAllocs(t *testing.T) {
 		t.Errorf("Handle allocates %v times per record, want 0", n)
 	}
 	// The encoder alone, which is what the Handle bound is about.
-	enc := newForwardEncoder()
+	enc := wire.NewForwardEncoder()
 	buf := make([]byte, 0, 1024)
 	if n := testing.AllocsPerRun(1000, func() { buf = enc.Append(buf[:0], r) }); n != 0 {
 		t.Errorf("encoding allocates %v times per record, want 0", n)
@@ -502,7 +503,7 @@ func BenchmarkForwardHandle(b *testing.B) {
 }
 
 func BenchmarkForwardEncode(b *testing.B) {
-	enc := newForwardEncoder()
+	enc := wire.NewForwardEncoder()
 	r := fwdBenchRecord()
 	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink/internal/deliver"
+	"github.com/slogx/handlers/netsink/internal/netaddr"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -151,7 +152,7 @@ func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
 	eo := deliver.Options{
 		Name:            fmt.Sprintf("netsink: http %s %s", o.Method, t.url),
 		MaxBatchRecords: 1,
-		MaxRetries:      exchangeMaxRetries(o.MaxRetries),
+		MaxRetries:      deliver.ExchangeMaxRetries(o.MaxRetries),
 		CloseTimeout:    o.CloseTimeout,
 		Backoff:         o.Backoff.schedule(),
 	}
@@ -159,7 +160,7 @@ func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
 		eo.MaxBatchRecords, eo.BatchInterval = o.BatchSize, o.BatchInterval
 	}
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
-		return newExchangeWriter(t, rep, eo, o.QueueSize, eo.MaxBatchRecords, &t.wire, t.release), nil
+		return deliver.NewExchangeWriter(t, rep, eo, o.QueueSize, eo.MaxBatchRecords, &t.wire, t.release), nil
 	})
 	if err != nil {
 		return nil, err
@@ -202,7 +203,7 @@ func httpNewTransport(o HTTPOptions) (*httpTransport, error) {
 		return nil, fmt.Errorf("netsink: unknown http format %v", o.Format)
 	}
 	for k, vs := range o.Headers {
-		if !httpValidHeaderName(k) {
+		if !netaddr.ValidHeaderName(k) {
 			return nil, fmt.Errorf("netsink: http header name %q is not a token", k)
 		}
 		for _, v := range vs {
@@ -242,21 +243,4 @@ func httpNewTransport(o HTTPOptions) (*httpTransport, error) {
 		}
 	}
 	return t, nil
-}
-
-// httpValidHeaderName reports whether k is an RFC 7230 token.
-func httpValidHeaderName(k string) bool {
-	if k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
 }

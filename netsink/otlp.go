@@ -17,6 +17,7 @@ import (
 	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/internal/jsonstr"
 	"github.com/slogx/handlers/netsink/internal/deliver"
+	"github.com/slogx/handlers/netsink/internal/netaddr"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -192,10 +193,7 @@ func (s *otlpSink) Delivered() (records, bytes uint64) {
 func (s *otlpSink) Close() error {
 	err := s.Engine.Close()
 	s.t.release()
-	if err != nil {
-		return closeTimeoutError{err}
-	}
-	return nil
+	return err
 }
 
 // otlpNewTransport resolves o against the environment, in place, and validates it.
@@ -313,7 +311,7 @@ func otlpHeaders(explicit map[string]string) ([][2]string, error) {
 	}
 	out := make([][2]string, 0, len(m))
 	for k, v := range m {
-		if !httpValidHeaderName(k) {
+		if !netaddr.ValidHeaderName(k) {
 			return nil, fmt.Errorf("header name %q is not a token", k)
 		}
 		if strings.ContainsAny(v, "\r\n\x00") {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/internal/jsonstr"
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -28,7 +29,7 @@ type otlpEncoder struct {
 	// the record's own attribute list), as MsgpackEncoder does.
 	frames []otlpFrame
 	groups []string
-	steps  []wireStep // WithAttrs and WithGroup calls, for WithOptions to replay
+	steps  []wire.Step // WithAttrs and WithGroup calls, for WithOptions to replay
 }
 
 type otlpFrame struct {
@@ -59,7 +60,7 @@ func (e *otlpEncoder) rules() attrwalk.Rules {
 
 // WithOptions implements slogx.Encoder, replaying the attrs and groups under the new options.
 func (e *otlpEncoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
-	return replaySteps(&otlpEncoder{opts: o, json: e.json, trace: e.trace, now: e.now, frames: []otlpFrame{{}}}, e.steps)
+	return wire.ReplaySteps(&otlpEncoder{opts: o, json: e.json, trace: e.trace, now: e.now, frames: []otlpFrame{{}}}, e.steps)
 }
 
 // WithAttrs implements slogx.Encoder: as are encoded now, once.
@@ -68,7 +69,7 @@ func (e *otlpEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
 		return e
 	}
 	e2 := e.clone()
-	e2.steps = append(e2.steps, wireStep{attrs: as})
+	e2.steps = append(e2.steps, wire.Step{Attrs: as})
 	last := &e2.frames[len(e2.frames)-1]
 	f := otlpRecordAttributes
 	if len(e2.frames) > 1 {
@@ -92,7 +93,7 @@ func (e *otlpEncoder) WithGroup(name string) slogx.Encoder {
 		return e
 	}
 	e2 := e.clone()
-	e2.steps = append(e2.steps, wireStep{group: name})
+	e2.steps = append(e2.steps, wire.Step{Group: name})
 	e2.frames = append(e2.frames, otlpFrame{group: name})
 	e2.groups = append(e2.groups, name)
 	return e2

@@ -16,6 +16,7 @@ import (
 	"github.com/slogx/handlers/internal/anyfmt"
 	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/internal/jsonstr"
+	"github.com/slogx/handlers/netsink/internal/wire"
 )
 
 // otlpMaxDepth bounds how deep arrays and maps inside a value of kind Any are walked; deeper
@@ -239,7 +240,7 @@ func (w *otlpWriter) anyValue(a any) {
 	defer func() {
 		if r := recover(); r != nil {
 			w.b = w.b[:n]
-			w.str(anyPanicText(a, r))
+			w.str(wire.AnyPanicText(a, r))
 		}
 	}()
 	switch x := a.(type) {

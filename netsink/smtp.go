@@ -168,7 +168,7 @@ func NewSMTP(o SMTPOptions, opts *slogx.Options) (*SMTP, error) {
 	eo := deliver.Options{
 		Name:            "netsink: smtp " + o.Addr,
 		MaxBatchRecords: 1,
-		MaxRetries:      exchangeMaxRetries(o.MaxRetries),
+		MaxRetries:      deliver.ExchangeMaxRetries(o.MaxRetries),
 		CloseTimeout:    o.CloseTimeout,
 		Backoff:         o.Backoff.schedule(),
 	}
@@ -177,7 +177,7 @@ func NewSMTP(o SMTPOptions, opts *slogx.Options) (*SMTP, error) {
 	}
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
 		enc.subj.rep = rep
-		return newExchangeWriter(t, rep, eo, o.QueueSize, eo.MaxBatchRecords, &t.wire, func() {}), nil
+		return deliver.NewExchangeWriter(t, rep, eo, o.QueueSize, eo.MaxBatchRecords, &t.wire, func() {}), nil
 	})
 	if err != nil {
 		return nil, err

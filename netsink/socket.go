@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink/internal/deliver"
+	"github.com/slogx/handlers/netsink/internal/netaddr"
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -101,10 +103,10 @@ type Socket struct {
 }
 
 // NewSocket returns a Socket sending to addr ("host:port"). It does not connect: a Server
-// that is down at start-up is not an error. opts.Encoder must be nil or an encoder from
-// Msgpack: the wire format is fixed.
+// that is down at start-up is not an error. opts.Encoder must be nil: the wire
+// format is fixed.
 func NewSocket(addr string, o SocketOptions, opts *slogx.Options) (*Socket, error) {
-	if _, err := validateHostPort("socket", "tcp", addr); err != nil {
+	if _, err := netaddr.ValidateHostPort("socket", "tcp", addr); err != nil {
 		return nil, err
 	}
 	me, err := wireEncoder(opts)
@@ -151,7 +153,7 @@ func NewSocket(addr string, o SocketOptions, opts *slogx.Options) (*Socket, erro
 			// The sequence number is known only once the record has its place in the buffer.
 			Stamp: func(rec []byte, seq uint64) { binary.BigEndian.PutUint64(rec[seqOff:], seq) },
 		})
-		return &socketWriter{Engine: eng, name: name, maxFrame: wireMaxFrame(o.MaxFrame)}, nil
+		return &socketWriter{Engine: eng, name: name, maxFrame: wire.MaxFrame(o.MaxFrame)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -159,17 +161,13 @@ func NewSocket(addr string, o SocketOptions, opts *slogx.Options) (*Socket, erro
 	return &Socket{Handler: h, eng: eng}, nil
 }
 
-// wireEncoder resolves opts.Encoder to a Msgpack encoder (not yet bound to the options: the
-// Handler does that).
-func wireEncoder(opts *slogx.Options) (*MsgpackEncoder, error) {
-	if opts == nil || opts.Encoder == nil {
-		return Msgpack(), nil
+// wireEncoder is the wire encoder of a Socket or Datagram: the format is fixed, so
+// opts.Encoder must be nil.
+func wireEncoder(opts *slogx.Options) (*wire.Encoder, error) {
+	if opts != nil && opts.Encoder != nil {
+		return nil, fmt.Errorf("netsink: the wire format is msgpack: Options.Encoder must be nil, not %T", opts.Encoder)
 	}
-	me, ok := opts.Encoder.(*MsgpackEncoder)
-	if !ok {
-		return nil, fmt.Errorf("netsink: the wire format is msgpack: Options.Encoder must be nil or netsink.Msgpack(), not %T", opts.Encoder)
-	}
-	return me, nil
+	return wire.New(), nil
 }
 
 // Pending returns how many records wait for their acknowledgement.
@@ -186,7 +184,7 @@ type socketWriter struct {
 // the others to the engine.
 func (w *socketWriter) Write(p []byte) (int, error) {
 	if n := len(p) - 4; n > w.maxFrame {
-		return 0, fmt.Errorf("%s: record of %d bytes: %w (limit %d): %w", w.name, n, ErrFrameTooLarge, w.maxFrame, slogx.ErrDropped)
+		return 0, fmt.Errorf("%s: record of %d bytes: %w (limit %d): %w", w.name, n, wire.ErrFrameTooLarge, w.maxFrame, slogx.ErrDropped)
 	}
 	return w.Engine.Write(p)
 }

@@ -6,6 +6,8 @@ import (
 	"net"
 	"sync/atomic"
 	"testing"
+
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // wireNullHandler counts records and does nothing else: the benchmark measures the wire.
@@ -32,7 +34,7 @@ func BenchmarkSocketToServer(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	r := wireBenchRecord()
+	r := nettest.BenchRecord()
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -64,7 +66,7 @@ func BenchmarkSocketHandleParallel(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	r := wireBenchRecord()
+	r := nettest.BenchRecord()
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

@@ -10,10 +10,8 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink/internal/deliver"
+	"github.com/slogx/handlers/netsink/internal/wire"
 )
-
-// wireMaxAckFrame bounds what the sender reads back from a Server: acks are a few bytes.
-const wireMaxAckFrame = 4 << 10
 
 // wireMaxBatch bounds one write of the sender goroutine.
 const wireMaxBatch = 256 << 10
@@ -83,11 +81,11 @@ func (s *socketConn) ReadAcks(ack func(seq uint64)) error {
 	var buf []byte
 	for {
 		var err error
-		buf, err = wireReadFrame(br, buf, wireMaxAckFrame)
+		buf, err = wire.ReadFrame(br, buf, wire.MaxAckFrame)
 		if err != nil {
 			return nil // closed by the peer or by us: the engine reconnects
 		}
-		id, seq, err := wireDecodeAck(buf)
+		id, seq, err := wire.DecodeAck(buf)
 		if err != nil {
 			s.c.Close()
 			return fmt.Errorf("bad ack: %w", err)

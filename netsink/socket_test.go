@@ -19,6 +19,8 @@ import (
 	"testing/slogtest"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/nettest"
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -82,7 +84,7 @@ func TestSocketSlogtest(t *testing.T) {
 		}
 		var ms []map[string]any
 		for _, r := range capt.records() {
-			ms = append(ms, wireRecordMap(r))
+			ms = append(ms, nettest.RecordMap(r))
 		}
 		return ms
 	})
@@ -353,7 +355,7 @@ func TestSocketTooLarge(t *testing.T) {
 	}
 	defer s.Close()
 	r := slog.NewRecord(time.Now(), 0, strings.Repeat("x", 300), 0)
-	if err := s.Handle(context.Background(), r); !errors.Is(err, ErrFrameTooLarge) {
+	if err := s.Handle(context.Background(), r); !errors.Is(err, wire.ErrFrameTooLarge) {
 		t.Fatalf("err = %v", err)
 	}
 	if err := s.Handle(context.Background(), wireRecI(1)); err != nil {
@@ -485,7 +487,7 @@ func TestSocketEnqueueWaitsForRoom(t *testing.T) {
 	capt.gate = make(chan struct{})
 	capt.entered = make(chan struct{}, 1)
 	addr := wireServe(t, &Server{Handler: capt}, "127.0.0.1:0")
-	one := len(EncodeRecord(nil, wireRecI(0))) + 64 // a framed record with id and seq fits
+	one := len(wire.EncodeRecord(nil, wireRecI(0))) + 64 // a framed record with id and seq fits
 	s, err := NewSocket(addr, SocketOptions{Buffer: one, EnqueueTimeout: time.Hour}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink/internal/deliver"
+	"github.com/slogx/handlers/netsink/internal/netaddr"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -344,7 +345,7 @@ func syslogNewConn(o *SyslogOptions) (*syslogConn, error) {
 				addr = "localhost:6514"
 			}
 		}
-		host, err := validateHostPort("syslog", strings.TrimSuffix(c.network, "+tls"), addr)
+		host, err := netaddr.ValidateHostPort("syslog", strings.TrimSuffix(c.network, "+tls"), addr)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,10 @@ import (
 	"github.com/slogx/handlers/slogx"
 )
 
+// ErrCloseTimeout is wrapped by the error of Close when records were still undelivered at
+// Options.CloseTimeout; they are counted as dropped and reported. netsink exports it.
+var ErrCloseTimeout = errors.New("netsink: close timed out, records dropped")
+
 // errClosed is what Write returns after Close: a drop (counted in Dropped), for the closed
 // handler.
 var errClosed = fmt.Errorf("%w (%w)", slogx.ErrClosed, slogx.ErrDropped)
@@ -167,7 +171,7 @@ func (e *Engine) Flush(ctx context.Context) error {
 // Close stops accepting records, waits up to Options.CloseTimeout for the buffered ones to
 // be delivered (making one connection attempt at once if the backoff was holding it), then
 // stops the sender and closes the connection. Records still undelivered are counted as
-// Dropped, reported, and returned as an error. Close is idempotent; a second call waits for
+// Dropped, reported, and returned as an error wrapping ErrCloseTimeout. Close is idempotent; a second call waits for
 // the first and returns nil.
 func (e *Engine) Close() error {
 	e.mu.Lock()
@@ -200,7 +204,7 @@ func (e *Engine) Close() error {
 	if ferr == nil {
 		ferr = errors.New("sender stopped")
 	}
-	err := fmt.Errorf("%s: closed with %d undelivered records: %w", e.opts.Name, left, ferr)
+	err := fmt.Errorf("%s: closed with %d undelivered records: %w: %w", e.opts.Name, left, ErrCloseTimeout, ferr)
 	return e.rep.Drop(uint64(left), err)
 }
 

@@ -1,4 +1,4 @@
-package netsink
+package wire
 
 import (
 	"fmt"
@@ -27,7 +27,7 @@ func TestWireStringsByPosition(t *testing.T) {
 		many = append(many, fmt.Sprint("k", i%7))
 	}
 	frames = append(frames, many, many)
-	dec := newWireDec()
+	dec := NewDec()
 	for i, strs := range frames {
 		r := slog.NewRecord(time.Unix(1, 0), 0, strs[0], 0)
 		for j, s := range strs[1:] {

@@ -1,4 +1,4 @@
-package netsink
+package wire
 
 import (
 	"encoding/binary"
@@ -18,11 +18,11 @@ import (
 // is not a valid record. The Server counts such frames and closes the connection.
 var ErrMalformed = errors.New("netsink: malformed frame")
 
-// wireMaxDepth bounds the nesting of maps and arrays in a decoded record, so a hostile frame
+// MaxDepth bounds the nesting of maps and arrays in a decoded record, so a hostile frame
 // of nested one-byte maps cannot exhaust the stack.
-const wireMaxDepth = 32
+const MaxDepth = 32
 
-// DecodeRecord decodes one record encoded by Msgpack (a msgpack map, without the length
+// DecodeRecord decodes one record encoded by New (a msgpack map, without the length
 // prefix). The time, level and message are restored; the attrs come back as attributes of
 // the record in their original order, groups as slog.Group values, and a "source" field as
 // a *slog.Source attribute named "source" (first), which slog's handlers print like their
@@ -35,33 +35,33 @@ const wireMaxDepth = 32
 // proportion to len(b) (at most 64 bytes per byte of input, the cost of the output itself),
 // and nesting is limited to 32 levels. Errors wrap ErrMalformed. b is not retained.
 func DecodeRecord(b []byte) (slog.Record, error) {
-	w := wireDecPool.Get().(*wireDec)
+	w := DecPool.Get().(*Dec)
 	var r slog.Record
-	var h wireHeader
-	err := w.recordInto(b, &r, &h)
-	wireDecPool.Put(w)
+	var h Header
+	err := w.RecordInto(b, &r, &h)
+	DecPool.Put(w)
 	return r, err
 }
 
-// wireHeader holds the delivery fields of a record frame: present only in Socket frames.
-type wireHeader struct {
+// Header holds the delivery fields of a record frame: present only in Socket frames.
+type Header struct {
 	// id is the sender id, aliasing the frame: valid until the frame's buffer is reused.
 	// Callers compare it (with the previous frame's, with Dedup's) and copy it only when it
 	// changed, instead of paying an allocation per record.
-	id     []byte
-	seq    uint64
-	hasSeq bool
+	ID     []byte
+	Seq    uint64
+	HasSeq bool
 }
 
-// wireCursor is a byte-slice reader: the msgpack.Decoder reads headers and numbers from it,
+// Cursor is a byte-slice reader: the msgpack.Decoder reads headers and numbers from it,
 // while payloads (strings, bins, extensions) are sliced out of it directly after their
 // declared length was checked against what remains.
-type wireCursor struct {
+type Cursor struct {
 	b   []byte
 	off int
 }
 
-func (c *wireCursor) Read(p []byte) (int, error) {
+func (c *Cursor) Read(p []byte) (int, error) {
 	if c.off >= len(c.b) {
 		return 0, io.EOF
 	}
@@ -70,7 +70,7 @@ func (c *wireCursor) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func (c *wireCursor) ReadByte() (byte, error) {
+func (c *Cursor) ReadByte() (byte, error) {
 	if c.off >= len(c.b) {
 		return 0, io.EOF
 	}
@@ -78,7 +78,7 @@ func (c *wireCursor) ReadByte() (byte, error) {
 	return c.b[c.off-1], nil
 }
 
-func (c *wireCursor) UnreadByte() error {
+func (c *Cursor) UnreadByte() error {
 	if c.off == 0 {
 		return errors.New("netsink: unread at start")
 	}
@@ -86,12 +86,12 @@ func (c *wireCursor) UnreadByte() error {
 	return nil
 }
 
-func (c *wireCursor) remaining() int { return len(c.b) - c.off }
+func (c *Cursor) remaining() int { return len(c.b) - c.off }
 
-// wireDec decodes record frames. A Server connection owns one (so its string table learns
+// Dec decodes record frames. A Server connection owns one (so its string table learns
 // that connection's keys and values); DecodeRecord and the ack reader take one from a pool.
-type wireDec struct {
-	cur wireCursor
+type Dec struct {
+	cur Cursor
 	d   *msgpack.Decoder
 	// strs returns recurring strings (keys, messages, level-like values) without allocating.
 	strs wireStrings
@@ -107,33 +107,33 @@ type wireDec struct {
 	reserved int
 }
 
-var wireDecPool = sync.Pool{New: func() any { return newWireDec() }}
+var DecPool = sync.Pool{New: func() any { return NewDec() }}
 
-func newWireDec() *wireDec {
-	w := &wireDec{strs: newWireStrings()}
+func NewDec() *Dec {
+	w := &Dec{strs: newWireStrings()}
 	w.d = msgpack.NewDecoder(&w.cur)
 	return w
 }
 
-// wireTopKeep is the largest top-level attribute slice a wireDec keeps for the next frame:
+// wireTopKeep is the largest top-level attribute slice a Dec keeps for the next frame:
 // a hostile frame's million attributes must not stay allocated with the connection.
 const wireTopKeep = 64
 
-func wireMalformed(format string, args ...any) error {
+func Malformed(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))
 }
 
-// record decodes one record frame (see DecodeRecord). b is not retained, but h.id aliases it.
-func (w *wireDec) record(b []byte) (rec slog.Record, h wireHeader, err error) {
-	err = w.recordInto(b, &rec, &h)
+// record decodes one record frame (see DecodeRecord). b is not retained, but h.ID aliases it.
+func (w *Dec) record(b []byte) (rec slog.Record, h Header, err error) {
+	err = w.RecordInto(b, &rec, &h)
 	return rec, h, err
 }
 
-// recordInto is record writing into *rec and *h, which the Server keeps on its stack: a
+// RecordInto is record writing into *rec and *h, which the Server keeps on its stack: a
 // record is some 300 bytes, copied at every return, and a header, 40, copied through a
 // temporary that stalled the store buffer.
-func (w *wireDec) recordInto(b []byte, rec *slog.Record, h *wireHeader) error {
-	w.cur, w.reserved = wireCursor{b: b}, 0
+func (w *Dec) RecordInto(b []byte, rec *slog.Record, h *Header) error {
+	w.cur, w.reserved = Cursor{b: b}, 0
 	w.strs.frame()
 	// Not deferred: a defer in a function with as many returns as fields is not open-coded,
 	// and cost a twentieth of the decode.
@@ -146,7 +146,7 @@ func (w *wireDec) recordInto(b []byte, rec *slog.Record, h *wireHeader) error {
 const wireTopInline = 5
 
 // fields decodes the record map at the cursor into rec.
-func (w *wireDec) fields(rec *slog.Record, h *wireHeader) error {
+func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	n, err := w.mapLen()
 	if err != nil {
 		return err
@@ -190,7 +190,7 @@ func (w *wireDec) fields(rec *slog.Record, h *wireHeader) error {
 				return err
 			}
 			if l < math.MinInt32 || l > math.MaxInt32 {
-				return wireMalformed("level %d out of range", l)
+				return Malformed("level %d out of range", l)
 			}
 			level = slog.Level(l)
 		case "msg":
@@ -198,14 +198,14 @@ func (w *wireDec) fields(rec *slog.Record, h *wireHeader) error {
 				return err
 			}
 		case "id":
-			if h.id, err = w.rawStr(); err != nil {
+			if h.ID, err = w.rawStr(); err != nil {
 				return err
 			}
 		case "seq":
-			if h.seq, err = w.seq(); err != nil {
+			if h.Seq, err = w.seq(); err != nil {
 				return err
 			}
-			h.hasSeq = true
+			h.HasSeq = true
 		case "source":
 			if src, err = w.source(); err != nil {
 				return err
@@ -221,14 +221,14 @@ func (w *wireDec) fields(rec *slog.Record, h *wireHeader) error {
 			}
 		}
 	}
-	if version != WireVersion {
+	if version != Version {
 		if version == -1 {
-			return wireMalformed("no version field")
+			return Malformed("no version field")
 		}
-		return wireMalformed("unsupported wire version %d", version)
+		return Malformed("unsupported wire version %d", version)
 	}
 	if w.cur.remaining() != 0 {
-		return wireMalformed("%d bytes after the record", w.cur.remaining())
+		return Malformed("%d bytes after the record", w.cur.remaining())
 	}
 	// slog.NewRecord(t, level, msg, 0), written in place: assigning the record it returns
 	// copies it through a temporary, which stalled the store buffer.
@@ -243,7 +243,7 @@ func (w *wireDec) fields(rec *slog.Record, h *wireHeader) error {
 
 // topAttrs decodes the record's attributes: into small when they are few enough for the
 // record to hold inline (see fields), else into w.top.
-func (w *wireDec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
+func (w *Dec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
 	n, err := w.mapLen()
 	if err != nil {
 		return nil, err
@@ -279,8 +279,8 @@ func (w *wireDec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
 
 // release drops what the last frame left referenced: the input, and the attributes (their
 // values may hold the caller's data) unless the slice is small enough to keep.
-func (w *wireDec) release() {
-	w.cur = wireCursor{}
+func (w *Dec) release() {
+	w.cur = Cursor{}
 	if cap(w.top) > wireTopKeep {
 		w.top = nil
 	} else if len(w.top) > 0 {
@@ -289,7 +289,7 @@ func (w *wireDec) release() {
 	}
 }
 
-func (w *wireDec) peek() byte {
+func (w *Dec) peek() byte {
 	if w.cur.off >= len(w.cur.b) {
 		return mpNil // never reached: callers check remaining first via the decoder
 	}
@@ -297,7 +297,7 @@ func (w *wireDec) peek() byte {
 }
 
 // need fails unless n more bytes are present.
-func (w *wireDec) need(n int, what string) error {
+func (w *Dec) need(n int, what string) error {
 	if n < 0 || n > w.cur.remaining() {
 		return w.short(n, what)
 	}
@@ -305,19 +305,19 @@ func (w *wireDec) need(n int, what string) error {
 }
 
 // short is need's error, apart so that need stays small enough to inline.
-func (w *wireDec) short(n int, what string) error {
-	return wireMalformed("%s of %d bytes, only %d left", what, n, w.cur.remaining())
+func (w *Dec) short(n int, what string) error {
+	return Malformed("%s of %d bytes, only %d left", what, n, w.cur.remaining())
 }
 
-func (w *wireDec) take(n int) []byte {
+func (w *Dec) take(n int) []byte {
 	b := w.cur.b[w.cur.off : w.cur.off+n]
 	w.cur.off += n
 	return b
 }
 
-func (w *wireDec) mapLen() (int, error) {
+func (w *Dec) mapLen() (int, error) {
 	if w.cur.remaining() == 0 {
-		return 0, wireMalformed("unexpected end")
+		return 0, Malformed("unexpected end")
 	}
 	var n int
 	p := w.cur.b[w.cur.off:]
@@ -333,13 +333,13 @@ func (w *wireDec) mapLen() (int, error) {
 	default:
 		var err error
 		if n, err = w.d.DecodeMapLen(); err != nil {
-			return 0, wireMalformed("map: %v", err)
+			return 0, Malformed("map: %v", err)
 		}
 	}
 	// Every entry takes at least two bytes (a key, a value): refuse counts the frame cannot
 	// hold before anything is sized by them.
 	if free := w.cur.remaining() - w.reserved; n < 0 || n > free/2 {
-		return 0, wireMalformed("map of %d entries in %d bytes, of which enclosing entries need %d", n, w.cur.remaining(), w.reserved)
+		return 0, Malformed("map of %d entries in %d bytes, of which enclosing entries need %d", n, w.cur.remaining(), w.reserved)
 	}
 	w.reserved += 2 * n
 	return n, nil
@@ -347,17 +347,17 @@ func (w *wireDec) mapLen() (int, error) {
 
 // startEntry releases the reservation of the map entry about to be decoded: its bytes are
 // now being read. Every loop over a mapLen calls it once per entry.
-func (w *wireDec) startEntry() { w.reserved -= 2 }
+func (w *Dec) startEntry() { w.reserved -= 2 }
 
 // arrayLen reads an array header whose elements (one byte each at least) fit in what the
 // frame has left beyond the reserved bytes, and reserves them.
-func (w *wireDec) arrayLen() (int, error) {
+func (w *Dec) arrayLen() (int, error) {
 	n, err := w.d.DecodeArrayLen()
 	if err != nil {
-		return 0, wireMalformed("array: %v", err)
+		return 0, Malformed("array: %v", err)
 	}
 	if free := w.cur.remaining() - w.reserved; n < 0 || n > free {
-		return 0, wireMalformed("array of %d elements in %d bytes, of which enclosing entries need %d", n, w.cur.remaining(), w.reserved)
+		return 0, Malformed("array of %d elements in %d bytes, of which enclosing entries need %d", n, w.cur.remaining(), w.reserved)
 	}
 	w.reserved += n
 	return n, nil
@@ -367,9 +367,9 @@ func (w *wireDec) arrayLen() (int, error) {
 // when its bytes are all present: one bounds check where strLen, need and take make three,
 // on the path every key takes. ok is false for any other form, or a fixstr longer than what
 // remains, for strLen to read or report.
-func (w *wireDec) fixStr() (_ []byte, ok bool) {
+func (w *Dec) fixStr() (_ []byte, ok bool) {
 	p := w.cur.b[w.cur.off:]
-	if len(p) == 0 || p[0]&^mpFixedStrMask != mpFixedStrLow {
+	if len(p) == 0 || p[0]&^mpFixedStrMask != MpFixedStrLow {
 		return nil, false
 	}
 	n := int(p[0] & mpFixedStrMask)
@@ -382,35 +382,35 @@ func (w *wireDec) fixStr() (_ []byte, ok bool) {
 
 // strLen reads the header of a string or bin whose bytes are all present, and returns its
 // length.
-func (w *wireDec) strLen() (int, error) {
+func (w *Dec) strLen() (int, error) {
 	if w.cur.remaining() == 0 {
-		return 0, wireMalformed("unexpected end")
+		return 0, Malformed("unexpected end")
 	}
 	c := w.peek()
-	if c&^mpFixedStrMask == mpFixedStrLow {
+	if c&^mpFixedStrMask == MpFixedStrLow {
 		w.cur.off++
 		return int(c & mpFixedStrMask), w.need(int(c&mpFixedStrMask), "string")
 	}
 	switch c {
-	case mpStr8, mpBin8:
+	case MpStr8, mpBin8:
 		// Socket's sender id (bin8) is in every frame: read directly when present.
 		if p := w.cur.b[w.cur.off:]; len(p) >= 2 {
 			w.cur.off += 2
 			return int(p[1]), w.need(int(p[1]), "string")
 		}
-	case mpStr16, mpStr32, mpBin16, mpBin32:
+	case MpStr16, MpStr32, mpBin16, mpBin32:
 	default:
-		return 0, wireMalformed("expected a string, got code %#x", c)
+		return 0, Malformed("expected a string, got code %#x", c)
 	}
 	n, err := w.d.DecodeBytesLen()
 	if err != nil {
-		return 0, wireMalformed("string: %v", err)
+		return 0, Malformed("string: %v", err)
 	}
 	return n, w.need(n, "string")
 }
 
 // rawStr returns a string's bytes without copying; valid until the input is reused.
-func (w *wireDec) rawStr() ([]byte, error) {
+func (w *Dec) rawStr() ([]byte, error) {
 	if b, ok := w.fixStr(); ok {
 		return b, nil
 	}
@@ -423,7 +423,7 @@ func (w *wireDec) rawStr() ([]byte, error) {
 
 // str reads a string through the connection's string table: a key or value seen recently
 // costs no allocation.
-func (w *wireDec) str() (string, error) {
+func (w *Dec) str() (string, error) {
 	if b, ok := w.fixStr(); ok {
 		return w.strs.get(b), nil
 	}
@@ -435,7 +435,7 @@ func (w *wireDec) str() (string, error) {
 }
 
 // bytes reads a string or bin as a fresh byte slice.
-func (w *wireDec) bytes() ([]byte, error) {
+func (w *Dec) bytes() ([]byte, error) {
 	n, err := w.strLen()
 	if err != nil {
 		return nil, err
@@ -443,30 +443,30 @@ func (w *wireDec) bytes() ([]byte, error) {
 	return append([]byte(nil), w.take(n)...), nil
 }
 
-func (w *wireDec) int() (int64, error) {
+func (w *Dec) int() (int64, error) {
 	if w.cur.remaining() == 0 {
-		return 0, wireMalformed("unexpected end")
+		return 0, Malformed("unexpected end")
 	}
 	c := w.peek()
 	if n, ok := w.smallInt(c); ok {
 		return n, nil
 	}
 	if !wireIsFixNum(c) && (c < mpUint8 || c > mpInt64) {
-		return 0, wireMalformed("expected an integer, got code %#x", c)
+		return 0, Malformed("expected an integer, got code %#x", c)
 	}
 	if c == mpUint64 {
 		u, err := w.uint64()
 		if err != nil {
-			return 0, wireMalformed("integer: %v", err)
+			return 0, Malformed("integer: %v", err)
 		}
 		if u > math.MaxInt64 {
-			return 0, wireMalformed("integer %d out of range", u)
+			return 0, Malformed("integer %d out of range", u)
 		}
 		return int64(u), nil
 	}
 	n, err := w.d.DecodeInt64()
 	if err != nil {
-		return 0, wireMalformed("integer: %v", err)
+		return 0, Malformed("integer: %v", err)
 	}
 	return n, nil
 }
@@ -479,7 +479,7 @@ func wireIsFixNum(c byte) bool { return c <= mpPosFixedNumHigh || c >= mpNegFixe
 // otherwise, and the Decoder reads it (and reports what is wrong). Times, levels and most
 // integer attributes come this way: the Decoder's reads through io.Reader cost more than the
 // number.
-func (w *wireDec) smallInt(c byte) (n int64, ok bool) {
+func (w *Dec) smallInt(c byte) (n int64, ok bool) {
 	if wireIsFixNum(c) {
 		w.cur.off++
 		return int64(int8(c)), true
@@ -509,7 +509,7 @@ func (w *wireDec) smallInt(c byte) (n int64, ok bool) {
 
 // uint64 reads a uint64 at the cursor: Socket's "seq" and KindUint64 values are always in
 // the 9-byte form, read here directly; the Decoder reads (or refuses) anything else.
-func (w *wireDec) uint64() (uint64, error) {
+func (w *Dec) uint64() (uint64, error) {
 	if p := w.cur.b[w.cur.off:]; len(p) >= 9 && p[0] == mpUint64 {
 		w.cur.off += 9
 		return binary.BigEndian.Uint64(p[1:]), nil
@@ -518,19 +518,19 @@ func (w *wireDec) uint64() (uint64, error) {
 }
 
 // seq reads Socket's sequence number, an unsigned integer.
-func (w *wireDec) seq() (uint64, error) {
+func (w *Dec) seq() (uint64, error) {
 	c := w.peek()
 	if c != mpUint64 && c != mpUint32 && c != mpUint16 && c != mpUint8 && c > mpPosFixedNumHigh {
-		return 0, wireMalformed("seq is not an unsigned integer (code %#x)", c)
+		return 0, Malformed("seq is not an unsigned integer (code %#x)", c)
 	}
 	n, err := w.uint64()
 	if err != nil {
-		return 0, wireMalformed("seq: %v", err)
+		return 0, Malformed("seq: %v", err)
 	}
 	return n, nil
 }
 
-func (w *wireDec) source() (*slog.Source, error) {
+func (w *Dec) source() (*slog.Source, error) {
 	n, err := w.mapLen()
 	if err != nil {
 		return nil, err
@@ -562,14 +562,14 @@ func (w *wireDec) source() (*slog.Source, error) {
 }
 
 // attrs decodes a map of attributes into a slice of its own (a group's value).
-func (w *wireDec) attrs(depth int) ([]slog.Attr, error) {
+func (w *Dec) attrs(depth int) ([]slog.Attr, error) {
 	return w.appendAttrs(nil, depth)
 }
 
 // appendAttrs decodes a map of attributes, appending them to as.
-func (w *wireDec) appendAttrs(as []slog.Attr, depth int) ([]slog.Attr, error) {
-	if depth > wireMaxDepth {
-		return as, wireMalformed("nested deeper than %d", wireMaxDepth)
+func (w *Dec) appendAttrs(as []slog.Attr, depth int) ([]slog.Attr, error) {
+	if depth > MaxDepth {
+		return as, Malformed("nested deeper than %d", MaxDepth)
 	}
 	n, err := w.mapLen()
 	if err != nil {
@@ -581,7 +581,7 @@ func (w *wireDec) appendAttrs(as []slog.Attr, depth int) ([]slog.Attr, error) {
 // entries decodes the n entries of a map of attributes whose header was read, appending
 // them to as. It grows as at most once, to the map's length, which was checked against the
 // bytes present (see mapLen).
-func (w *wireDec) entries(as []slog.Attr, n, depth int) ([]slog.Attr, error) {
+func (w *Dec) entries(as []slog.Attr, n, depth int) ([]slog.Attr, error) {
 	if n == 0 {
 		return as, nil
 	}
@@ -607,19 +607,19 @@ func (w *wireDec) entries(as []slog.Attr, n, depth int) ([]slog.Attr, error) {
 // value decodes any msgpack value into a slog.Value of the kind the encoder started from.
 // The code byte picks the form: the ranges of the fixed forms first (small integers, short
 // strings, small maps and arrays), then a switch over the other codes.
-func (w *wireDec) value(depth int) (slog.Value, error) {
-	if depth > wireMaxDepth {
-		return slog.Value{}, wireMalformed("nested deeper than %d", wireMaxDepth)
+func (w *Dec) value(depth int) (slog.Value, error) {
+	if depth > MaxDepth {
+		return slog.Value{}, Malformed("nested deeper than %d", MaxDepth)
 	}
 	if w.cur.remaining() == 0 {
-		return slog.Value{}, wireMalformed("unexpected end")
+		return slog.Value{}, Malformed("unexpected end")
 	}
 	c := w.peek()
 	switch {
 	case wireIsFixNum(c):
 		w.cur.off++
 		return slog.Int64Value(int64(int8(c))), nil
-	case c&^mpFixedStrMask == mpFixedStrLow:
+	case c&^mpFixedStrMask == MpFixedStrLow:
 		s, err := w.str()
 		return slog.StringValue(s), err
 	case c >= mpFixedMapLow && c <= mpFixedMapHigh:
@@ -635,13 +635,13 @@ func (w *wireDec) value(depth int) (slog.Value, error) {
 		}
 		n, err := w.d.DecodeInt64()
 		if err != nil {
-			return slog.Value{}, wireMalformed("integer: %v", err)
+			return slog.Value{}, Malformed("integer: %v", err)
 		}
 		return slog.Int64Value(n), nil
 	case mpUint64:
 		n, err := w.uint64()
 		if err != nil {
-			return slog.Value{}, wireMalformed("integer: %v", err)
+			return slog.Value{}, Malformed("integer: %v", err)
 		}
 		return slog.Uint64Value(n), nil
 	case mpNil:
@@ -653,16 +653,16 @@ func (w *wireDec) value(depth int) (slog.Value, error) {
 	case mpFloat:
 		f, err := w.float32()
 		if err != nil {
-			return slog.Value{}, wireMalformed("float: %v", err)
+			return slog.Value{}, Malformed("float: %v", err)
 		}
 		return slog.Float64Value(float64(f)), nil
 	case mpDouble:
 		f, err := w.float64()
 		if err != nil {
-			return slog.Value{}, wireMalformed("float: %v", err)
+			return slog.Value{}, Malformed("float: %v", err)
 		}
 		return slog.Float64Value(f), nil
-	case mpStr8, mpStr16, mpStr32:
+	case MpStr8, MpStr16, MpStr32:
 		s, err := w.str()
 		return slog.StringValue(s), err
 	case mpBin8, mpBin16, mpBin32:
@@ -676,12 +676,12 @@ func (w *wireDec) value(depth int) (slog.Value, error) {
 	case mpFixExt1, mpFixExt2, mpFixExt4, mpFixExt8, mpFixExt16, mpExt8, mpExt16, mpExt32:
 		return w.ext()
 	}
-	return slog.Value{}, wireMalformed("unknown code %#x", c)
+	return slog.Value{}, Malformed("unknown code %#x", c)
 }
 
 // float32 and float64 read a float at the cursor whose code was checked: directly when its
 // bytes are all present, through the Decoder (which reports the error) otherwise.
-func (w *wireDec) float32() (float32, error) {
+func (w *Dec) float32() (float32, error) {
 	if p := w.cur.b[w.cur.off:]; len(p) >= 5 {
 		w.cur.off += 5
 		return math.Float32frombits(binary.BigEndian.Uint32(p[1:])), nil
@@ -689,7 +689,7 @@ func (w *wireDec) float32() (float32, error) {
 	return w.d.DecodeFloat32()
 }
 
-func (w *wireDec) float64() (float64, error) {
+func (w *Dec) float64() (float64, error) {
 	if p := w.cur.b[w.cur.off:]; len(p) >= 9 {
 		w.cur.off += 9
 		return math.Float64frombits(binary.BigEndian.Uint64(p[1:])), nil
@@ -699,7 +699,7 @@ func (w *wireDec) float64() (float64, error) {
 
 // array decodes a msgpack array (which this package's encoder never writes, but other
 // senders of the format may) as an []any of plain Go values.
-func (w *wireDec) array(depth int) (slog.Value, error) {
+func (w *Dec) array(depth int) (slog.Value, error) {
 	n, err := w.arrayLen()
 	if err != nil {
 		return slog.Value{}, err
@@ -728,7 +728,7 @@ func wireToAny(v slog.Value) any {
 	return m
 }
 
-func (w *wireDec) ext() (slog.Value, error) {
+func (w *Dec) ext() (slog.Value, error) {
 	id, n, err := w.extHeader()
 	if err != nil {
 		return slog.Value{}, err
@@ -743,21 +743,21 @@ func (w *wireDec) ext() (slog.Value, error) {
 		return slog.TimeValue(t), err
 	case wireExtDuration:
 		if n != 8 {
-			return slog.Value{}, wireMalformed("duration of %d bytes", n)
+			return slog.Value{}, Malformed("duration of %d bytes", n)
 		}
 		return slog.DurationValue(time.Duration(binary.BigEndian.Uint64(p))), nil
 	case wireExtJSON:
 		if !json.Valid(p) {
-			return slog.Value{}, wireMalformed("invalid JSON value")
+			return slog.Value{}, Malformed("invalid JSON value")
 		}
 		return slog.AnyValue(RawJSON(append([]byte(nil), p...))), nil
 	}
-	return slog.Value{}, wireMalformed("unknown extension type %d", id)
+	return slog.Value{}, Malformed("unknown extension type %d", id)
 }
 
 // extHeader reads an extension header: the fixext forms and ext8 (durations, times, short
 // JSON values) directly when the header's bytes are present, the others through the Decoder.
-func (w *wireDec) extHeader() (id int8, n int, err error) {
+func (w *Dec) extHeader() (id int8, n int, err error) {
 	p := w.cur.b[w.cur.off:]
 	switch {
 	case len(p) >= 2 && p[0] >= mpFixExt1 && p[0] <= mpFixExt16:
@@ -768,7 +768,7 @@ func (w *wireDec) extHeader() (id int8, n int, err error) {
 		return int8(p[2]), int(p[1]), nil
 	}
 	if id, n, err = w.d.DecodeExtHeader(); err != nil {
-		return 0, 0, wireMalformed("extension: %v", err)
+		return 0, 0, Malformed("extension: %v", err)
 	}
 	return id, n, nil
 }
@@ -787,10 +787,10 @@ func wireTimestamp(p []byte) (time.Time, error) {
 		nsec = uint64(binary.BigEndian.Uint32(p))
 		sec = int64(binary.BigEndian.Uint64(p[4:]))
 	default:
-		return time.Time{}, wireMalformed("timestamp of %d bytes", len(p))
+		return time.Time{}, Malformed("timestamp of %d bytes", len(p))
 	}
 	if nsec >= 1e9 {
-		return time.Time{}, wireMalformed("timestamp nanoseconds %d", nsec)
+		return time.Time{}, Malformed("timestamp nanoseconds %d", nsec)
 	}
 	t := time.Unix(sec, int64(nsec))
 	if t.IsZero() {

@@ -4,7 +4,7 @@
 // (default 1 MiB) on both sides. A Datagram carries exactly one frame, length included (as
 // Python's DatagramHandler does), so one parser serves both transports.
 //
-// Record payload (version 1): a msgpack map, see Msgpack for the value encoding:
+// Record payload (version 1): a msgpack map, see New for the value encoding:
 //
 //	{"v":1, "time":<unix ns, int>, "level":<slog level, int>, "msg":<str>,
 //	 "source":{"function","file","line"}, "attrs":{<key>:<value or nested map>...},
@@ -22,7 +22,7 @@
 // (0x81-0x8f, 0xde, 0xdf); pickles with PROTO (0x80 0x01-0x05), EMPTY_DICT, MARK, DICT or
 // EMPTY_LIST.
 
-package netsink
+package wire
 
 import (
 	"encoding/binary"
@@ -36,22 +36,25 @@ import (
 // accepts unless configured otherwise: 1 MiB.
 const DefaultMaxFrame = 1 << 20
 
+// MaxAckFrame bounds what a sender reads back from a Server: acks are a few bytes.
+const MaxAckFrame = 4 << 10
+
 // ErrFrameTooLarge is wrapped by the errors for a frame over the configured maximum, on the
 // sending side (the record is dropped and counted) and on the receiving side (the
 // connection is closed, since what follows the frame cannot be trusted).
 var ErrFrameTooLarge = errors.New("netsink: frame too large")
 
-// wireMaxFrame resolves a configured maximum: zero or less means DefaultMaxFrame.
-func wireMaxFrame(n int) int {
+// MaxFrame resolves a configured maximum: zero or less means DefaultMaxFrame.
+func MaxFrame(n int) int {
 	if n <= 0 {
 		return DefaultMaxFrame
 	}
 	return n
 }
 
-// wireReadFrame reads one length-prefixed frame from r into buf (grown as needed, never past
+// ReadFrame reads one length-prefixed frame from r into buf (grown as needed, never past
 // max) and returns it. A declared length over max fails before anything is allocated.
-func wireReadFrame(r io.Reader, buf []byte, max int) ([]byte, error) {
+func ReadFrame(r io.Reader, buf []byte, max int) ([]byte, error) {
 	var hdr [4]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		return buf, err
@@ -73,39 +76,39 @@ func wireReadFrame(r io.Reader, buf []byte, max int) ([]byte, error) {
 	return buf, nil
 }
 
-// wireFrameKind tells a msgpack record from a pickle by the payload's first bytes.
-type wireFrameKind int
+// FrameKind tells a msgpack record from a pickle by the payload's first bytes.
+type FrameKind int
 
 const (
-	wireKindUnknown wireFrameKind = iota
-	wireKindMsgpack
-	wireKindPickle
+	KindUnknown FrameKind = iota
+	KindMsgpack
+	KindPickle
 )
 
-func wireDetect(p []byte) wireFrameKind {
+func Detect(p []byte) FrameKind {
 	if len(p) == 0 {
-		return wireKindUnknown
+		return KindUnknown
 	}
 	c := p[0]
 	switch {
 	case c == 0x80 && len(p) > 1 && p[1] >= 1 && p[1] <= 5:
 		// pickle PROTO opcode; an empty msgpack map (0x80) is never a valid record.
-		return wireKindPickle
+		return KindPickle
 	case c > 0x80 && c <= 0x8f, c == 0xde, c == 0xdf:
-		return wireKindMsgpack
+		return KindMsgpack
 	case c == '}' || c == '(' || c == ']' || c == 'd':
 		// Protocols 0 and 1 have no PROTO opcode; a logging dict starts with EMPTY_DICT
 		// (protocol 1, what SocketHandler sends) or MARK/DICT (protocol 0).
-		return wireKindPickle
+		return KindPickle
 	}
-	return wireKindUnknown
+	return KindUnknown
 }
 
-// wireAppendAck appends a length-prefixed ack frame: {"id": <sender id>, "ack": <seq>},
+// AppendAck appends a length-prefixed ack frame: {"id": <sender id>, "ack": <seq>},
 // meaning every record of that sender up to seq has been handled.
-func wireAppendAck(dst []byte, id []byte, seq uint64) []byte {
+func AppendAck(dst []byte, id []byte, seq uint64) []byte {
 	start := len(dst)
-	w := &wireEnc{b: append(dst, 0, 0, 0, 0)}
+	w := &Enc{b: append(dst, 0, 0, 0, 0)}
 	w.mapLen(2)
 	w.str("id")
 	if id == nil {
@@ -118,14 +121,15 @@ func wireAppendAck(dst []byte, id []byte, seq uint64) []byte {
 	return w.b
 }
 
-// wireDecodeAck decodes the payload of an ack frame. id aliases p: the reader compares it
+// DecodeAck decodes the payload of an ack frame. id aliases p: the reader compares it
 // with its own and reads the next ack into the same buffer, so it is never copied.
-func wireDecodeAck(p []byte) (id []byte, seq uint64, err error) {
-	w := wireDecPool.Get().(*wireDec)
-	w.cur, w.reserved = wireCursor{b: p}, 0
+func DecodeAck(p []byte) (id []byte, seq uint64, err error) {
+	w := DecPool.Get().(*Dec)
+	w.cur, w.reserved = Cursor{b: p}, 0
 	defer func() {
 		w.release()
-		wireDecPool.Put(w)
+		DecPool.
+			Put(w)
 	}()
 	n, err := w.mapLen()
 	if err != nil {
@@ -153,11 +157,11 @@ func wireDecodeAck(p []byte) (id []byte, seq uint64, err error) {
 				seq = v.Uint64()
 			case slog.KindInt64:
 				if v.Int64() < 0 {
-					return nil, 0, wireMalformed("negative ack")
+					return nil, 0, Malformed("negative ack")
 				}
 				seq = uint64(v.Int64())
 			default:
-				return nil, 0, wireMalformed("ack is not an integer")
+				return nil, 0, Malformed("ack is not an integer")
 			}
 			seen = true
 		default:
@@ -167,7 +171,7 @@ func wireDecodeAck(p []byte) (id []byte, seq uint64, err error) {
 		}
 	}
 	if !seen {
-		return nil, 0, wireMalformed("ack frame without ack")
+		return nil, 0, Malformed("ack frame without ack")
 	}
 	return id, seq, nil
 }

@@ -1,4 +1,4 @@
-package netsink
+package wire
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
 )
 
-// appendJSONAsMsgpack appends the JSON value js as the msgpack value with the same
+// AppendJSONAsMsgpack appends the JSON value js as the msgpack value with the same
 // structure (objects as maps, arrays as arrays, integers that fit int64 as integers, other
 // numbers as float64), so that a value of kind Any reaches a Forward receiver as the tree
 // slog's JSON handler would print, not as a string to parse again. It reports false, having
@@ -19,7 +19,7 @@ import (
 //
 // It runs only for values of kind Any, which json.Marshal already allocated for; its own
 // allocations (the tokenizer's) are on that path, never on the 0-allocation one.
-func appendJSONAsMsgpack(b []byte, js []byte) ([]byte, bool) {
+func AppendJSONAsMsgpack(b []byte, js []byte) ([]byte, bool) {
 	start := len(b)
 	d := json.NewDecoder(bytes.NewReader(js))
 	d.UseNumber()

@@ -1,4 +1,4 @@
-package netsink
+package wire
 
 import (
 	"encoding/binary"
@@ -29,12 +29,12 @@ const (
 	mpInt32  byte = 0xd2
 	mpInt64  byte = 0xd3
 
-	mpFixedStrLow  byte = 0xa0
+	MpFixedStrLow  byte = 0xa0
 	mpFixedStrHigh byte = 0xbf
 	mpFixedStrMask byte = 0x1f
-	mpStr8         byte = 0xd9
-	mpStr16        byte = 0xda
-	mpStr32        byte = 0xdb
+	MpStr8         byte = 0xd9
+	MpStr16        byte = 0xda
+	MpStr32        byte = 0xdb
 
 	mpBin8  byte = 0xc4
 	mpBin16 byte = 0xc5
@@ -61,22 +61,22 @@ const (
 	mpExt32    byte = 0xc9
 )
 
-// The msgpack forms wireEnc writes besides strings and integers (see str, int), each the
+// The msgpack forms Enc writes besides strings and integers (see str, int), each the
 // bytes msgpack.Encoder writes for the same call (TestWireFormsMatchMsgpack holds them to
 // it), appended directly.
 
 // uint64 appends n in the 9-byte form whatever its size, as EncodeUint64 does: the code is
 // how the decoder tells KindUint64 from KindInt64, and Socket's "seq" is patched in place.
-func (w *wireEnc) uint64(n uint64) {
+func (w *Enc) uint64(n uint64) {
 	w.b = binary.BigEndian.AppendUint64(append(w.b, mpUint64), n)
 }
 
 // float64 appends f as a msgpack double (NaN and infinities included).
-func (w *wireEnc) float64(f float64) {
+func (w *Enc) float64(f float64) {
 	w.b = binary.BigEndian.AppendUint64(append(w.b, mpDouble), math.Float64bits(f))
 }
 
-func (w *wireEnc) bool(v bool) {
+func (w *Enc) bool(v bool) {
 	c := mpFalse
 	if v {
 		c = mpTrue
@@ -85,19 +85,19 @@ func (w *wireEnc) bool(v bool) {
 }
 
 // bytes appends p as msgpack bin, or nil for a nil p, as EncodeBytes does.
-func (w *wireEnc) bytes(p []byte) {
+func (w *Enc) bytes(p []byte) {
 	if p == nil {
 		w.b = append(w.b, mpNil)
 		return
 	}
-	w.b = appendSized(w.b, len(p), mpBin8, mpBin16, mpBin32)
+	w.b = AppendSized(w.b, len(p), mpBin8, mpBin16, mpBin32)
 	w.b = append(w.b, p...)
 }
 
-// appendSized appends the header of a string, bin or extension of n bytes whose length
+// AppendSized appends the header of a string, bin or extension of n bytes whose length
 // takes 8, 16 or 32 bits: the code of the shortest form that holds n (c8, c16 or c32) and
 // n, big-endian.
-func appendSized(b []byte, n int, c8, c16, c32 byte) []byte {
+func AppendSized(b []byte, n int, c8, c16, c32 byte) []byte {
 	switch {
 	case n < 1<<8:
 		return append(b, c8, byte(n))
@@ -108,7 +108,7 @@ func appendSized(b []byte, n int, c8, c16, c32 byte) []byte {
 }
 
 // mapLen appends the shortest header of a map of n entries.
-func (w *wireEnc) mapLen(n int) {
+func (w *Enc) mapLen(n int) {
 	switch {
 	case n < 16:
 		w.b = append(w.b, mpFixedMapLow|byte(n))
@@ -121,7 +121,7 @@ func (w *wireEnc) mapLen(n int) {
 
 // extHeader appends the header of an extension of type id and n bytes: fixext for the sizes
 // that have one, else ext8/16/32.
-func (w *wireEnc) extHeader(id int8, n int) {
+func (w *Enc) extHeader(id int8, n int) {
 	switch n {
 	case 1:
 		w.b = append(w.b, mpFixExt1, byte(id))
@@ -134,14 +134,14 @@ func (w *wireEnc) extHeader(id int8, n int) {
 	case 16:
 		w.b = append(w.b, mpFixExt16, byte(id))
 	default:
-		w.b = append(appendSized(w.b, n, mpExt8, mpExt16, mpExt32), byte(id))
+		w.b = append(AppendSized(w.b, n, mpExt8, mpExt16, mpExt32), byte(id))
 	}
 }
 
 // time appends t as msgpack's timestamp extension (-1) in its shortest form: 32 bits of
 // seconds, 64 bits (30 of nanoseconds, 34 of seconds), or 96 bits for seconds outside
 // [0, 2^34), negative ones included.
-func (w *wireEnc) time(t time.Time) {
+func (w *Enc) time(t time.Time) {
 	secs := uint64(t.Unix())
 	nsec := uint64(t.Nanosecond())
 	if secs>>34 != 0 {

@@ -1,4 +1,4 @@
-package netsink
+package wire
 
 import (
 	"encoding/binary"
@@ -27,34 +27,34 @@ const forwardExtEventTime = 0
 //
 // It is immutable and safe for concurrent use.
 type forwardEncoder struct {
-	me *MsgpackEncoder
+	me *Encoder
 }
 
 var _ slogx.Encoder = (*forwardEncoder)(nil)
 
-func newForwardEncoder() *forwardEncoder {
-	return &forwardEncoder{me: &MsgpackEncoder{frames: []wireFrame{{}}, fwd: true}}
+func NewForwardEncoder() *forwardEncoder {
+	return &forwardEncoder{me: &Encoder{frames: []Frame{{}}, fwd: true}}
 }
 
 // Append implements slogx.Encoder.
 func (e *forwardEncoder) Append(dst []byte, r slog.Record) []byte {
-	b, _ := e.me.appendRecordAt(dst, &r, nil, false)
+	b, _ := e.me.AppendRecordAt(dst, &r, nil, false)
 	return b
 }
 
 // WithAttrs implements slogx.Encoder.
 func (e *forwardEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
-	return &forwardEncoder{me: e.me.WithAttrs(as).(*MsgpackEncoder)}
+	return &forwardEncoder{me: e.me.WithAttrs(as).(*Encoder)}
 }
 
 // WithGroup implements slogx.Encoder.
 func (e *forwardEncoder) WithGroup(name string) slogx.Encoder {
-	return &forwardEncoder{me: e.me.WithGroup(name).(*MsgpackEncoder)}
+	return &forwardEncoder{me: e.me.WithGroup(name).(*Encoder)}
 }
 
 // WithOptions implements slogx.Encoder.
 func (e *forwardEncoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
-	return &forwardEncoder{me: e.me.WithOptions(o).(*MsgpackEncoder)}
+	return &forwardEncoder{me: e.me.WithOptions(o).(*Encoder)}
 }
 
 // putEventTime writes t's seconds and nanoseconds into the 8 bytes of an EventTime.
@@ -65,22 +65,22 @@ func putEventTime(b []byte, t time.Time) {
 }
 
 // rfc3339 appends t as a msgpack string in RFC 3339 with nanoseconds, without allocating.
-func (w *wireEnc) rfc3339(t time.Time) {
+func (w *Enc) rfc3339(t time.Time) {
 	at := len(w.b)
-	w.b = append(w.b, mpStr8, 0)
+	w.b = append(w.b, MpStr8, 0)
 	w.b = t.AppendFormat(w.b, time.RFC3339Nano)
 	w.b[at+1] = byte(len(w.b) - at - 2) // at most 35 bytes
 }
 
 // strBytes appends b as a msgpack string.
-func (w *wireEnc) strBytes(b []byte) { w.b = appendMsgpackStr(w.b, b) }
+func (w *Enc) strBytes(b []byte) { w.b = appendMsgpackStr(w.b, b) }
 
 // appendMsgpackStr appends s in the shortest msgpack string form, as msgpack.Encoder does.
 func appendMsgpackStr[S string | []byte](b []byte, s S) []byte {
 	if n := len(s); n < 32 {
-		b = append(b, mpFixedStrLow|byte(n))
+		b = append(b, MpFixedStrLow|byte(n))
 	} else {
-		b = appendSized(b, n, mpStr8, mpStr16, mpStr32)
+		b = AppendSized(b, n, MpStr8, MpStr16, MpStr32)
 	}
 	return append(b, s...)
 }

@@ -1,4 +1,4 @@
-package netsink
+package wire
 
 import (
 	"encoding/binary"
@@ -15,9 +15,9 @@ import (
 	"github.com/slogx/handlers/slogx"
 )
 
-// WireVersion is the value of the "v" field of every record this package encodes. A decoder
+// Version is the value of the "v" field of every record this package encodes. A decoder
 // refuses records of another version rather than guess at their meaning.
-const WireVersion = 1
+const Version = 1
 
 // Extension types of the wire format. Times use msgpack's standard timestamp extension (-1).
 const (
@@ -45,7 +45,7 @@ func (r RawJSON) MarshalText() ([]byte, error) { return r, nil }
 // String returns the JSON text.
 func (r RawJSON) String() string { return string(r) }
 
-// Msgpack returns the wire encoder: one msgpack map per record,
+// New returns the wire encoder: one msgpack map per record,
 //
 //	{"v":1, "time":<unix ns>, "level":<slog level>, "msg":..., "source":{...}, "attrs":{...}}
 //
@@ -59,40 +59,40 @@ func (r RawJSON) String() string { return string(r) }
 //
 // It is a slogx.Encoder (so WithAttrs and WithGroup precompute as for JSON) and it frames
 // nothing: Socket and Datagram add the 4-byte length.
-func Msgpack() *MsgpackEncoder {
-	return &MsgpackEncoder{frames: []wireFrame{{}}}
+func New() *Encoder {
+	return &Encoder{frames: []Frame{{}}}
 }
 
-// MsgpackEncoder is the encoder returned by Msgpack. It is immutable and safe for concurrent use.
-type MsgpackEncoder struct {
+// Encoder is the encoder returned by New. It is immutable and safe for concurrent use.
+type Encoder struct {
 	opts slogx.EncoderOptions
 	// frames hold the precomputed attrs of each open group (frames[0] is the root), with
 	// ReplaceAttr applied as slog's handlers apply it, at WithAttrs: the hot path then only
 	// encodes the record's own attrs.
-	frames []wireFrame
-	groups []string   // the groups of frames[1:], for ReplaceAttr
-	steps  []wireStep // WithAttrs and WithGroup calls, for WithOptions to replay
+	frames []Frame
+	groups []string // the groups of frames[1:], for ReplaceAttr
+	steps  []Step   // WithAttrs and WithGroup calls, for WithOptions to replay
 	// fwd selects Forward's record layout and value forms (see forwardEncoder): receivers
 	// there know plain msgpack, not this package's extensions.
 	fwd bool
 }
 
-type wireStep struct {
-	attrs []slog.Attr
-	group string
+type Step struct {
+	Attrs []slog.Attr
+	Group string
 }
 
-type wireFrame struct {
+type Frame struct {
 	group string
 	pre   []byte // encoded key/value pairs
 	n     int    // how many pairs in pre
 }
 
-var _ slogx.Encoder = (*MsgpackEncoder)(nil)
+var _ slogx.Encoder = (*Encoder)(nil)
 
-func (e *MsgpackEncoder) clone() *MsgpackEncoder {
+func (e *Encoder) clone() *Encoder {
 	e2 := *e
-	e2.frames = append([]wireFrame(nil), e.frames...)
+	e2.frames = append([]Frame(nil), e.frames...)
 	e2.groups = e.groups[:len(e.groups):len(e.groups)]
 	e2.steps = e.steps[:len(e.steps):len(e.steps)]
 	return &e2
@@ -100,32 +100,32 @@ func (e *MsgpackEncoder) clone() *MsgpackEncoder {
 
 // WithOptions implements slogx.Encoder. The attrs and groups the receiver was derived with
 // are kept: they are applied again under the new options.
-func (e *MsgpackEncoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
-	return replaySteps(&MsgpackEncoder{opts: o, frames: []wireFrame{{}}, fwd: e.fwd}, e.steps)
+func (e *Encoder) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
+	return ReplaySteps(&Encoder{opts: o, frames: []Frame{{}}, fwd: e.fwd}, e.steps)
 }
 
-// replaySteps derives enc by the WithAttrs and WithGroup calls an encoder was made with, so
+// ReplaySteps derives enc by the WithAttrs and WithGroup calls an encoder was made with, so
 // that WithOptions, which must come first, can be applied to an encoder derived already.
-func replaySteps(enc slogx.Encoder, steps []wireStep) slogx.Encoder {
+func ReplaySteps(enc slogx.Encoder, steps []Step) slogx.Encoder {
 	for _, st := range steps {
-		if st.group != "" {
-			enc = enc.WithGroup(st.group)
+		if st.Group != "" {
+			enc = enc.WithGroup(st.Group)
 		} else {
-			enc = enc.WithAttrs(st.attrs)
+			enc = enc.WithAttrs(st.Attrs)
 		}
 	}
 	return enc
 }
 
 // WithAttrs implements slogx.Encoder.
-func (e *MsgpackEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
+func (e *Encoder) WithAttrs(as []slog.Attr) slogx.Encoder {
 	if len(as) == 0 {
 		return e
 	}
 	e2 := e.clone()
-	e2.steps = append(e2.steps, wireStep{attrs: as})
+	e2.steps = append(e2.steps, Step{Attrs: as})
 	last := &e2.frames[len(e2.frames)-1]
-	w := &wireEnc{b: append([]byte(nil), last.pre...), fwd: e.fwd}
+	w := &Enc{b: append([]byte(nil), last.pre...), fwd: e.fwd}
 	var wk attrwalk.Walker
 	wk.Begin(e.rules(), e.groups, len(e.groups))
 	for _, a := range as {
@@ -138,53 +138,53 @@ func (e *MsgpackEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
 }
 
 // WithGroup implements slogx.Encoder.
-func (e *MsgpackEncoder) WithGroup(name string) slogx.Encoder {
+func (e *Encoder) WithGroup(name string) slogx.Encoder {
 	if name == "" {
 		return e
 	}
 	e2 := e.clone()
-	e2.steps = append(e2.steps, wireStep{group: name})
-	e2.frames = append(e2.frames, wireFrame{group: name})
+	e2.steps = append(e2.steps, Step{Group: name})
+	e2.frames = append(e2.frames, Frame{group: name})
 	e2.groups = append(e2.groups, name)
 	return e2
 }
 
 // rules are slog's documented rules: the wire carries a tree, which has no use for a group
 // with nothing in it.
-func (e *MsgpackEncoder) rules() attrwalk.Rules {
+func (e *Encoder) rules() attrwalk.Rules {
 	return attrwalk.Rules{ReplaceAttr: e.opts.ReplaceAttr}
 }
 
 // Append implements slogx.Encoder: it appends the msgpack map of r, without a length prefix.
-func (e *MsgpackEncoder) Append(dst []byte, r slog.Record) []byte {
-	b, _ := e.appendRecordAt(dst, &r, nil, false)
+func (e *Encoder) Append(dst []byte, r slog.Record) []byte {
+	b, _ := e.AppendRecordAt(dst, &r, nil, false)
 	return b
 }
 
 // EncodeRecord appends the wire encoding of r (a msgpack map, no length prefix) to dst, with
-// no attributes but r's own. It is Msgpack().Append; use an encoder derived with WithAttrs and
+// no attributes but r's own. It is New().Append; use an encoder derived with WithAttrs and
 // WithGroup to carry a logger's context.
 func EncodeRecord(dst []byte, r slog.Record) []byte {
 	return wireDefaultEncoder.Append(dst, r)
 }
 
-var wireDefaultEncoder = Msgpack()
+var wireDefaultEncoder = New()
 
-// appendRecord appends r's map to dst. With withSeq, it also writes the sender id and a
+// AppendRecord appends r's map to dst. With withSeq, it also writes the sender id and a
 // sequence number of 0 and returns the offset of the 8 sequence bytes, to be patched by the
 // caller once the record has its place in the send buffer.
 //
 // With e.fwd it appends Forward's entry instead, [EventTime, record], the record holding
 // "message", "level" (its name), "source" and the attributes at its top level: the same
 // built-ins under the same ReplaceAttr rules, laid out for Fluent's receivers.
-func (e *MsgpackEncoder) appendRecord(dst []byte, r slog.Record, id []byte, withSeq bool) ([]byte, int) {
-	return e.appendRecordAt(dst, &r, id, withSeq)
+func (e *Encoder) AppendRecord(dst []byte, r slog.Record, id []byte, withSeq bool) ([]byte, int) {
+	return e.AppendRecordAt(dst, &r, id, withSeq)
 }
 
-// appendRecordAt is appendRecord taking r by pointer: a slog.Record is some 300 bytes,
+// AppendRecordAt is AppendRecord taking r by pointer: a slog.Record is some 300 bytes,
 // copied at every call that takes it by value.
-func (e *MsgpackEncoder) appendRecordAt(dst []byte, r *slog.Record, id []byte, withSeq bool) ([]byte, int) {
-	w := &wireEnc{b: dst, fwd: e.fwd}
+func (e *Encoder) AppendRecordAt(dst []byte, r *slog.Record, id []byte, withSeq bool) ([]byte, int) {
+	w := &Enc{b: dst, fwd: e.fwd}
 	timeAt := -1
 	if e.fwd {
 		// fixarray 2, then EventTime (fixext8, type 0): zero (unknown) unless the record
@@ -203,7 +203,7 @@ func (e *MsgpackEncoder) appendRecordAt(dst []byte, r *slog.Record, id []byte, w
 		w.b = append(w.b, mpMap16, 0, 0)
 		fields++
 		w.str("v")
-		w.b = append(w.b, WireVersion)
+		w.b = append(w.b, Version)
 	}
 	seqOff := -1
 	if withSeq {
@@ -335,22 +335,22 @@ func wireSource(pc uintptr) *slog.Source {
 	return &slog.Source{Function: f.Function, File: f.File, Line: f.Line}
 }
 
-// wireEnc appends msgpack to a byte slice. It writes every form by hand, as the decoder's
+// Enc appends msgpack to a byte slice. It writes every form by hand, as the decoder's
 // fast paths read them: msgpack.Encoder writes through an io.Writer, one interface call
 // (and a copy through its scratch buffer) per header or number, which cost more than the
 // bytes themselves on the Socket's hot path. The forms are msgpack.Encoder's, byte for byte.
-type wireEnc struct {
+type Enc struct {
 	b   []byte
 	fwd bool // Forward's value forms (see value)
 }
 
 // str appends s as msgpack.Encoder.EncodeString would, without its io.Writer calls: keys
 // and strings are most of a record.
-func (w *wireEnc) str(s string) { w.b = appendMsgpackStr(w.b, s) }
+func (w *Enc) str(s string) { w.b = appendMsgpackStr(w.b, s) }
 
 // int writes n compactly, as msgpack.Encoder.EncodeInt does, but never with the uint64 code,
 // which marks KindUint64 (above MaxUint32 it takes the 9-byte int64 form). Direct, like str.
-func (w *wireEnc) int(n int64) {
+func (w *Enc) int(n int64) {
 	b := w.b
 	switch {
 	case n >= 0 && n <= math.MaxInt8, n < 0 && n >= -32:
@@ -374,12 +374,12 @@ func (w *wireEnc) int(n int64) {
 }
 
 // openMap appends a map32 header whose count is patched by closeMap.
-func (w *wireEnc) openMap() int {
+func (w *Enc) openMap() int {
 	w.b = append(w.b, mpMap32, 0, 0, 0, 0)
 	return len(w.b) - 5
 }
 
-func (w *wireEnc) closeMap(at, n int) {
+func (w *Enc) closeMap(at, n int) {
 	binary.BigEndian.PutUint32(w.b[at+1:], uint32(n))
 }
 
@@ -387,7 +387,7 @@ func (w *wireEnc) closeMap(at, n int) {
 // being written: the wire format's "attrs" field (1, or 0 when it would be empty: then it is
 // taken back), or, inline (Forward), the attributes themselves as pairs of that map. extra
 // are built-ins that ReplaceAttr made into something else.
-func (w *wireEnc) attrs(e *MsgpackEncoder, r *slog.Record, extra []slog.Attr, inline bool) int {
+func (w *Enc) attrs(e *Encoder, r *slog.Record, extra []slog.Attr, inline bool) int {
 	keyAt := len(w.b)
 	if !inline {
 		w.str("attrs")
@@ -447,7 +447,7 @@ func (w *wireEnc) attrs(e *MsgpackEncoder, r *slog.Record, extra []slog.Attr, in
 // Kind (a type switch) computed once, and only the others (groups, LogValuers, values of
 // kind Any) are walked, each on a Walker of its own: a record of plain values pays for none.
 // (r.NumAttrs is not asked first: a method of slog.Record copies the whole record.)
-func (w *wireEnc) recordAttrs(e *MsgpackEncoder, r *slog.Record) int {
+func (w *Enc) recordAttrs(e *Encoder, r *slog.Record) int {
 	if e.opts.ReplaceAttr != nil {
 		if r.NumAttrs() == 0 {
 			return 0
@@ -469,7 +469,7 @@ func (w *wireEnc) recordAttrs(e *MsgpackEncoder, r *slog.Record) int {
 }
 
 // walkAttr walks a, one of the record's attributes, as recordAttrs does.
-func (w *wireEnc) walkAttr(e *MsgpackEncoder, a slog.Attr) int {
+func (w *Enc) walkAttr(e *Encoder, a slog.Attr) int {
 	var wk attrwalk.Walker
 	wk.Begin(e.rules(), e.groups, len(e.groups))
 	wk.Add(a)
@@ -479,7 +479,7 @@ func (w *wireEnc) walkAttr(e *MsgpackEncoder, a slog.Attr) int {
 }
 
 // walkRecord is recordAttrs under ReplaceAttr: every attribute goes through the walker.
-func (w *wireEnc) walkRecord(e *MsgpackEncoder, r *slog.Record) int {
+func (w *Enc) walkRecord(e *Encoder, r *slog.Record) int {
 	var wk attrwalk.Walker
 	defer wk.End()
 	wk.Begin(e.rules(), e.groups, len(e.groups))
@@ -494,7 +494,7 @@ func (w *wireEnc) walkRecord(e *MsgpackEncoder, r *slog.Record) int {
 
 // walkExtra appends the built-ins that ReplaceAttr made into something else, at the top
 // level: ReplaceAttr has seen them already, so they are walked without it.
-func (w *wireEnc) walkExtra(extra []slog.Attr) int {
+func (w *Enc) walkExtra(extra []slog.Attr) int {
 	var wk attrwalk.Walker
 	defer wk.End()
 	wk.Begin(attrwalk.Rules{}, nil, 0)
@@ -508,7 +508,7 @@ func (w *wireEnc) walkExtra(extra []slog.Attr) int {
 
 // pairs appends what wk yields, up to the end of the attribute given to Add or of the
 // current group, and returns how many key/value pairs it appended at that level.
-func (w *wireEnc) pairs(wk *attrwalk.Walker) int {
+func (w *Enc) pairs(wk *attrwalk.Walker) int {
 	n := 0
 	for {
 		switch wk.Next() {
@@ -527,7 +527,7 @@ func (w *wireEnc) pairs(wk *attrwalk.Walker) int {
 }
 
 // leaf appends a non-group attribute the walker yielded.
-func (w *wireEnc) leaf(a slog.Attr) {
+func (w *Enc) leaf(a slog.Attr) {
 	w.str(a.Key)
 	if a.Value.Kind() == slog.KindAny { // Any() of other kinds would allocate
 		if src, ok := a.Value.Any().(*slog.Source); ok {
@@ -538,7 +538,7 @@ func (w *wireEnc) leaf(a slog.Attr) {
 	w.value(a.Value)
 }
 
-func (w *wireEnc) source(s *slog.Source) {
+func (w *Enc) source(s *slog.Source) {
 	n := 0
 	if s.Function != "" {
 		n++
@@ -565,10 +565,10 @@ func (w *wireEnc) source(s *slog.Source) {
 }
 
 // value appends a resolved, non-group value.
-func (w *wireEnc) value(v slog.Value) { w.valueOf(v.Kind(), v) }
+func (w *Enc) value(v slog.Value) { w.valueOf(v.Kind(), v) }
 
 // valueOf appends v, whose kind is k.
-func (w *wireEnc) valueOf(k slog.Kind, v slog.Value) {
+func (w *Enc) valueOf(k slog.Kind, v slog.Value) {
 	switch k {
 	case slog.KindString:
 		w.str(v.String())
@@ -598,9 +598,9 @@ func (w *wireEnc) valueOf(k slog.Kind, v slog.Value) {
 	}
 }
 
-// anyPanicText is what a value whose Error, String or MarshalJSON panicked is written as,
+// AnyPanicText is what a value whose Error, String or MarshalJSON panicked is written as,
 // as slog writes it: "<nil>" for a nil pointer receiver, else "!PANIC: " and the panic.
-func anyPanicText(a, r any) string {
+func AnyPanicText(a, r any) string {
 	if v := reflect.ValueOf(a); v.Kind() == reflect.Pointer && v.IsNil() {
 		return "<nil>"
 	}
@@ -609,12 +609,12 @@ func anyPanicText(a, r any) string {
 
 // anyValue appends a user value; only these can panic (a nil receiver in Error or
 // MarshalJSON), so only they pay for the recover.
-func (w *wireEnc) anyValue(a any) {
+func (w *Enc) anyValue(a any) {
 	n := len(w.b)
 	defer func() {
 		if r := recover(); r != nil {
 			w.b = w.b[:n]
-			w.str(anyPanicText(a, r))
+			w.str(AnyPanicText(a, r))
 		}
 	}()
 	if a == nil {
@@ -649,10 +649,10 @@ func (w *wireEnc) anyValue(a any) {
 
 // json appends a value's JSON encoding: extension 2 on the wire format; for Forward, whose
 // receivers know no extension but EventTime, the same tree in plain msgpack.
-func (w *wireEnc) json(js []byte) {
+func (w *Enc) json(js []byte) {
 	if w.fwd {
 		var ok bool
-		if w.b, ok = appendJSONAsMsgpack(w.b, js); !ok {
+		if w.b, ok = AppendJSONAsMsgpack(w.b, js); !ok {
 			w.strBytes(js) // a RawJSON that is not JSON: its text
 		}
 		return

@@ -1,4 +1,4 @@
-package netsink
+package wire
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -175,7 +176,7 @@ func TestCodecMatchesJSONHandler(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/rep=%v", c.name, withRep), func(t *testing.T) {
 				var want bytes.Buffer
 				var h slog.Handler = slog.NewJSONHandler(&want, nil)
-				var enc slogx.Encoder = Msgpack()
+				var enc slogx.Encoder = New()
 				if withRep {
 					// An identity ReplaceAttr takes the Scope path; it must encode the same.
 					enc = enc.WithOptions(slogx.EncoderOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr { return a }})
@@ -213,7 +214,7 @@ func TestCodecSourceAndReplaceAttr(t *testing.T) {
 	var pcs [1]uintptr
 	r := slog.NewRecord(time.Unix(100, 5), slog.LevelInfo, "src", 0)
 	r.PC = wireCallerPC(&pcs)
-	enc := Msgpack().WithOptions(slogx.EncoderOptions{AddSource: true})
+	enc := New().WithOptions(slogx.EncoderOptions{AddSource: true})
 	dec, err := DecodeRecord(enc.Append(nil, r))
 	if err != nil {
 		t.Fatal(err)
@@ -244,7 +245,7 @@ func TestCodecSourceAndReplaceAttr(t *testing.T) {
 		}
 		return a
 	}
-	enc = Msgpack().WithOptions(slogx.EncoderOptions{ReplaceAttr: rep}).WithGroup("g")
+	enc = New().WithOptions(slogx.EncoderOptions{ReplaceAttr: rep}).WithGroup("g")
 	r = slog.NewRecord(time.Unix(100, 5), slog.LevelError, "hello", 0)
 	r.AddAttrs(slog.String("secret", "pw"))
 	dec, err = DecodeRecord(enc.Append(nil, r))
@@ -311,11 +312,11 @@ func TestCodecHostile(t *testing.T) {
 	}
 }
 
-// TestCodecSlogtest runs slogtest over a handler that encodes every record with Msgpack and
+// TestCodecSlogtest runs slogtest over a handler that encodes every record with New and
 // decodes it again: the codec round trip keeps everything slogtest checks.
 func TestCodecSlogtest(t *testing.T) {
 	var results []map[string]any
-	h := &wireCodecHandler{enc: Msgpack(), out: &results}
+	h := &wireCodecHandler{enc: New(), out: &results}
 	if err := slogtest.TestHandler(h, func() []map[string]any { return results }); err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +333,7 @@ func (h *wireCodecHandler) Handle(_ context.Context, r slog.Record) error {
 	if err != nil {
 		return err
 	}
-	*h.out = append(*h.out, wireRecordMap(rec))
+	*h.out = append(*h.out, nettest.RecordMap(rec))
 	return nil
 }
 func (h *wireCodecHandler) WithAttrs(as []slog.Attr) slog.Handler {
@@ -342,36 +343,12 @@ func (h *wireCodecHandler) WithGroup(name string) slog.Handler {
 	return &wireCodecHandler{enc: h.enc.WithGroup(name), out: h.out}
 }
 
-// wireRecordMap turns a decoded record into the map slogtest expects.
-func wireRecordMap(r slog.Record) map[string]any {
-	m := map[string]any{slog.LevelKey: r.Level, slog.MessageKey: r.Message}
-	if !r.Time.IsZero() {
-		m[slog.TimeKey] = r.Time
-	}
-	r.Attrs(func(a slog.Attr) bool {
-		m[a.Key] = wireValueAny(a.Value)
-		return true
-	})
-	return m
-}
-
-func wireValueAny(v slog.Value) any {
-	if v.Kind() != slog.KindGroup {
-		return v.Any()
-	}
-	m := map[string]any{}
-	for _, a := range v.Group() {
-		m[a.Key] = wireValueAny(a.Value)
-	}
-	return m
-}
-
 func FuzzDecodeRecord(f *testing.F) {
 	f.Add(EncodeRecord(nil, wireAllKinds()))
 	f.Add(EncodeRecord(nil, slog.NewRecord(time.Time{}, 0, "", 0)))
-	enc := Msgpack().WithAttrs([]slog.Attr{slog.Int("a", 1)}).WithGroup("g")
+	enc := New().WithAttrs([]slog.Attr{slog.Int("a", 1)}).WithGroup("g")
 	f.Add(enc.Append(nil, wireAllKinds()))
-	b, seqOff := Msgpack().appendRecord(nil, wireAllKinds(), []byte("sender"), true)
+	b, seqOff := New().AppendRecord(nil, wireAllKinds(), []byte("sender"), true)
 	binary.BigEndian.PutUint64(b[seqOff:], 42)
 	f.Add(b)
 	f.Add([]byte{0xdf, 0xff, 0xff, 0xff, 0xff})
@@ -405,7 +382,7 @@ func FuzzDecodeRecord(f *testing.F) {
 // Options applied after WithAttrs and WithGroup keep them (a user may pass a derived encoder
 // in slogx.Options.Encoder; the handler binds the options afterwards).
 func TestCodecWithOptionsKeepsContext(t *testing.T) {
-	base := Msgpack().WithAttrs([]slog.Attr{slog.String("secret", "pw"), slog.Int("a", 1)}).WithGroup("g")
+	base := New().WithAttrs([]slog.Attr{slog.String("secret", "pw"), slog.Int("a", 1)}).WithGroup("g")
 	r := slog.NewRecord(time.Unix(1, 0), 0, "m", 0)
 	r.AddAttrs(slog.String("secret", "pw2"))
 	mask := func(_ []string, a slog.Attr) slog.Attr {

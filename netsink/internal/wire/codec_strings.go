@@ -1,4 +1,4 @@
-package netsink
+package wire
 
 import "hash/maphash"
 

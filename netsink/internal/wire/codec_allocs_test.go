@@ -1,10 +1,11 @@
-package netsink
+package wire
 
 import (
 	"log/slog"
 	"testing"
 
 	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // The collector's hot path: a record of 5 attributes decodes without allocating once the
@@ -14,10 +15,10 @@ func TestDecodeRecordAllocs(t *testing.T) {
 	if testutil.RaceEnabled {
 		t.Skip("sync.Pool drops items under -race")
 	}
-	flat := Msgpack().Append(nil, wireBenchRecord())
-	grouped := Msgpack().WithAttrs([]slog.Attr{slog.String("service", "api")}).WithGroup("req").
-		Append(nil, wireBenchRecord())
-	dec := newWireDec()
+	flat := New().Append(nil, nettest.BenchRecord())
+	grouped := New().WithAttrs([]slog.Attr{slog.String("service", "api")}).WithGroup("req").
+		Append(nil, nettest.BenchRecord())
+	dec := NewDec()
 	for _, tc := range []struct {
 		name string
 		p    []byte
@@ -35,8 +36,8 @@ func TestDecodeRecordAllocs(t *testing.T) {
 // BenchmarkDecodeRecord5Attrs: the record a Socket sends for the 5attrs case, flat, through
 // one connection's decoder (what the Server does per frame).
 func BenchmarkDecodeRecord5Attrs(b *testing.B) {
-	p := Msgpack().Append(nil, wireBenchRecord())
-	dec := newWireDec()
+	p := New().Append(nil, nettest.BenchRecord())
+	dec := NewDec()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(p)))
 	for b.Loop() {
