@@ -67,7 +67,7 @@ func fluentRecord(c benchCase) map[string]any {
 func benchForward(b *testing.B, c benchCase) {
 	addr, stop := fwdDrain(b)
 	defer stop()
-	f, err := netsink.NewForward(addr, netsink.ForwardOptions{Tag: "bench", Buffer: 256 << 20, EnqueueTimeout: time.Minute}, nil)
+	f, err := netsink.NewForward(addr, netsink.ForwardOptions{Tag: "bench", Delivery: netsink.Delivery{Buffer: 256 << 20, EnqueueTimeout: time.Minute}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

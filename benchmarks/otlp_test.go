@@ -44,7 +44,7 @@ func BenchmarkOTLP(b *testing.B) {
 			name := map[bool]string{false: "slogx-otlp", true: "slogx-otlp-json"}[json]
 			b.Run(name, func(b *testing.B) {
 				srv, got := otlpDiscardServer(b)
-				h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: srv.URL + "/v1/logs", JSON: json, Buffer: 64 << 20}, nil)
+				h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: srv.URL + "/v1/logs", JSON: json, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

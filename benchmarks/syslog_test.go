@@ -80,14 +80,13 @@ func newBenchSyslog(addr string, f netsink.SyslogFormat) (*netsink.Syslog, error
 // fields.
 func syslogBenchOptions(addr string, f netsink.SyslogFormat) netsink.SyslogOptions {
 	return netsink.SyslogOptions{
-		Network:        "tcp",
-		Addr:           addr,
-		Format:         f,
-		Hostname:       "bench-host",
-		AppName:        "bench",
-		ProcID:         "4242",
-		Overflow:       slogx.Block,
-		EnqueueTimeout: time.Minute,
+		Network:  "tcp",
+		Addr:     addr,
+		Format:   f,
+		Hostname: "bench-host",
+		AppName:  "bench",
+		ProcID:   "4242", Delivery: netsink.Delivery{Overflow: slogx.Block,
+			EnqueueTimeout: time.Minute},
 	}
 }
 

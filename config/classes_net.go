@@ -151,11 +151,11 @@ func slogxSyslog(c *hctx) opener {
 // adds a client certificate; credentials without secure are refused (clear text).
 func smtpHandler(c *hctx) opener {
 	o := netsink.SMTPOptions{
-		Addr:    c.mailhost(),
-		From:    c.RequiredString("fromaddr"),
-		To:      c.Strings("toaddrs"),
-		Subject: literalTemplate(c.RequiredString("subject")),
-		Timeout: c.Seconds("timeout", 0),
+		Addr:           c.mailhost(),
+		From:           c.RequiredString("fromaddr"),
+		To:             c.Strings("toaddrs"),
+		Subject:        literalTemplate(c.RequiredString("subject")),
+		SessionTimeout: c.Seconds("timeout", 0),
 	}
 	if !c.Has("toaddrs") {
 		c.Errorf("toaddrs", "required")
@@ -292,10 +292,15 @@ func slogxForward(c *hctx) opener {
 // resource come from OTEL_EXPORTER_OTLP_HEADERS and OTEL_RESOURCE_ATTRIBUTES.
 func slogxOTLP(c *hctx) opener {
 	o := netsink.OTLPOptions{
-		URL:      c.String("url", ""),
-		Scope:    c.String("scope", ""),
-		JSON:     c.Bool("json", false),
-		Compress: c.Bool("compress", false),
+		URL:   c.String("url", ""),
+		Scope: c.String("scope", ""),
+		JSON:  c.Bool("json", false),
+	}
+	if c.Has("compress") { // false is an explicit "none", which OTEL_* does not override
+		o.Compression = "none"
+		if c.Bool("compress", false) {
+			o.Compression = "gzip"
+		}
 	}
 	return func() (slog.Handler, error) { return netsink.NewOTLP(o, c.levelOnly()) }
 }

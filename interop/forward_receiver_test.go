@@ -200,9 +200,7 @@ func TestForwardReceiverRestart(t *testing.T) {
 	r := startFwdReceiver(t, addr, sink)
 	var mu sync.Mutex
 	var errs []error
-	f, err := netsink.NewForward(addr, netsink.ForwardOptions{
-		Backoff: netsink.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond},
-	}, &slogx.Options{OnError: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }})
+	f, err := netsink.NewForward(addr, netsink.ForwardOptions{Delivery: netsink.Delivery{Backoff: netsink.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond}}}, &slogx.Options{OnError: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +267,7 @@ func BenchmarkForwardToReceiver(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer rcv.Shutdown(context.Background())
-			f, err := netsink.NewForward(addr, netsink.ForwardOptions{Compress: compress, EnqueueTimeout: time.Minute}, nil)
+			f, err := netsink.NewForward(addr, netsink.ForwardOptions{Compress: compress, Delivery: netsink.Delivery{EnqueueTimeout: time.Minute}}, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

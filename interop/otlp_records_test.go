@@ -134,7 +134,11 @@ func TestOTLPCollectorRecords(t *testing.T) {
 		t.Run(fmt.Sprintf("json=%v,gzip=%v", c.json, c.gzip), func(t *testing.T) {
 			rc := startOTLPReceiver(t, otlpFreeAddr(t), nil)
 			errs := &otlpErrs{}
-			h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: rc.url(), JSON: c.json, Compress: c.gzip,
+			compression := "none"
+			if c.gzip {
+				compression = "gzip"
+			}
+			h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: rc.url(), JSON: c.json, Compression: compression,
 				Resource: []slog.Attr{slog.String("service.name", "interop")}, TraceContext: otlpTraceContext},
 				&slogx.Options{Level: slog.Level(-8), OnError: errs.add})
 			if err != nil {

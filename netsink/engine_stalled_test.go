@@ -64,14 +64,14 @@ func TestStalledPeerNeverBlocksHandle(t *testing.T) {
 		open  func(addr string) (handler, func() int, error)
 	}{
 		{"socket", true, func(addr string) (handler, func() int, error) {
-			s, err := NewSocket(addr, SocketOptions{FlushTimeout: 100 * time.Millisecond}, &slogx.Options{OnError: func(error) {}})
+			s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 			if err != nil {
 				return nil, nil, err
 			}
 			return s, s.Pending, nil
 		}},
 		{"syslog tcp", false, func(addr string) (handler, func() int, error) {
-			s, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: addr, Timeout: 100 * time.Millisecond}, &slogx.Options{OnError: func(error) {}})
+			s, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: addr, DialTimeout: 100 * time.Millisecond, WriteTimeout: 100 * time.Millisecond, Delivery: Delivery{CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 			if err != nil {
 				return nil, nil, err
 			}
@@ -138,8 +138,8 @@ func TestBlockBoundIsPerCall(t *testing.T) {
 	wireNoLeak(t)
 	const bound = 300 * time.Millisecond
 	const callers = 8 // one after the other would take 2.4 s
-	s, err := NewSocket(stalledPeer(t), SocketOptions{Buffer: 4 << 10, Overflow: slogx.Block,
-		EnqueueTimeout: bound, FlushTimeout: time.Millisecond}, &slogx.Options{OnError: func(error) {}})
+	s, err := NewSocket(stalledPeer(t), SocketOptions{Delivery: Delivery{Buffer: 4 << 10, Overflow: slogx.Block,
+		EnqueueTimeout: bound, CloseTimeout: time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}

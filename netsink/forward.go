@@ -21,16 +21,13 @@ import (
 // Defaults of ForwardOptions.
 const (
 	DefaultForwardTag          = "slogx"
-	DefaultForwardBuffer       = 8 << 20
-	DefaultForwardMaxBatch     = 1 << 20
 	DefaultForwardDialTimeout  = 5 * time.Second
 	DefaultForwardWriteTimeout = 10 * time.Second
 	DefaultForwardAckTimeout   = 60 * time.Second
-	DefaultForwardFlushTimeout = 5 * time.Second
 )
 
 // ForwardOptions configures a Forward. The zero value is usable: tag "slogx", plain TCP, no
-// handshake, Python's backoff, an 8 MiB buffer.
+// handshake, the Delivery defaults.
 type ForwardOptions struct {
 	// Tag is the Fluent tag of every record (what Fluentd's <match> and Fluent Bit's Match
 	// route on); empty means DefaultForwardTag.
@@ -74,38 +71,13 @@ type ForwardOptions struct {
 	// connections in a row its first record is dropped as poison (counted and reported).
 	AckTimeout time.Duration
 
-	// Buffer bounds the bytes of records held until acknowledged; zero means
-	// DefaultForwardBuffer. See Overflow for what happens when it is full.
-	Buffer int
+	// Delivery bounds the buffer of records held until acknowledged, and says what a full
+	// buffer does, how batches form (a batch is one PackedForward message; BatchBytes zero
+	// means 1 MiB of entries), the reconnect schedule and Close's bound. MaxRetries zero
+	// means a batch is sent again until acknowledged.
+	Delivery
 
-	// MaxBatchBytes bounds the entries of one PackedForward message (a batch holds at least
-	// one record); zero means DefaultForwardMaxBatch.
-	MaxBatchBytes int
-
-	// BatchInterval is how long the sender waits for more records to fill a batch; zero
-	// sends what is there at once (batches then fill while the previous one is written).
-	BatchInterval time.Duration
-
-	// Overflow is what Handle does with a record that finds the buffer full: the zero value,
-	// slogx.Block, waits up to EnqueueTimeout (not at all by default) and then drops it;
-	// slogx.DropNewest drops it at once; slogx.DropOldest drops the oldest unacknowledged
-	// records instead (counted and reported; they may still have reached the server).
-	Overflow slogx.Overflow
-
-	// EnqueueTimeout bounds the wait of Handle under slogx.Block; zero means no wait.
-	EnqueueTimeout time.Duration
-
-	// FlushTimeout bounds how long Close waits for the buffered records to be acknowledged;
-	// zero means DefaultForwardFlushTimeout. Records still unacknowledged then are counted as
-	// dropped.
-	FlushTimeout time.Duration
-
-	// Backoff is the reconnect schedule after a failed connection attempt or a broken
-	// connection; the zero value is Python's (1 s, doubling, at most 30 s).
-	Backoff Backoff
-
-	// Now is the clock of the backoff schedule; nil means time.Now.
-	Now func() time.Time
+	now func() time.Time // the backoff schedule's clock; nil means time.Now (tests)
 }
 
 // Forward sends records to a Fluentd, Fluent Bit, Vector or OpenTelemetry Collector
@@ -139,7 +111,7 @@ type ForwardOptions struct {
 //
 // A Forward is safe for concurrent use; handlers derived with WithAttrs and WithGroup share
 // its buffer, connection and counters. Flush waits for the records handled before it to be
-// acknowledged; Close flushes (up to FlushTimeout) and closes the connection.
+// acknowledged; Close flushes (up to Delivery.CloseTimeout) and closes the connection.
 type Forward struct {
 	*slogx.Handler
 	eng *deliver.Engine
@@ -179,9 +151,18 @@ func NewForward(addr string, o ForwardOptions, opts *slogx.Options) (*Forward, e
 	if opts != nil && opts.Encoder != nil {
 		return nil, fmt.Errorf("%s: the record layout is Forward's: Options.Encoder must be nil, not %T", name, opts.Encoder)
 	}
-	if !o.Overflow.Valid() {
-		return nil, fmt.Errorf("%s: unknown overflow policy %v", name, o.Overflow)
+	eo, err := deliver.FromDelivery(name, o.Delivery, deliver.Defaults{
+		BatchBytes: 1 << 20,
+		MaxRetries: -1, // acknowledged delivery: retry until Close gives up
+	})
+	if err != nil {
+		return nil, err
 	}
+	eo.Now = o.now
+	// Send has written (or framed into its own buffer) every byte of the batch when it
+	// returns, so settled chunks can be reused: at high rates a new 64 KiB chunk per ~500
+	// records kept the garbage collector busy.
+	eo.RecycleChunks = true
 	tag := o.Tag
 	if tag == "" {
 		tag = DefaultForwardTag
@@ -211,34 +192,7 @@ func NewForward(addr string, o ForwardOptions, opts *slogx.Options) (*Forward, e
 	ho.Encoder, ho.NoTerminator = wire.NewForwardEncoder(), true // entries are concatenated as they are
 	var eng *deliver.Engine
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
-		buffer := o.Buffer
-		if buffer <= 0 {
-			buffer = DefaultForwardBuffer
-		}
-		batch := o.MaxBatchBytes
-		if batch <= 0 {
-			batch = DefaultForwardMaxBatch
-		}
-		ft := o.FlushTimeout
-		if ft <= 0 {
-			ft = DefaultForwardFlushTimeout
-		}
-		eng = deliver.New(t, rep, deliver.Options{
-			Name:           name,
-			Buffer:         buffer,
-			Overflow:       o.Overflow,
-			EnqueueTimeout: o.EnqueueTimeout,
-			MaxBatchBytes:  batch,
-			BatchInterval:  o.BatchInterval,
-			MaxRetries:     -1, // acknowledged delivery: retry until Close gives up
-			// Send has written (or framed into its own buffer) every byte of the batch
-			// when it returns, so settled chunks can be reused: at high rates a new 64 KiB
-			// chunk per ~500 records kept the garbage collector busy.
-			RecycleChunks: true,
-			CloseTimeout:  ft,
-			Backoff:       o.Backoff.schedule(),
-			Now:           o.Now,
-		})
+		eng = deliver.New(t, rep, eo)
 		return eng, nil
 	})
 	if err != nil {

@@ -107,7 +107,7 @@ func TestForwardFluentNodeSharedKey(t *testing.T) {
 	}
 
 	errs := &fwdErrors{}
-	bad, err := NewForward(addr, ForwardOptions{SharedKey: "wrong", Backoff: fastBackoff(), FlushTimeout: 50 * time.Millisecond}, &slogx.Options{OnError: errs.add})
+	bad, err := NewForward(addr, ForwardOptions{SharedKey: "wrong", Delivery: Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -150,7 +150,7 @@ func TestForwardChunkAck(t *testing.T) {
 	srv := newFwdServer(t, fwdListen(t))
 	srv.noAck = true
 	srv.start()
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{FlushTimeout: 100 * time.Millisecond, MaxBatchBytes: 512}, &slogx.Options{OnError: func(error) {}})
+	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Delivery: Delivery{CloseTimeout: 100 * time.Millisecond, BatchBytes: 512}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestForwardReplayAfterDrop(t *testing.T) {
 	srv.dropUnacked = 2
 	srv.start()
 	errs := &fwdErrors{}
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Backoff: fastBackoff()}, &slogx.Options{OnError: errs.add})
+	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Delivery: Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestForwardGarbageAck(t *testing.T) {
 	srv.garbageAcks = 1
 	srv.start()
 	errs := &fwdErrors{}
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Backoff: fastBackoff()}, &slogx.Options{OnError: errs.add})
+	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Delivery: Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestForwardAckTimeout(t *testing.T) {
 	srv.noAck = true
 	srv.start()
 	errs := &fwdErrors{}
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{AckTimeout: 50 * time.Millisecond, Backoff: fastBackoff(), FlushTimeout: 50 * time.Millisecond}, &slogx.Options{OnError: errs.add})
+	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{AckTimeout: 50 * time.Millisecond, Delivery: Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +321,7 @@ func TestForwardHandshakeWrongKey(t *testing.T) {
 			}
 			srv.start()
 			errs := &fwdErrors{}
-			f, err := NewForward(srv.l.Addr().String(), ForwardOptions{SharedKey: key, Backoff: fastBackoff(), FlushTimeout: 50 * time.Millisecond}, &slogx.Options{OnError: errs.add})
+			f, err := NewForward(srv.l.Addr().String(), ForwardOptions{SharedKey: key, Delivery: Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -395,7 +395,7 @@ func TestForwardUnix(t *testing.T) {
 func TestForwardCompress(t *testing.T) {
 	wireNoLeak(t)
 	srv := newFwdServer(t, fwdListen(t)).start()
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Compress: true, MaxBatchBytes: 4096}, nil)
+	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Compress: true, Delivery: Delivery{BatchBytes: 4096}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,7 +432,7 @@ func TestNewForwardValidates(t *testing.T) {
 		{"127.0.0.1:0", ForwardOptions{}, nil, "outside"},
 		{"unix://", ForwardOptions{}, nil, "no socket path"},
 		{"unix:///tmp/x.sock", ForwardOptions{TLS: &tls.Config{}}, nil, "ServerName"},
-		{"127.0.0.1:24224", ForwardOptions{Overflow: 99}, nil, "overflow"},
+		{"127.0.0.1:24224", ForwardOptions{Delivery: Delivery{Overflow: 99}}, nil, "overflow"},
 		{"127.0.0.1:24224", ForwardOptions{Username: "u"}, nil, "need SharedKey"},
 		{"127.0.0.1:24224", ForwardOptions{Tag: "\xff"}, nil, "UTF-8"},
 		{"127.0.0.1:24224", ForwardOptions{}, &slogx.Options{Encoder: slogx.JSON()}, "Encoder must be nil"},
@@ -442,7 +442,7 @@ func TestNewForwardValidates(t *testing.T) {
 		}
 	}
 	// Down at start-up is not an error.
-	f, err := NewForward("127.0.0.1:1", ForwardOptions{FlushTimeout: time.Millisecond}, &slogx.Options{OnError: func(error) {}})
+	f, err := NewForward("127.0.0.1:1", ForwardOptions{Delivery: Delivery{CloseTimeout: time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -455,7 +455,7 @@ func TestForwardHandleAllocs(t *testing.T) {
 		t.Skip("sync.Pool drops items at random under -race; make test runs this without -race too")
 	}
 	srv := newFwdServer(t, fwdListen(t)).start()
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Overflow: slogx.DropNewest}, nil)
+	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Delivery: Delivery{Overflow: slogx.DropNewest}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -489,7 +489,7 @@ func BenchmarkForwardHandle(b *testing.B) {
 		b.Fatal(err)
 	}
 	srv := newFwdServer(b, l).start()
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Overflow: slogx.DropNewest}, nil)
+	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Delivery: Delivery{Overflow: slogx.DropNewest}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -545,7 +545,7 @@ func TestForwardUnexpectedHelo(t *testing.T) {
 	srv.sharedKey = "k"
 	srv.start()
 	errs := &fwdErrors{}
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Backoff: fastBackoff(), FlushTimeout: 10 * time.Millisecond}, &slogx.Options{OnError: errs.add})
+	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Delivery: Delivery{Backoff: fastBackoff(), CloseTimeout: 10 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}

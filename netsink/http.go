@@ -36,7 +36,7 @@ const (
 	// application/json: an Options.Encoder given here should write JSON.
 	FormatJSON
 
-	// FormatNDJSON sends batches: one request carries up to BatchSize records, one encoded
+	// FormatNDJSON sends batches: one request carries up to Delivery.BatchRecords records, one encoded
 	// record per line, as application/x-ndjson.
 	FormatNDJSON
 )
@@ -77,20 +77,8 @@ type HTTPOptions struct {
 	// of Python's root logger; slog has no logger names.
 	Name string
 
-	// BatchSize is the most records per FormatNDJSON request. Zero means 100.
-	BatchSize int
-
-	// BatchInterval is how long a FormatNDJSON batch waits for more records after its first.
-	// Zero sends as soon as the queue is momentarily empty.
-	BatchInterval time.Duration
-
-	// QueueSize is how many records wait for the sender besides the request in flight; when
-	// full, records are dropped and counted. Zero means 1024. (The delivery engine also bounds
-	// the records it holds to deliver.DefaultBuffer bytes, 8 MiB, dropping the same way.)
-	QueueSize int
-
-	// Timeout bounds one request, response included. Zero means 5 s.
-	Timeout time.Duration
+	// RequestTimeout bounds one request, response included. Zero means 5 s.
+	RequestTimeout time.Duration
 
 	// Client sends the requests. Nil means a client of the handler's own (closed by Close)
 	// that does not follow redirects: a redirect is an error, so credentials and records never
@@ -100,30 +88,25 @@ type HTTPOptions struct {
 	// AllowInsecure allows credentials over plain http.
 	AllowInsecure bool
 
-	// MaxRetries is how many times a request that failed with a network error or a 5xx
-	// response is tried again; 4xx responses are never retried. Zero means 3, negative none.
-	MaxRetries int
-
-	// Backoff spaces the retries; the zero value is Python's 1 s, doubling, at most 30 s.
-	Backoff Backoff
-
-	// CloseTimeout bounds how long Close waits for queued records. Zero means 5 s; records
-	// still undelivered then (the request in flight included, which is cancelled) are
-	// counted as dropped, and Close returns an error wrapping ErrCloseTimeout.
-	CloseTimeout time.Duration
+	// Delivery holds the records waiting to be sent and says how they are retried, and how
+	// long Close waits for them (a request in flight when CloseTimeout passes is cancelled).
+	// A batch is one request: FormatPython and FormatJSON send one record per request;
+	// FormatNDJSON up to BatchRecords (zero: 100). A network error or a 5xx response is
+	// retried, a 4xx response is not.
+	Delivery
 }
 
 // HTTP is a slog.Handler that posts records to a web server, Python's HTTPHandler. Handle
 // encodes the record and queues it; one background goroutine sends the requests in order,
-// so the caller never waits for the network. Records are lost only when the queue is full,
+// so the caller never waits for the network. Records are lost only when the buffer is full (see Delivery),
 // the handler is closed, or delivery failed after the retries — every such loss is counted
 // in Stats and reported through Options.OnError.
 //
 // Stats: Records and Bytes count records delivered (2xx) and their body bytes, Errors failed
-// requests (after retries), Dropped records discarded (queue full, closed, close timeout).
+// requests (after retries), Dropped records discarded (buffer full, closed, close timeout).
 // Flush waits until every record handled before the call has been sent (or has failed and
 // been counted), or ctx ends; after Close it returns an error wrapping slogx.ErrClosed.
-// Close stops accepting records, sends what is queued (waiting at most CloseTimeout, then
+// Close stops accepting records, sends what is queued (waiting at most Delivery.CloseTimeout, then
 // counting the rest as dropped and returning an error wrapping ErrCloseTimeout) and stops
 // the sender goroutine; it is idempotent and closes every handler derived from h. The
 // sender is the shared delivery engine (netsink/internal/deliver): one request per batch,
@@ -149,18 +132,16 @@ func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
 		ho.Encoder = newHTTPFormEncoder(o.Name, time.Now())
 	}
 	ho.NoTerminator = true // a request carries one record; NDJSON lines are the sender's
-	eo := deliver.Options{
-		Name:            fmt.Sprintf("netsink: http %s %s", o.Method, t.url),
-		MaxBatchRecords: 1,
-		MaxRetries:      deliver.ExchangeMaxRetries(o.MaxRetries),
-		CloseTimeout:    o.CloseTimeout,
-		Backoff:         o.Backoff.schedule(),
+	eo, err := deliver.FromDelivery(fmt.Sprintf("netsink: http %s %s", o.Method, t.url), o.Delivery,
+		deliver.Defaults{BatchRecords: 100, MaxRetries: 3})
+	if err != nil {
+		return nil, err
 	}
-	if o.Format == FormatNDJSON {
-		eo.MaxBatchRecords, eo.BatchInterval = o.BatchSize, o.BatchInterval
+	if o.Format != FormatNDJSON {
+		eo.MaxBatchRecords = 1
 	}
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
-		return deliver.NewExchangeWriter(t, rep, eo, o.QueueSize, eo.MaxBatchRecords, &t.wire, t.release), nil
+		return deliver.NewExchangeWriter(t, rep, eo, &t.wire, t.release), nil
 	})
 	if err != nil {
 		return nil, err
@@ -220,17 +201,8 @@ func httpNewTransport(o HTTPOptions) (*httpTransport, error) {
 	if o.Name == "" {
 		o.Name = "root"
 	}
-	if o.BatchSize <= 0 {
-		o.BatchSize = 100
-	}
-	if o.QueueSize <= 0 {
-		o.QueueSize = 1024
-	}
-	if o.Timeout <= 0 {
-		o.Timeout = 5 * time.Second
-	}
-	if o.CloseTimeout <= 0 {
-		o.CloseTimeout = 5 * time.Second
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 5 * time.Second
 	}
 	t := &httpTransport{o: o, url: u.String(), client: o.Client}
 	if t.client == nil {

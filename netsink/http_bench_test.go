@@ -37,7 +37,7 @@ func BenchmarkHTTPNDJSONDelivered(b *testing.B) {
 		_, _ = io.Copy(io.Discard, r.Body)
 	}))
 	defer srv.Close()
-	h, err := NewHTTP(HTTPOptions{URL: srv.URL, Format: FormatNDJSON, BatchSize: 1000, QueueSize: 1 << 16}, nil)
+	h, err := NewHTTP(HTTPOptions{URL: srv.URL, Format: FormatNDJSON, Delivery: Delivery{BatchRecords: 1000, Buffer: 64 << 20}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

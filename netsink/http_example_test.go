@@ -41,7 +41,7 @@ func ExampleNewHTTP() {
 		return a
 	}}
 	h, err = netsink.NewHTTP(netsink.HTTPOptions{URL: srv.URL + "/bulk", Format: netsink.FormatNDJSON,
-		BatchSize: 10, BatchInterval: 1e9, Username: "u", Password: "p", AllowInsecure: true}, noTime)
+		Username: "u", Password: "p", AllowInsecure: true, Delivery: netsink.Delivery{BatchRecords: 10, BatchInterval: 1e9}}, noTime)
 	if err != nil {
 		fmt.Println(err)
 		return

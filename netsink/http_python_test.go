@@ -169,7 +169,7 @@ func TestHTTPToPythonServer(t *testing.T) {
 				t.Errorf("headers %v", r.Headers)
 			}
 		}},
-		{HTTPOptions{URL: base + "/nd", Format: FormatNDJSON, BatchInterval: time.Hour}, func(r httpRecorded) {
+		{HTTPOptions{URL: base + "/nd", Format: FormatNDJSON, Delivery: Delivery{BatchInterval: time.Hour}}, func(r httpRecorded) {
 			if n := strings.Count(body(r), "\n"); n != 2 || r.Headers["content-type"] != "application/x-ndjson" {
 				t.Errorf("ndjson %d lines, %v", n, r.Headers)
 			}
@@ -190,8 +190,8 @@ func TestHTTPToPythonServer(t *testing.T) {
 
 	// The recorder answers 500 under /fail: retried, then counted as an error.
 	errs := newSMTPErrs()
-	h := httpNew(t, HTTPOptions{URL: base + "/fail", Format: FormatJSON, MaxRetries: 1,
-		Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+	h := httpNew(t, HTTPOptions{URL: base + "/fail", Format: FormatJSON, Delivery: Delivery{MaxRetries: 1,
+		Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
 	slog.New(h).Error("refused")
 	smtpFlush(t, h)
 	record()

@@ -71,7 +71,7 @@ func (s *httpTransport) release() {
 
 // send makes one request.
 func (s *httpTransport) send(ctx context.Context, body []byte) error {
-	ctx, cancel := context.WithTimeout(ctx, s.o.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, s.o.RequestTimeout)
 	defer cancel()
 	target := s.url
 	var rd io.Reader

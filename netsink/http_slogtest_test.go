@@ -18,7 +18,7 @@ func TestHTTPSlogtest(t *testing.T) {
 			var h *HTTP
 			slogtest.Run(t, func(t *testing.T) slog.Handler {
 				var err error
-				h, err = NewHTTP(HTTPOptions{URL: ts.URL, Format: f, BatchInterval: 0}, nil)
+				h, err = NewHTTP(HTTPOptions{URL: ts.URL, Format: f, Delivery: Delivery{BatchInterval: 0}}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -139,7 +139,7 @@ func TestHTTPFormatJSONAndBasicAuth(t *testing.T) {
 func TestHTTPNDJSONBatches(t *testing.T) {
 	smtpNoLeak(t)
 	ts := newHTTPTestServer(t)
-	h, err := NewHTTP(HTTPOptions{URL: ts.URL, Format: FormatNDJSON, BatchSize: 3, BatchInterval: time.Hour}, nil)
+	h, err := NewHTTP(HTTPOptions{URL: ts.URL, Format: FormatNDJSON, Delivery: Delivery{BatchRecords: 3, BatchInterval: time.Hour}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func httpFmtInts(v []int) string {
 func TestHTTPNDJSONIntervalSends(t *testing.T) {
 	smtpNoLeak(t)
 	ts := newHTTPTestServer(t)
-	h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatNDJSON, BatchInterval: 20 * time.Millisecond}, nil)
+	h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatNDJSON, Delivery: Delivery{BatchInterval: 20 * time.Millisecond}}, nil)
 	slog.New(h).Info("a")
 	slog.New(h).Info("b")
 	for n := 0; n < 2; {
@@ -213,8 +213,8 @@ func TestHTTPRetries(t *testing.T) {
 			ts := newHTTPTestServer(t)
 			ts.respond(tc.statuses...)
 			errs := newSMTPErrs()
-			h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatJSON, MaxRetries: tc.maxRetries,
-				Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+			h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatJSON, Delivery: Delivery{MaxRetries: tc.maxRetries,
+				Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
 			slog.New(h).Error("x")
 			smtpFlush(t, h)
 			for range tc.requests {
@@ -248,7 +248,7 @@ func TestHTTPNetworkErrorRetried(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	errs := newSMTPErrs()
-	h, err := NewHTTP(HTTPOptions{URL: "http://" + addr + "/", MaxRetries: 2, Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+	h, err := NewHTTP(HTTPOptions{URL: "http://" + addr + "/", Delivery: Delivery{MaxRetries: 2, Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
 	if err != nil {
 		t.Fatalf("a server down at start-up must not be a construction error: %v", err)
 	}
@@ -260,23 +260,25 @@ func TestHTTPNetworkErrorRetried(t *testing.T) {
 	}
 }
 
-func TestHTTPQueueFullDrops(t *testing.T) {
+// Delivery.Buffer bounds the bytes held, the request in flight included: with room for two
+// records (each about 75 bytes of JSON), the third is dropped while the first is stuck.
+func TestHTTPBufferFullDrops(t *testing.T) {
 	smtpNoLeak(t)
 	ts := newHTTPTestServer(t)
 	release := ts.holdAll()
 	defer release()
 	errs := newSMTPErrs()
-	h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatJSON, QueueSize: 1}, errs.opts())
+	h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatJSON, Delivery: Delivery{Buffer: 170}}, errs.opts())
 	l := slog.New(h)
 	l.Info("in flight")
 	<-ts.arrived // the sender is now blocked in a request, the queue is empty
 	if err := h.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelInfo, "queued", 0)); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelInfo, "dropped", 0)); !errors.Is(err, ErrQueueFull) {
-		t.Fatalf("want ErrQueueFull, got %v", err)
+	if err := h.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelInfo, "dropped", 0)); !errors.Is(err, slogx.ErrBufferFull) {
+		t.Fatalf("want slogx.ErrBufferFull, got %v", err)
 	}
-	if err := errs.next(t); !errors.Is(err, ErrQueueFull) {
+	if err := errs.next(t); !errors.Is(err, slogx.ErrBufferFull) {
 		t.Errorf("reported %v", err)
 	}
 	release()
@@ -292,7 +294,7 @@ func TestHTTPCloseTimeout(t *testing.T) {
 	release := ts.holdAll()
 	defer release()
 	errs := newSMTPErrs()
-	h, err := NewHTTP(HTTPOptions{URL: ts.URL, Format: FormatJSON, CloseTimeout: 10 * time.Millisecond}, errs.opts())
+	h, err := NewHTTP(HTTPOptions{URL: ts.URL, Format: FormatJSON, Delivery: Delivery{CloseTimeout: 10 * time.Millisecond}}, errs.opts())
 	if err != nil {
 		t.Fatal(err)
 	}

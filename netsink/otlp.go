@@ -28,8 +28,9 @@ import (
 // OTEL_EXPORTER_OTLP_LOGS_ENDPOINT over OTEL_EXPORTER_OTLP_ENDPOINT (+ "/v1/logs"); Headers
 // over OTEL_EXPORTER_OTLP_LOGS_HEADERS over OTEL_EXPORTER_OTLP_HEADERS (key by key); Resource
 // over OTEL_SERVICE_NAME over OTEL_RESOURCE_ATTRIBUTES over the program's name as
-// service.name (attribute by attribute). OTEL_EXPORTER_OTLP_[LOGS_]PROTOCOL=http/json turns
-// JSON on and OTEL_EXPORTER_OTLP_[LOGS_]COMPRESSION=gzip turns Compress on; grpc is refused.
+// service.name (attribute by attribute); Compression over
+// OTEL_EXPORTER_OTLP_LOGS_COMPRESSION over OTEL_EXPORTER_OTLP_COMPRESSION over none.
+// OTEL_EXPORTER_OTLP_[LOGS_]PROTOCOL=http/json turns JSON on; grpc is refused.
 type OTLPOptions struct {
 	// URL is the full logs endpoint, http:// or https:// (".../v1/logs"). Empty means the
 	// environment's, then http://localhost:4318/v1/logs.
@@ -49,8 +50,10 @@ type OTLPOptions struct {
 	// JSON sends OTLP's JSON mapping instead of protobuf.
 	JSON bool
 
-	// Compress gzips request bodies.
-	Compress bool
+	// Compression of request bodies: "gzip" or "none". Empty means the environment's
+	// (OTEL_EXPORTER_OTLP_LOGS_COMPRESSION, then OTEL_EXPORTER_OTLP_COMPRESSION), then
+	// "none": an explicit "none" is not overridden by the environment.
+	Compression string
 
 	// TLS configures https; nil means Go's defaults.
 	TLS *tls.Config
@@ -68,40 +71,16 @@ type OTLPOptions struct {
 	// Handle is to stay allocation-free. Nil, or an all-zero trace id, sends no ids.
 	TraceContext func(ctx context.Context) (traceID [16]byte, spanID [8]byte, flags byte, ok bool)
 
-	// Buffer bounds the bytes of encoded records waiting for delivery (queued or in a
-	// request being retried). Zero means 8 MiB.
-	Buffer int
+	// RequestTimeout bounds one request, response included. Zero means 10 s (OTel's default).
+	RequestTimeout time.Duration
 
-	// Overflow is what a log call does when the buffer is full: the zero value, slogx.Block,
-	// waits up to EnqueueTimeout (zero: not at all) and then drops the record.
-	Overflow slogx.Overflow
-
-	// EnqueueTimeout bounds the wait of a log call under slogx.Block.
-	EnqueueTimeout time.Duration
-
-	// BatchSize is the most records per request. Zero means 512 (OTel's batch processor).
-	// A request also holds at most 256 KiB of encoded records.
-	BatchSize int
-
-	// BatchInterval is how long the first record of a batch waits for more. Zero sends
-	// as soon as the sender is free: under load, batches fill while a request is in flight.
-	BatchInterval time.Duration
-
-	// Timeout bounds one request, response included. Zero means 10 s (OTel's default).
-	Timeout time.Duration
-
-	// MaxRetries is how many times a batch is sent again after a network error or a
-	// transient status (429, 502, 503, 504) before it is counted as failed. Zero means 6
-	// (with the default Backoff, about the minute OTel's exporters retry for); negative none.
-	MaxRetries int
-
-	// Backoff spaces the retries; a server's Retry-After (seconds or an HTTP date, at most
-	// 5 minutes) makes a wait longer, never shorter. The zero value is 1 s doubling to 30 s.
-	Backoff Backoff
-
-	// CloseTimeout bounds how long Close waits for buffered records. Zero means 5 s; what is
-	// left then is counted as dropped and Close returns an error wrapping ErrCloseTimeout.
-	CloseTimeout time.Duration
+	// Delivery holds the records waiting to be sent and says how they are batched (a batch
+	// is one request: BatchRecords zero means 512, OTel's batch processor; BatchBytes 256
+	// KiB of encoded records), retried and bounded at Close. A network error or a transient
+	// status (429, 502, 503, 504) is retried; MaxRetries zero means 6 (with the default
+	// Backoff, about the minute OTel's exporters retry for). A server's Retry-After (seconds
+	// or an HTTP date, at most 5 minutes) makes a wait longer, never shorter.
+	Delivery
 
 	now func() time.Time // tests: the clock of the backoff, Retry-After and observed times
 }
@@ -134,8 +113,8 @@ type OTLPOptions struct {
 // may have been accepted and is sent again.
 //
 // Stats: Records counts records the receiver accepted (rejected ones taken off), Bytes the
-// request bodies sent (compressed when Compress). Flush waits until every record handled
-// before it is settled, or ctx ends. Close flushes within CloseTimeout and stops the sender;
+// request bodies sent (compressed when gzipped). Flush waits until every record handled
+// before it is settled, or ctx ends. Close flushes within Delivery.CloseTimeout and stops the sender;
 // it is idempotent.
 type OTLP struct {
 	*slogx.Handler
@@ -155,18 +134,11 @@ func NewOTLP(o OTLPOptions, opts *slogx.Options) (*OTLP, error) {
 	}
 	ho.Encoder = newOTLPEncoder(o.JSON, o.TraceContext, o.now)
 	ho.NoTerminator = true // the transport frames records
-	eo := deliver.Options{
-		Name:            t.name,
-		Buffer:          o.Buffer,
-		Overflow:        o.Overflow,
-		EnqueueTimeout:  o.EnqueueTimeout,
-		MaxBatchRecords: o.BatchSize,
-		BatchInterval:   o.BatchInterval,
-		MaxRetries:      o.MaxRetries,
-		CloseTimeout:    o.CloseTimeout,
-		Backoff:         o.Backoff.schedule(),
-		Now:             o.now,
+	eo, err := deliver.FromDelivery(t.name, o.Delivery, deliver.Defaults{BatchRecords: 512, MaxRetries: 6})
+	if err != nil {
+		return nil, err
 	}
+	eo.Now = o.now
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
 		t.rep = rep
 		return &otlpSink{Engine: deliver.New(t, rep, eo), t: t}, nil
@@ -227,17 +199,9 @@ func otlpNewTransport(o *OTLPOptions) (*otlpTransport, error) {
 			break
 		}
 	}
-	for _, v := range []string{"OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION"} {
-		if c := strings.TrimSpace(os.Getenv(v)); c != "" {
-			switch c {
-			case "gzip":
-				o.Compress = true
-			case "none":
-			default:
-				return nil, fmt.Errorf("%s: %s=%q: want gzip or none", name, v, c)
-			}
-			break
-		}
+	gzip, err := otlpCompression(name, o.Compression)
+	if err != nil {
+		return nil, err
 	}
 	headers, err := otlpHeaders(o.Headers)
 	if err != nil {
@@ -250,26 +214,11 @@ func otlpNewTransport(o *OTLPOptions) (*otlpTransport, error) {
 	if o.Scope == "" {
 		o.Scope = "github.com/slogx/handlers"
 	}
-	if o.BatchSize <= 0 {
-		o.BatchSize = 512
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 10 * time.Second
 	}
-	if o.Timeout <= 0 {
-		o.Timeout = 10 * time.Second
-	}
-	switch {
-	case o.MaxRetries == 0:
-		o.MaxRetries = 6
-	case o.MaxRetries < 0:
-		o.MaxRetries = 0
-	}
-	if o.CloseTimeout <= 0 {
-		o.CloseTimeout = 5 * time.Second
-	}
-	if !o.Overflow.Valid() {
-		return nil, fmt.Errorf("%s: unknown overflow policy %v", name, o.Overflow)
-	}
-	t := &otlpTransport{name: name, url: u.String(), json: o.JSON, gzip: o.Compress, headers: headers,
-		timeout: o.Timeout, now: o.now}
+	t := &otlpTransport{name: name, url: u.String(), json: o.JSON, gzip: gzip, headers: headers,
+		timeout: o.RequestTimeout, now: o.now}
 	t.resource, t.scope = otlpResourceBytes(resource, o.JSON), otlpScopeBytes(o.Scope, o.JSON)
 	t.own = http.DefaultTransport.(*http.Transport).Clone()
 	if o.TLS != nil {
@@ -281,6 +230,25 @@ func otlpNewTransport(o *OTLPOptions) (*otlpTransport, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return t, nil
+}
+
+// otlpCompression resolves Compression by OTel's rule: the option when set, then the
+// environment, then none. It reports whether bodies are gzipped.
+func otlpCompression(name, explicit string) (bool, error) {
+	c, from := explicit, "Compression"
+	for _, v := range []string{"OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION"} {
+		if c != "" {
+			break
+		}
+		c, from = strings.TrimSpace(os.Getenv(v)), v
+	}
+	switch c {
+	case "gzip":
+		return true, nil
+	case "none", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("%s: %s=%q: want gzip or none", name, from, c)
 }
 
 // otlpEndpoint is the logs endpoint the environment names, or OTLP/HTTP's default.

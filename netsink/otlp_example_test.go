@@ -15,9 +15,9 @@ import (
 // default); OTEL_SERVICE_NAME names the service.
 func ExampleNewOTLP() {
 	h, err := netsink.NewOTLP(netsink.OTLPOptions{
-		URL:      "http://127.0.0.1:4318/v1/logs",
-		Resource: []slog.Attr{slog.String("service.name", "checkout"), slog.String("service.version", "1.4.2")},
-		Compress: true,
+		URL:         "http://127.0.0.1:4318/v1/logs",
+		Resource:    []slog.Attr{slog.String("service.name", "checkout"), slog.String("service.version", "1.4.2")},
+		Compression: "gzip",
 		// TraceContext: func(ctx context.Context) ([16]byte, [8]byte, byte, bool) {
 		// 	sc := trace.SpanContextFromContext(ctx) // go.opentelemetry.io/otel/trace
 		// 	return sc.TraceID(), sc.SpanID(), byte(sc.TraceFlags()), sc.IsValid()

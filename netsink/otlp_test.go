@@ -155,7 +155,7 @@ func TestOTLPSeverity(t *testing.T) {
 
 func TestOTLPGzipAndHeaders(t *testing.T) {
 	ts := newOTLPTestServer(t)
-	h := newTestOTLP(t, OTLPOptions{URL: ts.URL + "/v1/logs", Compress: true, Headers: map[string]string{"x-api-key": "k1"}}, nil)
+	h := newTestOTLP(t, OTLPOptions{URL: ts.URL + "/v1/logs", Compression: "gzip", Headers: map[string]string{"x-api-key": "k1"}}, nil)
 	lg := slog.New(h)
 	for i := range 100 {
 		lg.Info("compressible record", "i", i)
@@ -229,7 +229,7 @@ func TestOTLPEnv(t *testing.T) {
 func TestOTLPValidation(t *testing.T) {
 	for _, o := range []OTLPOptions{
 		{URL: "ftp://x/v1/logs"}, {URL: "http:///v1/logs"}, {URL: "http://x", Headers: map[string]string{"a b": "c"}},
-		{URL: "http://x", Headers: map[string]string{"a": "c\r\nd"}}, {URL: "http://x", Overflow: 9},
+		{URL: "http://x", Headers: map[string]string{"a": "c\r\nd"}}, {URL: "http://x", Delivery: Delivery{Overflow: 9}},
 		{URL: "http://x", Resource: []slog.Attr{slog.Int("", 1)}},
 	} {
 		if _, err := NewOTLP(o, nil); err == nil || !strings.HasPrefix(err.Error(), "netsink: otlp") {
@@ -280,7 +280,7 @@ func TestOTLPRetryAfter(t *testing.T) {
 				w.WriteHeader(http.StatusServiceUnavailable)
 			})
 			errs := &otlpErrs{}
-			o := OTLPOptions{URL: ts.URL, Backoff: Backoff{Initial: time.Millisecond}, now: clock.Now}
+			o := OTLPOptions{URL: ts.URL, now: clock.Now, Delivery: Delivery{Backoff: Backoff{Initial: time.Millisecond}}}
 			h := newTestOTLP(t, o, &slogx.Options{OnError: errs.add})
 			lg := slog.New(h)
 			lg.Info("one")
@@ -351,7 +351,7 @@ func TestOTLPStatuses(t *testing.T) {
 				_, _ = w.Write(pbString(nil, otlpStatusMessage, "the reason"))
 			})
 			errs := &otlpErrs{}
-			h := newTestOTLP(t, OTLPOptions{URL: ts.URL, Backoff: Backoff{Initial: time.Millisecond}}, &slogx.Options{OnError: errs.add})
+			h := newTestOTLP(t, OTLPOptions{URL: ts.URL, Delivery: Delivery{Backoff: Backoff{Initial: time.Millisecond}}}, &slogx.Options{OnError: errs.add})
 			slog.New(h).Info("x")
 			smtpFlush(t, h)
 			ts.next(t)
@@ -396,7 +396,7 @@ func TestOTLPPartialSuccess(t *testing.T) {
 			ts.respond(reply(body(2, "too old")), reply(body(0, "just a warning")))
 			errs := &otlpErrs{}
 			// BatchInterval holds the three records for Flush to send in one request.
-			h := newTestOTLP(t, OTLPOptions{URL: ts.URL, JSON: isJSON, BatchInterval: time.Hour}, &slogx.Options{OnError: errs.add})
+			h := newTestOTLP(t, OTLPOptions{URL: ts.URL, JSON: isJSON, Delivery: Delivery{BatchInterval: time.Hour}}, &slogx.Options{OnError: errs.add})
 			lg := slog.New(h)
 			for range 3 {
 				lg.Info("x")
@@ -467,7 +467,7 @@ func TestOTLPAddSourceAndReplaceAttr(t *testing.T) {
 // Close delivers what is queued, even a batch waiting for its interval.
 func TestOTLPCloseFlushes(t *testing.T) {
 	ts := newOTLPTestServer(t)
-	h, err := NewOTLP(OTLPOptions{URL: ts.URL, BatchInterval: time.Hour}, &slogx.Options{OnError: func(error) {}})
+	h, err := NewOTLP(OTLPOptions{URL: ts.URL, Delivery: Delivery{BatchInterval: time.Hour}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -492,7 +492,7 @@ func TestOTLPHandleAllocs(t *testing.T) {
 	ts := newOTLPTestServer(t)
 	tc := func(context.Context) ([16]byte, [8]byte, byte, bool) { return [16]byte{1}, [8]byte{2}, 1, true }
 	for _, isJSON := range []bool{false, true} {
-		h := newTestOTLP(t, OTLPOptions{URL: ts.URL, JSON: isJSON, TraceContext: tc, Buffer: 64 << 20}, nil)
+		h := newTestOTLP(t, OTLPOptions{URL: ts.URL, JSON: isJSON, TraceContext: tc, Delivery: Delivery{Buffer: 64 << 20}}, nil)
 		var hd slog.Handler = h.WithAttrs([]slog.Attr{slog.String("svc", "x")}).WithGroup("req")
 		r := otlpBenchRecord()
 		ctx := context.Background()
@@ -507,7 +507,7 @@ func BenchmarkOTLPHandle(b *testing.B) {
 	for _, isJSON := range []bool{false, true} {
 		b.Run(fmt.Sprintf("json=%v", isJSON), func(b *testing.B) {
 			ts := newOTLPTestServer(b)
-			h, err := NewOTLP(OTLPOptions{URL: ts.URL, JSON: isJSON, Overflow: slogx.DropNewest}, nil)
+			h, err := NewOTLP(OTLPOptions{URL: ts.URL, JSON: isJSON, Delivery: Delivery{Overflow: slogx.DropNewest}}, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -574,7 +574,7 @@ func TestOTLPTLS(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 	// Without the test's CA the certificate is refused: a failed batch, counted.
-	h2 := newTestOTLP(t, OTLPOptions{URL: srv.URL + "/v1/logs", MaxRetries: -1}, &slogx.Options{OnError: func(error) {}})
+	h2 := newTestOTLP(t, OTLPOptions{URL: srv.URL + "/v1/logs", Delivery: Delivery{MaxRetries: -1}}, &slogx.Options{OnError: func(error) {}})
 	slog.New(h2).Info("refused")
 	smtpFlush(t, h2)
 	if s := h2.Stats(); s.Errors != 1 || s.Records != 0 {
@@ -617,5 +617,66 @@ func TestOTLPAnyShapes(t *testing.T) {
 		if depth != otlpMaxDepth {
 			t.Errorf("json=%v: cycle cut at depth %d", isJSON, depth)
 		}
+	}
+}
+
+// Compression follows OTel's rule per setting: the option when set, then the environment
+// (the logs variable before the generic one), then none. An explicit "none" is not
+// overridden by OTEL_EXPORTER_OTLP_COMPRESSION.
+func TestOTLPCompressionPrecedence(t *testing.T) {
+	for _, tc := range []struct {
+		explicit, logsEnv, env string
+		gzip                   bool
+	}{
+		{"", "", "", false},
+		{"", "", "gzip", true},
+		{"", "none", "gzip", false},
+		{"", "gzip", "none", true},
+		{"none", "gzip", "gzip", false},
+		{"gzip", "", "none", true},
+	} {
+		t.Setenv("OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", tc.logsEnv)
+		t.Setenv("OTEL_EXPORTER_OTLP_COMPRESSION", tc.env)
+		gzip, err := otlpCompression("netsink: otlp", tc.explicit)
+		if err != nil || gzip != tc.gzip {
+			t.Errorf("%+v: gzip %v, %v", tc, gzip, err)
+		}
+	}
+	t.Setenv("OTEL_EXPORTER_OTLP_COMPRESSION", "")
+	if _, err := otlpCompression("netsink: otlp", "zstd"); err == nil || !strings.Contains(err.Error(), `Compression="zstd"`) {
+		t.Errorf("zstd: %v", err)
+	}
+	t.Setenv("OTEL_EXPORTER_OTLP_COMPRESSION", "br")
+	if _, err := otlpCompression("netsink: otlp", ""); err == nil || !strings.Contains(err.Error(), "OTEL_EXPORTER_OTLP_COMPRESSION") {
+		t.Errorf("br from the environment: %v", err)
+	}
+}
+
+// The handler sends what Compression resolves to: an explicit "none" stays plain under
+// OTEL_EXPORTER_OTLP_COMPRESSION=gzip.
+func TestOTLPExplicitNoCompressionBeatsEnvironment(t *testing.T) {
+	t.Setenv("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip")
+	for _, tc := range []struct {
+		compression, want string
+	}{{"none", ""}, {"", "gzip"}} {
+		enc := make(chan string, 1)
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case enc <- r.Header.Get("Content-Encoding"):
+			default:
+			}
+		}))
+		h, err := NewOTLP(OTLPOptions{URL: ts.URL + "/v1/logs", Compression: tc.compression}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slog.New(h).Info("x")
+		if got := <-enc; got != tc.want {
+			t.Errorf("Compression %q: Content-Encoding %q, want %q", tc.compression, got, tc.want)
+		}
+		if err := h.Close(); err != nil {
+			t.Error(err)
+		}
+		ts.Close()
 	}
 }

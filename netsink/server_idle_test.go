@@ -46,7 +46,7 @@ func TestServerIdleConnectionsDoNotLockOut(t *testing.T) {
 	}
 	wireWaitStats(t, srv, "every slot taken", func(st ServerStats) bool { return st.Conns == slots })
 
-	s, err := NewSocket(addr, SocketOptions{Backoff: wireFastBackoff}, nil)
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Backoff: wireFastBackoff}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

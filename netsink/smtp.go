@@ -59,37 +59,18 @@ type SMTPOptions struct {
 	// LocalName is the name sent with EHLO. Empty means "localhost", as net/smtp does.
 	LocalName string
 
-	// Timeout bounds one whole SMTP session (connect to QUIT). Zero means 10 s.
-	Timeout time.Duration
+	// SessionTimeout bounds one whole SMTP session (connect to QUIT). Zero means 10 s.
+	SessionTimeout time.Duration
 
-	// BatchInterval, when positive, collects records for that long after the first and sends
-	// them in one mail (at most MaxBatch records per mail). Zero sends one mail per record, as
-	// Python's SMTPHandler does.
-	BatchInterval time.Duration
+	// Delivery holds the mails waiting to be sent and says how they are retried, and how
+	// long Close waits for them (a mail being sent when CloseTimeout passes is cut). A batch
+	// is one mail: BatchRecords is forced to 1 (one mail per record, as Python's
+	// SMTPHandler) unless BatchInterval is positive, which collects the records of that
+	// interval after the first into one mail of at most BatchRecords (zero: 100). A
+	// transient (4yz) reply or a network error is retried, a permanent (5yz) one is not.
+	Delivery
 
-	// MaxBatch caps the records of one batched mail. Zero means 100.
-	MaxBatch int
-
-	// QueueSize is how many records wait for the sender besides the mail being sent; when
-	// full, records are dropped and counted. Zero means 256. (The delivery engine also bounds
-	// the records it holds to deliver.DefaultBuffer bytes, 8 MiB, dropping the same way.)
-	QueueSize int
-
-	// MaxRetries is how many times a mail that failed with a network error or a transient
-	// (4yz) reply is tried again; permanent (5yz) replies are not retried. Zero means 3,
-	// negative none.
-	MaxRetries int
-
-	// Backoff spaces the retries; the zero value is Python's 1 s, doubling, at most 30 s.
-	Backoff Backoff
-
-	// CloseTimeout bounds how long Close waits for queued mails. Zero means 10 s; records
-	// still undelivered then (the mail being sent included, whose session is cut) are
-	// counted as dropped, and Close returns an error wrapping ErrCloseTimeout.
-	CloseTimeout time.Duration
-
-	// Now stamps the Date header. Nil means time.Now.
-	Now func() time.Time
+	now func() time.Time // stamps the Date header; nil means time.Now (tests)
 }
 
 // SMTPRecord is the data of the Subject template: the record being mailed.
@@ -127,8 +108,8 @@ func (r SMTPRecord) Attr(key string) string {
 
 // SMTP is a slog.Handler that mails records, Python's SMTPHandler. Handle renders the subject,
 // encodes the body and queues the record; one background goroutine talks SMTP, so the caller
-// never waits for the server. Records are lost only when the queue is full, the handler is
-// closed, or delivery failed after the retries — every loss is counted in Stats and reported.
+// never waits for the server. Records are lost only when the buffer is full (see Delivery), the handler
+// is closed, or delivery failed after the retries — every loss is counted in Stats and reported.
 //
 // Header injection is impossible: addresses are validated at construction, and neither the
 // subject nor any attribute can put CR or LF into a header line (attributes only ever reach
@@ -136,7 +117,7 @@ func (r SMTPRecord) Attr(key string) string {
 //
 // Stats: Records and Bytes count records mailed and message bytes; Errors failed mails (after
 // retries) and subject template failures (the record is still mailed, under "LEVEL:
-// message"); Dropped records discarded (queue full, closed, close timeout). Flush waits until
+// message"); Dropped records discarded (buffer full, closed, close timeout). Flush waits until
 // every record handled before the call has been mailed (or has failed and been counted), or
 // ctx ends; a batch being collected is sent at once; after Close it returns an error wrapping
 // slogx.ErrClosed. Close stops accepting records, mails what is queued (waiting at most
@@ -165,19 +146,16 @@ func NewSMTP(o SMTPOptions, opts *slogx.Options) (*SMTP, error) {
 	enc := newSMTPEncoder(tmpl, ho.Encoder)
 	ho.Encoder = enc
 	ho.NoTerminator = true // the mail puts one record per line
-	eo := deliver.Options{
-		Name:            "netsink: smtp " + o.Addr,
-		MaxBatchRecords: 1,
-		MaxRetries:      deliver.ExchangeMaxRetries(o.MaxRetries),
-		CloseTimeout:    o.CloseTimeout,
-		Backoff:         o.Backoff.schedule(),
+	eo, err := deliver.FromDelivery("netsink: smtp "+o.Addr, o.Delivery, deliver.Defaults{BatchRecords: 100, MaxRetries: 3})
+	if err != nil {
+		return nil, err
 	}
-	if o.BatchInterval > 0 {
-		eo.MaxBatchRecords, eo.BatchInterval = o.MaxBatch, o.BatchInterval
+	if o.BatchInterval <= 0 {
+		eo.MaxBatchRecords = 1
 	}
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
 		enc.subj.rep = rep
-		return deliver.NewExchangeWriter(t, rep, eo, o.QueueSize, eo.MaxBatchRecords, &t.wire, func() {}), nil
+		return deliver.NewExchangeWriter(t, rep, eo, &t.wire, func() {}), nil
 	})
 	if err != nil {
 		return nil, err
@@ -242,20 +220,11 @@ func smtpNewTransport(o SMTPOptions) (*smtpTransport, *template.Template, error)
 	if o.LocalName == "" {
 		o.LocalName = "localhost"
 	}
-	if o.Timeout <= 0 {
-		o.Timeout = 10 * time.Second
+	if o.SessionTimeout <= 0 {
+		o.SessionTimeout = 10 * time.Second
 	}
-	if o.MaxBatch <= 0 {
-		o.MaxBatch = 100
-	}
-	if o.QueueSize <= 0 {
-		o.QueueSize = 256
-	}
-	if o.CloseTimeout <= 0 {
-		o.CloseTimeout = 10 * time.Second
-	}
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.now == nil {
+		o.now = time.Now
 	}
 	s.o = o
 	return s, tmpl, nil

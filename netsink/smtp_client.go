@@ -58,13 +58,13 @@ func (s *smtpTransport) Send(ctx context.Context, b *deliver.Batch) error {
 // send runs one SMTP session mailing msg. Permanent (5yz) replies and policy failures (no
 // STARTTLS, no AUTH PLAIN) are deliver.Permanent; network errors and 4yz replies may be retried.
 func (s *smtpTransport) send(ctx context.Context, msg []byte) error {
-	d := net.Dialer{Timeout: s.o.Timeout}
+	d := net.Dialer{Timeout: s.o.SessionTimeout}
 	conn, err := d.DialContext(ctx, "tcp", s.o.Addr)
 	if err != nil {
 		return err
 	}
 	// One deadline for the whole session; Close's give-up (ctx) cuts it short.
-	_ = conn.SetDeadline(time.Now().Add(s.o.Timeout))
+	_ = conn.SetDeadline(time.Now().Add(s.o.SessionTimeout))
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	if s.o.ImplicitTLS {

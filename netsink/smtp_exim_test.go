@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/slogx/handlers/netsink/internal/deliver"
 )
 
 // smtpExim starts Debian's exim (package exim4-daemon-light) as a foreground daemon on
@@ -110,7 +112,7 @@ begin transports
 	addr = fmt.Sprintf("127.0.0.1:%d", port)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	for b := (Backoff{Initial: 5 * time.Millisecond, Max: 200 * time.Millisecond}); ; {
+	for b := (deliver.Backoff{Initial: 5 * time.Millisecond, Max: 200 * time.Millisecond}); ; {
 		c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 		if err == nil {
 			c.Close()
@@ -134,7 +136,7 @@ func TestSMTPExim(t *testing.T) {
 	errs := newSMTPErrs()
 	h, err := NewSMTP(SMTPOptions{Addr: addr, From: "App <app@example.com>", To: []string{"ops@example.com"},
 		Subject: "{{.LevelName}}: {{.Message}}", Username: "logger", Password: "s3cret", StartTLS: true,
-		TLS: tlsConf, BatchInterval: time.Hour}, errs.opts())
+		TLS: tlsConf, Delivery: Delivery{BatchInterval: time.Hour}}, errs.opts())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func (s *smtpTransport) payload(batch [][]byte) []byte {
 	for i, a := range s.to {
 		to[i] = a.String()
 	}
-	now := s.o.Now()
+	now := s.o.now()
 
 	var m bytes.Buffer
 	header := func(k, v string) {

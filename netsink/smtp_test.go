@@ -69,7 +69,7 @@ func TestSMTPOneMailPerRecord(t *testing.T) {
 	h, err := NewSMTP(SMTPOptions{
 		Addr: ts.Addr, From: "App <app@example.com>", To: []string{"ops@example.com", "dev@example.org"},
 		Subject: "[app] {{.LevelName}} {{.Message}} user={{.Attr \"req.user\"}}",
-		Now:     smtpFixedNow,
+		now:     smtpFixedNow,
 	}, errs.opts())
 	if err != nil {
 		t.Fatal(err)
@@ -130,8 +130,7 @@ func TestSMTPBatch(t *testing.T) {
 	smtpNoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	errs := newSMTPErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
-		BatchInterval: time.Hour}, errs.opts())
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{BatchInterval: time.Hour}}, errs.opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,8 +165,7 @@ func TestSMTPBatch(t *testing.T) {
 func TestSMTPBatchIntervalSends(t *testing.T) {
 	smtpNoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
-		BatchInterval: 20 * time.Millisecond}, nil)
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{BatchInterval: 20 * time.Millisecond}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,8 +208,7 @@ func TestSMTPWrongPasswordNotRetried(t *testing.T) {
 	ts := newSMTPTestServer(t, smtpTestConfig{TLS: true, User: "logger", Pass: "s3cret"})
 	errs := newSMTPErrs()
 	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
-		Username: "logger", Password: "wrong", StartTLS: true, TLS: &tls.Config{RootCAs: ts.Roots},
-		MaxRetries: 5, Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+		Username: "logger", Password: "wrong", StartTLS: true, TLS: &tls.Config{RootCAs: ts.Roots}, Delivery: Delivery{MaxRetries: 5, Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +231,7 @@ func TestSMTPStartTLSRequiredButMissing(t *testing.T) {
 	ts := newSMTPTestServer(t, smtpTestConfig{}) // no TLS offered
 	errs := newSMTPErrs()
 	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
-		Username: "u", Password: "p", StartTLS: true, MaxRetries: 3, Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+		Username: "u", Password: "p", StartTLS: true, Delivery: Delivery{MaxRetries: 3, Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,8 +345,7 @@ func TestSMTPTransientRetried(t *testing.T) {
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	ts.failRcpt(smtpErrTransient, smtpErrTransient)
 	errs := newSMTPErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
-		MaxRetries: 2, Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{MaxRetries: 2, Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,8 +371,7 @@ func TestSMTPServerDown(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
 	errs := newSMTPErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: addr, From: "app@example.com", To: []string{"ops@example.com"},
-		MaxRetries: 1, Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+	h, err := NewSMTP(SMTPOptions{Addr: addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{MaxRetries: 1, Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
 	if err != nil {
 		t.Fatalf("a server down at start-up must not be a construction error: %v", err)
 	}
@@ -457,8 +452,7 @@ func TestSMTPRetryKeepsMessageID(t *testing.T) {
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	ts.failData(smtpErrTransient)
 	errs := newSMTPErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
-		MaxRetries: 1, Backoff: Backoff{Initial: time.Millisecond}}, errs.opts())
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{MaxRetries: 1, Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -498,7 +492,7 @@ func TestSMTPStuckServerCloseTimeout(t *testing.T) {
 	}()
 	errs := newSMTPErrs()
 	h, err := NewSMTP(SMTPOptions{Addr: l.Addr().String(), From: "app@example.com", To: []string{"ops@example.com"},
-		Timeout: time.Minute, CloseTimeout: 20 * time.Millisecond}, errs.opts())
+		SessionTimeout: time.Minute, Delivery: Delivery{CloseTimeout: 20 * time.Millisecond}}, errs.opts())
 	if err != nil {
 		t.Fatal(err)
 	}

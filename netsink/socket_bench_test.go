@@ -29,7 +29,7 @@ func BenchmarkSocketToServer(b *testing.B) {
 	}
 	go srv.Serve(ln)
 	defer srv.Close()
-	s, err := NewSocket(ln.Addr().String(), SocketOptions{EnqueueTimeout: 1 << 62}, nil)
+	s, err := NewSocket(ln.Addr().String(), SocketOptions{Delivery: Delivery{EnqueueTimeout: 1 << 62}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func BenchmarkSocketHandleParallel(b *testing.B) {
 	}
 	go srv.Serve(ln)
 	defer srv.Close()
-	s, err := NewSocket(ln.Addr().String(), SocketOptions{EnqueueTimeout: 1 << 62}, nil)
+	s, err := NewSocket(ln.Addr().String(), SocketOptions{Delivery: Delivery{EnqueueTimeout: 1 << 62}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

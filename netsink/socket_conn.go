@@ -13,9 +13,6 @@ import (
 	"github.com/slogx/handlers/netsink/internal/wire"
 )
 
-// wireMaxBatch bounds one write of the sender goroutine.
-const wireMaxBatch = 256 << 10
-
 // socketTransport connects a Socket to its Server; the engine calls it from its sender
 // goroutine only.
 type socketTransport struct {
@@ -27,7 +24,7 @@ type socketTransport struct {
 func (t *socketTransport) Connect(ctx context.Context) (deliver.Conn, error) {
 	dt := t.opts.DialTimeout
 	if dt <= 0 {
-		dt = DefaultSocketDialTimeout
+		dt = 5 * time.Second
 	}
 	d := &net.Dialer{Timeout: dt}
 	var c net.Conn
@@ -42,7 +39,7 @@ func (t *socketTransport) Connect(ctx context.Context) (deliver.Conn, error) {
 	}
 	wt := t.opts.WriteTimeout
 	if wt <= 0 {
-		wt = DefaultSocketWriteTimeout
+		wt = 10 * time.Second
 	}
 	sc := &socketConn{c: c, id: t.id, wt: wt}
 	// Close gives up by cancelling ctx: a write stuck on a peer that stopped reading ends then.

@@ -108,7 +108,7 @@ func wireRestart(t *testing.T, stop func(*Server), shareDedup bool) []int64 {
 	done1 := make(chan error, 1)
 	go func() { done1 <- srv1.Serve(l1) }()
 
-	s, err := NewSocket(addr, SocketOptions{Backoff: wireFastBackoff}, nil)
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Backoff: wireFastBackoff}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestSocketSlowCollectorDoesNotBlock(t *testing.T) {
 	addr := wireServe(t, &Server{Handler: capt}, "127.0.0.1:0")
 	var errs []error
 	var mu sync.Mutex
-	s, err := NewSocket(addr, SocketOptions{Buffer: 4 << 10, EnqueueTimeout: 5 * time.Millisecond, FlushTimeout: time.Millisecond},
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Buffer: 4 << 10, EnqueueTimeout: 5 * time.Millisecond, CloseTimeout: time.Millisecond}},
 		&slogx.Options{OnError: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +239,7 @@ func TestSocketSlowCollectorDoesNotBlock(t *testing.T) {
 	dropped := 0
 	for i := 1; i < 200; i++ {
 		if err := s.Handle(context.Background(), wireRecI(i)); err != nil {
-			if !errors.Is(err, ErrBufferFull) {
+			if !errors.Is(err, slogx.ErrBufferFull) {
 				t.Fatalf("Handle: %v", err)
 			}
 			dropped++
@@ -283,8 +283,8 @@ func TestSocketBuffersWhileDown(t *testing.T) {
 	var reported sync.WaitGroup
 	reported.Add(1)
 	var once sync.Once
-	s, err := NewSocket(addr, SocketOptions{Backoff: wireFastBackoff, Buffer: 100 * 64}, &slogx.Options{OnError: func(err error) {
-		if !errors.Is(err, ErrBufferFull) {
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Backoff: wireFastBackoff, Buffer: 100 * 64}}, &slogx.Options{OnError: func(err error) {
+		if !errors.Is(err, slogx.ErrBufferFull) {
 			once.Do(reported.Done) // a failed connect was reported
 		}
 	}})
@@ -327,7 +327,7 @@ func TestSocketCloseCountsUnacked(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	s, err := NewSocket(addr, SocketOptions{Backoff: wireFastBackoff, FlushTimeout: 10 * time.Millisecond}, &slogx.Options{OnError: func(error) {}})
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Backoff: wireFastBackoff, CloseTimeout: 10 * time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,7 +488,7 @@ func TestSocketEnqueueWaitsForRoom(t *testing.T) {
 	capt.entered = make(chan struct{}, 1)
 	addr := wireServe(t, &Server{Handler: capt}, "127.0.0.1:0")
 	one := len(wire.EncodeRecord(nil, wireRecI(0))) + 64 // a framed record with id and seq fits
-	s, err := NewSocket(addr, SocketOptions{Buffer: one, EnqueueTimeout: time.Hour}, nil)
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Buffer: one, EnqueueTimeout: time.Hour}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -520,7 +520,7 @@ func TestSocketPoisonRecordDropped(t *testing.T) {
 	addr := wireServe(t, &Server{Handler: capt, MaxFrame: 300, OnError: func(error) {}}, "127.0.0.1:0")
 	var reported []error
 	var mu sync.Mutex
-	s, err := NewSocket(addr, SocketOptions{Backoff: Backoff{Initial: time.Millisecond, Max: 4 * time.Millisecond}},
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Backoff: Backoff{Initial: time.Millisecond, Max: 4 * time.Millisecond}}},
 		&slogx.Options{OnError: func(err error) { mu.Lock(); reported = append(reported, err); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)

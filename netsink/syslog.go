@@ -107,30 +107,22 @@ type SyslogOptions struct {
 	// reproduces CPython's mapping, custom levels included.
 	Severity func(slog.Level) Severity
 
-	// Timeout bounds each dial (TLS handshake included) and each write; on streams it also
-	// bounds how long Close waits for buffered records. Zero means 5 s. On streams no log
-	// call waits for it: the delivery engine's goroutine dials and writes.
-	Timeout time.Duration
-	// Buffer is how many bytes of records are held, in order, while they cannot be sent
-	// (the daemon is unreachable, or on a stream, slower than the program); they are sent
-	// first after the next successful connection. Zero means 1 MiB. On datagram networks
-	// (udp, unixgram) a full buffer drops the oldest records, and a negative Buffer disables
-	// holding: a record that cannot be sent is an error. On streams a full buffer applies
-	// Overflow, and a negative Buffer means the default.
-	Buffer int
-	// Overflow is what a stream Syslog does with a record that finds Buffer full: the zero
-	// value, slogx.Block, waits up to EnqueueTimeout (not at all by default) and then drops
-	// it; slogx.DropNewest drops it at once; slogx.DropOldest drops the oldest held records.
-	// Dropped records are counted in Stats().Dropped and reported.
-	Overflow slogx.Overflow
-	// EnqueueTimeout bounds the wait of a log call under Overflow slogx.Block on a stream;
-	// zero means never wait.
-	EnqueueTimeout time.Duration
-	// Backoff is the reconnect schedule; the zero value is Python's (1 s, doubling, 30 s).
-	Backoff Backoff
-	// Now is the clock for the reconnect schedule and for RFC 3164 records with no time;
-	// nil means time.Now.
-	Now func() time.Time
+	// DialTimeout bounds each connection attempt, TLS handshake included; zero means 5 s.
+	DialTimeout time.Duration
+	// WriteTimeout bounds each write (a datagram, or a batch on a stream); zero means 5 s.
+	// On streams no log call waits for either: the delivery engine's goroutine dials and
+	// writes.
+	WriteTimeout time.Duration
+
+	// Delivery configures the delivery engine of streams (tcp, tcp+tls, unix). On datagram
+	// networks (udp, unixgram) only Buffer and Backoff apply: records that cannot be sent
+	// (the daemon is unreachable) are held, in order, up to Buffer bytes (oldest dropped
+	// first; negative: not held, a record that cannot be sent is an error) and sent before
+	// the next record once a connection succeeds, or at Close. MaxRetries zero means a
+	// batch is written again until it is accepted.
+	Delivery
+
+	now func() time.Time // the reconnect schedule's clock and RFC 3164's time for records without one; nil means time.Now (tests)
 }
 
 // Syslog is a slog.Handler that sends each record to a syslog daemon as one message.
@@ -162,17 +154,18 @@ type SyslogOptions struct {
 //
 // # Delivery
 //
-// Syslog connects on the first record, not at construction, and reconnects with Backoff.
+// Syslog connects on the first record, not at construction, and reconnects with
+// Delivery.Backoff.
 //
 // On streams (tcp, tcp+tls, unix, and a "local" socket that is a stream) a log call never
-// dials or writes: it copies the message into a buffer of SyslogOptions.Buffer bytes and a
+// dials or writes: it copies the message into a buffer of Delivery.Buffer bytes and a
 // sender goroutine (the delivery engine Socket uses) frames and writes batches, in order,
-// replaying a failed batch on the next connection. A full buffer applies Overflow. A daemon
+// replaying a failed batch on the next connection. A full buffer applies Delivery.Overflow. A daemon
 // that closed the stream while idle is noticed before writing (on Unix systems) and the
 // connection is made again at once. Syslog has no acknowledgements: Stats().Records counts
 // records the kernel accepted, and TCP can lose what it accepted just before a reset.
 //
-// On datagrams (udp, unixgram) each log call sends one datagram itself, bounded by Timeout;
+// On datagrams (udp, unixgram) each log call sends one datagram itself, bounded by WriteTimeout;
 // while the daemon cannot be reached records are held in a bounded buffer (oldest dropped
 // first) and sent, in order, before the next record once a connection succeeds, or at Close.
 // Stats().Records counts datagrams sent.
@@ -204,9 +197,16 @@ func NewSyslog(o SyslogOptions, opts *slogx.Options) (*Syslog, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !o.Overflow.Valid() {
-		return nil, fmt.Errorf("netsink: syslog: unknown overflow policy %v", o.Overflow)
+	eo, err := deliver.FromDelivery("netsink: syslog "+conn.describe(), o.Delivery,
+		deliver.Defaults{MaxRetries: -1}) // a stream has no refusals: retry until Close gives up
+	if err != nil {
+		return nil, err
 	}
+	eo.Now = o.now
+	// Send has written (or framed into its own buffer) every byte of the batch when it
+	// returns, so settled chunks can be reused: at high rates a new 64 KiB chunk per ~500
+	// records kept the garbage collector busy.
+	eo.RecycleChunks = true
 	local := syslogIsLocal(conn.network)
 	var stream *syslogStream
 	var engine *deliver.Engine
@@ -216,28 +216,12 @@ func NewSyslog(o SyslogOptions, opts *slogx.Options) (*Syslog, error) {
 		case "udp", "unixgram":
 			return conn
 		}
-		stream = &syslogStream{network: conn.network, addrs: conn.addrs, tls: conn.tls, framing: o.Framing, timeout: conn.timeout}
+		stream = &syslogStream{network: conn.network, addrs: conn.addrs, tls: conn.tls, framing: o.Framing,
+			dialTimeout: conn.dialTimeout, writeTimeout: conn.writeTimeout}
 		if stream.network == "local" {
 			stream.network = "unix"
 		}
-		buffer := o.Buffer
-		if buffer <= 0 {
-			buffer = 1 << 20
-		}
-		eng := deliver.New(stream, rep, deliver.Options{
-			Name:           "netsink: syslog " + conn.describe(),
-			Buffer:         buffer,
-			Overflow:       o.Overflow,
-			EnqueueTimeout: o.EnqueueTimeout,
-			MaxRetries:     -1, // a stream has no refusals: retry until Close gives up
-			// Send has written (or framed into its own buffer) every byte of the batch
-			// when it returns, so settled chunks can be reused: at high rates a new 64 KiB
-			// chunk per ~500 records kept the garbage collector busy.
-			RecycleChunks: true,
-			CloseTimeout:  conn.timeout,
-			Backoff:       o.Backoff.schedule(),
-			Now:           o.Now,
-		})
+		eng := deliver.New(stream, rep, eo)
 		engine = eng
 		if conn.network == "local" {
 			return &syslogLocal{dgram: conn, eng: eng}
@@ -281,7 +265,7 @@ func syslogOpenHandler(o *SyslogOptions, local bool, opts *slogx.Options, open f
 // message without line breaks.
 //
 // o's format fields are read (Format, Facility, Severity, Hostname, AppName, ProcID, MsgIDKey,
-// StructuredDataID, Ident, Now); Network decides only what it decides for NewSyslog: on local
+// StructuredDataID, Ident); Network decides only what it decides for NewSyslog: on local
 // sockets (unix, unixgram, local) the default Format is RFC 3164 and RFC 3164 leaves out
 // HOSTNAME. The delivery fields are ignored. msg writes the MSG part (nil: the message and
 // the attributes in logfmt), as slogx.Options.Encoder does for NewSyslog.
@@ -311,17 +295,21 @@ func syslogBuildEncoder(o *SyslogOptions, local bool, body slogx.Encoder) (*sysl
 
 func syslogNewConn(o *SyslogOptions) (*syslogConn, error) {
 	c := &syslogConn{
-		network: o.Network,
-		timeout: o.Timeout,
-		limit:   o.Buffer,
-		now:     o.Now,
-		backoff: o.Backoff,
+		network:      o.Network,
+		dialTimeout:  o.DialTimeout,
+		writeTimeout: o.WriteTimeout,
+		limit:        o.Buffer,
+		now:          o.now,
+		backoff:      deliver.Backoff{Initial: o.Backoff.Initial, Max: o.Backoff.Max, Factor: o.Backoff.Factor},
 	}
-	if c.timeout == 0 {
-		c.timeout = 5 * time.Second
+	if c.dialTimeout <= 0 {
+		c.dialTimeout = 5 * time.Second
+	}
+	if c.writeTimeout <= 0 {
+		c.writeTimeout = 5 * time.Second
 	}
 	if c.limit == 0 {
-		c.limit = 1 << 20
+		c.limit = deliver.DefaultBuffer
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -382,7 +370,7 @@ func syslogNewConfig(o *SyslogOptions, local bool) (*syslogConfig, error) {
 		msgIDKey: o.MsgIDKey,
 		sdID:     o.StructuredDataID,
 		ident:    o.Ident,
-		now:      o.Now,
+		now:      o.now,
 	}
 	if cfg.facility == 0 {
 		cfg.facility = LOG_USER

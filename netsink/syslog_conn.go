@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -29,15 +30,16 @@ var errSyslogStream = errors.New("the local syslog socket is a stream")
 // send does not wait for the daemon), connecting lazily and reconnecting with Backoff. It is
 // not safe for concurrent use; slogx.Handler serializes every call but Delivered.
 type syslogConn struct {
-	network string      // udp, unixgram, or "local" (datagram, else errSyslogStream)
-	addrs   []string    // one address, or the candidate local socket paths
-	tls     *tls.Config // for the stream transport of tcp+tls
-	timeout time.Duration
-	limit   int // outage buffer in bytes; negative: no buffer
-	now     func() time.Time
-	backoff Backoff
-	retryAt time.Time // when the backoff allows the next attempt
-	rep     *slogx.Reporter
+	network      string      // udp, unixgram, or "local" (datagram, else errSyslogStream)
+	addrs        []string    // one address, or the candidate local socket paths
+	tls          *tls.Config // for the stream transport of tcp+tls
+	dialTimeout  time.Duration
+	writeTimeout time.Duration
+	limit        int // outage buffer in bytes; negative: no buffer
+	now          func() time.Time
+	backoff      deliver.Backoff
+	retryAt      time.Time // when the backoff allows the next attempt
+	rep          *slogx.Reporter
 
 	conn net.Conn
 
@@ -166,8 +168,8 @@ func (c *syslogConn) hold(p []byte, cause error) (int, error) {
 
 // send writes one datagram with a deadline.
 func (c *syslogConn) send(p []byte) error {
-	if c.timeout > 0 {
-		if err := c.conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
+	if c.writeTimeout > 0 {
+		if err := c.conn.SetWriteDeadline(time.Now().Add(c.writeTimeout)); err != nil {
 			return err
 		}
 	}
@@ -183,7 +185,7 @@ func (c *syslogConn) send(p []byte) error {
 // each path and, when none answers, reports errSyslogStream if a stream socket does, as
 // Python's SysLogHandler does with socktype None.
 func (c *syslogConn) connect() error {
-	d := net.Dialer{Timeout: c.timeout}
+	d := net.Dialer{Timeout: c.dialTimeout}
 	var conn net.Conn
 	var err error
 	switch c.network {

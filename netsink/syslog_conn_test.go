@@ -197,7 +197,7 @@ func TestSyslogOutage(t *testing.T) {
 	ln.Close() // nothing listens now
 	clock := &syslogClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	errs := make(syslogErrCh, 100)
-	o := SyslogOptions{Network: "tcp", Addr: addr, Hostname: "h", AppName: "a", ProcID: "1", Now: clock.Now, Timeout: 2 * time.Second, Overflow: slogx.DropOldest}
+	o := SyslogOptions{Network: "tcp", Addr: addr, Hostname: "h", AppName: "a", ProcID: "1", now: clock.Now, DialTimeout: 2 * time.Second, WriteTimeout: 2 * time.Second, Delivery: Delivery{Overflow: slogx.DropOldest, CloseTimeout: 2 * time.Second}}
 	// Size the buffer for exactly three of these records.
 	one := len(syslogEncode(t, o, false, nil, syslogRecord(slog.LevelInfo, "rec 0")))
 	o.Buffer = 3 * one
@@ -263,7 +263,7 @@ func TestSyslogDeadPortCountsNothing(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	errs := make(syslogErrCh, 100)
-	h, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: addr, Timeout: 50 * time.Millisecond}, &slogx.Options{OnError: errs.add})
+	h, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: addr, DialTimeout: 50 * time.Millisecond, WriteTimeout: 50 * time.Millisecond, Delivery: Delivery{CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func TestSyslogUnixgramRestart(t *testing.T) {
 
 func TestSyslogNoBuffer(t *testing.T) {
 	syslogLeakCheck(t)
-	h, err := NewSyslog(SyslogOptions{Network: "unixgram", Addr: t.TempDir() + "/nobody.sock", Buffer: -1}, &slogx.Options{OnError: func(error) {}})
+	h, err := NewSyslog(SyslogOptions{Network: "unixgram", Addr: t.TempDir() + "/nobody.sock", Delivery: Delivery{Buffer: -1}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func TestNewSyslogEncoderMatchesSyslog(t *testing.T) {
 	for _, f := range []SyslogFormat{SyslogRFC5424, SyslogRFC3164, SyslogPython} {
 		for _, local := range []bool{false, true} {
 			o := SyslogOptions{Format: f, Hostname: "h", AppName: "app", ProcID: "7", MsgIDKey: "msgid",
-				Now: func() time.Time { return at }}
+				now: func() time.Time { return at }}
 			if local {
 				o.Network = "unix"
 			}

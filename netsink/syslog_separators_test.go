@@ -57,7 +57,7 @@ func TestSyslogUDPOversizeIsDropped(t *testing.T) {
 	}
 	defer pc.Close()
 	var reports []error
-	h, err := NewSyslog(SyslogOptions{Network: "udp", Addr: pc.LocalAddr().String(), Timeout: time.Second},
+	h, err := NewSyslog(SyslogOptions{Network: "udp", Addr: pc.LocalAddr().String(), WriteTimeout: time.Second},
 		&slogx.Options{OnError: func(err error) { reports = append(reports, err) }})
 	if err != nil {
 		t.Fatal(err)

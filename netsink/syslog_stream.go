@@ -21,14 +21,15 @@ type syslogStream struct {
 	addrs   []string // one address, or the candidate local socket paths
 	tls     *tls.Config
 	framing SyslogFraming
-	timeout time.Duration
+
+	dialTimeout, writeTimeout time.Duration
 
 	mu  sync.Mutex // guards cur, which tests read to see what the sender's socket saw
 	cur *syslogStreamConn
 }
 
 func (t *syslogStream) Connect(ctx context.Context) (deliver.Conn, error) {
-	d := &net.Dialer{Timeout: t.timeout}
+	d := &net.Dialer{Timeout: t.dialTimeout}
 	var c net.Conn
 	var err error
 	switch t.network {
@@ -87,7 +88,7 @@ func (s *syslogStreamConn) Send(_ context.Context, b *deliver.Batch) error {
 	if cap(s.frame) > 1<<20 {
 		s.frame = nil // do not pin a huge batch's buffer
 	}
-	if err := s.c.SetWriteDeadline(time.Now().Add(s.t.timeout)); err != nil {
+	if err := s.c.SetWriteDeadline(time.Now().Add(s.t.writeTimeout)); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	if _, err := s.c.Write(f); err != nil {

@@ -57,8 +57,7 @@ func demoMailHTTP(out io.Writer, _ string) error {
 	sm, err := netsink.NewSMTP(netsink.SMTPOptions{
 		Addr: l.Addr().String(), From: "Demo <demo@example.com>", To: []string{"ops@example.com"},
 		Subject:  "[demo] {{.LevelName}}: {{.Message}}",
-		Username: "demo", Password: "demo-pass", StartTLS: true, TLS: &tls.Config{RootCAs: roots},
-		BatchInterval: time.Minute, // one mail for the whole burst (Close sends it)
+		Username: "demo", Password: "demo-pass", StartTLS: true, TLS: &tls.Config{RootCAs: roots}, Delivery: netsink.Delivery{BatchInterval: time.Minute}, // one mail for the whole burst (Close sends it)
 	}, nil)
 	if err != nil {
 		return err
@@ -117,8 +116,7 @@ func demoMailHTTP(out io.Writer, _ string) error {
 	if err := py.Close(); err != nil {
 		return err
 	}
-	nd, err := netsink.NewHTTP(netsink.HTTPOptions{URL: base + "/bulk", Format: netsink.FormatNDJSON,
-		BatchSize: 10, BatchInterval: time.Minute}, &slogx.Options{Level: slog.LevelDebug})
+	nd, err := netsink.NewHTTP(netsink.HTTPOptions{URL: base + "/bulk", Format: netsink.FormatNDJSON, Delivery: netsink.Delivery{BatchRecords: 10, BatchInterval: time.Minute}}, &slogx.Options{Level: slog.LevelDebug})
 	if err != nil {
 		return err
 	}
