@@ -17,7 +17,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/vmihailenco/msgpack/v5"
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
 
 	"github.com/slogx/handlers/netsink/internal/deliver"
@@ -43,24 +42,32 @@ func (t *forwardTransport) Connect(ctx context.Context) (deliver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Close gives up by cancelling ctx: a TLS or shared-key handshake with a server that
+	// answers slowly or never, or a write stuck on a peer that stopped reading, ends then.
+	unwatch := context.AfterFunc(ctx, func() { c.Close() })
+	fail := func(err error) (deliver.Conn, error) {
+		unwatch()
+		c.Close()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w (closing)", err)
+		}
+		return nil, err
+	}
 	if t.tlsConf != nil {
 		tc := tls.Client(c, t.tlsConf)
 		hctx, cancel := context.WithTimeout(ctx, dt)
 		err = tc.HandshakeContext(hctx)
 		cancel()
 		if err != nil {
-			c.Close()
-			return nil, fmt.Errorf("tls: %w", err)
+			return fail(fmt.Errorf("tls: %w", err))
 		}
 		c = tc
 	}
-	br := bufio.NewReaderSize(c, 512)
-	dec := msgpack.NewDecoder(br)
+	dec := newReplyDec(bufio.NewReaderSize(c, 512))
 	if t.creds.sharedKey != "" {
 		_ = c.SetDeadline(time.Now().Add(dt))
 		if err := forwardHandshake(c, dec, t.creds); err != nil {
-			c.Close()
-			return nil, err
+			return fail(err)
 		}
 		_ = c.SetDeadline(time.Time{})
 	}
@@ -72,16 +79,13 @@ func (t *forwardTransport) Connect(ctx context.Context) (deliver.Conn, error) {
 	if at <= 0 {
 		at = DefaultForwardAckTimeout
 	}
-	fc := &forwardConn{c: c, dec: dec, t: t, wt: wt, at: at}
-	// Close gives up by cancelling ctx: a write stuck on a peer that stopped reading ends then.
-	fc.unwatch = context.AfterFunc(ctx, func() { c.Close() })
-	return fc, nil
+	return &forwardConn{c: c, dec: dec, t: t, wt: wt, at: at, unwatch: unwatch}, nil
 }
 
 // forwardConn is one connection to a Forward server: PackedForward messages out, acks in.
 type forwardConn struct {
 	c       net.Conn
-	dec     *msgpack.Decoder
+	dec     *replyDec
 	t       *forwardTransport
 	wt, at  time.Duration
 	unwatch func() bool
@@ -191,7 +195,7 @@ func (s *forwardConn) Close() error {
 // again on the next one.
 func (s *forwardConn) ReadAcks(ack func(seq uint64)) error {
 	for {
-		id, err := forwardReadAck(s.dec)
+		id, err := s.readAck()
 		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
 				s.c.Close()
@@ -207,6 +211,30 @@ func (s *forwardConn) ReadAcks(ack func(seq uint64)) error {
 			ack(last)
 		}
 	}
+}
+
+// readAck waits for the next reply and decodes it. Waiting for a reply is bounded only while
+// a batch is unacknowledged (Send and settle set the deadline); a reply that starts while
+// none is, must still end within AckTimeout, so a server cannot hold the connection with a
+// reply it never finishes.
+func (s *forwardConn) readAck() (string, error) {
+	if _, err := s.dec.r.Peek(1); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	if len(s.pending) == 0 {
+		_ = s.c.SetReadDeadline(time.Now().Add(s.at))
+	}
+	s.mu.Unlock()
+	id, err := forwardReadAck(s.dec)
+	if err == nil {
+		s.mu.Lock()
+		if len(s.pending) == 0 {
+			_ = s.c.SetReadDeadline(time.Time{})
+		}
+		s.mu.Unlock()
+	}
+	return id, err
 }
 
 // settle marks chunk id acknowledged and returns the last sequence number of the
@@ -238,14 +266,15 @@ func (s *forwardConn) settle(id string) (uint64, bool) {
 }
 
 // forwardReadAck decodes one response, {"ack": chunk}, and returns the chunk id.
-func forwardReadAck(d *msgpack.Decoder) (string, error) {
-	if c, err := d.PeekCode(); err == nil && (msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32) {
+func forwardReadAck(d *replyDec) (string, error) {
+	d.begin(forwardMaxAckBytes)
+	if c, err := d.r.Peek(1); err == nil && (msgpcode.IsFixedArray(c[0]) || c[0] == msgpcode.Array16 || c[0] == msgpcode.Array32) {
 		if forwardReadHead(d, "HELO", 2) == nil {
 			return "", errors.New("the server opened the shared-key handshake (HELO): set ForwardOptions.SharedKey")
 		}
 		return "", errors.New("response is an array, not an ack map")
 	}
-	n, err := d.DecodeMapLen()
+	n, err := d.mapLen()
 	if err != nil {
 		return "", err
 	}
@@ -254,17 +283,17 @@ func forwardReadAck(d *msgpack.Decoder) (string, error) {
 	}
 	id, found := "", false
 	for range n {
-		k, err := d.DecodeString()
+		k, err := d.str()
 		if err != nil {
 			return "", fmt.Errorf("response key: %w", err)
 		}
 		if k != "ack" {
-			if err := d.Skip(); err != nil {
+			if err := d.skip(1); err != nil {
 				return "", fmt.Errorf("response %.16q: %w", k, err)
 			}
 			continue
 		}
-		if id, err = d.DecodeString(); err != nil {
+		if id, err = d.str(); err != nil {
 			return "", fmt.Errorf("response ack: %w", err)
 		}
 		found = true

@@ -1,6 +1,7 @@
 package netsink
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -36,20 +37,37 @@ func FuzzForwardReplies(f *testing.F) {
 	}
 	f.Add([]byte{0xdf, 0xff, 0xff, 0xff, 0xff})
 	f.Add([]byte{0x81, 0xa3, 'a', 'c', 'k', 0xdb, 0xff, 0xff, 0xff, 0xff})
+	f.Add(append([]byte{0x81, 0xa1, 'x'}, bytes.Repeat([]byte{0x91}, 100)...)) // nested too deep
+	f.Add([]byte{0x82, 0xa1, 'x', 0xdd, 0x7f, 0xff, 0xff, 0xff})               // array claims 2^31 items
+	f.Add([]byte{0x81, 0xa1, 'x', 0xc9, 0x10, 0x00, 0x00, 0x00, 0x01})         // ext claims 256 MiB
+	f.Add([]byte{0x92, 0xa4, 'H', 'E', 'L', 'O', 0x81, 0xa5, 'n', 'o', 'n', 'c', 'e', 0xc6, 0x40, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if id, err := forwardReadAck(msgpack.NewDecoder(bytes.NewReader(b))); err == nil {
+		// Every reply is refused or accepted within its limit, whatever it claims.
+		within := func(d *replyDec, limit int) {
+			if used := limit - d.left; used < 0 || used > limit {
+				t.Fatalf("reply took %d bytes, limit %d", used, limit)
+			}
+		}
+		d := replyOf(b)
+		if id, err := forwardReadAck(d); err == nil {
 			// What decodes is an ack map: encoding the id back must decode again.
 			back, _ := msgpack.Marshal(map[string]string{"ack": id})
-			if id2, err := forwardReadAck(msgpack.NewDecoder(bytes.NewReader(back))); err != nil || id2 != id {
+			if id2, err := forwardReadAck(replyOf(back)); err != nil || id2 != id {
 				t.Fatalf("round trip of %q: %q, %v", id, id2, err)
 			}
 		}
-		if h, err := forwardReadHelo(msgpack.NewDecoder(bytes.NewReader(b))); err == nil && len(h.nonce) == 0 {
+		within(d, forwardMaxAckBytes)
+		d = replyOf(b)
+		if h, err := forwardReadHelo(d); err == nil && len(h.nonce) == 0 {
 			t.Fatal("HELO accepted without a nonce")
 		}
-		_, _ = forwardReadPong(msgpack.NewDecoder(bytes.NewReader(b)))
+		within(d, forwardMaxHandshakeBytes)
+		_, _ = forwardReadPong(replyOf(b))
 	})
 }
+
+// replyOf returns a replyDec reading b.
+func replyOf(b []byte) *replyDec { return newReplyDec(bufio.NewReader(bytes.NewReader(b))) }
 
 // FuzzForwardJSON: the JSON-to-msgpack transcoder of Any values accepts exactly one JSON
 // value, and what it writes decodes to the same tree encoding/json reads.

@@ -31,12 +31,13 @@ type forwardHelo struct {
 }
 
 // forwardReadHelo decodes ["HELO", {"nonce": ..., "auth": ..., "keepalive": bool}].
-func forwardReadHelo(d *msgpack.Decoder) (forwardHelo, error) {
+func forwardReadHelo(d *replyDec) (forwardHelo, error) {
 	var h forwardHelo
+	d.begin(forwardMaxHandshakeBytes)
 	if err := forwardReadHead(d, "HELO", 2); err != nil {
 		return h, err
 	}
-	n, err := d.DecodeMapLen()
+	n, err := d.mapLen()
 	if err != nil {
 		return h, fmt.Errorf("HELO options: %w", err)
 	}
@@ -45,19 +46,19 @@ func forwardReadHelo(d *msgpack.Decoder) (forwardHelo, error) {
 	}
 	h.keepalive = true // the spec's default
 	for range n {
-		k, err := d.DecodeString()
+		k, err := d.str()
 		if err != nil {
 			return h, fmt.Errorf("HELO options: %w", err)
 		}
 		switch k {
 		case "nonce":
-			h.nonce, err = d.DecodeBytes()
+			h.nonce, err = d.raw()
 		case "auth":
-			h.auth, err = d.DecodeBytes()
+			h.auth, err = d.raw()
 		case "keepalive":
-			h.keepalive, err = d.DecodeBool()
+			h.keepalive, err = d.boolean()
 		default:
-			err = d.Skip()
+			err = d.skip(1)
 		}
 		if err != nil {
 			return h, fmt.Errorf("HELO %q: %w", k, err)
@@ -78,37 +79,38 @@ type forwardPong struct {
 }
 
 // forwardReadPong decodes ["PONG", auth_result, reason, server_hostname, digest].
-func forwardReadPong(d *msgpack.Decoder) (forwardPong, error) {
+func forwardReadPong(d *replyDec) (forwardPong, error) {
 	var p forwardPong
+	d.begin(forwardMaxHandshakeBytes)
 	if err := forwardReadHead(d, "PONG", 5); err != nil {
 		return p, err
 	}
 	var err error
-	if p.ok, err = d.DecodeBool(); err != nil {
+	if p.ok, err = d.boolean(); err != nil {
 		return p, fmt.Errorf("PONG auth_result: %w", err)
 	}
-	if p.reason, err = d.DecodeString(); err != nil {
+	if p.reason, err = d.str(); err != nil {
 		return p, fmt.Errorf("PONG reason: %w", err)
 	}
-	if p.hostname, err = d.DecodeString(); err != nil {
+	if p.hostname, err = d.str(); err != nil {
 		return p, fmt.Errorf("PONG hostname: %w", err)
 	}
-	if p.digest, err = d.DecodeString(); err != nil {
+	if p.digest, err = d.str(); err != nil {
 		return p, fmt.Errorf("PONG digest: %w", err)
 	}
 	return p, nil
 }
 
 // forwardReadHead reads an array of n elements whose first is the string typ.
-func forwardReadHead(d *msgpack.Decoder, typ string, n int) error {
-	l, err := d.DecodeArrayLen()
+func forwardReadHead(d *replyDec, typ string, n int) error {
+	l, err := d.arrayLen()
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", typ, err)
 	}
 	if l != n {
 		return fmt.Errorf("%s: array of %d elements, want %d", typ, l, n)
 	}
-	s, err := d.DecodeString()
+	s, err := d.str()
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", typ, err)
 	}
@@ -159,7 +161,7 @@ func forwardPing(c forwardCredentials, h forwardHelo) ([]byte, []byte, error) {
 
 // forwardHandshake runs the handshake on a connection just made: rw is the connection,
 // d decodes what it reads.
-func forwardHandshake(rw io.Writer, d *msgpack.Decoder, c forwardCredentials) error {
+func forwardHandshake(rw io.Writer, d *replyDec, c forwardCredentials) error {
 	h, err := forwardReadHelo(d)
 	if err != nil {
 		return fmt.Errorf("handshake (shared key is set, so the server must open with HELO): %w", err)

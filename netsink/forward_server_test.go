@@ -32,10 +32,14 @@ type fwdServer struct {
 	noAck       bool
 	dropUnacked int // close the first connections after reading a message, without acking (count)
 	garbageAcks int // answer the first messages with something that is not an ack (count)
+	// reply, when it returns bytes, is written instead of the ack of message n (from 1,
+	// counted across connections): a hostile server's reply.
+	reply func(n int, chunk string) []byte
 
 	mu      sync.Mutex
 	entries []fwdEntry
 	msgs    []fwdMsg
+	nmsgs   int
 	conns   int
 	changed chan struct{}
 	open    []net.Conn
@@ -160,7 +164,17 @@ func (s *fwdServer) serve(c net.Conn, n int) error {
 		if garbage {
 			s.garbageAcks--
 		}
+		s.nmsgs++
+		nmsg := s.nmsgs
 		s.mu.Unlock()
+		if s.reply != nil {
+			if b := s.reply(nmsg, m.Chunk); b != nil {
+				if _, err := c.Write(b); err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		if garbage {
 			b, _ := msgpack.Marshal([]string{"not", "an", "ack"})
 			if _, err := c.Write(b); err != nil {

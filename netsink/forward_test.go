@@ -29,14 +29,30 @@ func fwdListen(t testing.TB) net.Listener {
 
 // fwdErrors collects what OnError reports.
 type fwdErrors struct {
-	mu   sync.Mutex
-	errs []error
+	mu      sync.Mutex
+	errs    []error
+	changed chan struct{} // closed at the next add
 }
 
 func (e *fwdErrors) add(err error) {
 	e.mu.Lock()
 	e.errs = append(e.errs, err)
+	if e.changed != nil {
+		close(e.changed)
+		e.changed = nil
+	}
 	e.mu.Unlock()
+}
+
+// watch returns the errors so far and a channel closed when another is added.
+func (e *fwdErrors) watch() (string, <-chan struct{}) {
+	text := e.text()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.changed == nil {
+		e.changed = make(chan struct{})
+	}
+	return text, e.changed
 }
 
 func (e *fwdErrors) text() string {

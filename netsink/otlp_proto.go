@@ -2,6 +2,7 @@ package netsink
 
 import (
 	"encoding/binary"
+	"unicode/utf8"
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -95,9 +96,34 @@ func pbClose(b []byte, at int) []byte {
 	return b
 }
 
-// pbString appends the string field f.
+// pbString appends the string field f. proto3 string fields must hold UTF-8, and strict
+// decoders (Go's proto.Unmarshal, python3-protobuf, the Collector's receiver) refuse the whole
+// request when one does not: each byte of s that is not part of valid UTF-8 is written as
+// U+FFFD, as OTLP JSON (and encoding/json) writes it, so one bad string loses nothing else.
 func pbString(b []byte, f protowire.Number, s string) []byte {
-	return append(pbLen(pbTag(b, f, protowire.BytesType), len(s)), s...)
+	b = pbTag(b, f, protowire.BytesType)
+	if utf8.ValidString(s) {
+		return append(pbLen(b, len(s)), s...)
+	}
+	n := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			n += len("\uFFFD") - 1 // three bytes for the one replaced
+		}
+		i += size
+	}
+	b = pbLen(b, len(s)+n)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, "\uFFFD"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
 }
 
 // pbBytes appends the bytes field f.

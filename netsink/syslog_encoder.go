@@ -1,6 +1,7 @@
 package netsink
 
 import (
+	"bytes"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -260,9 +261,16 @@ func (e *syslogEncoder) append5424(dst []byte, r slog.Record) []byte {
 	dst = e.appendBody(dst, br)
 	if len(dst) == mark+1 {
 		dst = dst[:mark] // no MSG: RFC 5424 omits the SP too
+	} else if bytes.HasPrefix(dst[mark+1:], syslogBOM) {
+		// A MSG that starts with U+FEFF is read as MSG-UTF8, and its first character
+		// dropped as the BOM (syslog-ng does): a BOM before it keeps the text whole.
+		dst = slices.Insert(dst, mark+1, syslogBOM...)
 	}
 	return dst
 }
+
+// syslogBOM is RFC 5424's BOM, which starts a MSG-UTF8.
+var syslogBOM = []byte{0xef, 0xbb, 0xbf}
 
 // syslogSDWriterPool keeps SD writers with their group and prefix buffers, so that records
 // with STRUCTURED-DATA do not allocate them.

@@ -17,6 +17,38 @@ import (
 // syslogValidUTF8 is what the handler promises for text: each invalid byte becomes U+FFFD.
 func syslogValidUTF8(s string) string { return string([]rune(s)) }
 
+// syslogMSG is the text of a parsed RFC 5424 MSG: go-syslog keeps the BOM that starts a
+// MSG-UTF8, which the RFC (section 6.4) and syslog-ng read as a marker, not as text.
+func syslogMSG(m *rfc5424.SyslogMessage) string { return strings.TrimPrefix(deref(m.Message), "\ufeff") }
+
+// A message that starts with U+FEFF keeps it: a BOM goes before it, and only there.
+func TestSyslog5424LeadingBOM(t *testing.T) {
+	for msg, want := range map[string]string{
+		"\ufeffstarts": " \xef\xbb\xbf\ufeffstarts",
+		"ends\ufeff":   " ends\ufeff",
+		"plain":        " plain",
+	} {
+		var w syslogCapture
+		h, err := syslogNewHandler(&w, &SyslogOptions{Hostname: "h", AppName: "a", ProcID: "1"}, false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Handle(context.Background(), slog.NewRecord(syslogFixedTime, slog.LevelInfo, msg, 0)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(w.msgs[0], " -"+want) {
+			t.Errorf("%q: wire %q, want it to end in %q", msg, w.msgs[0], " -"+want)
+		}
+		m, err := rfc5424.NewParser().Parse([]byte(w.msgs[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := syslogMSG(m.(*rfc5424.SyslogMessage)); got != msg {
+			t.Errorf("MSG %q, want %q", got, msg)
+		}
+	}
+}
+
 func syslogFuzzSeeds(f *testing.F) {
 	f.Add("hello", "key", "value", int64(1), 0)
 	f.Add("", "", "", int64(0), 4)
@@ -51,7 +83,7 @@ func FuzzSyslog5424(f *testing.F) {
 			t.Fatalf("parse %q: %v", w.msgs[0], err)
 		}
 		sm := m.(*rfc5424.SyslogMessage)
-		if got, want := deref(sm.Message), syslogValidUTF8(msg); got != want {
+		if got, want := syslogMSG(sm), syslogValidUTF8(msg); got != want {
 			t.Fatalf("MSG %q, want %q (wire %q)", got, want, w.msgs[0])
 		}
 		if *sm.Severity != uint8(LevelSeverity(slog.Level(level))) || *sm.Facility != uint8(LOG_USER) {
@@ -100,7 +132,7 @@ func FuzzSyslog5424(f *testing.F) {
 			if msg != "" {
 				want = msg + " " + want
 			}
-			if got := deref(m.(*rfc5424.SyslogMessage).Message); got != syslogValidUTF8(want) {
+			if got := syslogMSG(m.(*rfc5424.SyslogMessage)); got != syslogValidUTF8(want) {
 				t.Fatalf("default MSG %q, want %q", got, want)
 			}
 		}
