@@ -107,7 +107,7 @@ func TestForwardDeepHelo(t *testing.T) {
 	helo = append(helo, bytes.Repeat([]byte{0x91}, 10_000_000)...)
 	accepted := rawServer(t, l, helo)
 	errs := &fwdErrors{}
-	f, err := NewForward(l.Addr().String(), ForwardOptions{SharedKey: "k", Backoff: fastBackoff(), FlushTimeout: 100 * time.Millisecond}, &slogx.Options{OnError: errs.add})
+	f, err := NewForward(l.Addr().String(), ForwardOptions{SharedKey: "k", Delivery: Delivery{Backoff: fastBackoff(), CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestForwardHugeHelo(t *testing.T) {
 	l := fwdListen(t)
 	accepted := rawServer(t, l, []byte{0x92, 0xa4, 'H', 'E', 'L', 'O', 0x81, 0xa5, 'n', 'o', 'n', 'c', 'e', 0xc6, 0x40, 0, 0, 0})
 	errs := &fwdErrors{}
-	f, err := NewForward(l.Addr().String(), ForwardOptions{SharedKey: "k", Backoff: fastBackoff(), FlushTimeout: 100 * time.Millisecond}, &slogx.Options{OnError: errs.add})
+	f, err := NewForward(l.Addr().String(), ForwardOptions{SharedKey: "k", Delivery: Delivery{Backoff: fastBackoff(), CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestForwardStalledReplyWhenIdle(t *testing.T) {
 	}
 	srv.start()
 	errs := &fwdErrors{}
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{AckTimeout: 50 * time.Millisecond, Backoff: fastBackoff()}, &slogx.Options{OnError: errs.add})
+	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{AckTimeout: 50 * time.Millisecond, Delivery: Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func closeDuringHandshake(t *testing.T, helo []byte) {
 		l := fwdListen(t)
 		accepted := rawServer(t, l, helo)
 		f, err := NewForward(l.Addr().String(), ForwardOptions{
-			SharedKey: "k", DialTimeout: time.Hour, FlushTimeout: 100 * time.Millisecond, Backoff: fastBackoff(),
+			SharedKey: "k", DialTimeout: time.Hour, Delivery: Delivery{CloseTimeout: 100 * time.Millisecond, Backoff: fastBackoff()},
 		}, &slogx.Options{OnError: func(error) {}})
 		if err != nil {
 			t.Fatal(err)
