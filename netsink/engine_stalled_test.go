@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -79,7 +80,7 @@ func TestStalledPeerNeverBlocksHandle(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			wireNoLeak(t)
+			nettest.NoLeak(t)
 			h, pending, err := tc.open(stalledPeer(t))
 			if err != nil {
 				t.Fatal(err)
@@ -135,7 +136,7 @@ func TestStalledPeerNeverBlocksHandle(t *testing.T) {
 // room, whatever the number of callers waiting with it. The handler must not hold its lock
 // while the writer waits, or the k-th caller would wait k bounds.
 func TestBlockBoundIsPerCall(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	const bound = 300 * time.Millisecond
 	const callers = 8 // one after the other would take 2.4 s
 	s, err := NewSocket(stalledPeer(t), SocketOptions{Delivery: Delivery{Buffer: 4 << 10, Overflow: slogx.Block,

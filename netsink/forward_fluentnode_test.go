@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -79,7 +80,7 @@ func TestForwardFluentNodeSharedKey(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := f.Flush(wireCtx(t)); err != nil {
+	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if st := f.Stats(); st.Records != 100 || st.Errors != 0 {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -68,7 +69,7 @@ func deliverOnce(t *testing.T, srv *fwdServer, o ForwardOptions, want string) {
 	}
 	defer f.Close()
 	slog.New(f).Info("survives")
-	if err := f.Flush(wireCtx(t)); err != nil {
+	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if st := f.Stats(); st.Records != 1 {
@@ -84,7 +85,7 @@ func TestForwardDeepAck(t *testing.T) {
 	if !inChild(t) {
 		return
 	}
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t))
 	srv.reply = func(n int, chunk string) []byte {
 		if n == 1 {
@@ -101,7 +102,7 @@ func TestForwardDeepHelo(t *testing.T) {
 	if !inChild(t) {
 		return
 	}
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	l := fwdListen(t)
 	helo := []byte{0x92, 0xa4, 'H', 'E', 'L', 'O', 0x81, 0xa1, 'x'}
 	helo = append(helo, bytes.Repeat([]byte{0x91}, 10_000_000)...)
@@ -120,7 +121,7 @@ func TestForwardDeepHelo(t *testing.T) {
 // An ack with a 256 MiB string made the application hold 915 MB: a reply larger than its
 // limit is refused from its length claim, before its bytes are read.
 func TestForwardHugeAck(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t))
 	claim := []byte{0x82, 0xa1, 'x', 0xdb, 0x10, 0x00, 0x00, 0x00} // str32 of 256 MiB
 	body := make([]byte, 8<<20)                                    // what the server sends of it
@@ -145,7 +146,7 @@ func TestForwardHugeAck(t *testing.T) {
 
 // A HELO whose nonce claims 1 GiB is refused before it is read.
 func TestForwardHugeHelo(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	l := fwdListen(t)
 	accepted := rawServer(t, l, []byte{0x92, 0xa4, 'H', 'E', 'L', 'O', 0x81, 0xa5, 'n', 'o', 'n', 'c', 'e', 0xc6, 0x40, 0, 0, 0})
 	errs := &fwdErrors{}
@@ -162,7 +163,7 @@ func TestForwardHugeHelo(t *testing.T) {
 // A reply that starts after every batch was acknowledged and never ends no longer holds the
 // connection: it must end within AckTimeout.
 func TestForwardStalledReplyWhenIdle(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t))
 	srv.reply = func(n int, chunk string) []byte {
 		if n == 1 {
@@ -180,7 +181,7 @@ func TestForwardStalledReplyWhenIdle(t *testing.T) {
 	}
 	defer f.Close()
 	slog.New(f).Info("acked")
-	if err := f.Flush(wireCtx(t)); err != nil {
+	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	waitErrors(t, errs, "no ack within")
@@ -196,7 +197,7 @@ func TestForwardCloseDuringHandshake(t *testing.T) {
 
 func closeDuringHandshake(t *testing.T, helo []byte) {
 	{
-		wireNoLeak(t)
+		nettest.NoLeak(t)
 		l := fwdListen(t)
 		accepted := rawServer(t, l, helo)
 		f, err := NewForward(l.Addr().String(), ForwardOptions{

@@ -4,13 +4,15 @@ import (
 	"log/slog"
 	"testing"
 	"testing/slogtest"
+
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // TestForwardSlogtest runs testing/slogtest through a Forward server: each record is read
 // back from the PackedForward message the server received, EventTime as "time" (absent when
 // zero, as slog's rule for a zero time asks) and "message" as slog's "msg".
 func TestForwardSlogtest(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	var f *Forward
 	var srv *fwdServer
 	slogtest.Run(t, func(t *testing.T) slog.Handler {
@@ -23,7 +25,7 @@ func TestForwardSlogtest(t *testing.T) {
 		t.Cleanup(func() { f.Close() })
 		return f
 	}, func(t *testing.T) map[string]any {
-		if err := f.Flush(wireCtx(t)); err != nil {
+		if err := f.Flush(nettest.Ctx(t)); err != nil {
 			t.Fatal(err)
 		}
 		es := srv.waitEntries(t, 1)

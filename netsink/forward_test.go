@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
@@ -78,7 +79,7 @@ func (fwdValuer) LogValue() slog.Value { return slog.GroupValue(slog.String("res
 
 // Every field a record can carry arrives as the spec and the docs say.
 func TestForwardFields(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t)).start()
 	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Tag: "app.test"}, &slogx.Options{AddSource: true, Level: slog.LevelDebug})
 	if err != nil {
@@ -103,7 +104,7 @@ func TestForwardFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	lg.Debug("second") // source from a real call site
-	if err := f.Flush(wireCtx(t)); err != nil {
+	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	es := srv.waitEntries(t, 2)
@@ -162,7 +163,7 @@ func TestForwardZeroTime(t *testing.T) {
 
 // Every batch carries a chunk id and its size; records count as delivered only once acked.
 func TestForwardChunkAck(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t))
 	srv.noAck = true
 	srv.start()
@@ -202,7 +203,7 @@ func TestForwardChunkAck(t *testing.T) {
 // The server reads batches and dies before acknowledging them: every record is sent again
 // on the next connection, in order, and counted once acknowledged.
 func TestForwardReplayAfterDrop(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t))
 	srv.dropUnacked = 2
 	srv.start()
@@ -217,7 +218,7 @@ func TestForwardReplayAfterDrop(t *testing.T) {
 	for i := range n {
 		lg.Info("rec", "i", i)
 	}
-	if err := f.Flush(wireCtx(t)); err != nil {
+	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err, errs.text())
 	}
 	es := srv.waitEntries(t, n)
@@ -242,7 +243,7 @@ func TestForwardReplayAfterDrop(t *testing.T) {
 // A reply that is not an ack ends the connection (what follows it cannot be trusted),
 // reported as an error; the records are sent again and acknowledged on the next one.
 func TestForwardGarbageAck(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t))
 	srv.garbageAcks = 1
 	srv.start()
@@ -253,7 +254,7 @@ func TestForwardGarbageAck(t *testing.T) {
 	}
 	defer f.Close()
 	slog.New(f).Info("acked at last")
-	if err := f.Flush(wireCtx(t)); err != nil {
+	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if st := f.Stats(); st.Records != 1 || st.Errors != 1 || !strings.Contains(errs.text(), "bad ack") {
@@ -266,7 +267,7 @@ func TestForwardGarbageAck(t *testing.T) {
 
 // A batch whose ack never comes breaks the connection after AckTimeout and is sent again.
 func TestForwardAckTimeout(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t))
 	srv.noAck = true
 	srv.start()
@@ -284,7 +285,7 @@ func TestForwardAckTimeout(t *testing.T) {
 }
 
 func TestForwardHandshake(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t))
 	srv.sharedKey = "s3cret"
 	srv.start()
@@ -294,7 +295,7 @@ func TestForwardHandshake(t *testing.T) {
 	}
 	defer f.Close()
 	slog.New(f).Info("authenticated")
-	if err := f.Flush(wireCtx(t)); err != nil {
+	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if e := srv.waitEntries(t, 1)[0]; e.Rec["message"] != "authenticated" {
@@ -312,14 +313,14 @@ func TestForwardHandshakeUser(t *testing.T) {
 	}
 	defer f.Close()
 	slog.New(f).Info("user")
-	if err := f.Flush(wireCtx(t)); err != nil {
+	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // A wrong key fails every connection clearly, counted as Errors; nothing is lost meanwhile.
 func TestForwardHandshakeWrongKey(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	for _, tc := range []struct {
 		name      string
 		badDigest bool
@@ -363,8 +364,8 @@ func TestForwardHandshakeWrongKey(t *testing.T) {
 }
 
 func TestForwardTLS(t *testing.T) {
-	wireNoLeak(t)
-	cert, pool := wireTestCert(t)
+	nettest.NoLeak(t)
+	cert, pool := nettest.TestCert(t)
 	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
 	if err != nil {
 		t.Fatal(err)
@@ -378,7 +379,7 @@ func TestForwardTLS(t *testing.T) {
 	}
 	defer f.Close()
 	slog.New(f).Info("over tls")
-	if err := f.Flush(wireCtx(t)); err != nil {
+	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if e := srv.waitEntries(t, 1)[0]; e.Rec["message"] != "over tls" {
@@ -387,7 +388,7 @@ func TestForwardTLS(t *testing.T) {
 }
 
 func TestForwardUnix(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	path := filepath.Join(t.TempDir(), "fwd.sock")
 	l, err := net.Listen("unix", path)
 	if err != nil {
@@ -400,7 +401,7 @@ func TestForwardUnix(t *testing.T) {
 	}
 	defer f.Close()
 	slog.New(f).Info("over unix")
-	if err := f.Flush(wireCtx(t)); err != nil {
+	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if e := srv.waitEntries(t, 1)[0]; e.Rec["message"] != "over unix" {
@@ -409,7 +410,7 @@ func TestForwardUnix(t *testing.T) {
 }
 
 func TestForwardCompress(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t)).start()
 	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Compress: true, Delivery: Delivery{BatchBytes: 4096}}, nil)
 	if err != nil {
@@ -421,7 +422,7 @@ func TestForwardCompress(t *testing.T) {
 	for i := range n {
 		lg.Info("compressed", "i", i)
 	}
-	if err := f.Flush(wireCtx(t)); err != nil {
+	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	es := srv.waitEntries(t, n)
@@ -556,7 +557,7 @@ func fwdNorm(v any) any {
 
 // A server that wants the handshake while no SharedKey is set is named as such.
 func TestForwardUnexpectedHelo(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t))
 	srv.sharedKey = "k"
 	srv.start()

@@ -3,26 +3,19 @@ package netsink
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
-
-func httpBenchRecord() slog.Record {
-	r := slog.NewRecord(time.Now(), slog.LevelInfo, "request served", httpPC())
-	r.AddAttrs(slog.String("method", "GET"), slog.Int("status", 200), slog.Duration("took", time.Millisecond),
-		slog.String("path", "/api/v1/items"), slog.Bool("cached", true))
-	return r
-}
 
 // BenchmarkHTTPFormPython is the caller's cost of building Python's form body for a record.
 func BenchmarkHTTPFormPython(b *testing.B) {
 	enc := newHTTPFormEncoder("root", time.Now()).WithOptions(slogx.EncoderOptions{})
-	r := httpBenchRecord()
+	r := nettest.SourceRecord()
 	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -42,7 +35,7 @@ func BenchmarkHTTPNDJSONDelivered(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer h.Close()
-	r := httpBenchRecord()
+	r := nettest.SourceRecord()
 	ctx := context.Background()
 	b.ReportAllocs()
 	n := 0
@@ -58,22 +51,4 @@ func BenchmarkHTTPNDJSONDelivered(b *testing.B) {
 		b.Fatalf("dropped %d", s.Dropped)
 	}
 	b.ReportMetric(float64(s.Bytes)/float64(s.Records), "B/record")
-}
-
-// BenchmarkSMTPItem is the caller's cost of an SMTP record: subject template and text body.
-func BenchmarkSMTPItem(b *testing.B) {
-	_, tmpl, err := smtpNewTransport(SMTPOptions{Addr: "127.0.0.1:1", From: "a@example.com",
-		To: []string{"b@example.com"}, Subject: "[app] {{.LevelName}}: {{.Message}}"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	e := newSMTPEncoder(tmpl, nil)
-	e.subj.rep = slogx.NewReporter(nil)
-	enc := e.WithOptions(slogx.EncoderOptions{})
-	r := httpBenchRecord()
-	buf := make([]byte, 0, 1024)
-	b.ReportAllocs()
-	for b.Loop() {
-		buf = enc.Append(buf[:0], r)
-	}
 }

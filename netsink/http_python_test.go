@@ -13,13 +13,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // TestHTTPPythonDifferential runs CPython's logging.handlers.HTTPHandler and ours against the
 // same server and compares what they send: method, content type, and the form keys in order.
 func TestHTTPPythonDifferential(t *testing.T) {
-	py := httpPython(t)
-	smtpNoLeak(t)
+	py := testutil.LookPath(t, "python3")
+	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
 	host := strings.TrimPrefix(ts.URL, "http://")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -32,7 +35,7 @@ func TestHTTPPythonDifferential(t *testing.T) {
 
 	h := httpNew(t, HTTPOptions{URL: ts.URL + "/py", Name: "py"}, nil)
 	slog.New(h).Warn("hello world", "user", "ann", "n", 3)
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	goReq := ts.next(t)
 
 	if pyReq.Method != goReq.Method || pyReq.Path != goReq.Path {
@@ -76,8 +79,8 @@ type httpRecorded struct {
 
 // TestHTTPToPythonServer sends every format to a real python3 http.server.
 func TestHTTPToPythonServer(t *testing.T) {
-	py := httpPython(t)
-	smtpNoLeak(t)
+	py := testutil.LookPath(t, "python3")
+	nettest.NoLeak(t)
 	cmd := exec.Command(py, "testdata/http_recorder.py")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -180,7 +183,7 @@ func TestHTTPToPythonServer(t *testing.T) {
 		if tc.o.Format == FormatNDJSON {
 			slog.New(h).Info("to python", "k", "v")
 		}
-		smtpFlush(t, h)
+		nettest.Flush(t, h)
 		tc.check(record())
 		if s := h.Stats(); s.Records == 0 || s.Errors != 0 {
 			t.Errorf("%s: stats %+v", tc.o.URL, s)
@@ -189,14 +192,14 @@ func TestHTTPToPythonServer(t *testing.T) {
 	}
 
 	// The recorder answers 500 under /fail: retried, then counted as an error.
-	errs := newSMTPErrs()
+	errs := nettest.NewErrs()
 	h := httpNew(t, HTTPOptions{URL: base + "/fail", Format: FormatJSON, Delivery: Delivery{MaxRetries: 1,
-		Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
+		Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	slog.New(h).Error("refused")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	record()
 	record()
-	if err := errs.next(t); !strings.Contains(err.Error(), "500") {
+	if err := errs.Next(t); !strings.Contains(err.Error(), "500") {
 		t.Errorf("error %v", err)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"sync"
 	"testing"
 	"time"
@@ -89,18 +87,4 @@ func (ts *httpTestServer) none(t testing.TB) {
 		t.Fatalf("unexpected request %s %s %q", r.Method, r.Path, r.Body)
 	default:
 	}
-}
-
-// httpPython returns the path of python3, skipping the test when there is none — except
-// under CI=true, where a missing peer is a failure.
-func httpPython(t testing.TB) string {
-	t.Helper()
-	p, err := exec.LookPath("python3")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("python3 is required in CI: %v", err)
-		}
-		t.Skipf("python3 not found: %v", err)
-	}
-	return p
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/slogtest"
+
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // TestHTTPSlogtest runs testing/slogtest over real HTTP requests in the JSON and NDJSON
@@ -13,7 +15,7 @@ import (
 func TestHTTPSlogtest(t *testing.T) {
 	for _, f := range []HTTPFormat{FormatJSON, FormatNDJSON} {
 		t.Run(f.String(), func(t *testing.T) {
-			smtpNoLeak(t)
+			nettest.NoLeak(t)
 			ts := newHTTPTestServer(t)
 			var h *HTTP
 			slogtest.Run(t, func(t *testing.T) slog.Handler {
@@ -25,7 +27,7 @@ func TestHTTPSlogtest(t *testing.T) {
 				t.Cleanup(func() { h.Close() })
 				return h
 			}, func(t *testing.T) map[string]any {
-				smtpFlush(t, h)
+				nettest.Flush(t, h)
 				body := strings.TrimSuffix(string(ts.next(t).Body), "\n")
 				ts.none(t)
 				if strings.Contains(body, "\n") {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -42,10 +43,10 @@ func httpFormKeys(t *testing.T, body string) []string {
 }
 
 func TestHTTPFormatPythonPOST(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
-	errs := newSMTPErrs()
-	h := httpNew(t, HTTPOptions{URL: ts.URL + "/log", Name: "app"}, errs.opts())
+	errs := nettest.NewErrs()
+	h := httpNew(t, HTTPOptions{URL: ts.URL + "/log", Name: "app"}, errs.Opts())
 	when := time.Date(2026, 1, 2, 3, 4, 5, 678_900_000, time.UTC)
 	r := slog.NewRecord(when, slog.LevelError, "disk full: 100%", httpPC())
 	r.AddAttrs(slog.String("user", "ann & bob"), slog.Group("req", slog.Int("id", 7)),
@@ -53,7 +54,7 @@ func TestHTTPFormatPythonPOST(t *testing.T) {
 	if err := h.WithAttrs([]slog.Attr{slog.String("svc", "api")}).Handle(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	req := ts.next(t)
 	if req.Method != "POST" || req.Path != "/log" || req.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
 		t.Errorf("%s %s %q", req.Method, req.Path, req.Header.Get("Content-Type"))
@@ -81,7 +82,7 @@ func TestHTTPFormatPythonPOST(t *testing.T) {
 		!strings.HasSuffix(form.Get("funcName"), ".TestHTTPFormatPythonPOST") {
 		t.Errorf("source %q %q %q", form.Get("pathname"), form.Get("lineno"), form.Get("funcName"))
 	}
-	errs.none(t)
+	errs.None(t)
 	if s := h.Stats(); s.Records != 1 || s.Bytes != uint64(len(req.Body)) {
 		t.Errorf("stats %+v", s)
 	}
@@ -95,11 +96,11 @@ func httpPC() uintptr {
 }
 
 func TestHTTPFormatPythonGET(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
 	h := httpNew(t, HTTPOptions{URL: ts.URL + "/log?token=abc", Method: "get"}, nil)
 	slog.New(h).Info("hi there")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	req := ts.next(t)
 	if req.Method != "GET" || len(req.Body) != 0 {
 		t.Fatalf("%s body %q", req.Method, req.Body)
@@ -114,13 +115,13 @@ func TestHTTPFormatPythonGET(t *testing.T) {
 }
 
 func TestHTTPFormatJSONAndBasicAuth(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
 	h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatJSON, Username: "u", Password: "p:w",
 		AllowInsecure: true, Headers: http.Header{"X-Token": {"t1"}}}, nil)
 	slog.New(h).With("a", 1).WithGroup("g").Warn("one", "b", 2)
 	slog.New(h).Info("two")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	for _, want := range []string{`"level":"WARN","msg":"one","a":1,"g":{"b":2}}`, `"msg":"two"}`} {
 		req := ts.next(t)
 		if u, p, ok := (&http.Request{Header: req.Header}).BasicAuth(); !ok || u != "u" || p != "p:w" {
@@ -137,7 +138,7 @@ func TestHTTPFormatJSONAndBasicAuth(t *testing.T) {
 }
 
 func TestHTTPNDJSONBatches(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
 	h, err := NewHTTP(HTTPOptions{URL: ts.URL, Format: FormatNDJSON, Delivery: Delivery{BatchRecords: 3, BatchInterval: time.Hour}}, nil)
 	if err != nil {
@@ -183,7 +184,7 @@ func httpFmtInts(v []int) string {
 }
 
 func TestHTTPNDJSONIntervalSends(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
 	h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatNDJSON, Delivery: Delivery{BatchInterval: 20 * time.Millisecond}}, nil)
 	slog.New(h).Info("a")
@@ -209,27 +210,27 @@ func TestHTTPRetries(t *testing.T) {
 		{"no retries", []int{500}, -1, 1, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			smtpNoLeak(t)
+			nettest.NoLeak(t)
 			ts := newHTTPTestServer(t)
 			ts.respond(tc.statuses...)
-			errs := newSMTPErrs()
+			errs := nettest.NewErrs()
 			h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatJSON, Delivery: Delivery{MaxRetries: tc.maxRetries,
-				Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
+				Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
 			slog.New(h).Error("x")
-			smtpFlush(t, h)
+			nettest.Flush(t, h)
 			for range tc.requests {
 				ts.next(t)
 			}
 			ts.none(t)
 			s := h.Stats()
 			if tc.delivered {
-				errs.none(t)
+				errs.None(t)
 				if s.Records != 1 || s.Errors != 0 {
 					t.Errorf("stats %+v", s)
 				}
 				return
 			}
-			if err := errs.next(t); !strings.Contains(err.Error(), "status "+strconv.Itoa(tc.statuses[len(tc.statuses)-1])) {
+			if err := errs.Next(t); !strings.Contains(err.Error(), "status "+strconv.Itoa(tc.statuses[len(tc.statuses)-1])) {
 				t.Errorf("error %v", err)
 			}
 			if s.Records != 0 || s.Errors != 1 {
@@ -240,22 +241,22 @@ func TestHTTPRetries(t *testing.T) {
 }
 
 func TestHTTPNetworkErrorRetried(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	l, err := smtpListenLoopback()
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
 	l.Close()
-	errs := newSMTPErrs()
-	h, err := NewHTTP(HTTPOptions{URL: "http://" + addr + "/", Delivery: Delivery{MaxRetries: 2, Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
+	errs := nettest.NewErrs()
+	h, err := NewHTTP(HTTPOptions{URL: "http://" + addr + "/", Delivery: Delivery{MaxRetries: 2, Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	if err != nil {
 		t.Fatalf("a server down at start-up must not be a construction error: %v", err)
 	}
 	defer h.Close()
 	slog.New(h).Error("lost")
-	smtpFlush(t, h)
-	if err := errs.next(t); !strings.Contains(err.Error(), "gave up after 3 attempts") {
+	nettest.Flush(t, h)
+	if err := errs.Next(t); !strings.Contains(err.Error(), "gave up after 3 attempts") {
 		t.Errorf("error %v", err)
 	}
 }
@@ -263,12 +264,12 @@ func TestHTTPNetworkErrorRetried(t *testing.T) {
 // Delivery.Buffer bounds the bytes held, the request in flight included: with room for two
 // records (each about 75 bytes of JSON), the third is dropped while the first is stuck.
 func TestHTTPBufferFullDrops(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
 	release := ts.holdAll()
 	defer release()
-	errs := newSMTPErrs()
-	h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatJSON, Delivery: Delivery{Buffer: 170}}, errs.opts())
+	errs := nettest.NewErrs()
+	h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatJSON, Delivery: Delivery{Buffer: 170}}, errs.Opts())
 	l := slog.New(h)
 	l.Info("in flight")
 	<-ts.arrived // the sender is now blocked in a request, the queue is empty
@@ -278,23 +279,23 @@ func TestHTTPBufferFullDrops(t *testing.T) {
 	if err := h.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelInfo, "dropped", 0)); !errors.Is(err, slogx.ErrBufferFull) {
 		t.Fatalf("want slogx.ErrBufferFull, got %v", err)
 	}
-	if err := errs.next(t); !errors.Is(err, slogx.ErrBufferFull) {
+	if err := errs.Next(t); !errors.Is(err, slogx.ErrBufferFull) {
 		t.Errorf("reported %v", err)
 	}
 	release()
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	if s := h.Stats(); s.Records != 2 || s.Dropped != 1 {
 		t.Errorf("stats %+v", s)
 	}
 }
 
 func TestHTTPCloseTimeout(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
 	release := ts.holdAll()
 	defer release()
-	errs := newSMTPErrs()
-	h, err := NewHTTP(HTTPOptions{URL: ts.URL, Format: FormatJSON, Delivery: Delivery{CloseTimeout: 10 * time.Millisecond}}, errs.opts())
+	errs := nettest.NewErrs()
+	h, err := NewHTTP(HTTPOptions{URL: ts.URL, Format: FormatJSON, Delivery: Delivery{CloseTimeout: 10 * time.Millisecond}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +326,7 @@ func TestHTTPCloseTimeout(t *testing.T) {
 }
 
 func TestHTTPOptionsValidation(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	for _, o := range []HTTPOptions{
 		{URL: ""},
 		{URL: "ftp://127.0.0.1/"},
@@ -359,13 +360,13 @@ func TestHTTPOptionsValidation(t *testing.T) {
 }
 
 func TestHTTPURLCredentials(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
 	u, _ := url.Parse(ts.URL)
 	u.User = url.UserPassword("me", "pw")
 	h := httpNew(t, HTTPOptions{URL: u.String(), AllowInsecure: true}, nil)
 	slog.New(h).Info("x")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	req := ts.next(t)
 	if user, pass, ok := (&http.Request{Header: req.Header}).BasicAuth(); !ok || user != "me" || pass != "pw" {
 		t.Errorf("basic auth %q %q", user, pass)

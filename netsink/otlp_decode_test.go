@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -385,7 +386,7 @@ type otlpTestServer struct {
 // registered after it (the handler's).
 func newOTLPTestServer(t testing.TB) *otlpTestServer {
 	if tt, ok := t.(*testing.T); ok {
-		smtpNoLeak(tt)
+		nettest.NoLeak(tt)
 	}
 	ts := &otlpTestServer{Reqs: make(chan otlpTestReq, 10000)}
 	ts.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"testing/slogtest"
 	"time"
+
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // TestOTLPSlogtest runs testing/slogtest over real requests, both encodings, reading each
@@ -25,7 +27,7 @@ func TestOTLPSlogtest(t *testing.T) {
 				t.Cleanup(func() { h.Close() })
 				return h
 			}, func(t *testing.T) map[string]any {
-				smtpFlush(t, h)
+				nettest.Flush(t, h)
 				recs := otlpDecodeRequest(t, ts.next(t).Body, isJSON).Records
 				ts.none(t)
 				if len(recs) != 1 {

@@ -21,6 +21,7 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -77,7 +78,7 @@ func TestOTLPRecordFields(t *testing.T) {
 			if err := lg.Handler().Handle(context.Background(), r); err != nil {
 				t.Fatal(err)
 			}
-			smtpFlush(t, h)
+			nettest.Flush(t, h)
 			req := ts.next(t)
 			if req.Path != "/v1/logs" {
 				t.Errorf("path %q", req.Path)
@@ -160,7 +161,7 @@ func TestOTLPGzipAndHeaders(t *testing.T) {
 	for i := range 100 {
 		lg.Info("compressible record", "i", i)
 	}
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	n := 0
 	for n < 100 {
 		req := ts.next(t)
@@ -187,7 +188,7 @@ func TestOTLPEnv(t *testing.T) {
 	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
 	h := newTestOTLP(t, OTLPOptions{}, nil)
 	slog.New(h).Info("env")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	req := ts.next(t)
 	if req.Path != "/base/v1/logs" || req.Header.Get("Authorization") != "Bearer tok" || req.Header.Get("X-A") != "2" {
 		t.Fatalf("path %q headers %v", req.Path, req.Header)
@@ -201,7 +202,7 @@ func TestOTLPEnv(t *testing.T) {
 	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "")
 	h2 := newTestOTLP(t, OTLPOptions{Resource: []slog.Attr{slog.String("service.name", "code")}}, nil)
 	slog.New(h2).Info("env")
-	smtpFlush(t, h2)
+	nettest.Flush(t, h2)
 	req = ts.next(t)
 	if got := otlpDecodeRequest(t, req.Body, false); req.Path != "/exact" || got.Resource["service.name"] != "code" {
 		t.Fatalf("path %q resource %v", req.Path, got.Resource)
@@ -302,7 +303,7 @@ func TestOTLPRetryAfter(t *testing.T) {
 			ts.none(t)
 			clock.advance(61 * time.Second)
 			lg.Info("three")
-			smtpFlush(t, h)
+			nettest.Flush(t, h)
 			var msgs []any
 			for len(msgs) < 3 {
 				for _, r := range otlpDecodeRequest(t, ts.next(t).Body, false).Records {
@@ -353,7 +354,7 @@ func TestOTLPStatuses(t *testing.T) {
 			errs := &otlpErrs{}
 			h := newTestOTLP(t, OTLPOptions{URL: ts.URL, Delivery: Delivery{Backoff: Backoff{Initial: time.Millisecond}}}, &slogx.Options{OnError: errs.add})
 			slog.New(h).Info("x")
-			smtpFlush(t, h)
+			nettest.Flush(t, h)
 			ts.next(t)
 			s := h.Stats()
 			if c.retried {
@@ -401,9 +402,9 @@ func TestOTLPPartialSuccess(t *testing.T) {
 			for range 3 {
 				lg.Info("x")
 			}
-			smtpFlush(t, h)
+			nettest.Flush(t, h)
 			lg.Info("y")
-			smtpFlush(t, h)
+			nettest.Flush(t, h)
 			if s := h.Stats(); s.Records != 2 || s.Dropped != 2 || s.Errors != 0 {
 				t.Fatalf("stats %+v: %s", s, errs)
 			}
@@ -430,7 +431,7 @@ func TestOTLPTraceContext(t *testing.T) {
 			lg := slog.New(h).With("a", 1).WithGroup("g")
 			lg.InfoContext(ctx, "traced")
 			lg.Info("untraced")
-			smtpFlush(t, h)
+			nettest.Flush(t, h)
 			var recs []otlpTestRecord
 			for len(recs) < 2 {
 				recs = append(recs, otlpDecodeRequest(t, ts.next(t).Body, isJSON).Records...)
@@ -455,7 +456,7 @@ func TestOTLPAddSourceAndReplaceAttr(t *testing.T) {
 			return a
 		}})
 	slog.New(h).Info("src", "secret", "x", "kept", 1)
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	r := otlpDecodeRequest(t, ts.next(t).Body, false).Records[0]
 	if r.Attrs["secret"] != nil || r.Attrs["kept"] != int64(1) || r.Attrs["code.line.number"] == nil ||
 		!strings.HasSuffix(r.Attrs["code.file.path"].(string), "otlp_test.go") ||
@@ -483,7 +484,7 @@ func TestOTLPCloseFlushes(t *testing.T) {
 	}
 }
 
-func otlpBenchRecord() slog.Record { return httpBenchRecord() }
+func otlpBenchRecord() slog.Record { return nettest.SourceRecord() }
 
 func TestOTLPHandleAllocs(t *testing.T) {
 	if testutil.RaceEnabled {
@@ -499,7 +500,7 @@ func TestOTLPHandleAllocs(t *testing.T) {
 		if n := testing.AllocsPerRun(1000, func() { _ = hd.Handle(ctx, r) }); n != 0 {
 			t.Errorf("json=%v: %v allocs per Handle", isJSON, n)
 		}
-		smtpFlush(t, h)
+		nettest.Flush(t, h)
 	}
 }
 
@@ -552,7 +553,7 @@ func BenchmarkOTLPEncode(b *testing.B) {
 }
 
 func TestOTLPTLS(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	got := make(chan otlpTestRequest, 1)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -569,14 +570,14 @@ func TestOTLPTLS(t *testing.T) {
 	tlsConf := srv.Client().Transport.(*http.Transport).TLSClientConfig
 	h := newTestOTLP(t, OTLPOptions{URL: srv.URL + "/v1/logs", TLS: tlsConf}, nil)
 	slog.New(h).Info("over tls")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	if r := <-got; len(r.Records) != 1 || r.Records[0].Body != "over tls" {
 		t.Fatalf("%+v", r)
 	}
 	// Without the test's CA the certificate is refused: a failed batch, counted.
 	h2 := newTestOTLP(t, OTLPOptions{URL: srv.URL + "/v1/logs", Delivery: Delivery{MaxRetries: -1}}, &slogx.Options{OnError: func(error) {}})
 	slog.New(h2).Info("refused")
-	smtpFlush(t, h2)
+	nettest.Flush(t, h2)
 	if s := h2.Stats(); s.Errors != 1 || s.Records != 0 {
 		t.Fatalf("stats %+v", s)
 	}

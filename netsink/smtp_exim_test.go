@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink/internal/deliver"
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // smtpExim starts Debian's exim (package exim4-daemon-light) as a foreground daemon on
@@ -131,12 +132,12 @@ begin transports
 // TestSMTPExim mails through a real MTA: STARTTLS, AUTH PLAIN, then reads the message back
 // from exim's spool.
 func TestSMTPExim(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	addr, tlsConf, dir, exim := smtpExim(t)
-	errs := newSMTPErrs()
+	errs := nettest.NewErrs()
 	h, err := NewSMTP(SMTPOptions{Addr: addr, From: "App <app@example.com>", To: []string{"ops@example.com"},
 		Subject: "{{.LevelName}}: {{.Message}}", Username: "logger", Password: "s3cret", StartTLS: true,
-		TLS: tlsConf, Delivery: Delivery{BatchInterval: time.Hour}}, errs.opts())
+		TLS: tlsConf, Delivery: Delivery{BatchInterval: time.Hour}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,8 +145,8 @@ func TestSMTPExim(t *testing.T) {
 	l := slog.New(h)
 	l.Error("exim says hi\r\nBcc: evil@example.net", "n", 1)
 	l.Info("second line ünïcode")
-	smtpFlush(t, h)
-	errs.none(t)
+	nettest.Flush(t, h)
+	errs.None(t)
 
 	// -bp lists "age size id <sender>" then the recipients, per queued message.
 	queue := exim("-bp")

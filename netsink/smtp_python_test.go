@@ -8,13 +8,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // TestSMTPPythonDifferential sends one record with CPython's SMTPHandler and one with ours to
 // the same server: every header Python writes, we write too (and the envelope is the same).
 func TestSMTPPythonDifferential(t *testing.T) {
-	py := httpPython(t)
-	smtpNoLeak(t)
+	py := testutil.LookPath(t, "python3")
+	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	host, port, _ := strings.Cut(ts.Addr, ":")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -31,7 +34,7 @@ func TestSMTPPythonDifferential(t *testing.T) {
 	}
 	defer h.Close()
 	slog.New(h).Error("hello from python")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	goMail := ts.next(t)
 
 	if pyMail.From != goMail.From || !slices.Equal(pyMail.To, goMail.To) {

@@ -7,13 +7,14 @@ import (
 	"testing"
 	"testing/slogtest"
 
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
 
 // TestSMTPSlogtest runs testing/slogtest with the JSON encoder: every record goes through a
 // real SMTP session and is parsed back from the received mail's body.
 func TestSMTPSlogtest(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	var h *SMTP
 	slogtest.Run(t, func(t *testing.T) slog.Handler {
@@ -26,7 +27,7 @@ func TestSMTPSlogtest(t *testing.T) {
 		t.Cleanup(func() { h.Close() })
 		return h
 	}, func(t *testing.T) map[string]any {
-		smtpFlush(t, h)
+		nettest.Flush(t, h)
 		_, body := smtpParse(t, ts.next(t).Data)
 		var m map[string]any
 		if err := json.Unmarshal([]byte(strings.TrimSuffix(body, "\n")), &m); err != nil {

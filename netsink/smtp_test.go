@@ -11,66 +11,21 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
 
-// smtpErrs collects reported errors for a test.
-type smtpErrs struct{ ch chan error }
-
-func newSMTPErrs() *smtpErrs { return &smtpErrs{ch: make(chan error, 100)} }
-
-func (e *smtpErrs) opts() *slogx.Options {
-	return &slogx.Options{OnError: func(err error) { e.ch <- err }}
-}
-
-func (e *smtpErrs) next(t *testing.T) error {
-	t.Helper()
-	select {
-	case err := <-e.ch:
-		return err
-	case <-time.After(10 * time.Second):
-		t.Fatal("no error reported")
-		return nil
-	}
-}
-
-func (e *smtpErrs) none(t *testing.T) {
-	t.Helper()
-	select {
-	case err := <-e.ch:
-		t.Fatalf("unexpected error: %v", err)
-	default:
-	}
-}
-
-// smtpNoLeak checks for leaked goroutines after every cleanup of t (test servers included),
-// since cleanups run last-registered first.
-func smtpNoLeak(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t) })
-}
-
 func smtpFixedNow() time.Time { return time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC) }
 
-func smtpFlush(t *testing.T, h interface{ Flush(context.Context) error }) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := h.Flush(ctx); err != nil {
-		t.Fatalf("flush: %v", err)
-	}
-}
-
 func TestSMTPOneMailPerRecord(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
-	errs := newSMTPErrs()
+	errs := nettest.NewErrs()
 	h, err := NewSMTP(SMTPOptions{
 		Addr: ts.Addr, From: "App <app@example.com>", To: []string{"ops@example.com", "dev@example.org"},
 		Subject: "[app] {{.LevelName}} {{.Message}} user={{.Attr \"req.user\"}}",
 		now:     smtpFixedNow,
-	}, errs.opts())
+	}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +33,7 @@ func TestSMTPOneMailPerRecord(t *testing.T) {
 	l := slog.New(h)
 	l.Error("disk full", slog.Group("req", "user", "ann"), "free", 0)
 	l.Warn("second")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 
 	m := ts.next(t)
 	if m.From != "app@example.com" || strings.Join(m.To, ",") != "ops@example.com,dev@example.org" {
@@ -120,17 +75,17 @@ func TestSMTPOneMailPerRecord(t *testing.T) {
 		t.Errorf("second body %q", body2)
 	}
 	ts.none(t)
-	errs.none(t)
+	errs.None(t)
 	if s := h.Stats(); s.Records != 2 || s.Errors != 0 || s.Dropped != 0 || s.Bytes == 0 {
 		t.Errorf("stats %+v", s)
 	}
 }
 
 func TestSMTPBatch(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
-	errs := newSMTPErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{BatchInterval: time.Hour}}, errs.opts())
+	errs := nettest.NewErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{BatchInterval: time.Hour}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +118,7 @@ func TestSMTPBatch(t *testing.T) {
 }
 
 func TestSMTPBatchIntervalSends(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{BatchInterval: 20 * time.Millisecond}}, nil)
 	if err != nil {
@@ -184,38 +139,38 @@ func TestSMTPBatchIntervalSends(t *testing.T) {
 }
 
 func TestSMTPStartTLSAuth(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{TLS: true, User: "logger", Pass: "s3cret"})
-	errs := newSMTPErrs()
+	errs := nettest.NewErrs()
 	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
 		Username: "logger", Password: "s3cret", StartTLS: true,
-		TLS: &tls.Config{RootCAs: ts.Roots}}, errs.opts())
+		TLS: &tls.Config{RootCAs: ts.Roots}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer h.Close()
 	slog.New(h).Error("secure")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	m := ts.next(t)
 	if !m.TLS || m.User != "logger" {
 		t.Errorf("tls=%v user=%q", m.TLS, m.User)
 	}
-	errs.none(t)
+	errs.None(t)
 }
 
 func TestSMTPWrongPasswordNotRetried(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{TLS: true, User: "logger", Pass: "s3cret"})
-	errs := newSMTPErrs()
+	errs := nettest.NewErrs()
 	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
-		Username: "logger", Password: "wrong", StartTLS: true, TLS: &tls.Config{RootCAs: ts.Roots}, Delivery: Delivery{MaxRetries: 5, Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
+		Username: "logger", Password: "wrong", StartTLS: true, TLS: &tls.Config{RootCAs: ts.Roots}, Delivery: Delivery{MaxRetries: 5, Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer h.Close()
 	slog.New(h).Error("x")
-	smtpFlush(t, h)
-	if err := errs.next(t); !strings.Contains(err.Error(), "535") {
+	nettest.Flush(t, h)
+	if err := errs.Next(t); !strings.Contains(err.Error(), "535") {
 		t.Errorf("error %v", err)
 	}
 	if n := ts.connCount(); n != 1 {
@@ -227,18 +182,18 @@ func TestSMTPWrongPasswordNotRetried(t *testing.T) {
 }
 
 func TestSMTPStartTLSRequiredButMissing(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{}) // no TLS offered
-	errs := newSMTPErrs()
+	errs := nettest.NewErrs()
 	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
-		Username: "u", Password: "p", StartTLS: true, Delivery: Delivery{MaxRetries: 3, Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
+		Username: "u", Password: "p", StartTLS: true, Delivery: Delivery{MaxRetries: 3, Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer h.Close()
 	slog.New(h).Error("x")
-	smtpFlush(t, h)
-	if err := errs.next(t); !strings.Contains(err.Error(), "STARTTLS") {
+	nettest.Flush(t, h)
+	if err := errs.Next(t); !strings.Contains(err.Error(), "STARTTLS") {
 		t.Errorf("error %v", err)
 	}
 	ts.none(t)
@@ -267,7 +222,7 @@ func TestSMTPCredentialPolicy(t *testing.T) {
 			t.Errorf("accepted %+v", o)
 		}
 	}
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	for _, o := range []SMTPOptions{
 		func() SMTPOptions { o := base; o.StartTLS = true; return o }(),
 		func() SMTPOptions { o := base; o.ImplicitTLS = true; return o }(),
@@ -283,25 +238,25 @@ func TestSMTPCredentialPolicy(t *testing.T) {
 }
 
 func TestSMTPInsecureAuthAllowed(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{User: "u", Pass: "p", AllowInsecureAuth: true})
-	errs := newSMTPErrs()
+	errs := nettest.NewErrs()
 	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
-		Username: "u", Password: "p", AllowInsecureAuth: true}, errs.opts())
+		Username: "u", Password: "p", AllowInsecureAuth: true}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer h.Close()
 	slog.New(h).Error("clear")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	if m := ts.next(t); m.TLS || m.User != "u" {
 		t.Errorf("tls=%v user=%q", m.TLS, m.User)
 	}
-	errs.none(t)
+	errs.None(t)
 }
 
 func TestSMTPImplicitTLS(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	cert, roots := smtpTestCert(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	// A TLS terminator in front of the plain server: SMTPS as port 465 speaks it.
@@ -330,7 +285,7 @@ func TestSMTPImplicitTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	slog.New(h).Error("over smtps")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	_, body := smtpParse(t, ts.next(t).Data)
 	if !strings.Contains(body, "over smtps") {
 		t.Errorf("body %q", body)
@@ -341,19 +296,19 @@ func TestSMTPImplicitTLS(t *testing.T) {
 }
 
 func TestSMTPTransientRetried(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	ts.failRcpt(smtpErrTransient, smtpErrTransient)
-	errs := newSMTPErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{MaxRetries: 2, Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
+	errs := nettest.NewErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{MaxRetries: 2, Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer h.Close()
 	slog.New(h).Error("eventually")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	ts.next(t)
-	errs.none(t)
+	errs.None(t)
 	if n := ts.connCount(); n != 3 {
 		t.Errorf("%d connections, want 3", n)
 	}
@@ -363,22 +318,22 @@ func TestSMTPTransientRetried(t *testing.T) {
 }
 
 func TestSMTPServerDown(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	l, err := smtpListenLoopback()
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
-	errs := newSMTPErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{MaxRetries: 1, Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
+	errs := nettest.NewErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{MaxRetries: 1, Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	if err != nil {
 		t.Fatalf("a server down at start-up must not be a construction error: %v", err)
 	}
 	defer h.Close()
 	slog.New(h).Error("lost")
-	smtpFlush(t, h)
-	if err := errs.next(t); !strings.Contains(err.Error(), "gave up after 2 attempts") {
+	nettest.Flush(t, h)
+	if err := errs.Next(t); !strings.Contains(err.Error(), "gave up after 2 attempts") {
 		t.Errorf("error %v", err)
 	}
 	if s := h.Stats(); s.Errors != 1 {
@@ -387,7 +342,7 @@ func TestSMTPServerDown(t *testing.T) {
 }
 
 func TestSMTPSubjectSafety(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
 		Subject: "{{.Message}} {{.Attr \"x\"}}"}, nil)
@@ -397,7 +352,7 @@ func TestSMTPSubjectSafety(t *testing.T) {
 	defer h.Close()
 	slog.New(h).Error("hi\r\nBcc: evil@example.net\r\n\r\nbody", "x", "y\nTo: evil2@example.net")
 	slog.New(h).Error("Größe überschritten ✓")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 
 	m := ts.next(t)
 	if strings.Join(m.To, ",") != "ops@example.com" {
@@ -448,17 +403,17 @@ func smtpQuietOpts() *slogx.Options { return &slogx.Options{OnError: func(error)
 // A mail refused with a transient reply after its DATA is sent again unchanged: the same
 // Message-ID, so a server that did take it (its reply lost) can drop the duplicate.
 func TestSMTPRetryKeepsMessageID(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	ts.failData(smtpErrTransient)
-	errs := newSMTPErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{MaxRetries: 1, Backoff: Backoff{Initial: time.Millisecond}}}, errs.opts())
+	errs := nettest.NewErrs()
+	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{MaxRetries: 1, Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer h.Close()
 	slog.New(h).Error("twice")
-	smtpFlush(t, h)
+	nettest.Flush(t, h)
 	got, _ := smtpParse(t, ts.next(t).Data)
 	refused := ts.refusedMails()
 	if len(refused) != 1 {
@@ -468,7 +423,7 @@ func TestSMTPRetryKeepsMessageID(t *testing.T) {
 	if id := got.Header.Get("Message-ID"); id == "" || id != first.Header.Get("Message-ID") {
 		t.Errorf("Message-ID %q, first attempt %q", id, first.Header.Get("Message-ID"))
 	}
-	errs.none(t)
+	errs.None(t)
 	if s := h.Stats(); s.Records != 1 || s.Errors != 0 || s.Bytes != uint64(len(ts.refusedMails()[0])) {
 		t.Errorf("stats %+v", s)
 	}
@@ -478,7 +433,7 @@ func TestSMTPRetryKeepsMessageID(t *testing.T) {
 // record is counted as delivered, and Close gives up after CloseTimeout, counting every
 // record it could not mail as dropped, once.
 func TestSMTPStuckServerCloseTimeout(t *testing.T) {
-	smtpNoLeak(t)
+	nettest.NoLeak(t)
 	l, err := smtpListenLoopback()
 	if err != nil {
 		t.Fatal(err)
@@ -490,9 +445,9 @@ func TestSMTPStuckServerCloseTimeout(t *testing.T) {
 			accepted <- c
 		}
 	}()
-	errs := newSMTPErrs()
+	errs := nettest.NewErrs()
 	h, err := NewSMTP(SMTPOptions{Addr: l.Addr().String(), From: "app@example.com", To: []string{"ops@example.com"},
-		SessionTimeout: time.Minute, Delivery: Delivery{CloseTimeout: 20 * time.Millisecond}}, errs.opts())
+		SessionTimeout: time.Minute, Delivery: Delivery{CloseTimeout: 20 * time.Millisecond}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -513,7 +468,7 @@ func TestSMTPStuckServerCloseTimeout(t *testing.T) {
 	if s := h.Stats(); s.Records != 0 || s.Dropped != 6 || s.Errors != 0 {
 		t.Errorf("stats after close %+v", s)
 	}
-	if err := errs.next(t); !strings.Contains(err.Error(), "6 undelivered") {
+	if err := errs.Next(t); !strings.Contains(err.Error(), "6 undelivered") {
 		t.Errorf("reported %v", err)
 	}
 }

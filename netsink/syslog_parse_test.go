@@ -19,7 +19,9 @@ func syslogValidUTF8(s string) string { return string([]rune(s)) }
 
 // syslogMSG is the text of a parsed RFC 5424 MSG: go-syslog keeps the BOM that starts a
 // MSG-UTF8, which the RFC (section 6.4) and syslog-ng read as a marker, not as text.
-func syslogMSG(m *rfc5424.SyslogMessage) string { return strings.TrimPrefix(deref(m.Message), "\ufeff") }
+func syslogMSG(m *rfc5424.SyslogMessage) string {
+	return strings.TrimPrefix(deref(m.Message), "\ufeff")
+}
 
 // A message that starts with U+FEFF keeps it: a BOM goes before it, and only there.
 func TestSyslog5424LeadingBOM(t *testing.T) {
