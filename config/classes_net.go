@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/sinks"
 	"github.com/slogx/handlers/slogx"
 )
@@ -44,10 +45,10 @@ func datagramHandler(c *hctx) opener {
 // sysLogHandler is logging.handlers.SysLogHandler(address=('localhost', 514),
 // facility=LOG_USER, socktype=None), sending what CPython sends (SyslogPython).
 func sysLogHandler(c *hctx) opener {
-	o := netsink.SyslogOptions{Format: netsink.SyslogPython, Severity: netsink.PythonSeverity,
+	o := syslog.Options{Format: syslog.Python, Severity: syslog.PythonSeverity,
 		Facility: c.facility("facility")}
 	o.Network, o.Addr = c.syslogAddress()
-	return func() (slog.Handler, error) { return netsink.NewSyslog(o, c.opts) }
+	return func() (slog.Handler, error) { return syslog.New(o, c.opts) }
 }
 
 // syslogAddress reads address ([host, port] or a socket path) and socktype.
@@ -93,22 +94,22 @@ func (c *hctx) syslogAddress() (network, addr string) {
 
 // facility reads a facility: a name of SysLogHandler.facility_names, a number, or
 // ext://logging.handlers.SysLogHandler.LOG_LOCAL0.
-func (c *hctx) facility(key string) netsink.Facility {
+func (c *hctx) facility(key string) syslog.Facility {
 	v, ok := c.Value(key)
 	if !ok {
-		return netsink.LOG_USER
+		return syslog.LOG_USER
 	}
 	switch f := v.(type) {
 	case int64:
 		if f >= 1 && f <= 23 {
-			return netsink.Facility(f)
+			return syslog.Facility(f)
 		}
 	case string:
 		name := f
 		if rest, ok := strings.CutPrefix(f, "ext://logging.handlers.SysLogHandler.LOG_"); ok {
 			name = strings.ToLower(rest)
 		}
-		if fac, err := netsink.ParseFacility(name); err == nil && fac != netsink.LOG_KERN {
+		if fac, err := syslog.ParseFacility(name); err == nil && fac != syslog.LOG_KERN {
 			return fac
 		}
 	}
@@ -116,11 +117,11 @@ func (c *hctx) facility(key string) netsink.Facility {
 	return 0
 }
 
-// slogxSyslog is slogx.netsink.Syslog: netsink.NewSyslog with its own keys — network
+// slogxSyslog is slogx.netsink.Syslog: syslog.New with its own keys — network
 // (udp, tcp, tcp+tls, unix, unixgram), address ("host:port" or a path), facility,
 // format (rfc5424, rfc3164, python), framing (octet-counting, lf), appName, hostname, ident.
 func slogxSyslog(c *hctx) opener {
-	o := netsink.SyslogOptions{
+	o := syslog.Options{
 		Network:  c.OneOf("network", "", "udp", "tcp", "tcp+tls", "unix", "unixgram"),
 		Addr:     c.String("address", ""),
 		Facility: c.facility("facility"),
@@ -130,20 +131,20 @@ func slogxSyslog(c *hctx) opener {
 	}
 	switch c.OneOf("format", "rfc5424", "rfc5424", "rfc3164", "python") {
 	case "rfc5424":
-		o.Format = netsink.SyslogRFC5424
+		o.Format = syslog.RFC5424
 	case "rfc3164":
-		o.Format = netsink.SyslogRFC3164
+		o.Format = syslog.RFC3164
 	case "python":
-		o.Format, o.Severity = netsink.SyslogPython, netsink.PythonSeverity
+		o.Format, o.Severity = syslog.Python, syslog.PythonSeverity
 	}
 	if c.OneOf("framing", "octet-counting", "octet-counting", "lf") == "lf" {
-		o.Framing = netsink.SyslogLF
+		o.Framing = syslog.LF
 	}
 	opts := c.opts
-	if !c.Has("formatter") && o.Format != netsink.SyslogPython {
+	if !c.Has("formatter") && o.Format != syslog.Python {
 		opts = c.levelOnly() // the message and its attributes, netsink's default MSG
 	}
-	return func() (slog.Handler, error) { return netsink.NewSyslog(o, opts) }
+	return func() (slog.Handler, error) { return syslog.New(o, opts) }
 }
 
 // smtpHandler is logging.handlers.SMTPHandler(mailhost, fromaddr, toaddrs, subject,

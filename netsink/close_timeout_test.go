@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -39,7 +40,7 @@ func TestCloseTimeoutEveryEngineHandler(t *testing.T) {
 			return netsink.NewSocket(addr, netsink.SocketOptions{Delivery: d}, quiet())
 		}},
 		{"syslog tcp", func() (handler, error) {
-			return netsink.NewSyslog(netsink.SyslogOptions{Network: "tcp", Addr: addr, Delivery: d}, quiet())
+			return syslog.New(syslog.Options{Network: "tcp", Addr: addr, Delivery: d}, quiet())
 		}},
 		{"forward", func() (handler, error) {
 			return netsink.NewForward(addr, netsink.ForwardOptions{Delivery: d}, quiet())
@@ -87,7 +88,7 @@ func TestEveryEngineHandlerRefusesUnknownOverflow(t *testing.T) {
 			return netsink.NewSocket("127.0.0.1:1", netsink.SocketOptions{Delivery: d}, nil)
 		},
 		"syslog": func() (io.Closer, error) {
-			return netsink.NewSyslog(netsink.SyslogOptions{Network: "tcp", Addr: "127.0.0.1:1", Delivery: d}, nil)
+			return syslog.New(syslog.Options{Network: "tcp", Addr: "127.0.0.1:1", Delivery: d}, nil)
 		},
 		"forward": func() (io.Closer, error) {
 			return netsink.NewForward("127.0.0.1:1", netsink.ForwardOptions{Delivery: d}, nil)

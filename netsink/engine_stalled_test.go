@@ -1,4 +1,4 @@
-package netsink
+package netsink_test
 
 import (
 	"context"
@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/nettest"
+	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -65,14 +67,14 @@ func TestStalledPeerNeverBlocksHandle(t *testing.T) {
 		open  func(addr string) (handler, func() int, error)
 	}{
 		{"socket", true, func(addr string) (handler, func() int, error) {
-			s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
+			s, err := netsink.NewSocket(addr, netsink.SocketOptions{Delivery: netsink.Delivery{CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 			if err != nil {
 				return nil, nil, err
 			}
 			return s, s.Pending, nil
 		}},
 		{"syslog tcp", false, func(addr string) (handler, func() int, error) {
-			s, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: addr, DialTimeout: 100 * time.Millisecond, WriteTimeout: 100 * time.Millisecond, Delivery: Delivery{CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
+			s, err := syslog.New(syslog.Options{Network: "tcp", Addr: addr, DialTimeout: 100 * time.Millisecond, WriteTimeout: 100 * time.Millisecond, Delivery: netsink.Delivery{CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 			if err != nil {
 				return nil, nil, err
 			}
@@ -139,7 +141,7 @@ func TestBlockBoundIsPerCall(t *testing.T) {
 	nettest.NoLeak(t)
 	const bound = 300 * time.Millisecond
 	const callers = 8 // one after the other would take 2.4 s
-	s, err := NewSocket(stalledPeer(t), SocketOptions{Delivery: Delivery{Buffer: 4 << 10, Overflow: slogx.Block,
+	s, err := netsink.NewSocket(stalledPeer(t), netsink.SocketOptions{Delivery: netsink.Delivery{Buffer: 4 << 10, Overflow: slogx.Block,
 		EnqueueTimeout: bound, CloseTimeout: time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"context"
@@ -23,16 +23,16 @@ func syslogBenchRecord(sd bool) slog.Record {
 func BenchmarkSyslog(b *testing.B) {
 	for _, bc := range []struct {
 		name string
-		o    SyslogOptions
+		o    Options
 		sd   bool
 		opts *slogx.Options
 	}{
-		{"RFC5424", SyslogOptions{Format: SyslogRFC5424}, false, nil},
-		{"RFC5424-SDGroup", SyslogOptions{Format: SyslogRFC5424}, true, nil},
-		{"RFC5424-AllSD", SyslogOptions{Format: SyslogRFC5424, StructuredDataID: "slog@32473"}, false, nil},
-		{"RFC5424-JSON", SyslogOptions{Format: SyslogRFC5424}, false, &slogx.Options{Encoder: slogx.JSON()}},
-		{"RFC3164", SyslogOptions{Format: SyslogRFC3164}, false, nil},
-		{"Python", SyslogOptions{Format: SyslogPython}, false, nil},
+		{"RFC5424", Options{Format: RFC5424}, false, nil},
+		{"RFC5424-SDGroup", Options{Format: RFC5424}, true, nil},
+		{"RFC5424-AllSD", Options{Format: RFC5424, StructuredDataID: "slog@32473"}, false, nil},
+		{"RFC5424-JSON", Options{Format: RFC5424}, false, &slogx.Options{Encoder: slogx.JSON()}},
+		{"RFC3164", Options{Format: RFC3164}, false, nil},
+		{"Python", Options{Format: Python}, false, nil},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			h, err := syslogNewHandler(io.Discard, &bc.o, false, bc.opts)
@@ -55,7 +55,7 @@ func BenchmarkSyslog(b *testing.B) {
 		}
 		defer pc.Close()
 		go drainForBench(pc)
-		h, err := NewSyslog(SyslogOptions{Network: "udp", Addr: pc.LocalAddr().String()}, nil)
+		h, err := New(Options{Network: "udp", Addr: pc.LocalAddr().String()}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -69,7 +69,7 @@ func BenchmarkSyslog(b *testing.B) {
 	b.Run("TCP-loopback-octets", func(b *testing.B) {
 		srv := newBenchTCPSink(b)
 		defer srv.Close()
-		h, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: srv.Addr().String()}, nil)
+		h, err := New(Options{Network: "tcp", Addr: srv.Addr().String()}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

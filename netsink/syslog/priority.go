@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"fmt"
@@ -73,12 +73,12 @@ var syslogPriorityNames = map[string]Severity{
 	"notice": LOG_NOTICE, "panic": LOG_EMERG, "warn": LOG_WARNING, "warning": LOG_WARNING,
 }
 
-// FacilityNames returns a fresh copy of Python's SysLogHandler.facility_names.
-func FacilityNames() map[string]Facility { return maps.Clone(syslogFacilityNames) }
+// facilityNames returns a fresh copy of Python's SysLogHandler.facility_names.
+func facilityNames() map[string]Facility { return maps.Clone(syslogFacilityNames) }
 
-// PriorityNames returns a fresh copy of Python's SysLogHandler.priority_names (severity
+// priorityNames returns a fresh copy of Python's SysLogHandler.priority_names (severity
 // names, deprecated aliases "error", "panic" and "warn" included).
-func PriorityNames() map[string]Severity { return maps.Clone(syslogPriorityNames) }
+func priorityNames() map[string]Severity { return maps.Clone(syslogPriorityNames) }
 
 // ParseFacility returns the facility named name in Python's facility_names ("user",
 // "local0", "solaris-cron", ...). Names are case-sensitive, as in Python.
@@ -99,9 +99,9 @@ func ParseSeverity(name string) (Severity, error) {
 	return s, nil
 }
 
-// EncodePriority returns the PRI value (facility << 3) | severity, as Python's
+// encodePriority returns the PRI value (facility << 3) | severity, as Python's
 // SysLogHandler.encodePriority does for integers.
-func EncodePriority(f Facility, s Severity) int { return int(f)<<3 | int(s) }
+func encodePriority(f Facility, s Severity) int { return int(f)<<3 | int(s) }
 
 // String returns the facility's name in facility_names ("user"), or its number.
 func (f Facility) String() string {
@@ -163,7 +163,7 @@ func LevelSeverity(l slog.Level) Severity {
 // PythonSeverity maps a slog level to a syslog severity exactly as CPython's
 // SysLogHandler.mapPriority does with the record's level name: DEBUG, INFO, WARNING, ERROR
 // and CRITICAL map to debug, info, warning, err and crit; every other level (Python's
-// "Level 15") maps to warning. Use it as SyslogOptions.Severity with the Python format to
+// "Level 15") maps to warning. Use it as Options.Severity with the Python format to
 // be byte-identical to CPython for custom levels too.
 func PythonSeverity(l slog.Level) Severity {
 	switch l {

@@ -1,4 +1,4 @@
-package netsink_test
+package syslog_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"net"
 	"time"
 
-	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -24,17 +24,17 @@ func syslogReceive(pc net.PacketConn) string {
 
 // A syslog collector on UDP, RFC 5424: the "msgid" attribute becomes MSGID, a group named
 // like an SD-ID becomes STRUCTURED-DATA, the other attributes follow the message in logfmt.
-func ExampleNewSyslog() {
+func ExampleNew() {
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0") // stands in for the collector
 	if err != nil {
 		panic(err)
 	}
 	defer pc.Close()
 
-	h, err := netsink.NewSyslog(netsink.SyslogOptions{
+	h, err := syslog.New(syslog.Options{
 		Network:  "udp",
 		Addr:     pc.LocalAddr().String(),
-		Facility: netsink.LOG_LOCAL0,
+		Facility: syslog.LOG_LOCAL0,
 		Hostname: "web1", AppName: "shop", ProcID: "7", // defaults: os.Hostname, program name, pid
 	}, nil)
 	if err != nil {
@@ -53,15 +53,15 @@ func ExampleNewSyslog() {
 
 // With StructuredDataID every attribute goes to one SD-ELEMENT; with an Encoder the MSG is
 // the encoder's output (here the Python format, byte-identical to CPython's SysLogHandler).
-func ExampleNewSyslog_formats() {
+func ExampleNew_formats() {
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		panic(err)
 	}
 	defer pc.Close()
-	send := func(o netsink.SyslogOptions, opts *slogx.Options) {
+	send := func(o syslog.Options, opts *slogx.Options) {
 		o.Network, o.Addr, o.Hostname, o.AppName, o.ProcID = "udp", pc.LocalAddr().String(), "web1", "shop", "7"
-		h, err := netsink.NewSyslog(o, opts)
+		h, err := syslog.New(o, opts)
 		if err != nil {
 			panic(err)
 		}
@@ -71,9 +71,9 @@ func ExampleNewSyslog_formats() {
 		h.WithAttrs([]slog.Attr{slog.String("user", "bob")}).Handle(context.Background(), r)
 		fmt.Printf("%q\n", syslogReceive(pc))
 	}
-	send(netsink.SyslogOptions{StructuredDataID: "slog@32473"}, nil)
-	send(netsink.SyslogOptions{}, &slogx.Options{Encoder: slogx.JSON()})
-	send(netsink.SyslogOptions{Format: netsink.SyslogPython}, nil)
+	send(syslog.Options{StructuredDataID: "slog@32473"}, nil)
+	send(syslog.Options{}, &slogx.Options{Encoder: slogx.JSON()})
+	send(syslog.Options{Format: syslog.Python}, nil)
 	// Output:
 	// "<11>1 - web1 shop 7 - [slog@32473 user=\"bob\" path=\"/var\" fs.free=\"0\"] disk full"
 	// "<11>1 - web1 shop 7 - - {\"level\":\"ERROR\",\"msg\":\"disk full\",\"user\":\"bob\",\"path\":\"/var\",\"fs\":{\"free\":0}}"
@@ -81,14 +81,14 @@ func ExampleNewSyslog_formats() {
 }
 
 func ExampleParseFacility() {
-	f, err := netsink.ParseFacility("local3")
+	f, err := syslog.ParseFacility("local3")
 	if err != nil {
 		panic(err)
 	}
-	sev := netsink.LevelSeverity(slog.LevelWarn)
-	fmt.Println(f, int(f), sev, netsink.EncodePriority(f, sev))
-	fmt.Println(netsink.LevelSeverity(slog.LevelInfo+1), netsink.LevelSeverity(slogx.LevelCritical))
+	sev := syslog.LevelSeverity(slog.LevelWarn)
+	fmt.Println(f, int(f), sev, int(sev))
+	fmt.Println(syslog.LevelSeverity(slog.LevelInfo+1), syslog.LevelSeverity(slogx.LevelCritical))
 	// Output:
-	// local3 19 warning 156
+	// local3 19 warning 4
 	// warning crit
 }

@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"bytes"
@@ -62,7 +62,7 @@ for r in recs:
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, err := NewSyslog(SyslogOptions{Network: "udp", Addr: srv.addr, Facility: f, Format: SyslogPython, Severity: PythonSeverity},
+		h, err := New(Options{Network: "udp", Addr: srv.addr, Facility: f, Format: Python, Severity: PythonSeverity},
 			&slogx.Options{Level: slog.Level(-100)})
 		if err != nil {
 			t.Fatal(err)

@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"context"
@@ -18,23 +18,23 @@ import (
 func TestSyslogConstructionErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		o    SyslogOptions
+		o    Options
 		want string
 	}{
-		{"bad network", SyslogOptions{Network: "sctp", Addr: "127.0.0.1:514"}, "unknown network"},
-		{"no port", SyslogOptions{Network: "udp", Addr: "127.0.0.1"}, "missing port"},
-		{"bad port", SyslogOptions{Network: "tcp", Addr: "127.0.0.1:notaport"}, "127.0.0.1:notaport"},
-		{"facility high", SyslogOptions{Network: "udp", Addr: "127.0.0.1:514", Facility: 24}, "facility 24"},
-		{"facility negative", SyslogOptions{Network: "udp", Addr: "127.0.0.1:514", Facility: -1}, "facility -1"},
-		{"format", SyslogOptions{Network: "udp", Addr: "127.0.0.1:514", Format: 9}, "unknown format"},
-		{"framing", SyslogOptions{Network: "tcp", Addr: "127.0.0.1:514", Framing: 5}, "unknown framing"},
-		{"sd-id", SyslogOptions{Network: "udp", Addr: "127.0.0.1:514", StructuredDataID: "bad id"}, "invalid SD-ID"},
-		{"tls on udp", SyslogOptions{Network: "udp", Addr: "127.0.0.1:514", TLS: &tls.Config{}}, "use tcp+tls"},
-		{"defaults are valid", SyslogOptions{}, ""},
-		{"tcp default address", SyslogOptions{Network: "tcp+tls"}, ""},
+		{"bad network", Options{Network: "sctp", Addr: "127.0.0.1:514"}, "unknown network"},
+		{"no port", Options{Network: "udp", Addr: "127.0.0.1"}, "missing port"},
+		{"bad port", Options{Network: "tcp", Addr: "127.0.0.1:notaport"}, "127.0.0.1:notaport"},
+		{"facility high", Options{Network: "udp", Addr: "127.0.0.1:514", Facility: 24}, "facility 24"},
+		{"facility negative", Options{Network: "udp", Addr: "127.0.0.1:514", Facility: -1}, "facility -1"},
+		{"format", Options{Network: "udp", Addr: "127.0.0.1:514", Format: 9}, "unknown format"},
+		{"framing", Options{Network: "tcp", Addr: "127.0.0.1:514", Framing: 5}, "unknown framing"},
+		{"sd-id", Options{Network: "udp", Addr: "127.0.0.1:514", StructuredDataID: "bad id"}, "invalid SD-ID"},
+		{"tls on udp", Options{Network: "udp", Addr: "127.0.0.1:514", TLS: &tls.Config{}}, "use tcp+tls"},
+		{"defaults are valid", Options{}, ""},
+		{"tcp default address", Options{Network: "tcp+tls"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h, err := NewSyslog(tc.o, nil)
+			h, err := New(tc.o, nil)
 			if tc.want == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -52,7 +52,7 @@ func TestSyslogConstructionErrors(t *testing.T) {
 func TestSyslogLazyConnect(t *testing.T) {
 	// Nothing listens on this unix path: construction succeeds, the first record is held.
 	var errs []error
-	h, err := NewSyslog(SyslogOptions{Network: "unixgram", Addr: t.TempDir() + "/none.sock"},
+	h, err := New(Options{Network: "unixgram", Addr: t.TempDir() + "/none.sock"},
 		&slogx.Options{OnError: func(err error) { errs = append(errs, err) }})
 	if err != nil {
 		t.Fatalf("a daemon that is down at start-up must not be an error: %v", err)
@@ -109,7 +109,7 @@ print(json.dumps({"f": H.facility_names, "p": H.priority_names,
 		t.Fatal(err)
 	}
 	// Python 3.11 lacks nothing we have; newer ones may add names: ours must cover Python's.
-	fn, pn := FacilityNames(), PriorityNames()
+	fn, pn := facilityNames(), priorityNames()
 	for name, v := range want.F {
 		f, err := ParseFacility(name)
 		if err != nil || int(f) != v || int(fn[name]) != v {
@@ -131,7 +131,7 @@ print(json.dumps({"f": H.facility_names, "p": H.priority_names,
 		for _, pname := range want.PO {
 			f, _ := ParseFacility(fname)
 			s, _ := ParseSeverity(pname)
-			got = append(got, EncodePriority(f, s))
+			got = append(got, encodePriority(f, s))
 		}
 	}
 	if len(got) != len(want.E) {
@@ -152,7 +152,7 @@ print(json.dumps({"f": H.facility_names, "p": H.priority_names,
 
 // syslogEncode returns the message the handler writes for one record, through the same
 // encoder the network handler uses.
-func syslogEncode(t testing.TB, o SyslogOptions, local bool, opts *slogx.Options, log func(*slog.Logger)) string {
+func syslogEncode(t testing.TB, o Options, local bool, opts *slogx.Options, log func(*slog.Logger)) string {
 	var w syslogCapture
 	h, err := syslogNewHandler(&w, &o, local, opts)
 	if err != nil {
@@ -185,11 +185,11 @@ func syslogRecord(l slog.Level, msg string, args ...any) func(*slog.Logger) {
 }
 
 func TestSyslogFormatsExact(t *testing.T) {
-	base := SyslogOptions{Hostname: "host.example", AppName: "app", ProcID: "42", Facility: LOG_LOCAL4}
-	with := func(f func(*SyslogOptions)) SyslogOptions { o := base; f(&o); return o }
+	base := Options{Hostname: "host.example", AppName: "app", ProcID: "42", Facility: LOG_LOCAL4}
+	with := func(f func(*Options)) Options { o := base; f(&o); return o }
 	for _, tc := range []struct {
 		name  string
-		o     SyslogOptions
+		o     Options
 		local bool
 		opts  *slogx.Options
 		log   func(*slog.Logger)
@@ -204,10 +204,10 @@ func TestSyslogFormatsExact(t *testing.T) {
 		{"5424 sd merge", base, false, nil, func(l *slog.Logger) {
 			syslogRecord(12, "m", slog.Group("a@1", "y", 2), slog.Group("b@2", "z", 3), slog.Group("a@1", "w", 4))(l.With(slog.Group("a@1", "x", 1), "msgid", "PRE"))
 		}, `<162>1 2026-11-26T09:08:07.123456+01:30 host.example app 42 PRE [a@1 x="1" y="2" w="4"][b@2 z="3"] m`},
-		{"5424 catch-all sd", with(func(o *SyslogOptions) { o.StructuredDataID = "slog@32473" }), false, nil, func(l *slog.Logger) {
+		{"5424 catch-all sd", with(func(o *Options) { o.StructuredDataID = "slog@32473" }), false, nil, func(l *slog.Logger) {
 			syslogRecord(slog.LevelDebug, "only message", "k", "v", slog.Group("sd@1", "p", "q"))(l.With("w", 1).WithGroup("g"))
 		}, `<167>1 2026-11-26T09:08:07.123456+01:30 host.example app 42 - [slog@32473 w="1" g.k="v" g.sd@1.p="q"] only message`},
-		{"5424 sanitize", with(func(o *SyslogOptions) { o.Hostname = "bad host"; o.AppName = "ä" }), false, nil,
+		{"5424 sanitize", with(func(o *Options) { o.Hostname = "bad host"; o.AppName = "ä" }), false, nil,
 			syslogRecord(slog.LevelInfo, "bad \xff utf8", "msgid", "a b", slog.Group("x@1", "bad=name", "v\xfe")),
 			"<166>1 2026-11-26T09:08:07.123456+01:30 bad_host __ 42 a_b [x@1 bad%3Dname=\"v\uFFFD\"] bad \uFFFD utf8"},
 		{"5424 no time no msg", base, false, nil, func(l *slog.Logger) {
@@ -215,15 +215,15 @@ func TestSyslogFormatsExact(t *testing.T) {
 		}, "<166>1 - host.example app 42 - -"},
 		{"5424 json body", base, false, &slogx.Options{Encoder: slogx.JSON()}, syslogRecord(slog.LevelInfo, "hi", "a", 1),
 			`<166>1 2026-11-26T09:08:07.123456+01:30 host.example app 42 - - {"time":"2026-11-26T09:08:07.123456789+01:30","level":"INFO","msg":"hi","a":1}`},
-		{"3164", with(func(o *SyslogOptions) { o.Format = SyslogRFC3164 }), false, nil, syslogRecord(slog.LevelInfo, "hello", "msgid", "x"),
+		{"3164", with(func(o *Options) { o.Format = RFC3164 }), false, nil, syslogRecord(slog.LevelInfo, "hello", "msgid", "x"),
 			"<166>Nov 26 09:08:07 host.example app[42]: hello msgid=x"},
-		{"3164 local", with(func(o *SyslogOptions) { o.Format = SyslogRFC3164; o.AppName = "a:b[c]" }), true, nil, syslogRecord(slog.LevelInfo, "hello"),
+		{"3164 local", with(func(o *Options) { o.Format = RFC3164; o.AppName = "a:b[c]" }), true, nil, syslogRecord(slog.LevelInfo, "hello"),
 			"<166>Nov 26 09:08:07 a_b_c_[42]: hello"},
 		{"default on unix is 3164", base, true, nil, syslogRecord(slog.LevelInfo, "x"),
 			"<166>Nov 26 09:08:07 app[42]: x"},
-		{"python", with(func(o *SyslogOptions) { o.Format = SyslogPython; o.Ident = "id: " }), false, nil, syslogRecord(slog.LevelError, "hé"),
+		{"python", with(func(o *Options) { o.Format = Python; o.Ident = "id: " }), false, nil, syslogRecord(slog.LevelError, "hé"),
 			"<163>id: hé\x00"},
-		{"python custom level", with(func(o *SyslogOptions) { o.Format = SyslogPython; o.Severity = PythonSeverity }), false, nil, syslogRecord(-2, "x"),
+		{"python custom level", with(func(o *Options) { o.Format = Python; o.Severity = PythonSeverity }), false, nil, syslogRecord(-2, "x"),
 			"<164>x\x00"},
 		{"5424 sd key that is not a group", base, false, nil, syslogRecord(slog.LevelInfo, "m", "x@1", "plain", slog.Group("x@1", "k", "v"), "msgid", syslogLogValuer{"LV"}),
 			`<166>1 2026-11-26T09:08:07.123456+01:30 host.example app 42 LV [x@1 k="v"] m x@1=plain`},
@@ -234,7 +234,7 @@ func TestSyslogFormatsExact(t *testing.T) {
 			return a
 		}}, syslogRecord(slog.LevelInfo, "m", slog.Group("auth@1", "secret", "pw", slog.Group("in", "secret", "x")), "secret", "y"),
 			`<166>1 2026-11-26T09:08:07.123456+01:30 host.example app 42 - [auth@1 secret="auth@1:***" in.secret="auth@1/in:***"] m secret=:***`},
-		{"msgid off", with(func(o *SyslogOptions) { o.MsgIDKey = "-" }), false, nil, syslogRecord(slog.LevelInfo, "m", "msgid", "x"),
+		{"msgid off", with(func(o *Options) { o.MsgIDKey = "-" }), false, nil, syslogRecord(slog.LevelInfo, "m", "msgid", "x"),
 			"<166>1 2026-11-26T09:08:07.123456+01:30 host.example app 42 - - m msgid=x"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -255,7 +255,7 @@ type syslogBadErr struct{ msg string }
 func (e *syslogBadErr) Error() string { return e.msg }
 
 func TestSyslogSDValues(t *testing.T) {
-	o := SyslogOptions{Hostname: "h", AppName: "a", ProcID: "1", StructuredDataID: "v@1"}
+	o := Options{Hostname: "h", AppName: "a", ProcID: "1", StructuredDataID: "v@1"}
 	when := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
 	got := syslogEncode(t, o, false, nil, syslogRecord(slog.LevelInfo, "m",
 		"u", uint64(18446744073709551615), "f", 1.5, "d", 1500*time.Millisecond, "t", when,

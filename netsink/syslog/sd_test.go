@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"context"
@@ -15,13 +15,13 @@ import (
 func TestSyslogCatchAllSDIDRefused(t *testing.T) {
 	for _, id := range []string{"slog", "meta", "origin", "timeQuality", "a@1@2", "x@", "@1", "a@x", "a@.1",
 		"a=b@1", "a b@1", "a]@1", `a"@1`, "a@1 ", "é@1", strings.Repeat("a", 31) + "@1"} {
-		_, err := NewSyslog(SyslogOptions{Network: "udp", Addr: "127.0.0.1:514", StructuredDataID: id}, nil)
+		_, err := New(Options{Network: "udp", Addr: "127.0.0.1:514", StructuredDataID: id}, nil)
 		if err == nil || !strings.Contains(err.Error(), "invalid SD-ID") || !strings.Contains(err.Error(), "enterprise") {
 			t.Errorf("StructuredDataID %q: err = %v", id, err)
 		}
 	}
 	for _, id := range []string{"slog@32473", "a@1", "x@1.2.3", strings.Repeat("a", 30) + "@1"} {
-		h, err := NewSyslog(SyslogOptions{Network: "udp", Addr: "127.0.0.1:514", StructuredDataID: id}, nil)
+		h, err := New(Options{Network: "udp", Addr: "127.0.0.1:514", StructuredDataID: id}, nil)
 		if err != nil {
 			t.Errorf("StructuredDataID %q: %v", id, err)
 			continue
@@ -39,7 +39,7 @@ func TestSyslogParamNamesDistinct(t *testing.T) {
 	keys := []string{"a b", "a_b", "a=b", "a]b", `a"b`, "a%b", "a%20b", "a\nb", "é", "",
 		"_", "%~", long + "1", long + "2", strings.Repeat("=", 40) + "1", strings.Repeat("=", 40) + "2",
 		"%" + long, "k%" + long}
-	o := SyslogOptions{Hostname: "h", AppName: "a", ProcID: "1", StructuredDataID: "all@32473"}
+	o := Options{Hostname: "h", AppName: "a", ProcID: "1", StructuredDataID: "all@32473"}
 	msg := syslogEncode(t, o, false, nil, func(l *slog.Logger) {
 		r := slog.NewRecord(syslogFixedTime, slog.LevelInfo, "m", 0)
 		for i, k := range keys {

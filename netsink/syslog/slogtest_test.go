@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"encoding/json"
@@ -17,7 +17,7 @@ func TestSyslogSlogtestJSON(t *testing.T) {
 	syslogLeakCheck(t)
 	srv := syslogNewUDPServer(t)
 	slogtest.Run(t, func(t *testing.T) slog.Handler {
-		h, err := NewSyslog(SyslogOptions{Network: "udp", Addr: srv.addr}, &slogx.Options{Encoder: slogx.JSON()})
+		h, err := New(Options{Network: "udp", Addr: srv.addr}, &slogx.Options{Encoder: slogx.JSON()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +40,7 @@ func TestSyslogSlogtestSD(t *testing.T) {
 	syslogLeakCheck(t)
 	srv := syslogNewUnixgramServer(t, t.TempDir()+"/sd.sock")
 	slogtest.Run(t, func(t *testing.T) slog.Handler {
-		h, err := NewSyslog(SyslogOptions{Network: "unixgram", Addr: srv.addr, Format: SyslogRFC5424, StructuredDataID: "slog@32473"}, nil)
+		h, err := New(Options{Network: "unixgram", Addr: srv.addr, Format: RFC5424, StructuredDataID: "slog@32473"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

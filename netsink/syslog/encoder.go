@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 // syslogConfig is the per-handler part of a syslog line that never changes after
 // construction; header fields are sanitized once here.
 type syslogConfig struct {
-	format   SyslogFormat // resolved: never SyslogDefault
+	format   Format // resolved: never SyslogDefault
 	facility Facility
 	severity func(slog.Level) Severity
 	msgIDKey string // "" when MSGID extraction is off
@@ -87,7 +87,7 @@ func (e *syslogEncoder) WithAttrs(as []slog.Attr) slogx.Encoder {
 		return e
 	}
 	e2 := e.clone()
-	if e.cfg.format != SyslogRFC5424 {
+	if e.cfg.format != RFC5424 {
 		e2.body = e.body.WithAttrs(as)
 		return e2
 	}
@@ -185,10 +185,10 @@ func (e *syslogEncoder) Append(dst []byte, r slog.Record) []byte {
 		sev = LOG_WARNING // a user mapping out of range must not change the facility bits
 	}
 	dst = append(dst, '<')
-	dst = strconv.AppendInt(dst, int64(EncodePriority(cfg.facility, sev)), 10)
+	dst = strconv.AppendInt(dst, int64(encodePriority(cfg.facility, sev)), 10)
 	dst = append(dst, '>')
 	switch cfg.format {
-	case SyslogRFC3164:
+	case RFC3164:
 		t := r.Time
 		if t.IsZero() {
 			t = cfg.now() // RFC 3164 has no NILVALUE for the timestamp
@@ -198,7 +198,7 @@ func (e *syslogEncoder) Append(dst []byte, r slog.Record) []byte {
 		start := len(dst)
 		dst = e.appendBody(dst, r)
 		return syslogEscapeControls(dst, start)
-	case SyslogPython:
+	case Python:
 		dst = append(dst, cfg.ident...)
 		dst = e.appendBody(dst, r)
 		return append(dst, 0)

@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"bytes"
@@ -14,14 +14,14 @@ import (
 // the very message a Syslog hands its connection, derived handlers included.
 func TestNewSyslogEncoderMatchesSyslog(t *testing.T) {
 	at := time.Date(2026, 12, 1, 3, 4, 5, 678901000, time.UTC)
-	for _, f := range []SyslogFormat{SyslogRFC5424, SyslogRFC3164, SyslogPython} {
+	for _, f := range []Format{RFC5424, RFC3164, Python} {
 		for _, local := range []bool{false, true} {
-			o := SyslogOptions{Format: f, Hostname: "h", AppName: "app", ProcID: "7", MsgIDKey: "msgid",
+			o := Options{Format: f, Hostname: "h", AppName: "app", ProcID: "7", MsgIDKey: "msgid",
 				now: func() time.Time { return at }}
 			if local {
 				o.Network = "unix"
 			}
-			enc, err := NewSyslogEncoder(o, nil)
+			enc, err := NewEncoder(o, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,7 +49,7 @@ func TestNewSyslogEncoderMatchesSyslog(t *testing.T) {
 			}
 		}
 	}
-	if _, err := NewSyslogEncoder(SyslogOptions{StructuredDataID: "no-at-sign"}, nil); err == nil {
+	if _, err := NewEncoder(Options{StructuredDataID: "no-at-sign"}, nil); err == nil {
 		t.Error("an invalid SD-ID was accepted")
 	}
 }

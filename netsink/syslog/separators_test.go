@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func TestSyslogLFEscapesNUL(t *testing.T) {
 func TestSyslogLFStreamNoNUL(t *testing.T) {
 	syslogLeakCheck(t)
 	srv := syslogNewStreamServer(t, syslogListenTCP(t))
-	h, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: srv.addr, Framing: SyslogLF}, nil)
+	h, err := New(Options{Network: "tcp", Addr: srv.addr, Framing: LF}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestSyslogUDPOversizeIsDropped(t *testing.T) {
 	}
 	defer pc.Close()
 	var reports []error
-	h, err := NewSyslog(SyslogOptions{Network: "udp", Addr: pc.LocalAddr().String(), WriteTimeout: time.Second},
+	h, err := New(Options{Network: "udp", Addr: pc.LocalAddr().String(), WriteTimeout: time.Second},
 		&slogx.Options{OnError: func(err error) { reports = append(reports, err) }})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -71,9 +72,9 @@ func (e *syslogErrs) String() string {
 
 func TestSyslogTCPFraming(t *testing.T) {
 	syslogLeakCheck(t)
-	for _, framing := range []SyslogFraming{SyslogOctetCounting, SyslogLF} {
+	for _, framing := range []Framing{OctetCounting, LF} {
 		srv := syslogNewStreamServer(t, syslogListenTCP(t))
-		h, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: srv.addr, Framing: framing, Hostname: "h", AppName: "a", ProcID: "1"}, nil)
+		h, err := New(Options{Network: "tcp", Addr: srv.addr, Framing: framing, Hostname: "h", AppName: "a", ProcID: "1"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +86,7 @@ func TestSyslogTCPFraming(t *testing.T) {
 			return bytes.Count(all, []byte("two")) == 1 && bytes.HasSuffix(all, []byte("three")) || bytes.HasSuffix(all, []byte("three\n"))
 		})
 		var msgs []string
-		if framing == SyslogLF {
+		if framing == LF {
 			lines := strings.Split(strings.TrimSuffix(string(all), "\n"), "\n")
 			msgs = syslogMsgs(lines)
 			if len(lines) != 2 {
@@ -102,7 +103,7 @@ func TestSyslogTCPFraming(t *testing.T) {
 			msgs = syslogMsgs(msgs)
 		}
 		want := []string{"one\nforged: <14>1 - - - - - - injected", "two\r\nthree"}
-		if framing == SyslogLF {
+		if framing == LF {
 			want = []string{"one#012forged: <14>1 - - - - - - injected", "two\r#012three"}
 		}
 		if fmt.Sprint(msgs) != fmt.Sprint(want) {
@@ -117,7 +118,7 @@ func TestSyslogReconnect(t *testing.T) {
 	syslogLeakCheck(t)
 	srv := syslogNewStreamServer(t, syslogListenTCP(t))
 	errs := &syslogErrs{}
-	h, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: srv.addr}, &slogx.Options{OnError: errs.add})
+	h, err := New(Options{Network: "tcp", Addr: srv.addr}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,11 +198,11 @@ func TestSyslogOutage(t *testing.T) {
 	ln.Close() // nothing listens now
 	clock := &syslogClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	errs := make(syslogErrCh, 100)
-	o := SyslogOptions{Network: "tcp", Addr: addr, Hostname: "h", AppName: "a", ProcID: "1", now: clock.Now, DialTimeout: 2 * time.Second, WriteTimeout: 2 * time.Second, Delivery: Delivery{Overflow: slogx.DropOldest, CloseTimeout: 2 * time.Second}}
+	o := Options{Network: "tcp", Addr: addr, Hostname: "h", AppName: "a", ProcID: "1", now: clock.Now, DialTimeout: 2 * time.Second, WriteTimeout: 2 * time.Second, Delivery: netsink.Delivery{Overflow: slogx.DropOldest, CloseTimeout: 2 * time.Second}}
 	// Size the buffer for exactly three of these records.
 	one := len(syslogEncode(t, o, false, nil, syslogRecord(slog.LevelInfo, "rec 0")))
 	o.Buffer = 3 * one
-	h, err := NewSyslog(o, &slogx.Options{OnError: errs.add})
+	h, err := New(o, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +264,7 @@ func TestSyslogDeadPortCountsNothing(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	errs := make(syslogErrCh, 100)
-	h, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: addr, DialTimeout: 50 * time.Millisecond, WriteTimeout: 50 * time.Millisecond, Delivery: Delivery{CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
+	h, err := New(Options{Network: "tcp", Addr: addr, DialTimeout: 50 * time.Millisecond, WriteTimeout: 50 * time.Millisecond, Delivery: netsink.Delivery{CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +290,7 @@ func TestSyslogUnixgramRestart(t *testing.T) {
 	syslogLeakCheck(t)
 	path := t.TempDir() + "/restart.sock"
 	srv := syslogNewUnixgramServer(t, path)
-	h, err := NewSyslog(SyslogOptions{Network: "unixgram", Addr: path}, &slogx.Options{OnError: func(error) {}})
+	h, err := New(Options{Network: "unixgram", Addr: path}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +315,7 @@ func TestSyslogUnixgramRestart(t *testing.T) {
 
 func TestSyslogNoBuffer(t *testing.T) {
 	syslogLeakCheck(t)
-	h, err := NewSyslog(SyslogOptions{Network: "unixgram", Addr: t.TempDir() + "/nobody.sock", Delivery: Delivery{Buffer: -1}}, &slogx.Options{OnError: func(error) {}})
+	h, err := New(Options{Network: "unixgram", Addr: t.TempDir() + "/nobody.sock", Delivery: netsink.Delivery{Buffer: -1}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +336,7 @@ func TestSyslogNoBuffer(t *testing.T) {
 func TestSyslogCloseFlushes(t *testing.T) {
 	syslogLeakCheck(t)
 	path := t.TempDir() + "/late.sock"
-	h, err := NewSyslog(SyslogOptions{Network: "unixgram", Addr: path, Format: SyslogRFC5424, Hostname: "h", AppName: "a", ProcID: "1"}, &slogx.Options{OnError: func(error) {}})
+	h, err := New(Options{Network: "unixgram", Addr: path, Format: RFC5424, Hostname: "h", AppName: "a", ProcID: "1"}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +356,7 @@ func TestSyslogCloseFlushes(t *testing.T) {
 func TestSyslogDatagramTooBig(t *testing.T) {
 	syslogLeakCheck(t)
 	srv := syslogNewUDPServer(t)
-	h, err := NewSyslog(SyslogOptions{Network: "udp", Addr: srv.addr}, &slogx.Options{OnError: func(error) {}})
+	h, err := New(Options{Network: "udp", Addr: srv.addr}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -384,7 +385,7 @@ func TestSyslogUnixAuto(t *testing.T) {
 	}
 	st := syslogNewStreamServer(t, ln)
 	for _, path := range []string{dg.addr, st.addr} {
-		h, err := NewSyslog(SyslogOptions{Addr: path, Hostname: "h", AppName: "app", ProcID: "7"}, nil)
+		h, err := New(Options{Addr: path, Hostname: "h", AppName: "app", ProcID: "7"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -408,7 +409,7 @@ func TestSyslogTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := syslogNewStreamServer(t, ln)
-	h, err := NewSyslog(SyslogOptions{Network: "tcp+tls", Addr: srv.addr, TLS: &tls.Config{RootCAs: pool}, Hostname: "h", AppName: "a", ProcID: "1"}, nil)
+	h, err := New(Options{Network: "tcp+tls", Addr: srv.addr, TLS: &tls.Config{RootCAs: pool}, Hostname: "h", AppName: "a", ProcID: "1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,7 +423,7 @@ func TestSyslogTLS(t *testing.T) {
 	// A server the client does not trust: the handshake fails, the record is held and the
 	// failure reported.
 	errs := &syslogErrs{}
-	h2, _ := NewSyslog(SyslogOptions{Network: "tcp+tls", Addr: srv.addr}, &slogx.Options{OnError: errs.add})
+	h2, _ := New(Options{Network: "tcp+tls", Addr: srv.addr}, &slogx.Options{OnError: errs.add})
 	slog.New(h2).Info("untrusted")
 	h2.Close()
 	if !strings.Contains(errs.String(), "certificate") {

@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"bytes"
@@ -170,48 +170,48 @@ func TestSyslogRsyslog(t *testing.T) {
 	syslogLeakCheck(t)
 	host, _ := os.Hostname()
 	localHost, _, _ := strings.Cut(host, ".")
-	base := SyslogOptions{Hostname: "testhost", AppName: "slogxtest", ProcID: "4242", Facility: LOG_LOCAL0}
+	base := Options{Hostname: "testhost", AppName: "slogxtest", ProcID: "4242", Facility: LOG_LOCAL0}
 	sd := slog.Group("ex@32473", "a", `q"uo]te\`, "b", 2)
 	type want struct{ pri, host, app, procid, msgid, sd, msg string }
 	cases := []struct {
 		name  string
-		o     func(*SyslogOptions)
+		o     func(*Options)
 		level slog.Level
 		msg   string
 		args  []any
 		want  want
 	}{
-		{"udp 5424", func(o *SyslogOptions) { o.Network, o.Addr = "udp", rs.udp }, slog.LevelInfo, "c01 héllo wörld", []any{"msgid", "ID1", sd, "k", "v w"},
+		{"udp 5424", func(o *Options) { o.Network, o.Addr = "udp", rs.udp }, slog.LevelInfo, "c01 héllo wörld", []any{"msgid", "ID1", sd, "k", "v w"},
 			want{"134", "testhost", "slogxtest", "4242", "ID1", `[ex@32473 a="q\"uo\]te\\" b="2"]`, `c01 héllo wörld k="v w"`}},
-		{"tcp octet 5424", func(o *SyslogOptions) { o.Network, o.Addr = "tcp", rs.tcp }, slog.LevelWarn, "c02 line1\nline2", []any{"msgid", "ID2", sd},
+		{"tcp octet 5424", func(o *Options) { o.Network, o.Addr = "tcp", rs.tcp }, slog.LevelWarn, "c02 line1\nline2", []any{"msgid", "ID2", sd},
 			want{"132", "testhost", "slogxtest", "4242", "ID2", `[ex@32473 a="q\"uo\]te\\" b="2"]`, "c02 line1#012line2"}},
-		{"tcp LF 5424", func(o *SyslogOptions) { o.Network, o.Addr, o.Framing = "tcp", rs.tcp, SyslogLF }, slog.LevelError, "c03 a\nb", []any{"msgid", "ID3", sd},
+		{"tcp LF 5424", func(o *Options) { o.Network, o.Addr, o.Framing = "tcp", rs.tcp, LF }, slog.LevelError, "c03 a\nb", []any{"msgid", "ID3", sd},
 			want{"131", "testhost", "slogxtest", "4242", "ID3", `[ex@32473 a="q\"uo\]te\\" b="2"]`, "c03 a#012b"}},
-		{"udp 5424 catch-all SD", func(o *SyslogOptions) { o.Network, o.Addr, o.StructuredDataID = "udp", rs.udp, "slog@32473" }, slogx.LevelCritical, "c04", []any{"user", "bob", slog.Group("g", "n", 3)},
+		{"udp 5424 catch-all SD", func(o *Options) { o.Network, o.Addr, o.StructuredDataID = "udp", rs.udp, "slog@32473" }, slogx.LevelCritical, "c04", []any{"user", "bob", slog.Group("g", "n", 3)},
 			want{"130", "testhost", "slogxtest", "4242", "-", `[slog@32473 user="bob" g.n="3"]`, "c04"}},
-		{"unixgram 5424", func(o *SyslogOptions) { o.Network, o.Addr, o.Format = "unixgram", rs.sock5424, SyslogRFC5424 }, slog.LevelDebug, "c05 unix", []any{"msgid", "ID5", sd},
+		{"unixgram 5424", func(o *Options) { o.Network, o.Addr, o.Format = "unixgram", rs.sock5424, RFC5424 }, slog.LevelDebug, "c05 unix", []any{"msgid", "ID5", sd},
 			want{"135", "testhost", "slogxtest", "4242", "ID5", `[ex@32473 a="q\"uo\]te\\" b="2"]`, "c05 unix"}},
 		// In RFC 3164, rsyslog's msg keeps the space that follows "TAG:".
-		{"udp 3164", func(o *SyslogOptions) {
-			o.Network, o.Addr, o.Format, o.Facility = "udp", rs.udp, SyslogRFC3164, LOG_DAEMON
+		{"udp 3164", func(o *Options) {
+			o.Network, o.Addr, o.Format, o.Facility = "udp", rs.udp, RFC3164, LOG_DAEMON
 		}, slog.LevelWarn, "c06 x", []any{"k", 1},
 			want{"28", "testhost", "slogxtest", "4242", "-", "-", " c06 x k=1"}},
-		{"tcp octet 3164", func(o *SyslogOptions) { o.Network, o.Addr, o.Format = "tcp", rs.tcp, SyslogRFC3164 }, slog.LevelInfo, "c07 tab\there", nil,
+		{"tcp octet 3164", func(o *Options) { o.Network, o.Addr, o.Format = "tcp", rs.tcp, RFC3164 }, slog.LevelInfo, "c07 tab\there", nil,
 			want{"134", "testhost", "slogxtest", "4242", "-", "-", " c07 tab#011here"}},
-		{"tcp LF 3164", func(o *SyslogOptions) {
-			o.Network, o.Addr, o.Format, o.Framing = "tcp", rs.tcp, SyslogRFC3164, SyslogLF
+		{"tcp LF 3164", func(o *Options) {
+			o.Network, o.Addr, o.Format, o.Framing = "tcp", rs.tcp, RFC3164, LF
 		}, slog.LevelInfo, "c08 two\nlines", nil,
 			want{"134", "testhost", "slogxtest", "4242", "-", "-", " c08 two#012lines"}},
 		// The default format on a unix socket is the local RFC 3164 form; rsyslog stamps its
 		// own hostname, as for any local program.
-		{"unixgram default", func(o *SyslogOptions) { o.Network, o.Addr = "unixgram", rs.sock }, slog.LevelInfo, "c09 local", []any{"msgid", "not-a-field"},
+		{"unixgram default", func(o *Options) { o.Network, o.Addr = "unixgram", rs.sock }, slog.LevelInfo, "c09 local", []any{"msgid", "not-a-field"},
 			want{"134", localHost, "slogxtest", "4242", "-", "-", " c09 local msgid=not-a-field"}},
-		{"unix auto default", func(o *SyslogOptions) { o.Addr = rs.sock }, 9, "c10 auto", nil,
+		{"unix auto default", func(o *Options) { o.Addr = rs.sock }, 9, "c10 auto", nil,
 			want{"130", localHost, "slogxtest", "4242", "-", "-", " c10 auto"}},
 		// CPython's format, byte-identical to SysLogHandler: rsyslog takes the first word of
 		// the message for the hostname and the second for the tag. This is why it is not the
 		// default.
-		{"udp python", func(o *SyslogOptions) { o.Network, o.Addr, o.Format = "udp", rs.udp, SyslogPython }, slog.LevelInfo, "c11 first second rest", nil,
+		{"udp python", func(o *Options) { o.Network, o.Addr, o.Format = "udp", rs.udp, Python }, slog.LevelInfo, "c11 first second rest", nil,
 			want{"134", "c11", "first", "-", "-", "-", " second rest"}},
 	}
 	var markers []string
@@ -219,7 +219,7 @@ func TestSyslogRsyslog(t *testing.T) {
 		o := base
 		tc.o(&o)
 		errs := &syslogErrs{}
-		h, err := NewSyslog(o, &slogx.Options{Level: slog.LevelDebug, OnError: errs.add})
+		h, err := New(o, &slogx.Options{Level: slog.LevelDebug, OnError: errs.add})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}

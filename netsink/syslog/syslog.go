@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"crypto/tls"
@@ -11,63 +11,64 @@ import (
 	"strings"
 	"time"
 
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/netsink/internal/netaddr"
 	"github.com/slogx/handlers/slogx"
 )
 
-// SyslogFormat selects the syslog message format.
-type SyslogFormat int
+// Format selects the syslog message format.
+type Format int
 
 const (
-	// SyslogDefault is SyslogRFC5424 on udp, tcp and tcp+tls, and SyslogRFC3164 on unix
+	// Auto is RFC5424 on udp, tcp and tcp+tls, and RFC3164 on unix
 	// sockets, whose readers (rsyslog's imuxsock with its default parser, journald) expect the
 	// form the C library's syslog(3) writes.
-	SyslogDefault SyslogFormat = iota
-	// SyslogRFC5424 is RFC 5424:
+	Auto Format = iota
+	// RFC5424 is RFC 5424:
 	//   <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG
 	// with a microsecond TIMESTAMP that names the record's instant — in the record time's
 	// offset, or in UTC when that offset has seconds (local mean time zones, time.FixedZone)
 	// or the year is outside 0000..9999 there; a time with no 4-digit year even in UTC is the
 	// NILVALUE, its instant (RFC 3339, nanoseconds) then going to the catch-all element as the
-	// param "time" when StructuredDataID is set —, MSGID from the SyslogOptions.MsgIDKey
-	// attribute, STRUCTURED-DATA from SD-ID groups (see Syslog) and a
+	// param "time" when StructuredDataID is set —, MSGID from the Options.MsgIDKey
+	// attribute, STRUCTURED-DATA from SD-ID groups (see Handler) and a
 	// BOM-less UTF-8 MSG. A field with nothing to say is the NILVALUE "-".
-	SyslogRFC5424
-	// SyslogRFC3164 is the BSD format of RFC 3164:
+	RFC5424
+	// RFC3164 is the BSD format of RFC 3164:
 	//   <PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PROCID]: MSG
 	// with the time in the record time's location (the time of the call when a record has none).
 	// TAG is the app name. On unix sockets HOSTNAME is left out, as syslog(3) does, because a
 	// local daemon stamps its own and would otherwise take our hostname for the tag. RFC 3164
 	// expects a printable MSG: control characters (LF, TAB, ...) are written as '#' and three
 	// octal digits ("#012"), exactly as rsyslog escapes them on receipt.
-	SyslogRFC3164
-	// SyslogPython is what CPython's SysLogHandler sends: "<PRI>" + Ident + MSG + "\x00",
+	RFC3164
+	// Python is what CPython's SysLogHandler sends: "<PRI>" + Ident + MSG + "\x00",
 	// byte-identical for the same record (with Severity: PythonSeverity also for levels
 	// Python has no name for). Attributes, which Python records lack, follow the message
 	// in logfmt unless an Encoder is set. Real daemons misparse it (rsyslog takes the first
 	// word of the message for the hostname); use it only for peers that expect it. On a
-	// stream the frame (see SyslogFraming) carries exactly these bytes.
-	SyslogPython
+	// stream the frame (see Framing) carries exactly these bytes.
+	Python
 )
 
-// SyslogFraming selects how messages are delimited on stream transports (tcp, tcp+tls,
+// Framing selects how messages are delimited on stream transports (tcp, tcp+tls,
 // unix stream). Datagrams carry one message each and are never framed.
-type SyslogFraming int
+type Framing int
 
 const (
-	// SyslogOctetCounting prefixes each message with its length and a space (RFC 6587
+	// OctetCounting prefixes each message with its length and a space (RFC 6587
 	// §3.4.1, RFC 5425): any byte may appear in a message.
-	SyslogOctetCounting SyslogFraming = iota
-	// SyslogLF ends each message with LF (RFC 6587 §3.4.2, "non-transparent framing"), for
+	OctetCounting Framing = iota
+	// LF ends each message with LF (RFC 6587 §3.4.2, "non-transparent framing"), for
 	// receivers without octet counting. Every LF inside a message is sent as the four bytes
 	// "#012" (rsyslog's own escape for a received LF), and every NUL as "#000" (syslog-ng
 	// ends a record at NUL too), so no message can forge another.
-	SyslogLF
+	LF
 )
 
-// SyslogOptions configures NewSyslog. The zero value logs to the local syslog daemon.
-type SyslogOptions struct {
+// Options configures New. The zero value logs to the local syslog daemon.
+type Options struct {
 	// Network is "udp", "tcp", "tcp+tls", "unix" (stream) or "unixgram". Empty means
 	// "udp" when Addr is a host:port, and a unix socket (datagram, then stream, as Python's
 	// SysLogHandler) when Addr is empty or a path.
@@ -79,10 +80,10 @@ type SyslogOptions struct {
 	// Facility of every record. The zero value means LOG_USER (Python's default): like
 	// syslog(3), a program cannot claim the kernel's facility 0.
 	Facility Facility
-	// Format of the messages; see SyslogFormat.
-	Format SyslogFormat
+	// Format of the messages; see Format.
+	Format Format
 	// Framing on stream transports; the zero value is octet counting.
-	Framing SyslogFraming
+	Framing Framing
 	// TLS configures tcp+tls; nil means the system roots and the host of Addr.
 	TLS *tls.Config
 
@@ -98,7 +99,7 @@ type SyslogOptions struct {
 	// StructuredDataID, when set (an SD-ID such as "slog@32473"), puts every attribute that
 	// is not in an SD-ID group into one SD-ELEMENT of that ID instead of the MSG (RFC 5424).
 	// It must be of the form name@<private enterprise number>: RFC 5424 §6.3.2 reserves names
-	// without '@' for IANA, and the registered ones admit only their own params. NewSyslog
+	// without '@' for IANA, and the registered ones admit only their own params. New
 	// refuses anything else.
 	StructuredDataID string
 	// Ident is prepended to the MSG in the Python format, as SysLogHandler.ident.
@@ -113,19 +114,20 @@ type SyslogOptions struct {
 	// On streams no log call waits for either: the delivery engine's goroutine dials and
 	// writes.
 	WriteTimeout time.Duration
+	netsink.
 
-	// Delivery configures the delivery engine of streams (tcp, tcp+tls, unix). On datagram
-	// networks (udp, unixgram) only Buffer and Backoff apply: records that cannot be sent
-	// (the daemon is unreachable) are held, in order, up to Buffer bytes (oldest dropped
-	// first; negative: not held, a record that cannot be sent is an error) and sent before
-	// the next record once a connection succeeds, or at Close. MaxRetries zero means a
-	// batch is written again until it is accepted.
-	Delivery
+		// Delivery configures the delivery engine of streams (tcp, tcp+tls, unix). On datagram
+		// networks (udp, unixgram) only Buffer and Backoff apply: records that cannot be sent
+		// (the daemon is unreachable) are held, in order, up to Buffer bytes (oldest dropped
+		// first; negative: not held, a record that cannot be sent is an error) and sent before
+		// the next record once a connection succeeds, or at Close. MaxRetries zero means a
+		// batch is written again until it is accepted.
+		Delivery
 
 	now func() time.Time // the reconnect schedule's clock and RFC 3164's time for records without one; nil means time.Now (tests)
 }
 
-// Syslog is a slog.Handler that sends each record to a syslog daemon as one message.
+// Handler is a slog.Handler that sends each record to a syslog daemon as one message.
 //
 // # Where attributes go
 //
@@ -154,7 +156,7 @@ type SyslogOptions struct {
 //
 // # Delivery
 //
-// Syslog connects on the first record, not at construction, and reconnects with
+// A Handler connects on the first record, not at construction, and reconnects with
 // Delivery.Backoff.
 //
 // On streams (tcp, tcp+tls, unix, and a "local" socket that is a stream) a log call never
@@ -172,8 +174,8 @@ type SyslogOptions struct {
 //
 // Connection failures are counted in Stats().Errors, dropped records in Stats().Dropped.
 //
-// Syslog is safe for concurrent use; Close flushes and is idempotent.
-type Syslog struct {
+// A Handler is safe for concurrent use; Close flushes and is idempotent.
+type Handler struct {
 	*slogx.Handler
 	stream *syslogStream   // the stream transport, nil on datagrams
 	eng    *deliver.Engine // the stream's delivery engine, nil on datagrams
@@ -181,18 +183,18 @@ type Syslog struct {
 
 // Pending returns how many records wait to be written to a stream (tcp, tcp+tls, unix);
 // always 0 on datagrams, which are sent by the log call itself.
-func (s *Syslog) Pending() int {
+func (s *Handler) Pending() int {
 	if s.eng == nil {
 		return 0
 	}
 	return s.eng.Pending()
 }
 
-// NewSyslog returns a handler sending records to the syslog daemon described by o. It
+// New returns a handler sending records to the syslog daemon described by o. It
 // validates o (network, address, facility, format, SD-ID, overflow) and returns an error for
 // a bad value; it does not connect. opts supplies the level, the MSG Encoder (nil: message
 // and logfmt attributes), AddSource, ReplaceAttr and OnError; its terminator is not used.
-func NewSyslog(o SyslogOptions, opts *slogx.Options) (*Syslog, error) {
+func New(o Options, opts *slogx.Options) (*Handler, error) {
 	conn, err := syslogNewConn(&o)
 	if err != nil {
 		return nil, err
@@ -231,17 +233,17 @@ func NewSyslog(o SyslogOptions, opts *slogx.Options) (*Syslog, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Syslog{Handler: h, stream: stream, eng: engine}, nil
+	return &Handler{Handler: h, stream: stream, eng: engine}, nil
 }
 
 // syslogNewHandler builds the handler over any writer that takes one message per Write.
-func syslogNewHandler(w io.Writer, o *SyslogOptions, local bool, opts *slogx.Options) (*slogx.Handler, error) {
+func syslogNewHandler(w io.Writer, o *Options, local bool, opts *slogx.Options) (*slogx.Handler, error) {
 	return syslogOpenHandler(o, local, opts, func(*slogx.Reporter) io.Writer { return w })
 }
 
 // syslogOpenHandler builds the handler over the writer open returns (given the handler's
 // reporter, and only once the options are valid), which takes one message per Write.
-func syslogOpenHandler(o *SyslogOptions, local bool, opts *slogx.Options, open func(*slogx.Reporter) io.Writer) (*slogx.Handler, error) {
+func syslogOpenHandler(o *Options, local bool, opts *slogx.Options, open func(*slogx.Reporter) io.Writer) (*slogx.Handler, error) {
 	var ho slogx.Options
 	if opts != nil {
 		ho = *opts
@@ -255,21 +257,21 @@ func syslogOpenHandler(o *SyslogOptions, local bool, opts *slogx.Options, open f
 	return slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) { return open(rep), nil })
 }
 
-// NewSyslogEncoder returns the encoder NewSyslog formats records with, for writers of one's
+// NewEncoder returns the encoder New formats records with, for writers of one's
 // own: each record becomes one complete syslog message — PRI, header, STRUCTURED-DATA and MSG
-// in o.Format, sanitized exactly as NewSyslog sends them — without framing or terminator, for
-// a transport NewSyslog does not speak, or a file in syslog's format. The message is what
+// in o.Format, sanitized exactly as New sends them — without framing or terminator, for
+// a transport New does not speak, or a file in syslog's format. The message is what
 // octet-counted framing carries: RFC 3164's MSG has its control characters escaped (#012),
-// but an RFC 5424 or Python MSG keeps a line break of the log message as it is (NewSyslog's
+// but an RFC 5424 or Python MSG keeps a line break of the log message as it is (New's
 // LF framing escapes it when it frames), so a line-per-record file wants RFC 3164 or a
 // message without line breaks.
 //
 // o's format fields are read (Format, Facility, Severity, Hostname, AppName, ProcID, MsgIDKey,
-// StructuredDataID, Ident); Network decides only what it decides for NewSyslog: on local
+// StructuredDataID, Ident); Network decides only what it decides for New: on local
 // sockets (unix, unixgram, local) the default Format is RFC 3164 and RFC 3164 leaves out
 // HOSTNAME. The delivery fields are ignored. msg writes the MSG part (nil: the message and
-// the attributes in logfmt), as slogx.Options.Encoder does for NewSyslog.
-func NewSyslogEncoder(o SyslogOptions, msg slogx.Encoder) (slogx.Encoder, error) {
+// the attributes in logfmt), as slogx.Options.Encoder does for New.
+func NewEncoder(o Options, msg slogx.Encoder) (slogx.Encoder, error) {
 	return syslogBuildEncoder(&o, syslogIsLocal(o.Network), msg)
 }
 
@@ -281,7 +283,7 @@ func syslogIsLocal(network string) bool {
 
 // syslogBuildEncoder validates o's format fields and returns the encoder of a Syslog, whose
 // MSG is written by body (nil: TextAttrs).
-func syslogBuildEncoder(o *SyslogOptions, local bool, body slogx.Encoder) (*syslogEncoder, error) {
+func syslogBuildEncoder(o *Options, local bool, body slogx.Encoder) (*syslogEncoder, error) {
 	cfg, err := syslogNewConfig(o, local)
 	if err != nil {
 		return nil, err
@@ -293,7 +295,7 @@ func syslogBuildEncoder(o *SyslogOptions, local bool, body slogx.Encoder) (*sysl
 	return enc, nil
 }
 
-func syslogNewConn(o *SyslogOptions) (*syslogConn, error) {
+func syslogNewConn(o *Options) (*syslogConn, error) {
 	c := &syslogConn{
 		network:      o.Network,
 		dialTimeout:  o.DialTimeout,
@@ -314,7 +316,7 @@ func syslogNewConn(o *SyslogOptions) (*syslogConn, error) {
 	if c.now == nil {
 		c.now = time.Now
 	}
-	if o.Framing != SyslogOctetCounting && o.Framing != SyslogLF {
+	if o.Framing != OctetCounting && o.Framing != LF {
 		return nil, fmt.Errorf("netsink: syslog: unknown framing %d", o.Framing)
 	}
 	if c.network == "" {
@@ -362,7 +364,7 @@ func syslogNewConn(o *SyslogOptions) (*syslogConn, error) {
 	return c, nil
 }
 
-func syslogNewConfig(o *SyslogOptions, local bool) (*syslogConfig, error) {
+func syslogNewConfig(o *Options, local bool) (*syslogConfig, error) {
 	cfg := &syslogConfig{
 		format:   o.Format,
 		facility: o.Facility,
@@ -379,12 +381,12 @@ func syslogNewConfig(o *SyslogOptions, local bool) (*syslogConfig, error) {
 		return nil, fmt.Errorf("netsink: syslog: facility %d out of range 0..23", o.Facility)
 	}
 	switch cfg.format {
-	case SyslogDefault:
-		cfg.format = SyslogRFC5424
+	case Auto:
+		cfg.format = RFC5424
 		if local {
-			cfg.format = SyslogRFC3164
+			cfg.format = RFC3164
 		}
-	case SyslogRFC5424, SyslogRFC3164, SyslogPython:
+	case RFC5424, RFC3164, Python:
 	default:
 		return nil, fmt.Errorf("netsink: syslog: unknown format %d", o.Format)
 	}

@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func TestSyslog5424LeadingBOM(t *testing.T) {
 		"plain":        " plain",
 	} {
 		var w syslogCapture
-		h, err := syslogNewHandler(&w, &SyslogOptions{Hostname: "h", AppName: "a", ProcID: "1"}, false, nil)
+		h, err := syslogNewHandler(&w, &Options{Hostname: "h", AppName: "a", ProcID: "1"}, false, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,7 +69,7 @@ func FuzzSyslog5424(f *testing.F) {
 	syslogFuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, msg, key, val string, n int64, level int) {
 		parser := rfc5424.NewParser()
-		o := SyslogOptions{Hostname: "h", AppName: "app", ProcID: "1", StructuredDataID: "all@32473"}
+		o := Options{Hostname: "h", AppName: "app", ProcID: "1", StructuredDataID: "all@32473"}
 		var w syslogCapture
 		h, err := syslogNewHandler(&w, &o, false, nil)
 		if err != nil {
@@ -140,8 +140,8 @@ func FuzzSyslog5424(f *testing.F) {
 		}
 
 		// Octet counting: two frames back to back split into the same two messages.
-		stream := syslogAppendFrame(nil, []byte(w.msgs[0]), SyslogOctetCounting)
-		stream = syslogAppendFrame(stream, []byte(w.msgs[0]), SyslogOctetCounting)
+		stream := syslogAppendFrame(nil, []byte(w.msgs[0]), OctetCounting)
+		stream = syslogAppendFrame(stream, []byte(w.msgs[0]), OctetCounting)
 		var results []*syslog.Result
 		octetcounting.NewParser(syslog.WithMaxMessageLength(1<<20), syslog.WithListener(func(res *syslog.Result) {
 			results = append(results, res)
@@ -159,7 +159,7 @@ func FuzzSyslog5424(f *testing.F) {
 		}
 
 		// LF framing: exactly one LF, at the end.
-		lf := syslogAppendFrame(nil, []byte(w.msgs[0]), SyslogLF)
+		lf := syslogAppendFrame(nil, []byte(w.msgs[0]), LF)
 		if bytes.IndexByte(lf, '\n') != len(lf)-1 {
 			t.Fatalf("LF frame %q has an inner LF", lf)
 		}
@@ -172,7 +172,7 @@ func FuzzSyslog5424(f *testing.F) {
 func FuzzSyslog3164(f *testing.F) {
 	syslogFuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, msg, key, val string, n int64, level int) {
-		o := SyslogOptions{Hostname: "host", AppName: "app", ProcID: "42", Format: SyslogRFC3164, Facility: LOG_LOCAL1}
+		o := Options{Hostname: "host", AppName: "app", ProcID: "42", Format: RFC3164, Facility: LOG_LOCAL1}
 		var w syslogCapture
 		h, err := syslogNewHandler(&w, &o, false, nil)
 		if err != nil {

@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"context"
@@ -47,7 +47,7 @@ func TestSyslogTimestampInstant(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, sdID := range []string{"", "all@32473"} {
-				o := SyslogOptions{Hostname: "h", AppName: "a", ProcID: "1", StructuredDataID: sdID}
+				o := Options{Hostname: "h", AppName: "a", ProcID: "1", StructuredDataID: sdID}
 				msg := syslogEncode(t, o, false, nil, func(l *slog.Logger) {
 					r := slog.NewRecord(tc.t, slog.LevelInfo, "m", 0)
 					r.AddAttrs(slog.Int("k", 1))

@@ -1,4 +1,4 @@
-package netsink
+package syslog
 
 import (
 	"context"
@@ -20,7 +20,7 @@ type syslogStream struct {
 	network string   // tcp, tcp+tls or unix
 	addrs   []string // one address, or the candidate local socket paths
 	tls     *tls.Config
-	framing SyslogFraming
+	framing Framing
 
 	dialTimeout, writeTimeout time.Duration
 
@@ -118,8 +118,8 @@ func (s *syslogStreamConn) Close() error {
 }
 
 // syslogAppendFrame appends p framed for a stream: octet counting (RFC 6587 §3.4.1) or LF.
-func syslogAppendFrame(dst, p []byte, framing SyslogFraming) []byte {
-	if framing == SyslogLF {
+func syslogAppendFrame(dst, p []byte, framing Framing) []byte {
+	if framing == LF {
 		return syslogAppendLF(dst, p)
 	}
 	dst = strconv.AppendInt(dst, int64(len(p)), 10)
