@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/httpsink"
 	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/sinks"
 	"github.com/slogx/handlers/slogx"
@@ -238,8 +239,8 @@ func httpHandler(c *hctx) opener {
 	if c.Bool("secure", false) {
 		scheme = "https"
 	}
-	o := netsink.HTTPOptions{URL: scheme + "://" + host + path, Method: c.OneOf("method", "GET", "GET", "POST"),
-		Format: netsink.FormatPython}
+	o := httpsink.Options{URL: scheme + "://" + host + path, Method: c.OneOf("method", "GET", "GET", "POST"),
+		Format: httpsink.Python}
 	if creds := c.Strings("credentials"); creds != nil {
 		if len(creds) != 2 {
 			c.Errorf("credentials", "want [username, password]")
@@ -248,7 +249,7 @@ func httpHandler(c *hctx) opener {
 		}
 		o.Username, o.Password = creds[0], creds[len(creds)-1]
 	}
-	return func() (slog.Handler, error) { return netsink.NewHTTP(o, c.levelOnly()) }
+	return func() (slog.Handler, error) { return httpsink.New(o, c.levelOnly()) }
 }
 
 // ntEventLogHandler is logging.handlers.NTEventLogHandler(appname, dllname=None,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/httpsink"
 	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/slogx"
 )
@@ -49,7 +50,7 @@ func TestCloseTimeoutEveryEngineHandler(t *testing.T) {
 			return netsink.NewOTLP(netsink.OTLPOptions{URL: "http://" + addr + "/v1/logs", Delivery: d}, quiet())
 		}},
 		{"http", func() (handler, error) {
-			return netsink.NewHTTP(netsink.HTTPOptions{URL: "http://" + addr + "/log", Delivery: d}, quiet())
+			return httpsink.New(httpsink.Options{URL: "http://" + addr + "/log", Delivery: d}, quiet())
 		}},
 		{"smtp", func() (handler, error) {
 			return netsink.NewSMTP(netsink.SMTPOptions{Addr: addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: d}, quiet())
@@ -97,7 +98,7 @@ func TestEveryEngineHandlerRefusesUnknownOverflow(t *testing.T) {
 			return netsink.NewOTLP(netsink.OTLPOptions{URL: "http://127.0.0.1:1/v1/logs", Delivery: d}, nil)
 		},
 		"http": func() (io.Closer, error) {
-			return netsink.NewHTTP(netsink.HTTPOptions{URL: "http://127.0.0.1:1/", Delivery: d}, nil)
+			return httpsink.New(httpsink.Options{URL: "http://127.0.0.1:1/", Delivery: d}, nil)
 		},
 		"smtp": func() (io.Closer, error) {
 			return netsink.NewSMTP(netsink.SMTPOptions{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, Delivery: d}, nil)

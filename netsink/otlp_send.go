@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/slogx/handlers/netsink/internal/deliver"
+	"github.com/slogx/handlers/netsink/internal/netaddr"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -152,8 +153,8 @@ func (t *otlpTransport) post(ctx context.Context, body []byte, records int) erro
 		return err
 	}
 	defer resp.Body.Close()
-	reply, _ := io.ReadAll(io.LimitReader(resp.Body, httpMaxResponse))
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, httpMaxResponse)) // reuse the connection
+	reply, _ := io.ReadAll(io.LimitReader(resp.Body, netaddr.MaxResponse))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, netaddr.MaxResponse)) // reuse the connection
 	replyJSON := t.json
 	if ct := resp.Header.Get("Content-Type"); ct != "" {
 		replyJSON = strings.Contains(ct, "json")

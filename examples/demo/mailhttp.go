@@ -27,11 +27,12 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/httpsink"
 	"github.com/slogx/handlers/slogx"
 )
 
 // demoMailHTTP runs an SMTP server (STARTTLS with a certificate made on the spot, AUTH PLAIN)
-// and an HTTP server on 127.0.0.1, logs through netsink.NewSMTP and netsink.NewHTTP, and
+// and an HTTP server on 127.0.0.1, logs through netsink.NewSMTP and httpsink.New, and
 // prints what each server received. It writes no files, so it ignores the demo directory.
 func demoMailHTTP(out io.Writer, _ string) error {
 	cert, roots, err := demoMailCert()
@@ -108,7 +109,7 @@ func demoMailHTTP(out io.Writer, _ string) error {
 	defer func() { _ = hs.Shutdown(context.Background()); <-httpDone }()
 	base := "http://" + hl.Addr().String()
 
-	py, err := netsink.NewHTTP(netsink.HTTPOptions{URL: base + "/python", Name: "demo"}, nil)
+	py, err := httpsink.New(httpsink.Options{URL: base + "/python", Name: "demo"}, nil)
 	if err != nil {
 		return err
 	}
@@ -116,7 +117,7 @@ func demoMailHTTP(out io.Writer, _ string) error {
 	if err := py.Close(); err != nil {
 		return err
 	}
-	nd, err := netsink.NewHTTP(netsink.HTTPOptions{URL: base + "/bulk", Format: netsink.FormatNDJSON, Delivery: netsink.Delivery{BatchRecords: 10, BatchInterval: time.Minute}}, &slogx.Options{Level: slog.LevelDebug})
+	nd, err := httpsink.New(httpsink.Options{URL: base + "/bulk", Format: httpsink.NDJSON, Delivery: netsink.Delivery{BatchRecords: 10, BatchInterval: time.Minute}}, &slogx.Options{Level: slog.LevelDebug})
 	if err != nil {
 		return err
 	}
@@ -127,7 +128,7 @@ func demoMailHTTP(out io.Writer, _ string) error {
 	if err := nd.Close(); err != nil {
 		return err
 	}
-	_, insecure := netsink.NewHTTP(netsink.HTTPOptions{URL: base, Username: "u", Password: "p"}, nil)
+	_, insecure := httpsink.New(httpsink.Options{URL: base, Username: "u", Password: "p"}, nil)
 
 	mu.Lock()
 	defer mu.Unlock()

@@ -1,4 +1,4 @@
-package netsink
+package httpsink
 
 import (
 	"log/slog"
@@ -28,7 +28,7 @@ var httpPythonKeys = [...]string{
 
 func httpPID() int { return os.Getpid() }
 
-// httpFormEncoder is the body of FormatPython: Python's urlencode(record.__dict__) for one
+// httpFormEncoder is the body of Python: Python's urlencode(record.__dict__) for one
 // record. It is an immutable slogx.Encoder; WithAttrs and WithGroup extend its scope.
 type httpFormEncoder struct {
 	name  string    // Python's logger name, sent as "name"

@@ -1,4 +1,4 @@
-package netsink_test
+package httpsink_test
 
 import (
 	"fmt"
@@ -10,10 +10,11 @@ import (
 	"strings"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/httpsink"
 	"github.com/slogx/handlers/slogx"
 )
 
-func ExampleNewHTTP() {
+func ExampleNew() {
 	got := make(chan string, 10)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -22,7 +23,7 @@ func ExampleNewHTTP() {
 	defer srv.Close()
 
 	// Python's HTTPHandler: the record dict, urlencoded.
-	h, err := netsink.NewHTTP(netsink.HTTPOptions{URL: srv.URL + "/log", Name: "app"}, nil)
+	h, err := httpsink.New(httpsink.Options{URL: srv.URL + "/log", Name: "app"}, nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -40,7 +41,7 @@ func ExampleNewHTTP() {
 		}
 		return a
 	}}
-	h, err = netsink.NewHTTP(netsink.HTTPOptions{URL: srv.URL + "/bulk", Format: netsink.FormatNDJSON,
+	h, err = httpsink.New(httpsink.Options{URL: srv.URL + "/bulk", Format: httpsink.NDJSON,
 		Username: "u", Password: "p", AllowInsecure: true, Delivery: netsink.Delivery{BatchRecords: 10, BatchInterval: 1e9}}, noTime)
 	if err != nil {
 		fmt.Println(err)
@@ -51,7 +52,7 @@ func ExampleNewHTTP() {
 	h.Close()
 	fmt.Print(<-got)
 
-	_, err = netsink.NewHTTP(netsink.HTTPOptions{URL: "http://127.0.0.1/", Username: "u", Password: "p"}, nil)
+	_, err = httpsink.New(httpsink.Options{URL: "http://127.0.0.1/", Username: "u", Password: "p"}, nil)
 	fmt.Println(err)
 	// Output:
 	// application/x-www-form-urlencoded app WARNING 30 low disk 12

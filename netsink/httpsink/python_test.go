@@ -1,4 +1,4 @@
-package netsink
+package httpsink
 
 import (
 	"bufio"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
@@ -33,7 +34,7 @@ func TestHTTPPythonDifferential(t *testing.T) {
 	}
 	pyReq := ts.next(t)
 
-	h := httpNew(t, HTTPOptions{URL: ts.URL + "/py", Name: "py"}, nil)
+	h := httpNew(t, Options{URL: ts.URL + "/py", Name: "py"}, nil)
 	slog.New(h).Warn("hello world", "user", "ann", "n", 3)
 	nettest.Flush(t, h)
 	goReq := ts.next(t)
@@ -148,22 +149,22 @@ func TestHTTPToPythonServer(t *testing.T) {
 	}
 
 	for _, tc := range []struct {
-		o     HTTPOptions
+		o     Options
 		check func(r httpRecorded)
 	}{
-		{HTTPOptions{URL: base + "/form"}, func(r httpRecorded) {
+		{Options{URL: base + "/form"}, func(r httpRecorded) {
 			f, _ := url.ParseQuery(body(r))
 			if r.Method != "POST" || f.Get("msg") != "to python" || f.Get("k") != "v" {
 				t.Errorf("form %+v", r)
 			}
 		}},
-		{HTTPOptions{URL: base + "/get", Method: "GET"}, func(r httpRecorded) {
+		{Options{URL: base + "/get", Method: "GET"}, func(r httpRecorded) {
 			u, _ := url.Parse(r.Path)
 			if r.Method != "GET" || u.Query().Get("msg") != "to python" {
 				t.Errorf("get %+v", r)
 			}
 		}},
-		{HTTPOptions{URL: base + "/json", Format: FormatJSON, Username: "u", Password: "p", AllowInsecure: true}, func(r httpRecorded) {
+		{Options{URL: base + "/json", Format: JSON, Username: "u", Password: "p", AllowInsecure: true}, func(r httpRecorded) {
 			var m map[string]any
 			if err := json.Unmarshal([]byte(body(r)), &m); err != nil || m["msg"] != "to python" || m["k"] != "v" {
 				t.Errorf("json %q %v", body(r), err)
@@ -172,7 +173,7 @@ func TestHTTPToPythonServer(t *testing.T) {
 				t.Errorf("headers %v", r.Headers)
 			}
 		}},
-		{HTTPOptions{URL: base + "/nd", Format: FormatNDJSON, Delivery: Delivery{BatchInterval: time.Hour}}, func(r httpRecorded) {
+		{Options{URL: base + "/nd", Format: NDJSON, Delivery: netsink.Delivery{BatchInterval: time.Hour}}, func(r httpRecorded) {
 			if n := strings.Count(body(r), "\n"); n != 2 || r.Headers["content-type"] != "application/x-ndjson" {
 				t.Errorf("ndjson %d lines, %v", n, r.Headers)
 			}
@@ -180,7 +181,7 @@ func TestHTTPToPythonServer(t *testing.T) {
 	} {
 		h := httpNew(t, tc.o, nil)
 		slog.New(h).Info("to python", "k", "v")
-		if tc.o.Format == FormatNDJSON {
+		if tc.o.Format == NDJSON {
 			slog.New(h).Info("to python", "k", "v")
 		}
 		nettest.Flush(t, h)
@@ -193,8 +194,8 @@ func TestHTTPToPythonServer(t *testing.T) {
 
 	// The recorder answers 500 under /fail: retried, then counted as an error.
 	errs := nettest.NewErrs()
-	h := httpNew(t, HTTPOptions{URL: base + "/fail", Format: FormatJSON, Delivery: Delivery{MaxRetries: 1,
-		Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
+	h := httpNew(t, Options{URL: base + "/fail", Format: JSON, Delivery: netsink.Delivery{MaxRetries: 1,
+		Backoff: netsink.Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	slog.New(h).Error("refused")
 	nettest.Flush(t, h)
 	record()

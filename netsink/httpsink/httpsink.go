@@ -1,4 +1,4 @@
-package netsink
+package httpsink
 
 import (
 	"errors"
@@ -9,16 +9,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/netsink/internal/netaddr"
 	"github.com/slogx/handlers/slogx"
 )
 
-// HTTPFormat is the request body of an HTTP handler.
-type HTTPFormat int
+// Format is the request body of an HTTP handler.
+type Format int
 
 const (
-	// FormatPython sends one request per record carrying Python's record dict, urlencoded, as
+	// Python sends one request per record carrying Python's record dict, urlencoded, as
 	// logging.handlers.HTTPHandler does: the form keys of CPython's LogRecord.__dict__ (name,
 	// msg, args, levelname, levelno, pathname, filename, module, exc_info, exc_text,
 	// stack_info, lineno, funcName, created, msecs, relativeCreated, thread, threadName,
@@ -27,40 +28,40 @@ const (
 	// POST sends it as an application/x-www-form-urlencoded body, GET in the query string.
 	// Values print as Python's str() would (True, None, 1.0); thread and threadName are None,
 	// as in Python with logging.logThreads off, because goroutines have no identity; funcName
-	// is the Go function's full name; relativeCreated counts from NewHTTP. Options.ReplaceAttr applies to the attributes, not to
+	// is the Go function's full name; relativeCreated counts from New. Options.ReplaceAttr applies to the attributes, not to
 	// Python's fixed fields, and Options.Encoder is not used.
-	FormatPython HTTPFormat = iota
+	Python Format = iota
 
-	// FormatJSON sends one request per record whose body is the record encoded by the
+	// JSON sends one request per record whose body is the record encoded by the
 	// handler's encoder (slogx.JSON() unless Options.Encoder says otherwise), as
 	// application/json: an Options.Encoder given here should write JSON.
-	FormatJSON
+	JSON
 
-	// FormatNDJSON sends batches: one request carries up to Delivery.BatchRecords records, one encoded
+	// NDJSON sends batches: one request carries up to Delivery.BatchRecords records, one encoded
 	// record per line, as application/x-ndjson.
-	FormatNDJSON
+	NDJSON
 )
 
 // String returns the format's name.
-func (f HTTPFormat) String() string {
+func (f Format) String() string {
 	switch f {
-	case FormatPython:
+	case Python:
 		return "python"
-	case FormatJSON:
+	case JSON:
 		return "json"
-	case FormatNDJSON:
+	case NDJSON:
 		return "ndjson"
 	}
-	return fmt.Sprintf("HTTPFormat(%d)", int(f))
+	return fmt.Sprintf("httpsink.Format(%d)", int(f))
 }
 
-// HTTPOptions configures NewHTTP. The zero value of every field but URL is usable.
-type HTTPOptions struct {
+// Options configures New. The zero value of every field but URL is usable.
+type Options struct {
 	// URL is the endpoint, http:// or https://. Credentials in it count as Username/Password.
 	URL string
 
 	// Method is GET, POST or PUT. Empty means POST (Python's default is GET, which puts every
-	// record in the URL and so in access logs; GET is accepted with FormatPython only).
+	// record in the URL and so in access logs; GET is accepted with Python only).
 	Method string
 
 	// Username and Password are sent with HTTP basic authentication. Over plain http they are
@@ -68,12 +69,12 @@ type HTTPOptions struct {
 	Username, Password string
 
 	// Format selects the body; the zero value is Python's urlencoded record dict.
-	Format HTTPFormat
+	Format Format
 
 	// Headers are added to every request. Values containing CR, LF or NUL are refused.
 	Headers http.Header
 
-	// Name is the logger name sent as "name" in FormatPython. Empty means "root", the name
+	// Name is the logger name sent as "name" in Python. Empty means "root", the name
 	// of Python's root logger; slog has no logger names.
 	Name string
 
@@ -87,16 +88,17 @@ type HTTPOptions struct {
 
 	// AllowInsecure allows credentials over plain http.
 	AllowInsecure bool
+	netsink.
 
-	// Delivery holds the records waiting to be sent and says how they are retried, and how
-	// long Close waits for them (a request in flight when CloseTimeout passes is cancelled).
-	// A batch is one request: FormatPython and FormatJSON send one record per request;
-	// FormatNDJSON up to BatchRecords (zero: 100). A network error or a 5xx response is
-	// retried, a 4xx response is not.
-	Delivery
+		// Delivery holds the records waiting to be sent and says how they are retried, and how
+		// long Close waits for them (a request in flight when CloseTimeout passes is cancelled).
+		// A batch is one request: Python and JSON send one record per request;
+		// NDJSON up to BatchRecords (zero: 100). A network error or a 5xx response is
+		// retried, a 4xx response is not.
+		Delivery
 }
 
-// HTTP is a slog.Handler that posts records to a web server, Python's HTTPHandler. Handle
+// Handler is a slog.Handler that posts records to a web server, Python's HTTPHandler. Handle
 // encodes the record and queues it; one background goroutine sends the requests in order,
 // so the caller never waits for the network. Records are lost only when the buffer is full (see Delivery),
 // the handler is closed, or delivery failed after the retries — every such loss is counted
@@ -111,14 +113,14 @@ type HTTPOptions struct {
 // the sender goroutine; it is idempotent and closes every handler derived from h. The
 // sender is the shared delivery engine (netsink/internal/deliver): one request per batch,
 // retries on its backoff, a 4xx response refusing the batch at once.
-type HTTP struct {
+type Handler struct {
 	*slogx.Handler
 }
 
-// NewHTTP returns an HTTP handler. It validates the options (URL, method, header values,
+// New returns an HTTP handler. It validates the options (URL, method, header values,
 // credentials over plain http) and starts the sender goroutine; it does not connect.
 // Close it to deliver the queued records and stop the goroutine.
-func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
+func New(o Options, opts *slogx.Options) (*Handler, error) {
 	t, err := httpNewTransport(o)
 	if err != nil {
 		return nil, err
@@ -128,7 +130,7 @@ func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
 	if opts != nil {
 		ho = *opts
 	}
-	if o.Format == FormatPython {
+	if o.Format == Python {
 		ho.Encoder = newHTTPFormEncoder(o.Name, time.Now())
 	}
 	ho.NoTerminator = true // a request carries one record; NDJSON lines are the sender's
@@ -137,7 +139,7 @@ func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.Format != FormatNDJSON {
+	if o.Format != NDJSON {
 		eo.MaxBatchRecords = 1
 	}
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
@@ -146,11 +148,11 @@ func NewHTTP(o HTTPOptions, opts *slogx.Options) (*HTTP, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &HTTP{Handler: h}, nil
+	return &Handler{Handler: h}, nil
 }
 
 // httpNewTransport validates o and resolves its defaults.
-func httpNewTransport(o HTTPOptions) (*httpTransport, error) {
+func httpNewTransport(o Options) (*httpTransport, error) {
 	u, err := url.Parse(o.URL)
 	if err != nil {
 		return nil, fmt.Errorf("netsink: http url: %w", err)
@@ -174,13 +176,13 @@ func httpNewTransport(o HTTPOptions) (*httpTransport, error) {
 		o.Method = http.MethodPost
 	case http.MethodPost, http.MethodPut:
 	case http.MethodGet:
-		if o.Format != FormatPython {
+		if o.Format != Python {
 			return nil, fmt.Errorf("netsink: http method GET needs FormatPython, not %v", o.Format)
 		}
 	default:
 		return nil, fmt.Errorf("netsink: http method %q: want GET, POST or PUT", o.Method)
 	}
-	if o.Format < FormatPython || o.Format > FormatNDJSON {
+	if o.Format < Python || o.Format > NDJSON {
 		return nil, fmt.Errorf("netsink: unknown http format %v", o.Format)
 	}
 	for k, vs := range o.Headers {

@@ -1,4 +1,4 @@
-package netsink
+package httpsink
 
 import (
 	"encoding/json"
@@ -7,20 +7,21 @@ import (
 	"testing"
 	"testing/slogtest"
 
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // TestHTTPSlogtest runs testing/slogtest over real HTTP requests in the JSON and NDJSON
 // formats, parsing the bodies the server received.
 func TestHTTPSlogtest(t *testing.T) {
-	for _, f := range []HTTPFormat{FormatJSON, FormatNDJSON} {
+	for _, f := range []Format{JSON, NDJSON} {
 		t.Run(f.String(), func(t *testing.T) {
 			nettest.NoLeak(t)
 			ts := newHTTPTestServer(t)
-			var h *HTTP
+			var h *Handler
 			slogtest.Run(t, func(t *testing.T) slog.Handler {
 				var err error
-				h, err = NewHTTP(HTTPOptions{URL: ts.URL, Format: f, Delivery: Delivery{BatchInterval: 0}}, nil)
+				h, err = New(Options{URL: ts.URL, Format: f, Delivery: netsink.Delivery{BatchInterval: 0}}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,4 +1,4 @@
-package netsink
+package httpsink
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
@@ -30,7 +31,7 @@ func BenchmarkHTTPNDJSONDelivered(b *testing.B) {
 		_, _ = io.Copy(io.Discard, r.Body)
 	}))
 	defer srv.Close()
-	h, err := NewHTTP(HTTPOptions{URL: srv.URL, Format: FormatNDJSON, Delivery: Delivery{BatchRecords: 1000, Buffer: 64 << 20}}, nil)
+	h, err := New(Options{URL: srv.URL, Format: NDJSON, Delivery: netsink.Delivery{BatchRecords: 1000, Buffer: 64 << 20}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

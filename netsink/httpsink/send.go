@@ -1,4 +1,4 @@
-package netsink
+package httpsink
 
 import (
 	"bytes"
@@ -10,18 +10,15 @@ import (
 	"sync/atomic"
 
 	"github.com/slogx/handlers/netsink/internal/deliver"
+	"github.com/slogx/handlers/netsink/internal/netaddr"
 )
 
-// httpMaxResponse bounds what is read of a response body: enough to reuse the connection
-// and quote the start of an error page, never an unbounded read from the network.
-const httpMaxResponse = 64 << 10
-
 // contentType is the Content-Type of the format's body.
-func (f HTTPFormat) contentType() string {
+func (f Format) contentType() string {
 	switch f {
-	case FormatPython:
+	case Python:
 		return "application/x-www-form-urlencoded"
-	case FormatNDJSON:
+	case NDJSON:
 		return "application/x-ndjson"
 	}
 	return "application/json"
@@ -32,7 +29,7 @@ func (f HTTPFormat) contentType() string {
 // of ours to set up, the client pools its own. The engine calls it from its sender goroutine
 // only.
 type httpTransport struct {
-	o      HTTPOptions
+	o      Options
 	url    string // without credentials
 	client *http.Client
 	own    *http.Transport // closed with the handler when the client is ours
@@ -49,7 +46,7 @@ func (s *httpTransport) Close() error { return nil }
 // followed) response is permanent; network errors and 5xx responses may be retried.
 func (s *httpTransport) Send(ctx context.Context, b *deliver.Batch) error {
 	body := b.Records[0]
-	if s.o.Format == FormatNDJSON {
+	if s.o.Format == NDJSON {
 		body = make([]byte, 0, b.Bytes+len(b.Records))
 		for _, r := range b.Records {
 			body = append(append(body, r...), '\n')
@@ -107,7 +104,7 @@ func (s *httpTransport) send(ctx context.Context, body []byte) error {
 	snippet := make([]byte, 256)
 	n, _ := io.ReadFull(resp.Body, snippet)
 	snippet = snippet[:n]
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, httpMaxResponse))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, netaddr.MaxResponse))
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}

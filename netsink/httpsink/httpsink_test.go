@@ -1,10 +1,11 @@
-package netsink
+package httpsink
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,13 +14,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
 
-func httpNew(t *testing.T, o HTTPOptions, opts *slogx.Options) *HTTP {
+func httpNew(t *testing.T, o Options, opts *slogx.Options) *Handler {
 	t.Helper()
-	h, err := NewHTTP(o, opts)
+	h, err := New(o, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +48,7 @@ func TestHTTPFormatPythonPOST(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
 	errs := nettest.NewErrs()
-	h := httpNew(t, HTTPOptions{URL: ts.URL + "/log", Name: "app"}, errs.Opts())
+	h := httpNew(t, Options{URL: ts.URL + "/log", Name: "app"}, errs.Opts())
 	when := time.Date(2026, 1, 2, 3, 4, 5, 678_900_000, time.UTC)
 	r := slog.NewRecord(when, slog.LevelError, "disk full: 100%", httpPC())
 	r.AddAttrs(slog.String("user", "ann & bob"), slog.Group("req", slog.Int("id", 7)),
@@ -70,7 +72,7 @@ func TestHTTPFormatPythonPOST(t *testing.T) {
 	}
 	for k, v := range map[string]string{
 		"name": "app", "msg": "disk full: 100%", "args": "()", "levelname": "ERROR", "levelno": "40",
-		"filename": "http_test.go", "module": "http_test", "exc_info": "None", "created": "1767323045.6789",
+		"filename": "httpsink_test.go", "module": "httpsink_test", "exc_info": "None", "created": "1767323045.6789",
 		"msecs": "678.0", "thread": "None", "processName": "MainProcess", "process": strconv.Itoa(os.Getpid()),
 		"svc": "api", "user": "ann & bob", "req.id": "7", "ok": "True", "f": "1.5", "_name": "clash", "nil": "None",
 	} {
@@ -78,7 +80,7 @@ func TestHTTPFormatPythonPOST(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
 	}
-	if !strings.HasSuffix(form.Get("pathname"), "/netsink/http_test.go") || form.Get("lineno") == "0" ||
+	if !strings.HasSuffix(form.Get("pathname"), "/netsink/httpsink/httpsink_test.go") || form.Get("lineno") == "0" ||
 		!strings.HasSuffix(form.Get("funcName"), ".TestHTTPFormatPythonPOST") {
 		t.Errorf("source %q %q %q", form.Get("pathname"), form.Get("lineno"), form.Get("funcName"))
 	}
@@ -98,7 +100,7 @@ func httpPC() uintptr {
 func TestHTTPFormatPythonGET(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
-	h := httpNew(t, HTTPOptions{URL: ts.URL + "/log?token=abc", Method: "get"}, nil)
+	h := httpNew(t, Options{URL: ts.URL + "/log?token=abc", Method: "get"}, nil)
 	slog.New(h).Info("hi there")
 	nettest.Flush(t, h)
 	req := ts.next(t)
@@ -117,7 +119,7 @@ func TestHTTPFormatPythonGET(t *testing.T) {
 func TestHTTPFormatJSONAndBasicAuth(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
-	h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatJSON, Username: "u", Password: "p:w",
+	h := httpNew(t, Options{URL: ts.URL, Format: JSON, Username: "u", Password: "p:w",
 		AllowInsecure: true, Headers: http.Header{"X-Token": {"t1"}}}, nil)
 	slog.New(h).With("a", 1).WithGroup("g").Warn("one", "b", 2)
 	slog.New(h).Info("two")
@@ -140,7 +142,7 @@ func TestHTTPFormatJSONAndBasicAuth(t *testing.T) {
 func TestHTTPNDJSONBatches(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
-	h, err := NewHTTP(HTTPOptions{URL: ts.URL, Format: FormatNDJSON, Delivery: Delivery{BatchRecords: 3, BatchInterval: time.Hour}}, nil)
+	h, err := New(Options{URL: ts.URL, Format: NDJSON, Delivery: netsink.Delivery{BatchRecords: 3, BatchInterval: time.Hour}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +188,7 @@ func httpFmtInts(v []int) string {
 func TestHTTPNDJSONIntervalSends(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
-	h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatNDJSON, Delivery: Delivery{BatchInterval: 20 * time.Millisecond}}, nil)
+	h := httpNew(t, Options{URL: ts.URL, Format: NDJSON, Delivery: netsink.Delivery{BatchInterval: 20 * time.Millisecond}}, nil)
 	slog.New(h).Info("a")
 	slog.New(h).Info("b")
 	for n := 0; n < 2; {
@@ -214,8 +216,8 @@ func TestHTTPRetries(t *testing.T) {
 			ts := newHTTPTestServer(t)
 			ts.respond(tc.statuses...)
 			errs := nettest.NewErrs()
-			h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatJSON, Delivery: Delivery{MaxRetries: tc.maxRetries,
-				Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
+			h := httpNew(t, Options{URL: ts.URL, Format: JSON, Delivery: netsink.Delivery{MaxRetries: tc.maxRetries,
+				Backoff: netsink.Backoff{Initial: time.Millisecond}}}, errs.Opts())
 			slog.New(h).Error("x")
 			nettest.Flush(t, h)
 			for range tc.requests {
@@ -242,14 +244,14 @@ func TestHTTPRetries(t *testing.T) {
 
 func TestHTTPNetworkErrorRetried(t *testing.T) {
 	nettest.NoLeak(t)
-	l, err := smtpListenLoopback()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
 	l.Close()
 	errs := nettest.NewErrs()
-	h, err := NewHTTP(HTTPOptions{URL: "http://" + addr + "/", Delivery: Delivery{MaxRetries: 2, Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
+	h, err := New(Options{URL: "http://" + addr + "/", Delivery: netsink.Delivery{MaxRetries: 2, Backoff: netsink.Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	if err != nil {
 		t.Fatalf("a server down at start-up must not be a construction error: %v", err)
 	}
@@ -269,7 +271,7 @@ func TestHTTPBufferFullDrops(t *testing.T) {
 	release := ts.holdAll()
 	defer release()
 	errs := nettest.NewErrs()
-	h := httpNew(t, HTTPOptions{URL: ts.URL, Format: FormatJSON, Delivery: Delivery{Buffer: 170}}, errs.Opts())
+	h := httpNew(t, Options{URL: ts.URL, Format: JSON, Delivery: netsink.Delivery{Buffer: 170}}, errs.Opts())
 	l := slog.New(h)
 	l.Info("in flight")
 	<-ts.arrived // the sender is now blocked in a request, the queue is empty
@@ -295,7 +297,7 @@ func TestHTTPCloseTimeout(t *testing.T) {
 	release := ts.holdAll()
 	defer release()
 	errs := nettest.NewErrs()
-	h, err := NewHTTP(HTTPOptions{URL: ts.URL, Format: FormatJSON, Delivery: Delivery{CloseTimeout: 10 * time.Millisecond}}, errs.Opts())
+	h, err := New(Options{URL: ts.URL, Format: JSON, Delivery: netsink.Delivery{CloseTimeout: 10 * time.Millisecond}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +310,7 @@ func TestHTTPCloseTimeout(t *testing.T) {
 	// and the three records it did not deliver (the one in flight and the two queued) were
 	// counted as dropped, once each, as the delivery engine counts a close timeout; Close
 	// says so.
-	if err := h.Close(); !errors.Is(err, ErrCloseTimeout) || !strings.Contains(err.Error(), "3 undelivered") {
+	if err := h.Close(); !errors.Is(err, netsink.ErrCloseTimeout) || !strings.Contains(err.Error(), "3 undelivered") {
 		t.Fatalf("close: %v", err)
 	}
 	if s := h.Stats(); s.Errors != 0 || s.Dropped != 3 || s.Records != 0 {
@@ -327,30 +329,30 @@ func TestHTTPCloseTimeout(t *testing.T) {
 
 func TestHTTPOptionsValidation(t *testing.T) {
 	nettest.NoLeak(t)
-	for _, o := range []HTTPOptions{
+	for _, o := range []Options{
 		{URL: ""},
 		{URL: "ftp://127.0.0.1/"},
 		{URL: "http:///nohost"},
 		{URL: "http://127.0.0.1/", Method: "DELETE"},
-		{URL: "http://127.0.0.1/", Method: "GET", Format: FormatJSON},
-		{URL: "http://127.0.0.1/", Format: HTTPFormat(9)},
+		{URL: "http://127.0.0.1/", Method: "GET", Format: JSON},
+		{URL: "http://127.0.0.1/", Format: Format(9)},
 		{URL: "http://127.0.0.1/", Username: "u", Password: "p"},
 		{URL: "http://u:p@127.0.0.1/"},
 		{URL: "http://127.0.0.1/", Headers: http.Header{"Authorization": {"Bearer x"}}},
 		{URL: "http://127.0.0.1/", Headers: http.Header{"X-A": {"a\r\nX-Evil: 1"}}},
 		{URL: "http://127.0.0.1/", Headers: http.Header{"Bad Name": {"a"}}},
 	} {
-		if h, err := NewHTTP(o, nil); err == nil {
+		if h, err := New(o, nil); err == nil {
 			h.Close()
 			t.Errorf("accepted %+v", o)
 		}
 	}
-	for _, o := range []HTTPOptions{
+	for _, o := range []Options{
 		{URL: "https://127.0.0.1/", Username: "u", Password: "p"},
 		{URL: "http://127.0.0.1/", Username: "u", Password: "p", AllowInsecure: true},
-		{URL: "http://127.0.0.1/", Method: "put", Format: FormatNDJSON},
+		{URL: "http://127.0.0.1/", Method: "put", Format: NDJSON},
 	} {
-		h, err := NewHTTP(o, nil)
+		h, err := New(o, nil)
 		if err != nil {
 			t.Errorf("refused %+v: %v", o, err)
 			continue
@@ -364,7 +366,7 @@ func TestHTTPURLCredentials(t *testing.T) {
 	ts := newHTTPTestServer(t)
 	u, _ := url.Parse(ts.URL)
 	u.User = url.UserPassword("me", "pw")
-	h := httpNew(t, HTTPOptions{URL: u.String(), AllowInsecure: true}, nil)
+	h := httpNew(t, Options{URL: u.String(), AllowInsecure: true}, nil)
 	slog.New(h).Info("x")
 	nettest.Flush(t, h)
 	req := ts.next(t)
