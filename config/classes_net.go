@@ -9,6 +9,7 @@ import (
 
 	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/httpsink"
+	"github.com/slogx/handlers/netsink/smtp"
 	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/sinks"
 	"github.com/slogx/handlers/slogx"
@@ -152,7 +153,7 @@ func slogxSyslog(c *hctx) opener {
 // credentials=None, secure=None, timeout=1.0). secure [] is STARTTLS, [keyfile, certfile]
 // adds a client certificate; credentials without secure are refused (clear text).
 func smtpHandler(c *hctx) opener {
-	o := netsink.SMTPOptions{
+	o := smtp.Options{
 		Addr:           c.mailhost(),
 		From:           c.RequiredString("fromaddr"),
 		To:             c.Strings("toaddrs"),
@@ -174,7 +175,7 @@ func smtpHandler(c *hctx) opener {
 	} else if o.Username != "" {
 		c.Errorf("credentials", "would be sent in clear text: add secure: [] (STARTTLS)")
 	}
-	return func() (slog.Handler, error) { return netsink.NewSMTP(o, c.opts) }
+	return func() (slog.Handler, error) { return smtp.New(o, c.opts) }
 }
 
 // mailhost reads SMTPHandler's mailhost: "host" or [host, port].

@@ -12,6 +12,7 @@ import (
 
 	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/httpsink"
+	"github.com/slogx/handlers/netsink/smtp"
 	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/slogx"
 )
@@ -53,7 +54,7 @@ func TestCloseTimeoutEveryEngineHandler(t *testing.T) {
 			return httpsink.New(httpsink.Options{URL: "http://" + addr + "/log", Delivery: d}, quiet())
 		}},
 		{"smtp", func() (handler, error) {
-			return netsink.NewSMTP(netsink.SMTPOptions{Addr: addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: d}, quiet())
+			return smtp.New(smtp.Options{Addr: addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: d}, quiet())
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -101,7 +102,7 @@ func TestEveryEngineHandlerRefusesUnknownOverflow(t *testing.T) {
 			return httpsink.New(httpsink.Options{URL: "http://127.0.0.1:1/", Delivery: d}, nil)
 		},
 		"smtp": func() (io.Closer, error) {
-			return netsink.NewSMTP(netsink.SMTPOptions{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, Delivery: d}, nil)
+			return smtp.New(smtp.Options{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, Delivery: d}, nil)
 		},
 	} {
 		if _, err := open(); err == nil || !strings.Contains(err.Error(), "overflow") {

@@ -1,4 +1,4 @@
-package netsink
+package smtp
 
 import (
 	"encoding/json"
@@ -16,10 +16,10 @@ import (
 func TestSMTPSlogtest(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
-	var h *SMTP
+	var h *Handler
 	slogtest.Run(t, func(t *testing.T) slog.Handler {
 		var err error
-		h, err = NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}},
+		h, err = New(Options{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}},
 			&slogx.Options{Encoder: slogx.JSON()})
 		if err != nil {
 			t.Fatal(err)

@@ -1,4 +1,4 @@
-package netsink
+package smtp
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 // session per mail. It is its own deliver.Conn, since every mail has its own session. The
 // engine calls it from its sender goroutine only.
 type smtpTransport struct {
-	o    SMTPOptions
+	o    Options
 	host string
 	from *mail.Address
 	to   []*mail.Address

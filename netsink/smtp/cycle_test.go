@@ -1,4 +1,4 @@
-package netsink
+package smtp
 
 import (
 	"log/slog"
@@ -17,7 +17,7 @@ func TestSMTPSurvivesCycles(t *testing.T) {
 // TestSMTPAttrCycle: a subject template naming a self-containing attribute.
 func TestSMTPAttrCycle(t *testing.T) {
 	m := nettest.CyclicValues()["map"]
-	r := SMTPRecord{rec: slog.NewRecord(time.Now(), slog.LevelInfo, "m", 0)}
+	r := Record{rec: slog.NewRecord(time.Now(), slog.LevelInfo, "m", 0)}
 	r.rec.AddAttrs(slog.Any("v", m))
 	r.scope = newSMTPEncoder(template.Must(template.New("s").Parse("")), nil).scope
 	if got := r.Attr("v"); got != "map[k:1 self:map[!CYCLE]]" {

@@ -1,4 +1,4 @@
-package netsink
+package smtp
 
 import (
 	"context"
@@ -27,7 +27,7 @@ func TestSMTPPythonDifferential(t *testing.T) {
 	}
 	pyMail := ts.next(t)
 
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+	h, err := New(Options{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
 		Subject: "py subject"}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package netsink
+package smtp
 
 import (
 	"bytes"
@@ -24,14 +24,14 @@ func FuzzSMTPHeaders(f *testing.F) {
 	want := []string{"From", "To", "Subject", "Date", "Message-ID", "MIME-Version",
 		"Content-Type", "Content-Transfer-Encoding", "Auto-Submitted"}
 	f.Fuzz(func(t *testing.T, subject, msg, key, val string) {
-		o := SMTPOptions{Addr: "127.0.0.1:1", From: "App <app@example.com>",
+		o := Options{Addr: "127.0.0.1:1", From: "App <app@example.com>",
 			To: []string{"ops@example.com"}, Subject: subject}
-		h, err := NewSMTP(o, smtpQuietOpts())
+		h, err := New(o, smtpQuietOpts())
 		if err != nil {
 			return // the template did not parse: refused at construction
 		}
 		h.Close()
-		// The handler's own parts, as NewSMTP puts them together, without a network.
+		// The handler's own parts, as New puts them together, without a network.
 		tr, tmpl, err := smtpNewTransport(o)
 		if err != nil {
 			t.Fatal(err)

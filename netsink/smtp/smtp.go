@@ -1,4 +1,4 @@
-package netsink
+package smtp
 
 import (
 	"crypto/tls"
@@ -14,13 +14,14 @@ import (
 
 	"github.com/slogx/handlers/internal/anyfmt"
 	"github.com/slogx/handlers/internal/attrtree"
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/slogx"
 )
 
-// SMTPOptions configures NewSMTP. Addr, From and To are required; every other zero value is
+// Options configures New. Addr, From and To are required; every other zero value is
 // usable.
-type SMTPOptions struct {
+type Options struct {
 	// Addr is the server, "host:port"; a missing port means 25.
 	Addr string
 
@@ -30,7 +31,7 @@ type SMTPOptions struct {
 	// To are the recipient addresses (RFC 5322); at least one is required.
 	To []string
 
-	// Subject is a text/template executed over an SMTPRecord for every record, e.g.
+	// Subject is a text/template executed over an Record for every record, e.g.
 	// "{{.LevelName}} from app: {{.Message}}" or "{{.Attr \"user.id\"}}". Empty means
 	// "{{.LevelName}}: {{.Message}}". The result is made safe for a header: control characters
 	// (CR and LF included) become spaces, it is cut to 200 characters, and non-ASCII text is
@@ -39,7 +40,7 @@ type SMTPOptions struct {
 	Subject string
 
 	// Username and Password authenticate with AUTH PLAIN. Credentials require StartTLS or
-	// ImplicitTLS, unless AllowInsecureAuth; NewSMTP refuses them otherwise.
+	// ImplicitTLS, unless AllowInsecureAuth; New refuses them otherwise.
 	Username, Password string
 
 	// StartTLS upgrades the connection with STARTTLS before anything else is sent; a server
@@ -61,20 +62,21 @@ type SMTPOptions struct {
 
 	// SessionTimeout bounds one whole SMTP session (connect to QUIT). Zero means 10 s.
 	SessionTimeout time.Duration
+	netsink.
 
-	// Delivery holds the mails waiting to be sent and says how they are retried, and how
-	// long Close waits for them (a mail being sent when CloseTimeout passes is cut). A batch
-	// is one mail: BatchRecords is forced to 1 (one mail per record, as Python's
-	// SMTPHandler) unless BatchInterval is positive, which collects the records of that
-	// interval after the first into one mail of at most BatchRecords (zero: 100). A
-	// transient (4yz) reply or a network error is retried, a permanent (5yz) one is not.
-	Delivery
+		// Delivery holds the mails waiting to be sent and says how they are retried, and how
+		// long Close waits for them (a mail being sent when CloseTimeout passes is cut). A batch
+		// is one mail: BatchRecords is forced to 1 (one mail per record, as Python's
+		// SMTPHandler) unless BatchInterval is positive, which collects the records of that
+		// interval after the first into one mail of at most BatchRecords (zero: 100). A
+		// transient (4yz) reply or a network error is retried, a permanent (5yz) one is not.
+		Delivery
 
 	now func() time.Time // stamps the Date header; nil means time.Now (tests)
 }
 
-// SMTPRecord is the data of the Subject template: the record being mailed.
-type SMTPRecord struct {
+// Record is the data of the Subject template: the record being mailed.
+type Record struct {
 	Time      time.Time  // the record's time
 	Level     slog.Level // prints as slog does: INFO, ERROR, ERROR+2
 	LevelName string     // Python's name: INFO, WARNING, CRITICAL, "Level 45"
@@ -86,7 +88,7 @@ type SMTPRecord struct {
 
 // Attr returns the value of the record's attribute key (groups joined with dots, as
 // "req.method"), or "" when there is none. It sees the handler's WithAttrs and WithGroup too.
-func (r SMTPRecord) Attr(key string) string {
+func (r Record) Attr(key string) string {
 	as := r.scope.Attrs(r.rec)
 	for {
 		head, rest, dotted := strings.Cut(key, ".")
@@ -106,7 +108,7 @@ func (r SMTPRecord) Attr(key string) string {
 	}
 }
 
-// SMTP is a slog.Handler that mails records, Python's SMTPHandler. Handle renders the subject,
+// Handler is a slog.Handler that mails records, Python's SMTPHandler. Handle renders the subject,
 // encodes the body and queues the record; one background goroutine talks SMTP, so the caller
 // never waits for the server. Records are lost only when the buffer is full (see Delivery), the handler
 // is closed, or delivery failed after the retries — every loss is counted in Stats and reported.
@@ -125,15 +127,15 @@ func (r SMTPRecord) Attr(key string) string {
 // ErrCloseTimeout) and stops the sender goroutine; it is idempotent and closes every handler
 // derived from h. The sender is the shared delivery engine (netsink/internal/deliver): one
 // mail per batch, retries on its backoff, a 5yz reply refusing the batch at once.
-type SMTP struct {
+type Handler struct {
 	*slogx.Handler
 }
 
-// NewSMTP returns an SMTP handler. The body of each record is opts.Encoder's encoding
-// (slogx.Text() when nil). NewSMTP validates the addresses, the subject template and the
+// New returns an SMTP handler. The body of each record is opts.Encoder's encoding
+// (slogx.Text() when nil). New validates the addresses, the subject template and the
 // credentials policy and starts the sender goroutine; it does not connect. Close it to send
 // the queued mails and stop the goroutine.
-func NewSMTP(o SMTPOptions, opts *slogx.Options) (*SMTP, error) {
+func New(o Options, opts *slogx.Options) (*Handler, error) {
 	t, tmpl, err := smtpNewTransport(o)
 	if err != nil {
 		return nil, err
@@ -160,11 +162,11 @@ func NewSMTP(o SMTPOptions, opts *slogx.Options) (*SMTP, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &SMTP{Handler: h}, nil
+	return &Handler{Handler: h}, nil
 }
 
 // smtpNewTransport validates o, resolves its defaults and parses the subject template.
-func smtpNewTransport(o SMTPOptions) (*smtpTransport, *template.Template, error) {
+func smtpNewTransport(o Options) (*smtpTransport, *template.Template, error) {
 	if o.Addr == "" {
 		return nil, nil, errors.New("netsink: smtp: no server address")
 	}

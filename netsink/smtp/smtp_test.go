@@ -1,4 +1,4 @@
-package netsink
+package smtp
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
@@ -21,7 +22,7 @@ func TestSMTPOneMailPerRecord(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	errs := nettest.NewErrs()
-	h, err := NewSMTP(SMTPOptions{
+	h, err := New(Options{
 		Addr: ts.Addr, From: "App <app@example.com>", To: []string{"ops@example.com", "dev@example.org"},
 		Subject: "[app] {{.LevelName}} {{.Message}} user={{.Attr \"req.user\"}}",
 		now:     smtpFixedNow,
@@ -85,7 +86,7 @@ func TestSMTPBatch(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	errs := nettest.NewErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{BatchInterval: time.Hour}}, errs.Opts())
+	h, err := New(Options{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: netsink.Delivery{BatchInterval: time.Hour}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +121,7 @@ func TestSMTPBatch(t *testing.T) {
 func TestSMTPBatchIntervalSends(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{BatchInterval: 20 * time.Millisecond}}, nil)
+	h, err := New(Options{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: netsink.Delivery{BatchInterval: 20 * time.Millisecond}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func TestSMTPStartTLSAuth(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{TLS: true, User: "logger", Pass: "s3cret"})
 	errs := nettest.NewErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+	h, err := New(Options{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
 		Username: "logger", Password: "s3cret", StartTLS: true,
 		TLS: &tls.Config{RootCAs: ts.Roots}}, errs.Opts())
 	if err != nil {
@@ -162,8 +163,8 @@ func TestSMTPWrongPasswordNotRetried(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{TLS: true, User: "logger", Pass: "s3cret"})
 	errs := nettest.NewErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
-		Username: "logger", Password: "wrong", StartTLS: true, TLS: &tls.Config{RootCAs: ts.Roots}, Delivery: Delivery{MaxRetries: 5, Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
+	h, err := New(Options{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+		Username: "logger", Password: "wrong", StartTLS: true, TLS: &tls.Config{RootCAs: ts.Roots}, Delivery: netsink.Delivery{MaxRetries: 5, Backoff: netsink.Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,8 +186,8 @@ func TestSMTPStartTLSRequiredButMissing(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{}) // no TLS offered
 	errs := nettest.NewErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
-		Username: "u", Password: "p", StartTLS: true, Delivery: Delivery{MaxRetries: 3, Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
+	h, err := New(Options{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+		Username: "u", Password: "p", StartTLS: true, Delivery: netsink.Delivery{MaxRetries: 3, Backoff: netsink.Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,11 +204,11 @@ func TestSMTPStartTLSRequiredButMissing(t *testing.T) {
 }
 
 func TestSMTPCredentialPolicy(t *testing.T) {
-	base := SMTPOptions{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, Username: "u", Password: "p"}
-	if _, err := NewSMTP(base, nil); err == nil || !strings.Contains(err.Error(), "AllowInsecureAuth") {
+	base := Options{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, Username: "u", Password: "p"}
+	if _, err := New(base, nil); err == nil || !strings.Contains(err.Error(), "AllowInsecureAuth") {
 		t.Fatalf("credentials in clear accepted: %v", err)
 	}
-	for _, o := range []SMTPOptions{
+	for _, o := range []Options{
 		{Addr: "", From: "a@example.com", To: []string{"b@example.com"}},
 		{Addr: "127.0.0.1:1", From: "not an address", To: []string{"b@example.com"}},
 		{Addr: "127.0.0.1:1", From: "a@example.com"},
@@ -217,18 +218,18 @@ func TestSMTPCredentialPolicy(t *testing.T) {
 		{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, StartTLS: true, ImplicitTLS: true},
 		{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, LocalName: "a\r\nb"},
 	} {
-		if h, err := NewSMTP(o, nil); err == nil {
+		if h, err := New(o, nil); err == nil {
 			h.Close()
 			t.Errorf("accepted %+v", o)
 		}
 	}
 	nettest.NoLeak(t)
-	for _, o := range []SMTPOptions{
-		func() SMTPOptions { o := base; o.StartTLS = true; return o }(),
-		func() SMTPOptions { o := base; o.ImplicitTLS = true; return o }(),
-		func() SMTPOptions { o := base; o.AllowInsecureAuth = true; return o }(),
+	for _, o := range []Options{
+		func() Options { o := base; o.StartTLS = true; return o }(),
+		func() Options { o := base; o.ImplicitTLS = true; return o }(),
+		func() Options { o := base; o.AllowInsecureAuth = true; return o }(),
 	} {
-		h, err := NewSMTP(o, nil)
+		h, err := New(o, nil)
 		if err != nil {
 			t.Errorf("refused %+v: %v", o, err)
 			continue
@@ -241,7 +242,7 @@ func TestSMTPInsecureAuthAllowed(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{User: "u", Pass: "p", AllowInsecureAuth: true})
 	errs := nettest.NewErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+	h, err := New(Options{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
 		Username: "u", Password: "p", AllowInsecureAuth: true}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
@@ -279,7 +280,7 @@ func TestSMTPImplicitTLS(t *testing.T) {
 		defer b.Close()
 		smtpPipe(c, b)
 	}()
-	h, err := NewSMTP(SMTPOptions{Addr: l.Addr().String(), From: "app@example.com", To: []string{"ops@example.com"},
+	h, err := New(Options{Addr: l.Addr().String(), From: "app@example.com", To: []string{"ops@example.com"},
 		ImplicitTLS: true, TLS: &tls.Config{RootCAs: roots}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -300,7 +301,7 @@ func TestSMTPTransientRetried(t *testing.T) {
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	ts.failRcpt(smtpErrTransient, smtpErrTransient)
 	errs := nettest.NewErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{MaxRetries: 2, Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
+	h, err := New(Options{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: netsink.Delivery{MaxRetries: 2, Backoff: netsink.Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +327,7 @@ func TestSMTPServerDown(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
 	errs := nettest.NewErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{MaxRetries: 1, Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
+	h, err := New(Options{Addr: addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: netsink.Delivery{MaxRetries: 1, Backoff: netsink.Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	if err != nil {
 		t.Fatalf("a server down at start-up must not be a construction error: %v", err)
 	}
@@ -344,7 +345,7 @@ func TestSMTPServerDown(t *testing.T) {
 func TestSMTPSubjectSafety(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
+	h, err := New(Options{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"},
 		Subject: "{{.Message}} {{.Attr \"x\"}}"}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -407,7 +408,7 @@ func TestSMTPRetryKeepsMessageID(t *testing.T) {
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	ts.failData(smtpErrTransient)
 	errs := nettest.NewErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: Delivery{MaxRetries: 1, Backoff: Backoff{Initial: time.Millisecond}}}, errs.Opts())
+	h, err := New(Options{Addr: ts.Addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: netsink.Delivery{MaxRetries: 1, Backoff: netsink.Backoff{Initial: time.Millisecond}}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -446,8 +447,8 @@ func TestSMTPStuckServerCloseTimeout(t *testing.T) {
 		}
 	}()
 	errs := nettest.NewErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: l.Addr().String(), From: "app@example.com", To: []string{"ops@example.com"},
-		SessionTimeout: time.Minute, Delivery: Delivery{CloseTimeout: 20 * time.Millisecond}}, errs.Opts())
+	h, err := New(Options{Addr: l.Addr().String(), From: "app@example.com", To: []string{"ops@example.com"},
+		SessionTimeout: time.Minute, Delivery: netsink.Delivery{CloseTimeout: 20 * time.Millisecond}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -462,7 +463,7 @@ func TestSMTPStuckServerCloseTimeout(t *testing.T) {
 	if s := h.Stats(); s.Records != 0 || s.Dropped != 0 {
 		t.Errorf("stats before close %+v", s)
 	}
-	if err := h.Close(); !errors.Is(err, ErrCloseTimeout) {
+	if err := h.Close(); !errors.Is(err, netsink.ErrCloseTimeout) {
 		t.Errorf("close: %v", err)
 	}
 	if s := h.Stats(); s.Records != 0 || s.Dropped != 6 || s.Errors != 0 {

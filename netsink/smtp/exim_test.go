@@ -1,4 +1,4 @@
-package netsink
+package smtp
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 )
@@ -135,9 +136,9 @@ func TestSMTPExim(t *testing.T) {
 	nettest.NoLeak(t)
 	addr, tlsConf, dir, exim := smtpExim(t)
 	errs := nettest.NewErrs()
-	h, err := NewSMTP(SMTPOptions{Addr: addr, From: "App <app@example.com>", To: []string{"ops@example.com"},
+	h, err := New(Options{Addr: addr, From: "App <app@example.com>", To: []string{"ops@example.com"},
 		Subject: "{{.LevelName}}: {{.Message}}", Username: "logger", Password: "s3cret", StartTLS: true,
-		TLS: tlsConf, Delivery: Delivery{BatchInterval: time.Hour}}, errs.Opts())
+		TLS: tlsConf, Delivery: netsink.Delivery{BatchInterval: time.Hour}}, errs.Opts())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package netsink
+package smtp
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 
 // BenchmarkSMTPItem is the caller's cost of an SMTP record: subject template and text body.
 func BenchmarkSMTPItem(b *testing.B) {
-	_, tmpl, err := smtpNewTransport(SMTPOptions{Addr: "127.0.0.1:1", From: "a@example.com",
+	_, tmpl, err := smtpNewTransport(Options{Addr: "127.0.0.1:1", From: "a@example.com",
 		To: []string{"b@example.com"}, Subject: "[app] {{.LevelName}}: {{.Message}}"})
 	if err != nil {
 		b.Fatal(err)

@@ -1,4 +1,4 @@
-package netsink_test
+package smtp_test
 
 import (
 	"bytes"
@@ -11,16 +11,16 @@ import (
 	"net/mail"
 	"strings"
 
-	"github.com/emersion/go-smtp"
+	gosmtp "github.com/emersion/go-smtp"
 
-	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/smtp"
 	"github.com/slogx/handlers/slogx"
 )
 
 // exampleMailServer is a tiny real SMTP server on 127.0.0.1 that hands every message over.
 func exampleMailServer() (addr string, mails <-chan []byte, stop func()) {
 	ch := make(chan []byte, 10)
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) {
 		return &exampleSession{ch: ch}, nil
 	}))
 	srv.Domain = "localhost"
@@ -35,8 +35,8 @@ func exampleMailServer() (addr string, mails <-chan []byte, stop func()) {
 
 type exampleSession struct{ ch chan []byte }
 
-func (s *exampleSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *exampleSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *exampleSession) Mail(string, *gosmtp.MailOptions) error { return nil }
+func (s *exampleSession) Rcpt(string, *gosmtp.RcptOptions) error { return nil }
 func (s *exampleSession) Reset()                               {}
 func (s *exampleSession) Logout() error                        { return nil }
 func (s *exampleSession) Data(r io.Reader) error {
@@ -45,11 +45,11 @@ func (s *exampleSession) Data(r io.Reader) error {
 	return err
 }
 
-func ExampleNewSMTP() {
+func ExampleNew() {
 	addr, mails, stop := exampleMailServer()
 	defer stop()
 
-	h, err := netsink.NewSMTP(netsink.SMTPOptions{
+	h, err := smtp.New(smtp.Options{
 		Addr:    addr,
 		From:    "App <app@example.com>",
 		To:      []string{"ops@example.com"},

@@ -1,4 +1,4 @@
-package netsink
+package smtp
 
 import (
 	"encoding/binary"
@@ -11,7 +11,7 @@ import (
 )
 
 // smtpEncoder renders one record for the SMTP sender: the subject needs the record itself
-// (SMTPRecord), and the values of a record may change once Handle returns, so both the subject
+// (Record), and the values of a record may change once Handle returns, so both the subject
 // and the body are rendered on the caller's goroutine. The bytes are
 //
 //	varint(level) uvarint(len(subject)) subject body
@@ -66,7 +66,7 @@ func (e *smtpEncoder) WithGroup(name string) slogx.Encoder {
 // Append implements slogx.Encoder. A failing subject template is reported and replaced by
 // "LEVEL: message": the record still goes out.
 func (e *smtpEncoder) Append(dst []byte, r slog.Record) []byte {
-	data := SMTPRecord{Time: r.Time, Level: r.Level, LevelName: slogx.PythonLevelName(r.Level),
+	data := Record{Time: r.Time, Level: r.Level, LevelName: slogx.PythonLevelName(r.Level),
 		Message: r.Message, scope: e.scope, rec: r}
 	var sw smtpSubjectWriter
 	if err := e.subj.tmpl.Execute(&sw, data); err != nil {
