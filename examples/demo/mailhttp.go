@@ -179,8 +179,8 @@ func (s *demoMailSession) Auth(string) (sasl.Server, error) {
 }
 func (s *demoMailSession) Mail(string, *gosmtp.MailOptions) error { return nil }
 func (s *demoMailSession) Rcpt(string, *gosmtp.RcptOptions) error { return nil }
-func (s *demoMailSession) Reset()                               {}
-func (s *demoMailSession) Logout() error                        { return nil }
+func (s *demoMailSession) Reset()                                 {}
+func (s *demoMailSession) Logout() error                          { return nil }
 func (s *demoMailSession) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {

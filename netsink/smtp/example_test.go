@@ -37,8 +37,8 @@ type exampleSession struct{ ch chan []byte }
 
 func (s *exampleSession) Mail(string, *gosmtp.MailOptions) error { return nil }
 func (s *exampleSession) Rcpt(string, *gosmtp.RcptOptions) error { return nil }
-func (s *exampleSession) Reset()                               {}
-func (s *exampleSession) Logout() error                        { return nil }
+func (s *exampleSession) Reset()                                 {}
+func (s *exampleSession) Logout() error                          { return nil }
 func (s *exampleSession) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	s.ch <- b
