@@ -9,6 +9,7 @@ import (
 
 	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/httpsink"
+	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/netsink/smtp"
 	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/sinks"
@@ -290,11 +291,11 @@ func slogxForward(c *hctx) opener {
 	return func() (slog.Handler, error) { return netsink.NewForward(addr, o, c.levelOnly()) }
 }
 
-// slogxOTLP is slogx.netsink.OTLP: netsink.NewOTLP with url (empty: OTel's environment
+// slogxOTLP is slogx.netsink.OTLP: otlp.New with url (empty: OTel's environment
 // variables, then http://localhost:4318/v1/logs), scope, json and compress; headers and the
 // resource come from OTEL_EXPORTER_OTLP_HEADERS and OTEL_RESOURCE_ATTRIBUTES.
 func slogxOTLP(c *hctx) opener {
-	o := netsink.OTLPOptions{
+	o := otlp.Options{
 		URL:   c.String("url", ""),
 		Scope: c.String("scope", ""),
 		JSON:  c.Bool("json", false),
@@ -305,5 +306,5 @@ func slogxOTLP(c *hctx) opener {
 			o.Compression = "gzip"
 		}
 	}
-	return func() (slog.Handler, error) { return netsink.NewOTLP(o, c.levelOnly()) }
+	return func() (slog.Handler, error) { return otlp.New(o, c.levelOnly()) }
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/httpsink"
+	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/netsink/smtp"
 	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/slogx"
@@ -48,7 +49,7 @@ func TestCloseTimeoutEveryEngineHandler(t *testing.T) {
 			return netsink.NewForward(addr, netsink.ForwardOptions{Delivery: d}, quiet())
 		}},
 		{"otlp", func() (handler, error) {
-			return netsink.NewOTLP(netsink.OTLPOptions{URL: "http://" + addr + "/v1/logs", Delivery: d}, quiet())
+			return otlp.New(otlp.Options{URL: "http://" + addr + "/v1/logs", Delivery: d}, quiet())
 		}},
 		{"http", func() (handler, error) {
 			return httpsink.New(httpsink.Options{URL: "http://" + addr + "/log", Delivery: d}, quiet())
@@ -96,7 +97,7 @@ func TestEveryEngineHandlerRefusesUnknownOverflow(t *testing.T) {
 			return netsink.NewForward("127.0.0.1:1", netsink.ForwardOptions{Delivery: d}, nil)
 		},
 		"otlp": func() (io.Closer, error) {
-			return netsink.NewOTLP(netsink.OTLPOptions{URL: "http://127.0.0.1:1/v1/logs", Delivery: d}, nil)
+			return otlp.New(otlp.Options{URL: "http://127.0.0.1:1/v1/logs", Delivery: d}, nil)
 		},
 		"http": func() (io.Closer, error) {
 			return httpsink.New(httpsink.Options{URL: "http://127.0.0.1:1/", Delivery: d}, nil)

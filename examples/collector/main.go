@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/rotate"
 	"github.com/slogx/handlers/slogx"
 )
@@ -100,7 +101,7 @@ func openForwarders(c config, level slog.Leveler) ([]*slogx.Handler, error) {
 		hs = append(hs, f.Handler)
 	}
 	if c.otlp != "" {
-		o, err := netsink.NewOTLP(netsink.OTLPOptions{URL: c.otlp}, &slogx.Options{Level: level})
+		o, err := otlp.New(otlp.Options{URL: c.otlp}, &slogx.Options{Level: level})
 		if err != nil {
 			for _, h := range hs {
 				h.Close()

@@ -1,4 +1,4 @@
-package netsink
+package otlp
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
@@ -38,9 +39,9 @@ func (e *otlpErrs) String() string {
 	return fmt.Sprint(e.errs)
 }
 
-func newTestOTLP(t *testing.T, o OTLPOptions, opts *slogx.Options) *OTLP {
+func newTestOTLP(t *testing.T, o Options, opts *slogx.Options) *Handler {
 	t.Helper()
-	h, err := NewOTLP(o, opts)
+	h, err := New(o, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestOTLPRecordFields(t *testing.T) {
 		t.Run(fmt.Sprintf("json=%v", isJSON), func(t *testing.T) {
 			ts := newOTLPTestServer(t)
 			errs := &otlpErrs{}
-			h := newTestOTLP(t, OTLPOptions{URL: ts.URL + "/v1/logs", JSON: isJSON, Scope: "test-scope",
+			h := newTestOTLP(t, Options{URL: ts.URL + "/v1/logs", JSON: isJSON, Scope: "test-scope",
 				Resource: []slog.Attr{slog.String("deployment.environment", "test"), slog.Group("host", slog.Int("cpus", 2))}},
 				&slogx.Options{Level: slog.LevelDebug, OnError: errs.add})
 			at := time.Date(2026, 3, 4, 5, 6, 7, 123456789, time.UTC)
@@ -156,7 +157,7 @@ func TestOTLPSeverity(t *testing.T) {
 
 func TestOTLPGzipAndHeaders(t *testing.T) {
 	ts := newOTLPTestServer(t)
-	h := newTestOTLP(t, OTLPOptions{URL: ts.URL + "/v1/logs", Compression: "gzip", Headers: map[string]string{"x-api-key": "k1"}}, nil)
+	h := newTestOTLP(t, Options{URL: ts.URL + "/v1/logs", Compression: "gzip", Headers: map[string]string{"x-api-key": "k1"}}, nil)
 	lg := slog.New(h)
 	for i := range 100 {
 		lg.Info("compressible record", "i", i)
@@ -186,7 +187,7 @@ func TestOTLPEnv(t *testing.T) {
 	t.Setenv("OTEL_SERVICE_NAME", "svc")
 	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "service.name=ignored,team=a%2Cb")
 	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
-	h := newTestOTLP(t, OTLPOptions{}, nil)
+	h := newTestOTLP(t, Options{}, nil)
 	slog.New(h).Info("env")
 	nettest.Flush(t, h)
 	req := ts.next(t)
@@ -200,7 +201,7 @@ func TestOTLPEnv(t *testing.T) {
 
 	t.Setenv("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", ts.URL+"/exact")
 	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "")
-	h2 := newTestOTLP(t, OTLPOptions{Resource: []slog.Attr{slog.String("service.name", "code")}}, nil)
+	h2 := newTestOTLP(t, Options{Resource: []slog.Attr{slog.String("service.name", "code")}}, nil)
 	slog.New(h2).Info("env")
 	nettest.Flush(t, h2)
 	req = ts.next(t)
@@ -210,30 +211,30 @@ func TestOTLPEnv(t *testing.T) {
 
 	t.Setenv("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "")
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "")
-	tr, err := otlpNewTransport(&OTLPOptions{})
+	tr, err := otlpNewTransport(&Options{})
 	if err != nil || tr.url != "http://localhost:4318/v1/logs" {
 		t.Fatalf("default url %v, %v", tr, err)
 	}
 	for _, bad := range []string{"novalue", "k=%zz"} {
 		t.Setenv("OTEL_EXPORTER_OTLP_HEADERS", bad)
-		if _, err := NewOTLP(OTLPOptions{}, nil); err == nil || !strings.Contains(err.Error(), "netsink: otlp http://localhost:4318/v1/logs: OTEL_EXPORTER_OTLP_HEADERS") {
+		if _, err := New(Options{}, nil); err == nil || !strings.Contains(err.Error(), "netsink: otlp http://localhost:4318/v1/logs: OTEL_EXPORTER_OTLP_HEADERS") {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}
 	t.Setenv("OTEL_EXPORTER_OTLP_HEADERS", "")
 	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
-	if _, err := NewOTLP(OTLPOptions{}, nil); err == nil {
+	if _, err := New(Options{}, nil); err == nil {
 		t.Error("grpc accepted")
 	}
 }
 
 func TestOTLPValidation(t *testing.T) {
-	for _, o := range []OTLPOptions{
+	for _, o := range []Options{
 		{URL: "ftp://x/v1/logs"}, {URL: "http:///v1/logs"}, {URL: "http://x", Headers: map[string]string{"a b": "c"}},
-		{URL: "http://x", Headers: map[string]string{"a": "c\r\nd"}}, {URL: "http://x", Delivery: Delivery{Overflow: 9}},
+		{URL: "http://x", Headers: map[string]string{"a": "c\r\nd"}}, {URL: "http://x", Delivery: netsink.Delivery{Overflow: 9}},
 		{URL: "http://x", Resource: []slog.Attr{slog.Int("", 1)}},
 	} {
-		if _, err := NewOTLP(o, nil); err == nil || !strings.HasPrefix(err.Error(), "netsink: otlp") {
+		if _, err := New(o, nil); err == nil || !strings.HasPrefix(err.Error(), "netsink: otlp") {
 			t.Errorf("%+v: %v", o, err)
 		}
 	}
@@ -281,7 +282,7 @@ func TestOTLPRetryAfter(t *testing.T) {
 				w.WriteHeader(http.StatusServiceUnavailable)
 			})
 			errs := &otlpErrs{}
-			o := OTLPOptions{URL: ts.URL, now: clock.Now, Delivery: Delivery{Backoff: Backoff{Initial: time.Millisecond}}}
+			o := Options{URL: ts.URL, now: clock.Now, Delivery: netsink.Delivery{Backoff: netsink.Backoff{Initial: time.Millisecond}}}
 			h := newTestOTLP(t, o, &slogx.Options{OnError: errs.add})
 			lg := slog.New(h)
 			lg.Info("one")
@@ -352,7 +353,7 @@ func TestOTLPStatuses(t *testing.T) {
 				_, _ = w.Write(pbString(nil, otlpStatusMessage, "the reason"))
 			})
 			errs := &otlpErrs{}
-			h := newTestOTLP(t, OTLPOptions{URL: ts.URL, Delivery: Delivery{Backoff: Backoff{Initial: time.Millisecond}}}, &slogx.Options{OnError: errs.add})
+			h := newTestOTLP(t, Options{URL: ts.URL, Delivery: netsink.Delivery{Backoff: netsink.Backoff{Initial: time.Millisecond}}}, &slogx.Options{OnError: errs.add})
 			slog.New(h).Info("x")
 			nettest.Flush(t, h)
 			ts.next(t)
@@ -397,7 +398,7 @@ func TestOTLPPartialSuccess(t *testing.T) {
 			ts.respond(reply(body(2, "too old")), reply(body(0, "just a warning")))
 			errs := &otlpErrs{}
 			// BatchInterval holds the three records for Flush to send in one request.
-			h := newTestOTLP(t, OTLPOptions{URL: ts.URL, JSON: isJSON, Delivery: Delivery{BatchInterval: time.Hour}}, &slogx.Options{OnError: errs.add})
+			h := newTestOTLP(t, Options{URL: ts.URL, JSON: isJSON, Delivery: netsink.Delivery{BatchInterval: time.Hour}}, &slogx.Options{OnError: errs.add})
 			lg := slog.New(h)
 			for range 3 {
 				lg.Info("x")
@@ -425,7 +426,7 @@ func TestOTLPTraceContext(t *testing.T) {
 				v, ok := ctx.Value(otlpTraceKey{}).([16]byte)
 				return v, [8]byte{0xa, 0xb, 0xc, 0xd, 0xe, 0xf, 0x10, 0x11}, 1, ok
 			}
-			h := newTestOTLP(t, OTLPOptions{URL: ts.URL, JSON: isJSON, TraceContext: tc}, nil)
+			h := newTestOTLP(t, Options{URL: ts.URL, JSON: isJSON, TraceContext: tc}, nil)
 			id := [16]byte{0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
 			ctx := context.WithValue(context.Background(), otlpTraceKey{}, id)
 			lg := slog.New(h).With("a", 1).WithGroup("g")
@@ -448,7 +449,7 @@ func TestOTLPTraceContext(t *testing.T) {
 
 func TestOTLPAddSourceAndReplaceAttr(t *testing.T) {
 	ts := newOTLPTestServer(t)
-	h := newTestOTLP(t, OTLPOptions{URL: ts.URL}, &slogx.Options{AddSource: true,
+	h := newTestOTLP(t, Options{URL: ts.URL}, &slogx.Options{AddSource: true,
 		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 			if a.Key == "secret" {
 				return slog.Attr{}
@@ -468,7 +469,7 @@ func TestOTLPAddSourceAndReplaceAttr(t *testing.T) {
 // Close delivers what is queued, even a batch waiting for its interval.
 func TestOTLPCloseFlushes(t *testing.T) {
 	ts := newOTLPTestServer(t)
-	h, err := NewOTLP(OTLPOptions{URL: ts.URL, Delivery: Delivery{BatchInterval: time.Hour}}, &slogx.Options{OnError: func(error) {}})
+	h, err := New(Options{URL: ts.URL, Delivery: netsink.Delivery{BatchInterval: time.Hour}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -493,7 +494,7 @@ func TestOTLPHandleAllocs(t *testing.T) {
 	ts := newOTLPTestServer(t)
 	tc := func(context.Context) ([16]byte, [8]byte, byte, bool) { return [16]byte{1}, [8]byte{2}, 1, true }
 	for _, isJSON := range []bool{false, true} {
-		h := newTestOTLP(t, OTLPOptions{URL: ts.URL, JSON: isJSON, TraceContext: tc, Delivery: Delivery{Buffer: 64 << 20}}, nil)
+		h := newTestOTLP(t, Options{URL: ts.URL, JSON: isJSON, TraceContext: tc, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
 		var hd slog.Handler = h.WithAttrs([]slog.Attr{slog.String("svc", "x")}).WithGroup("req")
 		r := otlpBenchRecord()
 		ctx := context.Background()
@@ -508,7 +509,7 @@ func BenchmarkOTLPHandle(b *testing.B) {
 	for _, isJSON := range []bool{false, true} {
 		b.Run(fmt.Sprintf("json=%v", isJSON), func(b *testing.B) {
 			ts := newOTLPTestServer(b)
-			h, err := NewOTLP(OTLPOptions{URL: ts.URL, JSON: isJSON, Delivery: Delivery{Overflow: slogx.DropNewest}}, nil)
+			h, err := New(Options{URL: ts.URL, JSON: isJSON, Delivery: netsink.Delivery{Overflow: slogx.DropNewest}}, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -568,14 +569,14 @@ func TestOTLPTLS(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 	tlsConf := srv.Client().Transport.(*http.Transport).TLSClientConfig
-	h := newTestOTLP(t, OTLPOptions{URL: srv.URL + "/v1/logs", TLS: tlsConf}, nil)
+	h := newTestOTLP(t, Options{URL: srv.URL + "/v1/logs", TLS: tlsConf}, nil)
 	slog.New(h).Info("over tls")
 	nettest.Flush(t, h)
 	if r := <-got; len(r.Records) != 1 || r.Records[0].Body != "over tls" {
 		t.Fatalf("%+v", r)
 	}
 	// Without the test's CA the certificate is refused: a failed batch, counted.
-	h2 := newTestOTLP(t, OTLPOptions{URL: srv.URL + "/v1/logs", Delivery: Delivery{MaxRetries: -1}}, &slogx.Options{OnError: func(error) {}})
+	h2 := newTestOTLP(t, Options{URL: srv.URL + "/v1/logs", Delivery: netsink.Delivery{MaxRetries: -1}}, &slogx.Options{OnError: func(error) {}})
 	slog.New(h2).Info("refused")
 	nettest.Flush(t, h2)
 	if s := h2.Stats(); s.Errors != 1 || s.Records != 0 {
@@ -667,7 +668,7 @@ func TestOTLPExplicitNoCompressionBeatsEnvironment(t *testing.T) {
 			default:
 			}
 		}))
-		h, err := NewOTLP(OTLPOptions{URL: ts.URL + "/v1/logs", Compression: tc.compression}, nil)
+		h, err := New(Options{URL: ts.URL + "/v1/logs", Compression: tc.compression}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package netsink
+package otlp
 
 import (
 	"context"
@@ -129,7 +129,7 @@ func (e *otlpEncoder) AppendContext(ctx context.Context, dst []byte, r slog.Reco
 	return w.b
 }
 
-// otlpTrace is what OTLPOptions.TraceContext returned for a record.
+// otlpTrace is what Options.TraceContext returned for a record.
 type otlpTrace struct {
 	trace [16]byte
 	span  [8]byte

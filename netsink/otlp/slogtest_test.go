@@ -1,4 +1,4 @@
-package netsink
+package otlp
 
 import (
 	"fmt"
@@ -17,10 +17,10 @@ func TestOTLPSlogtest(t *testing.T) {
 	for _, isJSON := range []bool{false, true} {
 		t.Run(fmt.Sprintf("json=%v", isJSON), func(t *testing.T) {
 			ts := newOTLPTestServer(t)
-			var h *OTLP
+			var h *Handler
 			slogtest.Run(t, func(t *testing.T) slog.Handler {
 				var err error
-				h, err = NewOTLP(OTLPOptions{URL: ts.URL, JSON: isJSON}, nil)
+				h, err = New(Options{URL: ts.URL, JSON: isJSON}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

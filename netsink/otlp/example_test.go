@@ -1,4 +1,4 @@
-package netsink_test
+package otlp_test
 
 import (
 	"context"
@@ -6,15 +6,15 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/slogx"
 )
 
 // Records go to an OpenTelemetry Collector's OTLP/HTTP receiver. With no URL, the
 // OTEL_EXPORTER_OTLP_* environment variables name it (http://localhost:4318/v1/logs by
 // default); OTEL_SERVICE_NAME names the service.
-func ExampleNewOTLP() {
-	h, err := netsink.NewOTLP(netsink.OTLPOptions{
+func ExampleNew() {
+	h, err := otlp.New(otlp.Options{
 		URL:         "http://127.0.0.1:4318/v1/logs",
 		Resource:    []slog.Attr{slog.String("service.name", "checkout"), slog.String("service.version", "1.4.2")},
 		Compression: "gzip",

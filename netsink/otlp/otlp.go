@@ -1,4 +1,4 @@
-package netsink
+package otlp
 
 import (
 	"context"
@@ -16,12 +16,13 @@ import (
 
 	"github.com/slogx/handlers/internal/attrwalk"
 	"github.com/slogx/handlers/internal/jsonstr"
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/netsink/internal/netaddr"
 	"github.com/slogx/handlers/slogx"
 )
 
-// OTLPOptions configures NewOTLP. The zero value sends protobuf to the endpoint OTel's
+// Options configures New. The zero value sends protobuf to the endpoint OTel's
 // environment variables name, or to http://localhost:4318/v1/logs.
 //
 // Explicit options win over the environment, as in OTel's own exporters: URL over
@@ -31,7 +32,7 @@ import (
 // service.name (attribute by attribute); Compression over
 // OTEL_EXPORTER_OTLP_LOGS_COMPRESSION over OTEL_EXPORTER_OTLP_COMPRESSION over none.
 // OTEL_EXPORTER_OTLP_[LOGS_]PROTOCOL=http/json turns JSON on; grpc is refused.
-type OTLPOptions struct {
+type Options struct {
 	// URL is the full logs endpoint, http:// or https:// (".../v1/logs"). Empty means the
 	// environment's, then http://localhost:4318/v1/logs.
 	URL string
@@ -73,19 +74,20 @@ type OTLPOptions struct {
 
 	// RequestTimeout bounds one request, response included. Zero means 10 s (OTel's default).
 	RequestTimeout time.Duration
+	netsink.
 
-	// Delivery holds the records waiting to be sent and says how they are batched (a batch
-	// is one request: BatchRecords zero means 512, OTel's batch processor; BatchBytes 256
-	// KiB of encoded records), retried and bounded at Close. A network error or a transient
-	// status (429, 502, 503, 504) is retried; MaxRetries zero means 6 (with the default
-	// Backoff, about the minute OTel's exporters retry for). A server's Retry-After (seconds
-	// or an HTTP date, at most 5 minutes) makes a wait longer, never shorter.
-	Delivery
+		// Delivery holds the records waiting to be sent and says how they are batched (a batch
+		// is one request: BatchRecords zero means 512, OTel's batch processor; BatchBytes 256
+		// KiB of encoded records), retried and bounded at Close. A network error or a transient
+		// status (429, 502, 503, 504) is retried; MaxRetries zero means 6 (with the default
+		// Backoff, about the minute OTel's exporters retry for). A server's Retry-After (seconds
+		// or an HTTP date, at most 5 minutes) makes a wait longer, never shorter.
+		Delivery
 
 	now func() time.Time // tests: the clock of the backoff, Retry-After and observed times
 }
 
-// OTLP is a slog.Handler that exports records to an OpenTelemetry Collector (or any OTLP/HTTP
+// Handler is a slog.Handler that exports records to an OpenTelemetry Collector (or any OTLP/HTTP
 // logs receiver): POST /v1/logs, one ExportLogsServiceRequest per batch, protobuf unless
 // JSON is set.
 //
@@ -94,7 +96,7 @@ type OTLPOptions struct {
 // INFO 9, WARN 13, ERROR 17, Python's CRITICAL = slog 12 21, levels in between inside the
 // OTel ranges), severity_text slog's level name ("INFO", "WARN+2"), body the message, the
 // attributes typed (see the mapping below), trace_id, span_id and flags from
-// OTLPOptions.TraceContext, and with slogx.Options.AddSource the semantic conventions'
+// Options.TraceContext, and with slogx.Options.AddSource the semantic conventions'
 // code.function.name, code.file.path and code.line.number. Options.ReplaceAttr applies to the
 // attributes, not to those fixed fields; Options.Encoder is not used.
 //
@@ -116,14 +118,14 @@ type OTLPOptions struct {
 // request bodies sent (compressed when gzipped). Flush waits until every record handled
 // before it is settled, or ctx ends. Close flushes within Delivery.CloseTimeout and stops the sender;
 // it is idempotent.
-type OTLP struct {
+type Handler struct {
 	*slogx.Handler
 }
 
-// NewOTLP returns an OTLP handler. It reads the environment, validates everything (URL,
+// New returns an OTLP handler. It reads the environment, validates everything (URL,
 // headers, resource) and starts the sender goroutine; it does not connect. Close it to
 // deliver what is buffered.
-func NewOTLP(o OTLPOptions, opts *slogx.Options) (*OTLP, error) {
+func New(o Options, opts *slogx.Options) (*Handler, error) {
 	t, err := otlpNewTransport(&o)
 	if err != nil {
 		return nil, err
@@ -146,7 +148,7 @@ func NewOTLP(o OTLPOptions, opts *slogx.Options) (*OTLP, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &OTLP{Handler: h}, nil
+	return &Handler{Handler: h}, nil
 }
 
 // otlpSink is the handler's writer: the delivery engine, with the counts of the transport.
@@ -169,7 +171,7 @@ func (s *otlpSink) Close() error {
 }
 
 // otlpNewTransport resolves o against the environment, in place, and validates it.
-func otlpNewTransport(o *OTLPOptions) (*otlpTransport, error) {
+func otlpNewTransport(o *Options) (*otlpTransport, error) {
 	if o.now == nil {
 		o.now = time.Now
 	}
