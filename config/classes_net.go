@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward"
 	"github.com/slogx/handlers/netsink/httpsink"
 	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/netsink/smtp"
@@ -278,17 +279,17 @@ func describeDeep(v any) string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// slogxForward is slogx.netsink.Forward: netsink.NewForward with address ("host:port" or
+// slogxForward is slogx.netsink.Forward: forward.New with address ("host:port" or
 // "unix:///path"), tag, sharedKey, hostname and compress (Fluent Forward v1, chunk acks).
 func slogxForward(c *hctx) opener {
 	addr := c.RequiredString("address")
-	o := netsink.ForwardOptions{
+	o := forward.Options{
 		Tag:       c.String("tag", ""),
 		SharedKey: c.String("sharedKey", ""),
 		Hostname:  c.String("hostname", ""),
 		Compress:  c.Bool("compress", false),
 	}
-	return func() (slog.Handler, error) { return netsink.NewForward(addr, o, c.levelOnly()) }
+	return func() (slog.Handler, error) { return forward.New(addr, o, c.levelOnly()) }
 }
 
 // slogxOTLP is slogx.netsink.OTLP: otlp.New with url (empty: OTel's environment

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward"
 	"github.com/slogx/handlers/netsink/httpsink"
 	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/netsink/smtp"
@@ -46,7 +47,7 @@ func TestCloseTimeoutEveryEngineHandler(t *testing.T) {
 			return syslog.New(syslog.Options{Network: "tcp", Addr: addr, Delivery: d}, quiet())
 		}},
 		{"forward", func() (handler, error) {
-			return netsink.NewForward(addr, netsink.ForwardOptions{Delivery: d}, quiet())
+			return forward.New(addr, forward.Options{Delivery: d}, quiet())
 		}},
 		{"otlp", func() (handler, error) {
 			return otlp.New(otlp.Options{URL: "http://" + addr + "/v1/logs", Delivery: d}, quiet())
@@ -94,7 +95,7 @@ func TestEveryEngineHandlerRefusesUnknownOverflow(t *testing.T) {
 			return syslog.New(syslog.Options{Network: "tcp", Addr: "127.0.0.1:1", Delivery: d}, nil)
 		},
 		"forward": func() (io.Closer, error) {
-			return netsink.NewForward("127.0.0.1:1", netsink.ForwardOptions{Delivery: d}, nil)
+			return forward.New("127.0.0.1:1", forward.Options{Delivery: d}, nil)
 		},
 		"otlp": func() (io.Closer, error) {
 			return otlp.New(otlp.Options{URL: "http://127.0.0.1:1/v1/logs", Delivery: d}, nil)

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/slogx/handlers/examples/internal/standin"
-	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward"
 	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/slogx"
 )
@@ -22,7 +22,7 @@ func demoScale(out io.Writer, _ string) error {
 	col := standin.NewOTLP()
 	defer col.Close()
 
-	f, err := netsink.NewForward(fwd.Addr(), netsink.ForwardOptions{Tag: "demo", Compress: true}, nil)
+	f, err := forward.New(fwd.Addr(), forward.Options{Tag: "demo", Compress: true}, nil)
 	if err != nil {
 		return err
 	}

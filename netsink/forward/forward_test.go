@@ -1,4 +1,4 @@
-package netsink
+package forward
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
@@ -67,8 +68,8 @@ func (e *fwdErrors) text() string {
 	return b.String()
 }
 
-func fastBackoff() Backoff {
-	return Backoff{Initial: 10 * time.Millisecond, Max: 50 * time.Millisecond}
+func fastBackoff() netsink.Backoff {
+	return netsink.Backoff{Initial: 10 * time.Millisecond, Max: 50 * time.Millisecond}
 }
 
 type fwdPoint struct{ X, Y int }
@@ -81,7 +82,7 @@ func (fwdValuer) LogValue() slog.Value { return slog.GroupValue(slog.String("res
 func TestForwardFields(t *testing.T) {
 	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t)).start()
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Tag: "app.test"}, &slogx.Options{AddSource: true, Level: slog.LevelDebug})
+	f, err := New(srv.l.Addr().String(), Options{Tag: "app.test"}, &slogx.Options{AddSource: true, Level: slog.LevelDebug})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,14 +150,14 @@ func TestForwardFields(t *testing.T) {
 // A zero time is "unknown": EventTime 0.
 func TestForwardZeroTime(t *testing.T) {
 	srv := newFwdServer(t, fwdListen(t)).start()
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{}, nil)
+	f, err := New(srv.l.Addr().String(), Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	_ = f.Handle(context.Background(), slog.NewRecord(time.Time{}, slog.LevelInfo, "no time", 0))
 	e := srv.waitEntries(t, 1)[0]
-	if !e.Time.IsZero() || e.Tag != DefaultForwardTag {
+	if !e.Time.IsZero() || e.Tag != DefaultTag {
 		t.Errorf("entry %+v", e)
 	}
 }
@@ -167,7 +168,7 @@ func TestForwardChunkAck(t *testing.T) {
 	srv := newFwdServer(t, fwdListen(t))
 	srv.noAck = true
 	srv.start()
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Delivery: Delivery{CloseTimeout: 100 * time.Millisecond, BatchBytes: 512}}, &slogx.Options{OnError: func(error) {}})
+	f, err := New(srv.l.Addr().String(), Options{Delivery: netsink.Delivery{CloseTimeout: 100 * time.Millisecond, BatchBytes: 512}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +209,7 @@ func TestForwardReplayAfterDrop(t *testing.T) {
 	srv.dropUnacked = 2
 	srv.start()
 	errs := &fwdErrors{}
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Delivery: Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
+	f, err := New(srv.l.Addr().String(), Options{Delivery: netsink.Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +249,7 @@ func TestForwardGarbageAck(t *testing.T) {
 	srv.garbageAcks = 1
 	srv.start()
 	errs := &fwdErrors{}
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Delivery: Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
+	f, err := New(srv.l.Addr().String(), Options{Delivery: netsink.Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +273,7 @@ func TestForwardAckTimeout(t *testing.T) {
 	srv.noAck = true
 	srv.start()
 	errs := &fwdErrors{}
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{AckTimeout: 50 * time.Millisecond, Delivery: Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
+	f, err := New(srv.l.Addr().String(), Options{AckTimeout: 50 * time.Millisecond, Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +290,7 @@ func TestForwardHandshake(t *testing.T) {
 	srv := newFwdServer(t, fwdListen(t))
 	srv.sharedKey = "s3cret"
 	srv.start()
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{SharedKey: "s3cret", Hostname: "client-a"}, nil)
+	f, err := New(srv.l.Addr().String(), Options{SharedKey: "s3cret", Hostname: "client-a"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +308,7 @@ func TestForwardHandshakeUser(t *testing.T) {
 	srv := newFwdServer(t, fwdListen(t))
 	srv.sharedKey, srv.userSalt, srv.users = "k", true, map[string]string{"alice": "pw"}
 	srv.start()
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{SharedKey: "k", Username: "alice", Password: "pw"}, nil)
+	f, err := New(srv.l.Addr().String(), Options{SharedKey: "k", Username: "alice", Password: "pw"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +339,7 @@ func TestForwardHandshakeWrongKey(t *testing.T) {
 			}
 			srv.start()
 			errs := &fwdErrors{}
-			f, err := NewForward(srv.l.Addr().String(), ForwardOptions{SharedKey: key, Delivery: Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
+			f, err := New(srv.l.Addr().String(), Options{SharedKey: key, Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -373,7 +374,7 @@ func TestForwardTLS(t *testing.T) {
 	srv := newFwdServer(t, l)
 	srv.sharedKey = "k"
 	srv.start()
-	f, err := NewForward(l.Addr().String(), ForwardOptions{SharedKey: "k", TLS: &tls.Config{RootCAs: pool}}, nil)
+	f, err := New(l.Addr().String(), Options{SharedKey: "k", TLS: &tls.Config{RootCAs: pool}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,7 +396,7 @@ func TestForwardUnix(t *testing.T) {
 		t.Skip("no unix sockets:", err)
 	}
 	srv := newFwdServer(t, l).start()
-	f, err := NewForward("unix://"+path, ForwardOptions{}, nil)
+	f, err := New("unix://"+path, Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +413,7 @@ func TestForwardUnix(t *testing.T) {
 func TestForwardCompress(t *testing.T) {
 	nettest.NoLeak(t)
 	srv := newFwdServer(t, fwdListen(t)).start()
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Compress: true, Delivery: Delivery{BatchBytes: 4096}}, nil)
+	f, err := New(srv.l.Addr().String(), Options{Compress: true, Delivery: netsink.Delivery{BatchBytes: 4096}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,25 +442,25 @@ func TestForwardCompress(t *testing.T) {
 func TestNewForwardValidates(t *testing.T) {
 	for _, tc := range []struct {
 		addr string
-		o    ForwardOptions
+		o    Options
 		opts *slogx.Options
 		want string
 	}{
-		{"127.0.0.1", ForwardOptions{}, nil, `netsink: forward address "127.0.0.1"`},
-		{"127.0.0.1:0", ForwardOptions{}, nil, "outside"},
-		{"unix://", ForwardOptions{}, nil, "no socket path"},
-		{"unix:///tmp/x.sock", ForwardOptions{TLS: &tls.Config{}}, nil, "ServerName"},
-		{"127.0.0.1:24224", ForwardOptions{Delivery: Delivery{Overflow: 99}}, nil, "overflow"},
-		{"127.0.0.1:24224", ForwardOptions{Username: "u"}, nil, "need SharedKey"},
-		{"127.0.0.1:24224", ForwardOptions{Tag: "\xff"}, nil, "UTF-8"},
-		{"127.0.0.1:24224", ForwardOptions{}, &slogx.Options{Encoder: slogx.JSON()}, "Encoder must be nil"},
+		{"127.0.0.1", Options{}, nil, `netsink: forward address "127.0.0.1"`},
+		{"127.0.0.1:0", Options{}, nil, "outside"},
+		{"unix://", Options{}, nil, "no socket path"},
+		{"unix:///tmp/x.sock", Options{TLS: &tls.Config{}}, nil, "ServerName"},
+		{"127.0.0.1:24224", Options{Delivery: netsink.Delivery{Overflow: 99}}, nil, "overflow"},
+		{"127.0.0.1:24224", Options{Username: "u"}, nil, "need SharedKey"},
+		{"127.0.0.1:24224", Options{Tag: "\xff"}, nil, "UTF-8"},
+		{"127.0.0.1:24224", Options{}, &slogx.Options{Encoder: slogx.JSON()}, "Encoder must be nil"},
 	} {
-		if _, err := NewForward(tc.addr, tc.o, tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := New(tc.addr, tc.o, tc.opts); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("NewForward(%q, %+v) = %v, want an error containing %q", tc.addr, tc.o, err, tc.want)
 		}
 	}
 	// Down at start-up is not an error.
-	f, err := NewForward("127.0.0.1:1", ForwardOptions{Delivery: Delivery{CloseTimeout: time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
+	f, err := New("127.0.0.1:1", Options{Delivery: netsink.Delivery{CloseTimeout: time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -472,7 +473,7 @@ func TestForwardHandleAllocs(t *testing.T) {
 		t.Skip("sync.Pool drops items at random under -race; make test runs this without -race too")
 	}
 	srv := newFwdServer(t, fwdListen(t)).start()
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Delivery: Delivery{Overflow: slogx.DropNewest}}, nil)
+	f, err := New(srv.l.Addr().String(), Options{Delivery: netsink.Delivery{Overflow: slogx.DropNewest}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,7 +507,7 @@ func BenchmarkForwardHandle(b *testing.B) {
 		b.Fatal(err)
 	}
 	srv := newFwdServer(b, l).start()
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Delivery: Delivery{Overflow: slogx.DropNewest}}, nil)
+	f, err := New(srv.l.Addr().String(), Options{Delivery: netsink.Delivery{Overflow: slogx.DropNewest}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -562,7 +563,7 @@ func TestForwardUnexpectedHelo(t *testing.T) {
 	srv.sharedKey = "k"
 	srv.start()
 	errs := &fwdErrors{}
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{Delivery: Delivery{Backoff: fastBackoff(), CloseTimeout: 10 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
+	f, err := New(srv.l.Addr().String(), Options{Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 10 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}

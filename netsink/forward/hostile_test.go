@@ -1,4 +1,4 @@
-package netsink
+package forward
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
@@ -59,11 +60,11 @@ func nestedAck(chunk string, depth int) []byte {
 // deliverOnce logs one record through a Forward to srv, whose first reply is hostile, and
 // checks that the record is delivered on a second connection and the reply was refused
 // with an error containing want.
-func deliverOnce(t *testing.T, srv *fwdServer, o ForwardOptions, want string) {
+func deliverOnce(t *testing.T, srv *fwdServer, o Options, want string) {
 	t.Helper()
 	errs := &fwdErrors{}
 	o.Backoff = fastBackoff()
-	f, err := NewForward(srv.l.Addr().String(), o, &slogx.Options{OnError: errs.add})
+	f, err := New(srv.l.Addr().String(), o, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestForwardDeepAck(t *testing.T) {
 		return nil
 	}
 	srv.start()
-	deliverOnce(t, srv, ForwardOptions{}, "nested deeper than 16")
+	deliverOnce(t, srv, Options{}, "nested deeper than 16")
 }
 
 // A HELO nesting arrays 10^7 deep in an unknown option overflowed the stack (fatal).
@@ -108,7 +109,7 @@ func TestForwardDeepHelo(t *testing.T) {
 	helo = append(helo, bytes.Repeat([]byte{0x91}, 10_000_000)...)
 	accepted := rawServer(t, l, helo)
 	errs := &fwdErrors{}
-	f, err := NewForward(l.Addr().String(), ForwardOptions{SharedKey: "k", Delivery: Delivery{Backoff: fastBackoff(), CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
+	f, err := New(l.Addr().String(), Options{SharedKey: "k", Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +135,7 @@ func TestForwardHugeAck(t *testing.T) {
 	srv.start()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	deliverOnce(t, srv, ForwardOptions{AckTimeout: 5 * time.Second}, "reply exceeds its size limit (1024 bytes)")
+	deliverOnce(t, srv, Options{AckTimeout: 5 * time.Second}, "reply exceeds its size limit (1024 bytes)")
 	runtime.ReadMemStats(&after)
 	// The server's own copy of the reply (8 MiB) is allocated in this process too.
 	got := after.TotalAlloc - before.TotalAlloc
@@ -150,7 +151,7 @@ func TestForwardHugeHelo(t *testing.T) {
 	l := fwdListen(t)
 	accepted := rawServer(t, l, []byte{0x92, 0xa4, 'H', 'E', 'L', 'O', 0x81, 0xa5, 'n', 'o', 'n', 'c', 'e', 0xc6, 0x40, 0, 0, 0})
 	errs := &fwdErrors{}
-	f, err := NewForward(l.Addr().String(), ForwardOptions{SharedKey: "k", Delivery: Delivery{Backoff: fastBackoff(), CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
+	f, err := New(l.Addr().String(), Options{SharedKey: "k", Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +176,7 @@ func TestForwardStalledReplyWhenIdle(t *testing.T) {
 	}
 	srv.start()
 	errs := &fwdErrors{}
-	f, err := NewForward(srv.l.Addr().String(), ForwardOptions{AckTimeout: 50 * time.Millisecond, Delivery: Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
+	f, err := New(srv.l.Addr().String(), Options{AckTimeout: 50 * time.Millisecond, Delivery: netsink.Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,8 +201,8 @@ func closeDuringHandshake(t *testing.T, helo []byte) {
 		nettest.NoLeak(t)
 		l := fwdListen(t)
 		accepted := rawServer(t, l, helo)
-		f, err := NewForward(l.Addr().String(), ForwardOptions{
-			SharedKey: "k", DialTimeout: time.Hour, Delivery: Delivery{CloseTimeout: 100 * time.Millisecond, Backoff: fastBackoff()},
+		f, err := New(l.Addr().String(), Options{
+			SharedKey: "k", DialTimeout: time.Hour, Delivery: netsink.Delivery{CloseTimeout: 100 * time.Millisecond, Backoff: fastBackoff()},
 		}, &slogx.Options{OnError: func(error) {}})
 		if err != nil {
 			t.Fatal(err)

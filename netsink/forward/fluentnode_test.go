@@ -1,4 +1,4 @@
-package netsink
+package forward
 
 import (
 	"bufio"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
@@ -67,7 +68,7 @@ func fluentNodeServer(t *testing.T, key string) (string, *bufio.Scanner) {
 func TestForwardFluentNodeSharedKey(t *testing.T) {
 	addr, entries := fluentNodeServer(t, "node-secret")
 
-	f, err := NewForward(addr, ForwardOptions{Tag: "slogx.node", SharedKey: "node-secret", Hostname: "slogx-test"}, nil)
+	f, err := New(addr, Options{Tag: "slogx.node", SharedKey: "node-secret", Hostname: "slogx-test"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestForwardFluentNodeSharedKey(t *testing.T) {
 	}
 
 	errs := &fwdErrors{}
-	bad, err := NewForward(addr, ForwardOptions{SharedKey: "wrong", Delivery: Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
+	bad, err := New(addr, Options{SharedKey: "wrong", Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}

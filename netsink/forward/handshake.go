@@ -1,4 +1,4 @@
-package netsink
+package forward
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package netsink
+package forward
 
 import (
 	"bufio"
@@ -27,7 +27,7 @@ import (
 type forwardTransport struct {
 	network, addr string // "tcp" and host:port, or "unix" and a path
 	tlsConf       *tls.Config
-	o             *ForwardOptions
+	o             *Options
 	creds         forwardCredentials
 	tag           []byte // msgpack string, encoded once
 }
@@ -35,7 +35,7 @@ type forwardTransport struct {
 func (t *forwardTransport) Connect(ctx context.Context) (deliver.Conn, error) {
 	dt := t.o.DialTimeout
 	if dt <= 0 {
-		dt = DefaultForwardDialTimeout
+		dt = DefaultDialTimeout
 	}
 	d := &net.Dialer{Timeout: dt}
 	c, err := d.DialContext(ctx, t.network, t.addr)
@@ -73,11 +73,11 @@ func (t *forwardTransport) Connect(ctx context.Context) (deliver.Conn, error) {
 	}
 	wt := t.o.WriteTimeout
 	if wt <= 0 {
-		wt = DefaultForwardWriteTimeout
+		wt = DefaultWriteTimeout
 	}
 	at := t.o.AckTimeout
 	if at <= 0 {
-		at = DefaultForwardAckTimeout
+		at = DefaultAckTimeout
 	}
 	return &forwardConn{c: c, dec: dec, t: t, wt: wt, at: at, unwatch: unwatch}, nil
 }

@@ -1,4 +1,4 @@
-package netsink
+package forward
 
 import (
 	"bytes"
@@ -12,25 +12,26 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/deliver"
 	"github.com/slogx/handlers/netsink/internal/netaddr"
 	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
-// Defaults of ForwardOptions.
+// Defaults of Options.
 const (
-	DefaultForwardTag          = "slogx"
-	DefaultForwardDialTimeout  = 5 * time.Second
-	DefaultForwardWriteTimeout = 10 * time.Second
-	DefaultForwardAckTimeout   = 60 * time.Second
+	DefaultTag          = "slogx"
+	DefaultDialTimeout  = 5 * time.Second
+	DefaultWriteTimeout = 10 * time.Second
+	DefaultAckTimeout   = 60 * time.Second
 )
 
-// ForwardOptions configures a Forward. The zero value is usable: tag "slogx", plain TCP, no
+// Options configures a Handler. The zero value is usable: tag "slogx", plain TCP, no
 // handshake, the Delivery defaults.
-type ForwardOptions struct {
+type Options struct {
 	// Tag is the Fluent tag of every record (what Fluentd's <match> and Fluent Bit's Match
-	// route on); empty means DefaultForwardTag.
+	// route on); empty means DefaultTag.
 	Tag string
 
 	// SharedKey, when set, makes every connection start with the protocol's handshake
@@ -55,32 +56,33 @@ type ForwardOptions struct {
 	Compress bool
 
 	// DialTimeout bounds one connection attempt, TLS and handshake included; zero means
-	// DefaultForwardDialTimeout.
+	// DefaultDialTimeout.
 	DialTimeout time.Duration
 
 	// WriteTimeout bounds one write of the sender goroutine; zero means
-	// DefaultForwardWriteTimeout. A write that takes longer breaks the connection, and the
+	// DefaultWriteTimeout. A write that takes longer breaks the connection, and the
 	// unacknowledged records are sent again on the next. It never delays Handle.
 	WriteTimeout time.Duration
 
 	// AckTimeout is how long a sent batch may wait for its ack before the connection is
 	// considered dead (and its unacknowledged records are sent again on a new one); zero
-	// means DefaultForwardAckTimeout. The server must answer the chunk option, as Fluentd,
+	// means DefaultAckTimeout. The server must answer the chunk option, as Fluentd,
 	// Fluent Bit (1.5 and later), Vector and the Collector's receiver do: against one that
 	// never acknowledges, every batch would time out, be sent again, and after three such
 	// connections in a row its first record is dropped as poison (counted and reported).
 	AckTimeout time.Duration
+	netsink.
 
-	// Delivery bounds the buffer of records held until acknowledged, and says what a full
-	// buffer does, how batches form (a batch is one PackedForward message; BatchBytes zero
-	// means 1 MiB of entries), the reconnect schedule and Close's bound. MaxRetries zero
-	// means a batch is sent again until acknowledged.
-	Delivery
+		// Delivery bounds the buffer of records held until acknowledged, and says what a full
+		// buffer does, how batches form (a batch is one PackedForward message; BatchBytes zero
+		// means 1 MiB of entries), the reconnect schedule and Close's bound. MaxRetries zero
+		// means a batch is sent again until acknowledged.
+		Delivery
 
 	now func() time.Time // the backoff schedule's clock; nil means time.Now (tests)
 }
 
-// Forward sends records to a Fluentd, Fluent Bit, Vector or OpenTelemetry Collector
+// Handler sends records to a Fluentd, Fluent Bit, Vector or OpenTelemetry Collector
 // (fluentforward receiver) over the Fluent Forward protocol v1: batches of records as
 // PackedForward messages (CompressedPackedForward with Compress), each entry an EventTime
 // with nanoseconds (0, "unknown", for a record without a time) and a map of "message",
@@ -109,19 +111,19 @@ type ForwardOptions struct {
 // Stats: Records and Bytes count acknowledged records, Errors failed connection attempts
 // (a rejected shared key among them) and broken connections, Dropped records discarded.
 //
-// A Forward is safe for concurrent use; handlers derived with WithAttrs and WithGroup share
+// A Handler is safe for concurrent use; handlers derived with WithAttrs and WithGroup share
 // its buffer, connection and counters. Flush waits for the records handled before it to be
 // acknowledged; Close flushes (up to Delivery.CloseTimeout) and closes the connection.
-type Forward struct {
+type Handler struct {
 	*slogx.Handler
 	eng *deliver.Engine
 }
 
-// NewForward returns a Forward sending to addr: "host:port" over TCP (TLS when o.TLS is
+// New returns a Forward sending to addr: "host:port" over TCP (TLS when o.TLS is
 // set), or "unix:///path/to/socket". It validates everything up front and does not connect:
 // a server down at start-up is not an error. opts.Encoder must be nil: the record layout is
 // the protocol's.
-func NewForward(addr string, o ForwardOptions, opts *slogx.Options) (*Forward, error) {
+func New(addr string, o Options, opts *slogx.Options) (*Handler, error) {
 	name := "netsink: forward " + addr
 	t := &forwardTransport{o: &o}
 	if path, ok := strings.CutPrefix(addr, "unix://"); ok {
@@ -165,7 +167,7 @@ func NewForward(addr string, o ForwardOptions, opts *slogx.Options) (*Forward, e
 	eo.RecycleChunks = true
 	tag := o.Tag
 	if tag == "" {
-		tag = DefaultForwardTag
+		tag = DefaultTag
 	}
 	if !utf8.ValidString(tag) {
 		return nil, fmt.Errorf("%s: tag %q is not UTF-8", name, tag)
@@ -198,8 +200,8 @@ func NewForward(addr string, o ForwardOptions, opts *slogx.Options) (*Forward, e
 	if err != nil {
 		return nil, err
 	}
-	return &Forward{Handler: h, eng: eng}, nil
+	return &Handler{Handler: h, eng: eng}, nil
 }
 
 // Pending returns how many records wait for their acknowledgement.
-func (f *Forward) Pending() int { return f.eng.Pending() }
+func (f *Handler) Pending() int { return f.eng.Pending() }

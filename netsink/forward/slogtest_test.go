@@ -1,4 +1,4 @@
-package netsink
+package forward
 
 import (
 	"log/slog"
@@ -13,12 +13,12 @@ import (
 // zero, as slog's rule for a zero time asks) and "message" as slog's "msg".
 func TestForwardSlogtest(t *testing.T) {
 	nettest.NoLeak(t)
-	var f *Forward
+	var f *Handler
 	var srv *fwdServer
 	slogtest.Run(t, func(t *testing.T) slog.Handler {
 		srv = newFwdServer(t, fwdListen(t)).start()
 		var err error
-		f, err = NewForward(srv.l.Addr().String(), ForwardOptions{}, nil)
+		f, err = New(srv.l.Addr().String(), Options{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package netsink_test
+package forward_test
 
 import (
 	"context"
@@ -9,13 +9,13 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
-	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward"
 )
 
-// A Forward sends to Fluentd, Fluent Bit or the Collector's fluentforward receiver. Here a
+// A forward.Handler sends to Fluentd, Fluent Bit or the Collector's fluentforward receiver. Here a
 // few lines stand in for the server: they read PackedForward messages and acknowledge their
 // chunks, which is when the Forward counts the records delivered.
-func ExampleNewForward() {
+func ExampleNew() {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		panic(err)
@@ -49,7 +49,7 @@ func ExampleNewForward() {
 		served <- fmt.Sprintf("server: %d records, tags %v", n, tags)
 	}()
 
-	fwd, err := netsink.NewForward(ln.Addr().String(), netsink.ForwardOptions{
+	fwd, err := forward.New(ln.Addr().String(), forward.Options{
 		Tag: "app.api",
 		// SharedKey: "…", TLS: &tls.Config{…}, Compress: true,
 	}, nil)
