@@ -10,7 +10,7 @@ import (
 
 // A Flusher buffers records and can be told to deliver them. Every handler of this module that
 // buffers implements it (Memory, queue, every network handler, a Handler whose writer buffers),
-// and every wrapper (Fanout, Filter, LevelFilter, Memory, queue, Sample, ContextAttrs) forwards
+// and every wrapper (Fanout, Failover, Filter, LevelFilter, Memory, queue, Sample, ContextAttrs) forwards
 // it to what it wraps, so Flush on the outermost handler of a chain flushes every handler
 // behind it.
 //
@@ -20,7 +20,7 @@ type Flusher interface {
 	Flush(ctx context.Context) error
 }
 
-// The ownership rule of this module: a wrapper owns what it wraps. Closing a wrapper (Fanout,
+// The ownership rule of this module: a wrapper owns what it wraps. Closing a wrapper (Fanout, Failover,
 // Filter, LevelFilter, Memory, queue, Sample, ContextAttrs) closes every handler it was given
 // that is an io.Closer, after flushing, and joins their errors. Close is idempotent everywhere.
 
