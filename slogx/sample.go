@@ -12,8 +12,8 @@ import (
 type SampleOptions struct {
 	// Tick is the length of a sampling window, measured by the records' own times. A window
 	// starts with the first record of its (level band, message) counter whose time is at or
-	// past the end of the previous window. With Tick <= 0 every record in time order starts
-	// a new window, so only First matters.
+	// past the end of the previous window and not more than Tick ahead of the wall clock.
+	// With Tick <= 0 every record in time order starts a new window, so only First matters.
 	Tick time.Duration
 	// First records of each window pass. Negative counts as 0.
 	First int
@@ -50,6 +50,13 @@ type SampleHandler struct {
 // record's time, so replayed or delayed records are sampled as of when they happened; a
 // record with a zero time is measured by the clock when Handle is called.
 //
+// One difference from zap: a record stamped more than a Tick ahead of the wall clock (a
+// broken clock, a forged or mistyped timestamp) never starts a window; it counts in the
+// current one. zap's sampler would start a window ending at that record's time, and until
+// then every record of its counter, however stamped, would count in that one window: a
+// single record stamped a century ahead would leave First meaningless for a century. The
+// wall clock is read only when a record would start a window, not for every record.
+//
 // Handle takes no lock: each decision is two or three atomic operations on the record's
 // counter, as in zap. Under concurrency a window's boundary may be slightly over- or
 // under-sampled, as zap documents for its own sampler; sequential use is exact. Handle
@@ -59,7 +66,7 @@ type SampleHandler struct {
 // With does: attributes do not change which counter a record uses. Enabled is h's. Sample
 // owns h: Flush and Close are forwarded to it.
 func Sample(h slog.Handler, o SampleOptions) *SampleHandler {
-	s := &sampler{tick: int64(o.Tick), onDrop: o.OnDrop}
+	s := &sampler{tick: max(int64(o.Tick), 0), onDrop: o.OnDrop}
 	if o.First > 0 {
 		s.first = uint64(o.First)
 	}
@@ -122,10 +129,16 @@ func fnv32a(s string) uint32 {
 
 // incCheckReset is zap's counter.IncCheckReset: it counts a record at time tn (Unix ns) and
 // returns its number in the window, starting a new window when tn has reached the end of
-// the current one.
+// the current one, unless tn is more than a tick ahead of the wall clock.
 func (c *sampleCounter) incCheckReset(tn, tick int64) uint64 {
 	resetAfter := c.resetAt.Load()
 	if resetAfter > tn {
+		return c.n.Add(1)
+	}
+	// Only a record that would start a window reads the clock: one stamped more than a tick
+	// ahead of it would start a window that lasts until its own time, years perhaps, so it
+	// counts in the current window instead.
+	if now := time.Now().UnixNano(); tn > now && tn-now > tick {
 		return c.n.Add(1)
 	}
 	c.n.Store(1)

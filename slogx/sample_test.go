@@ -189,3 +189,33 @@ func TestSampleZeroAllocs(t *testing.T) {
 		t.Fatalf("%v allocs/op, want 0", n)
 	}
 }
+
+// TestSampleFutureRecordDoesNotFreezeWindow: one record stamped 100 years ahead (a broken
+// clock, a forged timestamp) must not make a window that never ends: it counts in the
+// current window, and the windows of records stamped sanely keep their First records each.
+func TestSampleFutureRecordDoesNotFreezeWindow(t *testing.T) {
+	target := newFanoutRecorder()
+	h := slogx.Sample(target, slogx.SampleOptions{Tick: time.Hour, First: 2})
+	ctx := context.Background()
+	// Hours in the past, an hour apart: each record time starts a window whatever the
+	// machine's speed, and none of them is ahead of the wall clock.
+	base := time.Now().Add(-24 * time.Hour)
+	h.Handle(ctx, slog.NewRecord(time.Now().AddDate(100, 0, 0), slog.LevelInfo, "m", 0))
+	for w := range 3 {
+		for i := range 5 {
+			at := base.Add(time.Duration(w)*2*time.Hour + time.Duration(i)*time.Second)
+			h.Handle(ctx, slog.NewRecord(at, slog.LevelInfo, "m", 0))
+		}
+	}
+	// The future record is counted (it is the first of its counter, so it passes), then 2
+	// of each window of 5.
+	if n, want := len(target.got), 1+3*2; n != want {
+		t.Fatalf("kept %d records, want %d: the future record froze the window", n, want)
+	}
+	// A future record in a running window counts in it, and does not end it.
+	h.Handle(ctx, slog.NewRecord(time.Now().AddDate(100, 0, 0), slog.LevelInfo, "m", 0))
+	h.Handle(ctx, slog.NewRecord(base.Add(4*time.Hour+time.Minute), slog.LevelInfo, "m", 0))
+	if n, want := len(target.got), 7; n != want || h.Stats().Dropped != 3*3+2 {
+		t.Fatalf("kept %d, want %d; %+v", n, want, h.Stats())
+	}
+}
