@@ -18,7 +18,7 @@ func (c credentials) LogValue() slog.Value {
 // a LogValuer returns.
 func ExampleRedact() {
 	logger := slog.New(slogx.NewHandler(os.Stdout, &slogx.Options{
-		Encoder:     slogx.Text(),
+		Encoder: slogx.Text(),
 		// noTime removes the time, so that the output below is stable.
 		ReplaceAttr: slogx.ChainReplace(slogx.Redact("password", "authorization"), noTime),
 	}))
