@@ -108,6 +108,9 @@ func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 	dc, _ := w.(deliveryCounter)
 	cw, _ := w.(concurrentWriter)
 	enc := opts.buildEncoder()
+	if we, ok := enc.(writerEncoder); ok {
+		enc = we.withWriter(w)
+	}
 	cenc, _ := enc.(ContextEncoder)
 	return &Handler{
 		enc:   enc,
