@@ -154,7 +154,10 @@ func TestFailoverZeroAllocs(t *testing.T) {
 		t.Skip("sync.Pool drops items at random under -race; make test runs this without -race too")
 	}
 	r := slog.NewRecord(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), slog.LevelInfo, "m", 0)
-	r.AddAttrs(slog.String("user", "gopher"), slog.Int("count", 42))
+	// Seven attributes: two in the record's overflow slice, which a clone would copy.
+	for i := range 7 {
+		r.AddAttrs(slog.Int("a", i))
+	}
 	ctx := context.Background()
 	quiet := slogx.NewHandler(discard{}, &slogx.Options{Level: slog.LevelError})
 	h := slogx.Failover(quiet, slogx.NewHandler(discard{}, nil), closedHandler(t))
