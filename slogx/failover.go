@@ -19,9 +19,9 @@ import (
 // returns an error when its buffer overflows or it is closed, not when a delivery it already
 // accepted fails later.
 //
-// The first handler gets the record as the caller passed it; a later one gets its own clone
-// (slog.Record.Clone), so a handler that added attributes before failing cannot affect the
-// next. Handing a record to the first handler allocates nothing; failures may.
+// Each handler gets its own clone of the record (slog.Record.Clone), so a handler that added
+// attributes before failing cannot affect the next. Handing a record to the first handler
+// allocates nothing; failures may.
 //
 // Enabled is true if any handler is enabled. WithAttrs and WithGroup reach every handler.
 // Failover does not count or report the errors handlers return: the handlers of this module
@@ -44,13 +44,8 @@ func (m *multiHandler) handleFirst(ctx context.Context, r *slog.Record) error {
 		if !h.Enabled(ctx, r.Level) {
 			continue
 		}
-		var err error
-		if errs == nil {
-			err = m.handleOne(ctx, i, r)
-		} else {
-			c := r.Clone()
-			err = m.handleOne(ctx, i, &c)
-		}
+		c := r.Clone()
+		err := m.handleOne(ctx, i, &c)
 		if err == nil {
 			return nil
 		}
