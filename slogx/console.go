@@ -63,17 +63,17 @@ const DefaultConsoleTimeFormat = "15:04:05.000"
 // five columns ("INFO ", "WARN ", "ERROR", "DEBUG"; slog's offsets such as "INFO+2" are
 // longer and printed whole), the logger name, with AddSource the caller as dir/file.go:line,
 // the message (if any), then the attributes as key=value, group members dotted
-// (req.method=GET), keys and values quoted exactly as slog.TextHandler quotes them.
+// (req.method=GET), keys and values quoted exactly as slog.TextHandler quotes them. The
+// message is written as is, unless it holds a newline, a control character or invalid UTF-8:
+// then it is quoted as Go quotes strings, so that a message can neither break the line nor
+// send escape sequences to the terminal.
 //
 // The logger name is the value of a LoggerKey attribute at the top level, the record's own
 // (the first) or else the handler's (the last added with WithAttrs before any WithGroup), as
 // for Pattern's %(name)s: slog.New(h).With(slogx.LoggerKey, "app.db") prints "app.db" after
 // the level. Top-level LoggerKey attributes make the column and are not repeated among the
 // attributes; one inside a group is an attribute like any other. Without one there is no
-// column. The message is written as is, unless it
-// holds a newline, a control character or invalid UTF-8: then it is quoted as Go quotes
-// strings, so that a message can neither break the line nor send escape sequences to the
-// terminal.
+// column; an empty name is none.
 //
 // A value whose text spans lines (a string, an error, anything else formatted with %+v,
 // as Text formats it) leaves the line: after it, in attribute order, comes the key
@@ -83,13 +83,14 @@ const DefaultConsoleTimeFormat = "15:04:05.000"
 //
 // ReplaceAttr sees time, level, msg, source and the logger name as slog's handlers call it
 // for built-ins (no groups) and may remove them or change their values; they keep their
-// places, so a renamed key is not shown. Attributes follow slog's rules exactly as JSON and Text apply them.
+// places, so a renamed key is not shown. Attributes follow slog's rules exactly as JSON and
+// Text apply them.
 //
 // Whether to color is decided once: by Console when ConsoleOptions.Writer is set, else when
 // a Handler is built with the encoder (see ColorAuto). With color, the time, the caller and
-// the keys are dimmed and the level colored by severity: DEBUG blue,
-// INFO green, WARN yellow, ERROR red, ERROR+4 and above bold red. Without color the output
-// is plain bytes, stable from release to release.
+// the keys are dimmed and the level colored by severity: DEBUG blue, INFO green, WARN
+// yellow, ERROR red, ERROR+4 and above bold red. Without color the output is plain bytes,
+// stable from release to release.
 func Console(o ConsoleOptions) Encoder {
 	e := &console{layout: o.TimeFormat, times: new(timeCache)}
 	if o.Color == ColorAuto && o.Writer == nil {
