@@ -22,12 +22,14 @@ func TestContextWithUnderWithGroup(t *testing.T) {
 	db.InfoContext(ctx, "no own attrs")
 	db.WithGroup("tx").With("iso", "serializable").WithGroup("stmt").InfoContext(ctx, "deep", "n", 1)
 	l.WithGroup("empty").InfoContext(ctx, "empty group")
+	l.WithGroup("a").WithGroup("b").InfoContext(ctx, "empty groups", slog.Group("c"))
 	db.Info("without context attrs", "rows", 0)
 	want := `level=INFO msg=top svc=api k=1 request_id=r1 user.id=7
 level=INFO msg=query svc=api db.table=users db.rows=3 request_id=r1 user.id=7
 level=INFO msg="no own attrs" svc=api db.table=users request_id=r1 user.id=7
 level=INFO msg=deep svc=api db.table=users db.tx.iso=serializable db.tx.stmt.n=1 request_id=r1 user.id=7
 level=INFO msg="empty group" svc=api request_id=r1 user.id=7
+level=INFO msg="empty groups" svc=api request_id=r1 user.id=7
 level=INFO msg="without context attrs" svc=api db.table=users db.rows=0
 `
 	if buf.String() != want {
@@ -40,9 +42,13 @@ func TestContextAttrsFunctionUnderWithGroup(t *testing.T) {
 	var buf bytes.Buffer
 	l := slog.New(slogx.ContextAttrs(slogx.NewHandler(&buf, nil), ctxAttrs)).WithGroup("db")
 	l.InfoContext(withCtxAttrs(slog.String("request_id", "r1")), "query", "rows", 3)
-	m := testutil.ParseJSONLines(t, buf.Bytes())[0]
-	if m["request_id"] != "r1" || m["db"].(map[string]any)["rows"] != float64(3) || len(m["db"].(map[string]any)) != 1 {
+	l.WithGroup("tx").InfoContext(withCtxAttrs(slog.String("request_id", "r2")), "no attrs")
+	ms := testutil.ParseJSONLines(t, buf.Bytes())
+	if m := ms[0]; m["request_id"] != "r1" || m["db"].(map[string]any)["rows"] != float64(3) || len(m["db"].(map[string]any)) != 1 {
 		t.Fatalf("got %s", buf.String())
+	}
+	if m := ms[1]; m["request_id"] != "r2" || m["db"] != nil {
+		t.Fatalf("empty groups written: %s", buf.String())
 	}
 }
 
