@@ -22,7 +22,9 @@ func streamHandler(c *hctx) opener {
 	default:
 		c.Errorf("stream", "want ext://sys.stderr or ext://sys.stdout, got %q", s)
 	}
-	return func() (slog.Handler, error) { return sinks.NewStream(w, c.opts), nil }
+	o := *c.opts
+	o.Encoder = c.encoderFor(w)
+	return func() (slog.Handler, error) { return sinks.NewStream(w, &o), nil }
 }
 
 // nullHandler is logging.NullHandler.

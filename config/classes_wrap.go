@@ -71,11 +71,8 @@ func (c *hctx) queue(o queue.Options) opener {
 	}
 	level := c.opts.Level
 	return func() (slog.Handler, error) {
-		var h slog.Handler = queue.New(slogx.Fanout(targets...), o)
-		if level.Level() != notset {
-			h = slogx.LevelFilter(h, level)
-		}
-		return h, nil
+		// The level is a LevelVar Apply may change: the filter stays even at NOTSET.
+		return slogx.LevelFilter(queue.New(slogx.Fanout(targets...), o), level), nil
 	}
 }
 

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // decode parses a JSON or YAML document into plain values: map[string]any, []any, string,
@@ -36,25 +34,6 @@ func decodeJSON(data []byte) (map[string]any, error) {
 		return nil, err
 	}
 	return n.(map[string]any), nil
-}
-
-func decodeYAML(data []byte) (map[string]any, error) {
-	var v any
-	if err := yaml.Unmarshal(data, &v); err != nil {
-		return nil, fmt.Errorf("config: YAML: %w", err)
-	}
-	if v == nil {
-		return nil, fmt.Errorf("config: empty document")
-	}
-	n, err := normalize("", v)
-	if err != nil {
-		return nil, err
-	}
-	m, ok := n.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("config: the document must be a mapping, got %s", describe(n))
-	}
-	return m, nil
 }
 
 // normalize converts what the decoders produce into the plain value types, checking that
