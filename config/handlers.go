@@ -40,6 +40,7 @@ var handlerClasses = map[string]class{
 	"slogx.netsink.Forward":                     slogxForward,
 	"slogx.netsink.OTLP":                        slogxOTLP,
 	"slogx.queue.Queue":                         slogxQueue,
+	"slogx.Sample":                              slogxSample,
 }
 
 // hctx is what a class sees of the handlers entry being built: its keyword arguments,

@@ -23,9 +23,10 @@ var (
 	yamlTime  = regexp.MustCompile(`^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$`)
 )
 
-// maxYAMLValues bounds the values a YAML document may expand to through aliases, so that a
-// "billion laughs" document is refused instead of filling memory.
-const maxYAMLValues = 1 << 20
+// yamlBudget bounds the values a YAML document of n bytes may expand to through aliases —
+// twice what it could hold without them, and some room — so that a "billion laughs"
+// document is refused instead of filling memory.
+func yamlBudget(n int) int { return 2*n + 1<<14 }
 
 func decodeYAML(data []byte) (map[string]any, error) {
 	var n yaml.Node
@@ -35,7 +36,7 @@ func decodeYAML(data []byte) (map[string]any, error) {
 	if n.Kind == 0 || n.Kind == yaml.DocumentNode && len(n.Content) == 0 {
 		return nil, fmt.Errorf("config: empty document")
 	}
-	d := &yamlDecoder{budget: maxYAMLValues}
+	d := &yamlDecoder{budget: yamlBudget(len(data)), limit: yamlBudget(len(data))}
 	v, err := d.value("", &n)
 	if err != nil {
 		return nil, err
@@ -52,12 +53,13 @@ func decodeYAML(data []byte) (map[string]any, error) {
 
 type yamlDecoder struct {
 	budget int
+	limit  int
 	active []*yaml.Node // aliases being expanded, for recursive documents
 }
 
 func (d *yamlDecoder) value(path string, n *yaml.Node) (any, error) {
 	if d.budget--; d.budget < 0 {
-		return nil, fmt.Errorf("config: YAML: the document expands to more than %d values (aliases)", maxYAMLValues)
+		return nil, fmt.Errorf("config: YAML: the document expands to more than %d values (aliases)", d.limit)
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
