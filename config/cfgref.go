@@ -100,7 +100,19 @@ func (r *refs) cfg(path, value, rest string) (any, error) {
 		return nil, fail("KeyError: %s", pyRepr(m[1]))
 	}
 	r.used[m[1]] = true
-	for rest != "" {
+	r.active = append(r.active, value)
+	defer func() { r.active = r.active[:len(r.active)-1] }()
+	for {
+		// ConvertingDict converts every value it hands out: a step may land on a reference.
+		if s, isStr := d.(string); isStr && strings.HasPrefix(s, "cfg://") {
+			var err error
+			if d, err = r.resolve(path, s); err != nil {
+				return nil, err
+			}
+		}
+		if rest == "" {
+			break
+		}
 		var err error
 		if m = cfgDot.FindStringSubmatch(rest); m != nil {
 			d, err = pyIndex(d, m[1], false)
@@ -114,8 +126,6 @@ func (r *refs) cfg(path, value, rest string) (any, error) {
 		}
 		rest = rest[len(m[0]):]
 	}
-	r.active = append(r.active, value)
-	defer func() { r.active = r.active[:len(r.active)-1] }()
 	return r.resolve(path, d)
 }
 

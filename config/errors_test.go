@@ -63,7 +63,7 @@ func TestMalformed(t *testing.T) {
 		{"http method", `{"version": 1, "handlers": {"h": {"class": "logging.handlers.HTTPHandler", "host": "localhost", "url": "/log", "method": "PUT"}}}`,
 			`config: handlers.h.method: want one of GET, POST, got "PUT"`},
 		{"memory capacity", `{"version": 1, "handlers": {"m": {"class": "logging.handlers.MemoryHandler"}}}`,
-			`config: handlers.m.capacity: want a positive integer`},
+			`config: handlers.m.capacity: want an integer from 1 to 1048576 (records held in memory)`},
 		{"memory target", `{"version": 1, "handlers": {"m": {"class": "logging.handlers.MemoryHandler", "capacity": 10, "target": "nope"}}}`,
 			`config: handlers.m.target: unknown handler "nope"`},
 		{"cycle", `{"version": 1, "handlers": {"a": {"class": "logging.handlers.MemoryHandler", "capacity": 1, "target": "b"}, "b": {"class": "logging.handlers.MemoryHandler", "capacity": 1, "target": "a"}}}`,
