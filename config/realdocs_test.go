@@ -52,7 +52,7 @@ var realDocs = []struct {
 		{Logger: "uvicorn.error", Level: 20, Msg: "Started server process [%d]", Args: []any{4242}, Text: "Started server process [4242]"},
 		{Logger: "uvicorn.error", Level: 30, Msg: "Invalid HTTP request received."},
 		{Logger: "uvicorn.access", Level: 20, Msg: `%s - "%s %s HTTP/%s" %d`, Args: []any{"127.0.0.1:50312", "GET", "/items/1", "1.1", 404},
-			Text: `127.0.0.1:50312 - "GET /items/1 HTTP/1.1" 404`,
+			Text:  `127.0.0.1:50312 - "GET /items/1 HTTP/1.1" 404`,
 			Attrs: map[string]any{"client_addr": "127.0.0.1:50312", "request_line": "GET /items/1 HTTP/1.1", "status_code": 404}},
 		{Logger: "uvicorn", Level: 10, Msg: "dropped: uvicorn is at INFO"},
 		{Logger: "app", Level: 40, Msg: "no handler: lastResort"},
@@ -80,7 +80,7 @@ var docMasks = []struct {
 	with string
 }{
 	{regexp.MustCompile(`\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\]`), "[<time>] [<pid>]"}, // gunicorn
-	{regexp.MustCompile(`\[\d\d/[A-Z][a-z]{2}/\d{4} \d\d:\d\d:\d\d(,\d{3})?\]`), "[<time>]"},          // Django's server_time
+	{regexp.MustCompile(`\[\d\d/[A-Z][a-z]{2}/\d{4} \d\d:\d\d:\d\d(,\d{3})?\]`), "[<time>]"},         // Django's server_time
 }
 
 // TestRealDocuments runs documents of real Python projects — Django's DEFAULT_LOGGING with
