@@ -112,7 +112,6 @@ func (l *Logging) resolve(name string, level *slog.LevelVar) slog.Handler {
 		if !ok {
 			continue
 		}
-		contexts = append(contexts, c.contexts...)
 		for _, hn := range c.handlers {
 			found++
 			e := l.handlers[hn]
@@ -129,6 +128,11 @@ func (l *Logging) resolve(name string, level *slog.LevelVar) slog.Handler {
 	}
 	if found == 0 {
 		targets = append(targets, l.lastResort)
+	}
+	for _, n := range chain { // a logger tree's context, whatever propagate cuts
+		if c, ok := l.loggers[n]; ok {
+			contexts = append(contexts, c.contexts...)
+		}
 	}
 	attrs := []slog.Attr{slog.String(slogx.LoggerKey, rec)}
 	for i, t := range targets {
