@@ -197,3 +197,19 @@ loggers:
 		t.Errorf("file = %q, want lines ending %q", got, want)
 	}
 }
+
+// TestLevelForms: level names in any case, Python's numbers as numbers and as strings, and
+// ext://logging.DEBUG, as CPython imports it.
+func TestLevelForms(t *testing.T) {
+	for _, v := range []string{`"debug"`, `"Debug"`, `"DEBUG"`, `10`, `"10"`, `"ext://logging.DEBUG"`, `" debug "`} {
+		l, err := Parse([]byte(`{"version": 1, "loggers": {"app": {"level": ` + v + `}}}`))
+		if err != nil {
+			t.Errorf("%s: %v", v, err)
+			continue
+		}
+		if got := l.Levels()[1]; got.Level != slog.LevelDebug {
+			t.Errorf("%s: level %v", v, got.Level)
+		}
+		l.Close()
+	}
+}
