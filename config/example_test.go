@@ -74,13 +74,17 @@ func ExampleParseWith() {
 	// config: loggers.gunicorn.error.qualname: unknown key for a logger (CPython ignores it; Options.Strict refuses it)
 }
 
-// A Formatter subclass that only adds to the format — Django's ServerFormatter, whose
-// {server_time} is the record's time — registered as a "()" factory.
+// A Formatter subclass that only adds a field — Django's ServerFormatter, whose
+// {server_time} is formatTime's "07/Dec/2026 01:44:25,123" — registered as a "()" factory.
 func ExampleRegistry_RegisterFormatter() {
 	r := config.NewRegistry()
 	r.RegisterFormatter("django.utils.log.ServerFormatter", func(a *config.Args) (slogx.Encoder, error) {
-		format := strings.ReplaceAll(a.String("fmt", ""), "{server_time}", "{asctime}")
-		return config.NewFormatter(format, a.String("datefmt", "%d/%b/%Y %H:%M:%S"), a.String("style", "%"))
+		format, err := config.PercentFormat(a.String("fmt", ""), a.String("style", "%"))
+		if err != nil {
+			return nil, err
+		}
+		format = strings.ReplaceAll(format, "%(server_time)s", "%(asctime)s,%(msecs)03d")
+		return slogx.Pattern(format, a.String("datefmt", "%d/%b/%Y %H:%M:%S"))
 	})
 	l, err := r.Parse([]byte(`{"version": 1,
 	  "formatters": {"server": {"()": "django.utils.log.ServerFormatter", "format": "{levelname} {message}", "style": "{"}},
@@ -215,4 +219,28 @@ func ExampleLogging_LevelHandler() {
 	// Output:
 	// {"logger":"app.db","level":"DEBUG","effective":"DEBUG"}
 	// {"loggers":[{"logger":"root","level":"WARNING","effective":"WARNING"},{"logger":"app.db","level":"DEBUG","effective":"DEBUG"}]}
+}
+
+// Python's '{' and '$' styles, as the '%' style slogx.Pattern reads.
+func ExamplePercentFormat() {
+	f, _ := config.PercentFormat("[{levelname:<8}] {name}: {message}", "{")
+	fmt.Println(f)
+	f, _ = config.PercentFormat("$levelname ${name}: $message costs $$5", "$")
+	fmt.Println(f)
+	// Output:
+	// [%(levelname)-8s] %(name)s: %(message)s
+	// %(levelname)s %(name)s: %(message)s costs $5
+}
+
+// logging.Formatter(fmt, datefmt, style) as an encoder, for formatter factories.
+func ExampleNewFormatter() {
+	enc, err := config.NewFormatter("{levelname}:{name}:{message}", "", "{")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	log := slog.New(slogx.NewHandler(os.Stdout, &slogx.Options{Encoder: enc})).With(slogx.LoggerKey, "app")
+	log.Warn("disk almost full")
+	// Output:
+	// WARNING:app:disk almost full
 }

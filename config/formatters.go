@@ -150,7 +150,7 @@ func newFormatter(format, datefmt, style string, validate bool) (slogx.Encoder, 
 	if validate && !styleField[style].MatchString(format) {
 		return nil, fmt.Errorf("invalid format %q for %q style (it names no field)", format, style)
 	}
-	pct, err := toPercent(format, style)
+	pct, err := PercentFormat(format, style)
 	if err != nil {
 		return nil, err
 	}
@@ -181,15 +181,22 @@ var styleField = map[string]*regexp.Regexp{
 	"$": regexp.MustCompile(`\$(\w+|\{\w+\})`),
 }
 
-// toPercent rewrites a '{' or '$' style format as the '%' style slogx.Pattern reads.
-func toPercent(format, style string) (string, error) {
+// PercentFormat rewrites a format of Python's style ('%', '{' or '$') as the '%' style
+// slogx.Pattern reads: {name}, {name:<N} and {name:>N} become %(name)s with the width, as
+// str.format aligns them; ${name} and $name become %(name)s; a literal % is doubled. A
+// FormatterFactory for a Formatter subclass that computes a field of its own (Django's
+// {server_time}) rewrites the format with it, then replaces %(field)s with what slogx.Pattern
+// can write.
+func PercentFormat(format, style string) (string, error) {
 	switch style {
+	case "%":
+		return format, nil
 	case "$":
 		return dollarToPercent(format), nil
 	case "{":
 		return braceToPercent(format)
 	}
-	return format, nil
+	return "", fmt.Errorf("config: PercentFormat: style must be %%, { or $, got %q", style)
 }
 
 var dollarField = regexp.MustCompile(`\$\$|\$\{(\w+)\}|\$(\w+)`)

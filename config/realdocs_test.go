@@ -80,7 +80,7 @@ var docMasks = []struct {
 	with string
 }{
 	{regexp.MustCompile(`\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\]`), "[<time>] [<pid>]"}, // gunicorn
-	{regexp.MustCompile(`\[\d\d/[A-Z][a-z]{2}/\d{4} \d\d:\d\d:\d\d(,\d{3})?\]`), "[<time>]"},         // Django's server_time
+	{regexp.MustCompile(`\[\d\d/[A-Z][a-z]{2}/\d{4} \d\d:\d\d:\d\d,\d{3}\]`), "[<time>]"},            // Django's server_time
 }
 
 // TestRealDocuments runs documents of real Python projects — Django's DEFAULT_LOGGING with
@@ -206,8 +206,16 @@ func pythonProjects() *Registry {
 		return func(context.Context, string, slog.Record) bool { return debug }, nil
 	})
 	r.RegisterFormatter("django.utils.log.ServerFormatter", func(a *Args) (slogx.Encoder, error) {
-		format := strings.ReplaceAll(a.String("fmt", ""), "{server_time}", "{asctime}")
-		return NewFormatter(format, a.String("datefmt", "%d/%b/%Y %H:%M:%S"), a.String("style", "%"))
+		// server_time is formatTime's: datefmt, or default_time_format and the milliseconds.
+		format, err := PercentFormat(a.String("fmt", ""), a.String("style", "%"))
+		if err != nil {
+			return nil, err
+		}
+		datefmt, serverTime := a.String("datefmt", ""), "%(asctime)s"
+		if datefmt == "" {
+			datefmt, serverTime = "%d/%b/%Y %H:%M:%S", "%(asctime)s,%(msecs)03d"
+		}
+		return slogx.Pattern(strings.ReplaceAll(format, "%(server_time)s", serverTime), datefmt)
 	})
 	r.Register("django.utils.log.AdminEmailHandler", func(a *Args, opts *slogx.Options) (slog.Handler, error) {
 		a.Bool("include_html", false)
