@@ -27,9 +27,9 @@
 // by default, and Logging.Warnings): a logger's or root's keys other than level, handlers,
 // propagate, filters (gunicorn's qualname); a formatter's keys other than format, datefmt,
 // style, validate and class when it has no "()"; a filter's keys other than name when it
-// has no "()"; a handler's keys that are not Python identifiers; a top-level section that
-// no cfg:// reference reads. Options.Strict makes each an error. Keys CPython passes to a
-// constructor that does not take them (a handler's or a "()" entry's) are errors, as in
+// has no "()"; a top-level section that no cfg:// reference reads. Options.Strict makes
+// each an error. Keys CPython passes to a constructor that does not take them (a handler's
+// or a "()" entry's), and a handler key that is not a Python identifier, are errors, as in
 // CPython.
 //
 // Values are converted as BaseConfigurator converts them: "cfg://settings.files[app]"

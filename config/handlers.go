@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/slogx/handlers/slogx"
 )
@@ -121,9 +120,9 @@ func (s *handlerSet) get(name string) (*builtHandler, error) {
 	return bh, nil
 }
 
-// build reads one handlers entry and opens its handler, as configure_handler does: keys
-// that are not Python identifiers are not passed to the class (CPython drops them), and
-// "." sets properties (terminator, for the built-in classes) after it is made.
+// build reads one handlers entry and opens its handler, as configure_handler does: every
+// key must be a Python identifier, and "." sets properties (terminator, for the built-in
+// classes) after it is made.
 func (s *handlerSet) build(name string) (*builtHandler, error) {
 	path := "handlers." + name
 	m, ok := s.entries[name].(map[string]any)
@@ -147,11 +146,7 @@ func (s *handlerSet) build(name string) (*builtHandler, error) {
 	prefixes, fns := s.filterList(c.Args, "filters")
 	for _, k := range sortedKeys(m) {
 		if k != "." && k != "()" && !isIdentifier(k) {
-			c.used[k] = true
-			if s.b.o.Strict {
-				return nil, c.Errorf(k, "not a Python identifier: CPython does not pass it to the class (Options.Strict refuses it)")
-			}
-			s.b.warn(errorf(join(path, k), "ignored: not a Python identifier, CPython does not pass it to the class"))
+			return nil, c.Errorf(k, "not a valid Python identifier (CPython refuses it too: it cannot be a keyword argument)")
 		}
 	}
 	if c.err != nil {
@@ -175,10 +170,11 @@ func (s *handlerSet) build(name string) (*builtHandler, error) {
 	return &builtHandler{h: h, level: level}, nil
 }
 
-// isIdentifier is Python's str.isidentifier, for the keys configure_handler passes on.
+// isIdentifier is logging.config.valid_ident: ^[a-z_][a-z0-9_]*$, ignoring case. Every
+// key of a handlers entry must be one, as CPython passes them as keyword arguments.
 func isIdentifier(k string) bool {
 	for i, r := range k {
-		if r == '_' || unicode.IsLetter(r) || i > 0 && (unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) {
+		if r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9' {
 			continue
 		}
 		return false

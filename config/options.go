@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"os"
-	"sync"
 )
 
 // MaxDocumentSize is the largest document Load and Parse accept when Options.MaxSize is
@@ -18,9 +17,9 @@ type Options struct {
 	// (Register, RegisterFormatter, RegisterFilter, RegisterContext).
 	Registry *Registry
 
-	// Strict refuses the keys CPython ignores (a logger's qualname, a formatter's unknown
-	// keys, a handler key that is not a Python identifier, a top-level section no cfg://
-	// reference reads) instead of ignoring them with a warning.
+	// Strict refuses the keys CPython ignores (a logger's qualname, a formatter's or
+	// filter's unknown keys without "()", a top-level section no cfg:// reference reads)
+	// instead of ignoring them with a warning.
 	Strict bool
 
 	// OnWarning receives each ignored key, as an error naming its place
@@ -46,15 +45,10 @@ func (o *Options) registry() *Registry {
 	return &defaultRegistry
 }
 
-// stderrWarnings serializes the default warning output of concurrent loads.
-var stderrWarnings sync.Mutex
-
 func (o *Options) warn(err error) {
 	if o.OnWarning != nil {
 		o.OnWarning(err)
 		return
 	}
-	stderrWarnings.Lock()
-	defer stderrWarnings.Unlock()
 	fmt.Fprintln(os.Stderr, "warning:", err)
 }
