@@ -90,9 +90,10 @@ func (r *refs) cfg(path, value, rest string) (any, error) {
 			return nil, fail("refers to itself (%s)", strings.Join(append(r.active, value), " -> "))
 		}
 	}
+	suffix := rest
 	m := cfgWord.FindStringSubmatch(rest)
 	if m == nil {
-		return nil, fail("ValueError: Unable to convert %s", pyRepr(value))
+		return nil, fail("ValueError: Unable to convert %s", pyRepr(suffix))
 	}
 	rest = rest[len(m[0]):]
 	d, ok := r.doc[m[1]]
@@ -119,7 +120,7 @@ func (r *refs) cfg(path, value, rest string) (any, error) {
 		} else if m = cfgIndex.FindStringSubmatch(rest); m != nil {
 			d, err = pyIndex(d, m[1], cfgDigit.MatchString(m[1]))
 		} else {
-			return nil, fail("ValueError: Unable to convert %s at %s", pyRepr(value), pyRepr(rest))
+			return nil, fail("ValueError: Unable to convert %s at %s", pyRepr(suffix), pyRepr(rest))
 		}
 		if err != nil {
 			return nil, fail("%v", err)
