@@ -14,7 +14,7 @@ var (
 	cfgConvert = regexp.MustCompile(`^([a-z]+)://(.*)$`)
 	cfgWord    = regexp.MustCompile(`^\s*([\p{L}\p{N}_]+)\s*`)
 	cfgDot     = regexp.MustCompile(`^\.\s*([\p{L}\p{N}_]+)\s*`)
-	cfgIndex   = regexp.MustCompile(`^\[([^\[\]]*)\]\s*`)
+	cfgIndex   = regexp.MustCompile(`^\[\s*([\p{L}\p{N}_]+)\s*\]\s*`)
 	cfgDigit   = regexp.MustCompile(`^\d+$`)
 )
 

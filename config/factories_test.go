@@ -1,14 +1,18 @@
 package config
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/slogx/handlers/internal/testutil"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -212,5 +216,44 @@ func TestLevelForms(t *testing.T) {
 			t.Errorf("%s: level %v", v, got.Level)
 		}
 		l.Close()
+	}
+}
+
+// TestCfgErrorsAsCPython: the error of each bad reference is the exception CPython 3.11's
+// dictConfig raises for it, type and message, asked of python3 itself.
+func TestCfgErrorsAsCPython(t *testing.T) {
+	python := testutil.LookPath(t, "python3")
+	refs := []string{"cfg://nope", "cfg://x.b", "cfg://x.a[5]", "cfg://x.a.b", "cfg://x[0]", "cfg://x.a/b",
+		"cfg://.x", "cfg://x.s.y", "cfg://x.a[0].b", "cfg://x.a[-1]", "cfg:// x . a [ 1 ]x", "cfg://x[a]b"}
+	const script = `
+import json, logging.config, sys
+for ref in json.load(sys.stdin):
+    try:
+        logging.config.dictConfig({"version": 1, "x": {"a": [1, 2], "s": "abc"}, "root": {"level": ref}})
+        print("ok")
+    except ValueError as e:
+        c = e.__cause__
+        print("%s: %s" % (type(c).__name__, repr(c.args[0]) if isinstance(c, KeyError) else c))
+`
+	js, _ := json.Marshal(refs)
+	cmd := exec.Command(python, "-c", script)
+	cmd.Stdin = bytes.NewReader(js)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python3: %v", err)
+	}
+	want := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(want) != len(refs) {
+		t.Fatalf("python3 answered %d lines for %d references:\n%s", len(want), len(refs), out)
+	}
+	for i, ref := range refs {
+		_, err := ParseWith([]byte(`{"version": 1, "x": {"a": [1, 2], "s": "abc"}, "root": {"level": `+strconv.Quote(ref)+`}}`), Options{OnWarning: func(error) {}})
+		got := "ok"
+		if err != nil {
+			_, got, _ = strings.Cut(err.Error(), ref+": ")
+		}
+		if got != want[i] {
+			t.Errorf("%s: got %q, CPython %q", ref, got, want[i])
+		}
 	}
 }
