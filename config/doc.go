@@ -127,9 +127,9 @@
 //	slogx.netsink.OTLP    url (empty: OTel's environment) scope json compress; headers and the
 //	                      resource from OTEL_EXPORTER_OTLP_HEADERS and OTEL_RESOURCE_ATTRIBUTES
 //	slogx.queue.Queue     handlers capacity overflow(block|drop-newest|drop-oldest)
+//	slogx.Sample          target (a handler name) tick (seconds) first thereafter: zap's sampler
 //
-// slogx.Sample wraps a handler: target (a handler name), tick (seconds), first and
-// thereafter, zap's sampler (slogx.Sample).
+// "level" of a handler is a *slog.LevelVar, so Logging.Apply changes it while it runs.
 //
 // # Factories
 //
