@@ -40,43 +40,25 @@ type refs struct {
 }
 
 func (r *refs) resolve(path string, v any) (any, error) {
-	switch v := v.(type) {
-	case string:
-		m := cfgConvert.FindStringSubmatch(v)
-		if m == nil {
+	return transform(path, v, func(path string, v any) (any, error) {
+		s, ok := v.(string)
+		if !ok {
 			return v, nil
+		}
+		m := cfgConvert.FindStringSubmatch(s)
+		if m == nil {
+			return s, nil
 		}
 		switch m[1] {
 		case "cfg":
-			return r.cfg(path, v, m[2])
+			return r.cfg(path, s, m[2])
 		case "ext":
 			if e, ok := extValues[m[2]]; ok {
 				return e, nil
 			}
 		}
-		return v, nil
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			n, err := r.resolve(join(path, k), e)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = n
-		}
-		return out, nil
-	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			n, err := r.resolve(fmt.Sprintf("%s[%d]", path, i), e)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = n
-		}
-		return out, nil
-	}
-	return v, nil
+		return s, nil
+	})
 }
 
 // cfg is BaseConfigurator.cfg_convert, with its errors: ValueError for a malformed
