@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/slogx/handlers/config"
@@ -243,4 +244,55 @@ func ExampleNewFormatter() {
 	log.Warn("disk almost full")
 	// Output:
 	// WARNING:app:disk almost full
+}
+
+// A handler factory gets the entry's keyword arguments and its "." properties.
+func ExampleRegistry_Register() {
+	r := config.NewRegistry()
+	r.Register("myapp.Prefixed", func(a *config.Args, opts *slogx.Options) (slog.Handler, error) {
+		prefix := a.String("prefix", "")
+		if a.Properties().Bool("loud", false) {
+			prefix = strings.ToUpper(prefix)
+		}
+		o := *opts
+		o.Encoder = slogx.MustPattern(prefix+"%(message)s", "")
+		return slogx.NewHandler(os.Stdout, &o), a.Err()
+	})
+	l, err := r.Parse([]byte(`{"version": 1,
+	  "handlers": {"p": {"()": "myapp.Prefixed", "prefix": "app: ", ".": {"loud": true}}},
+	  "root": {"handlers": ["p"]}}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer l.Close()
+	l.Logger("x").Warn("disk almost full")
+	// Output:
+	// APP: disk almost full
+}
+
+// The keys a load ignored, for a program that reports them its own way.
+func ExampleLogging_Warnings() {
+	l, err := config.ParseWith([]byte(`{"version": 1, "loggers": {"gunicorn.access": {"qualname": "gunicorn.access"}}}`),
+		config.Options{OnWarning: func(error) {}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer l.Close()
+	fmt.Println(l.Warnings())
+	// Output:
+	// [config: loggers.gunicorn.access.qualname: ignored, as CPython ignores it for a logger]
+}
+
+// A document larger than Options.MaxSize is refused before it is read.
+func ExampleLoadWith() {
+	dir, _ := os.MkdirTemp("", "config")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "logging.json")
+	os.WriteFile(path, []byte(`{"version": 1, "root": {"level": "INFO"}}`), 0o644)
+	_, err := config.LoadWith(path, config.Options{MaxSize: 16})
+	fmt.Println(strings.ReplaceAll(err.Error(), dir, "DIR"))
+	// Output:
+	// config: DIR/logging.json: the document has 41 bytes, more than the limit of 16 (Options.MaxSize)
 }
