@@ -3,6 +3,7 @@ package config
 import (
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -22,7 +23,9 @@ func streamHandler(c *hctx) opener {
 	default:
 		c.Errorf("stream", "want ext://sys.stderr or ext://sys.stdout, got %q", s)
 	}
-	return func() (slog.Handler, error) { return sinks.NewStream(w, c.opts), nil }
+	o := *c.opts
+	o.Encoder = c.encoderFor(w)
+	return func() (slog.Handler, error) { return sinks.NewStream(w, &o), nil }
 }
 
 // nullHandler is logging.NullHandler.
@@ -71,7 +74,7 @@ func watchedFileHandler(c *hctx) opener {
 func sizeArgs(c *hctx) (string, rotate.SizeOptions) {
 	path := c.RequiredString("filename")
 	mode := c.OneOf("mode", "a", "a", "w")
-	o := rotate.SizeOptions{MaxBytes: int64(c.nonNegative("maxBytes")), BackupCount: c.nonNegative("backupCount")}
+	o := rotate.SizeOptions{MaxBytes: int64(c.nonNegative("maxBytes", math.MaxInt64)), BackupCount: c.nonNegative("backupCount", maxBackupCount)}
 	if mode == "w" && o.MaxBytes == 0 {
 		c.Errorf("mode", "mode 'w' without maxBytes is not supported (use logging.FileHandler)")
 	}
@@ -106,10 +109,14 @@ func timedArgs(c *hctx) (string, rotate.TimedOptions) {
 		c.Errorf("when", "want one of S, M, H, D, MIDNIGHT, W0..W6, got %q", c.m["when"])
 	}
 	interval := c.Int("interval", 1)
-	if interval < 1 {
-		c.Errorf("interval", "want a positive integer, got %d", interval)
+	unit, ok := unitSeconds[when]
+	if !ok {
+		unit = 7 * 86400 // W0..W6
 	}
-	o := rotate.TimedOptions{When: when, Interval: interval, BackupCount: c.nonNegative("backupCount"),
+	if interval < 1 || interval > maxInterval/unit {
+		c.Errorf("interval", "want an integer from 1 to %d (a century of %s), got %d", maxInterval/unit, when, interval)
+	}
+	o := rotate.TimedOptions{When: when, Interval: interval, BackupCount: c.nonNegative("backupCount", maxBackupCount),
 		UTC: c.Bool("utc", false), AtTime: c.atTime("atTime")}
 	c.encoding()
 	c.Bool("delay", false)
@@ -146,10 +153,24 @@ func slogxTimed(c *hctx) opener {
 	return func() (slog.Handler, error) { return rotate.NewTimedHandler(path, o, c.opts) }
 }
 
-func (c *hctx) nonNegative(key string) int {
+// Limits on the numbers of a document: what the handlers can honour. A backup count is
+// walked at every rotation, a capacity is memory (a queue allocates its ring up front), an
+// interval must fit in time.Duration; a document asking for more is refused at load time.
+const (
+	maxBackupCount = 100_000
+	maxCapacity    = 1 << 20
+	maxInterval    = 100 * 366 * 24 * 3600 // seconds: a century
+)
+
+// nonNegative reads an integer from 0 to max at key.
+func (c *hctx) nonNegative(key string, max int) int {
 	n := c.Int(key, 0)
-	if n < 0 {
-		c.Errorf(key, "want a non-negative integer, got %d", n)
+	if n < 0 || n > max {
+		c.Errorf(key, "want an integer from 0 to %d, got %d", max, n)
+		return 0
 	}
 	return n
 }
+
+// unitSeconds are the lengths of TimedRotatingFileHandler's when units.
+var unitSeconds = map[string]int{"S": 1, "M": 60, "H": 3600, "D": 86400, "MIDNIGHT": 86400}
