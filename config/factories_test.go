@@ -189,7 +189,7 @@ loggers:
 		lg.InfoContext(ctx, "hit", "i", i)
 	}
 	l.Close()
-	want := "INFO  hit logger=app.http i=0 request=r1\nINFO  hit logger=app.http i=1 request=r1\n"
+	want := "INFO  app.http hit i=0 request=r1\nINFO  app.http hit i=1 request=r1\n" // the logger name is a column
 	got := readFile(t, path)
 	// Console prints the record's time first; the rest is fixed.
 	var rest []string
