@@ -73,7 +73,9 @@
 // logger's own filters apply to the records it makes; with no handler at all on the chain,
 // WARNING and above go to standard error (Python's lastResort). slogx adds context: the
 // name (or a list of names) of context functions registered with RegisterContext, whose
-// attributes the records of the logger and of its descendants get (slogx.ContextAttrs).
+// attributes the records of the logger and of its descendants get (slogx.ContextAttrs);
+// the built-in name "slogx.ContextWith" (ContextWith) adds those stored with
+// slogx.ContextWith, with no registration.
 //
 // # Levels at run time
 //

@@ -257,3 +257,30 @@ for ref in json.load(sys.stdin):
 		}
 	}
 }
+
+// The built-in context name adds what slogx.ContextWith stored, at the top level, to the
+// records of the whole tree.
+func TestContextWithBuiltin(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.log")
+	doc := `{"version": 1,
+  "formatters": {"j": {"class": "slogx.JSON"}},
+  "handlers": {"f": {"class": "logging.FileHandler", "filename": ` + strconv.Quote(path) + `, "formatter": "j"}},
+  "loggers": {"app": {"level": "INFO", "handlers": ["f"], "context": "slogx.ContextWith"}}}`
+	l, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := slogx.ContextWith(context.Background(), slog.String("request_id", "r7"))
+	l.Logger("app.db").WithGroup("q").InfoContext(ctx, "hit", "n", 1)
+	l.Close()
+	got := readFile(t, path)
+	if !strings.Contains(got, `"request_id":"r7"`) || !strings.Contains(got, `"q":{"n":1}`) {
+		t.Errorf("file %q: want request_id at the top and n in q", got)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("registering the built-in name did not panic")
+		}
+	}()
+	NewRegistry().RegisterContext(ContextWith, func(context.Context) []slog.Attr { return nil })
+}

@@ -36,6 +36,10 @@ func (b *builder) readLogger(a *Args, handlers map[string]any, filters map[strin
 	l.filters, l.fns = resolveFilters(a, "filters", filters)
 	names := a.Strings("context")
 	for i, n := range names {
+		if n == ContextWith {
+			l.contexts = append(l.contexts, nil) // slogx.ContextAttrs(h, nil) reads them
+			continue
+		}
 		f, ok := lookup(b.reg, &b.reg.contexts, n)
 		if !ok {
 			a.Errorf(join("context", itoa(i)), "unregistered context function %q: register it with config.RegisterContext(%q, f) (or Registry.RegisterContext) before loading", n, n)
@@ -129,9 +133,16 @@ func (l *Logging) resolve(name string, level *slog.LevelVar) slog.Handler {
 	if found == 0 {
 		targets = append(targets, l.lastResort)
 	}
+	withCtx := false
 	for _, n := range chain { // a logger tree's context, whatever propagate cuts
 		if c, ok := l.loggers[n]; ok {
-			contexts = append(contexts, c.contexts...)
+			for _, f := range c.contexts {
+				if f == nil {
+					withCtx = true
+				} else {
+					contexts = append(contexts, f)
+				}
+			}
 		}
 	}
 	attrs := []slog.Attr{slog.String(slogx.LoggerKey, rec)}
@@ -142,6 +153,9 @@ func (l *Logging) resolve(name string, level *slog.LevelVar) slog.Handler {
 	if len(contexts) > 0 {
 		slices.Reverse(contexts) // root's first
 		lh.out = slogx.ContextAttrs(lh.out, joinContexts(contexts))
+	}
+	if withCtx {
+		lh.out = slogx.ContextAttrs(lh.out, nil)
 	}
 	return lh
 }

@@ -70,6 +70,10 @@ func RegisterFormatter(name string, f FormatterFactory) { defaultRegistry.Regist
 // RegisterFilter is Register for a filter factory.
 func RegisterFilter(name string, f FilterFactory) { defaultRegistry.RegisterFilter(name, f) }
 
+// ContextWith is the built-in name of the "context" key that adds the attributes stored in
+// the log call's context with slogx.ContextWith: no registration needed.
+const ContextWith = "slogx.ContextWith"
+
 // RegisterContext makes f available under name to the "context" key of loggers: the
 // records of the logger and of its descendants get the attributes f finds in the log
 // call's context (slogx.ContextAttrs).
@@ -97,7 +101,7 @@ func (r *Registry) RegisterFilter(name string, f FilterFactory) {
 
 // RegisterContext is the package-level RegisterContext for r.
 func (r *Registry) RegisterContext(name string, f func(context.Context) []slog.Attr) {
-	register(r, &r.contexts, name, f, f == nil, false)
+	register(r, &r.contexts, name, f, f == nil, name == ContextWith)
 }
 
 func register[F any](r *Registry, m *map[string]F, name string, f F, isNil, builtin bool) {
