@@ -7,8 +7,8 @@ import (
 )
 
 // childEnv, when set, makes the test binary a writer child of the multi-process tests:
-// ROTATE_CHILD=<id>, ROTATE_PATH, ROTATE_LINES, ROTATE_MAX, ROTATE_BACKUPS, and ROTATE_NOLOCK=1
-// to write without Lock.
+// ROTATE_CHILD=<id>, ROTATE_PATH, ROTATE_LINES, ROTATE_MAX, ROTATE_BACKUPS, ROTATE_NOLOCK=1
+// to write without Lock and ROTATE_COMPRESS=1 to compress backups.
 const childEnv = "ROTATE_CHILD"
 
 // childLine is the fixed-width line child id writes as its seq-th record.
@@ -22,8 +22,10 @@ func runChild() int {
 	max, _ := strconv.ParseInt(os.Getenv("ROTATE_MAX"), 10, 64)
 	backups, _ := strconv.Atoi(os.Getenv("ROTATE_BACKUPS"))
 	lock := os.Getenv("ROTATE_NOLOCK") != "1"
-	f, err := NewSize(os.Getenv("ROTATE_PATH"), SizeOptions{MaxBytes: max, BackupCount: backups, Lock: lock,
-		OnError: func(err error) { fmt.Fprintln(os.Stderr, "child error:", err) }})
+	compress := os.Getenv("ROTATE_COMPRESS") == "1"
+	f, err := NewSize(os.Getenv("ROTATE_PATH"), SizeOptions{MaxBytes: max, BackupCount: backups,
+		Files: Files{Lock: lock, Compress: compress,
+			OnError: func(err error) { fmt.Fprintln(os.Stderr, "child error:", err) }}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

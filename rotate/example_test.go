@@ -43,7 +43,7 @@ func ExampleNewSizeHandler() {
 	dir, _ := os.MkdirTemp("", "rotate")
 	defer os.RemoveAll(dir)
 	h, err := rotate.NewSizeHandler(filepath.Join(dir, "app.log"),
-		rotate.SizeOptions{MaxBytes: 10 << 20, BackupCount: 5, Compress: true},
+		rotate.SizeOptions{MaxBytes: 10 << 20, BackupCount: 5, Files: rotate.Files{Compress: true}},
 		&slogx.Options{Encoder: slogx.Text(), ReplaceAttr: noTime})
 	if err != nil {
 		panic(err)

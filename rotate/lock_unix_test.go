@@ -118,8 +118,8 @@ func TestLockManyProcesses(t *testing.T) {
 func TestLockCompressTwoWriters(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
-	o := SizeOptions{MaxBytes: 4 << 10, BackupCount: 100, Lock: true, Compress: true,
-		OnError: func(err error) { t.Errorf("reported: %v", err) }}
+	o := SizeOptions{MaxBytes: 4 << 10, BackupCount: 100, Files: Files{Lock: true, Compress: true,
+		OnError: func(err error) { t.Errorf("reported: %v", err) }}}
 	a, err := NewSize(path, o)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,8 @@ import (
 
 // SizeOptions configure size rotation, Python's RotatingFileHandler. The zero value never
 // rotates (Python's maxBytes=0).
+//
+//	rotate.SizeOptions{MaxBytes: 10 << 20, BackupCount: 5, Files: rotate.Files{Compress: true}}
 type SizeOptions struct {
 	// MaxBytes is the size a file may not reach: before a record is written, the file is
 	// rolled over if it is non-empty and size+len(record) >= MaxBytes (CPython 3.13's rule;
@@ -19,38 +21,14 @@ type SizeOptions struct {
 	MaxBytes int64
 
 	// BackupCount is how many backups path.1 .. path.N are kept, .1 the newest; the oldest
-	// is deleted when a new one is made. Zero (or negative) never rotates, as in Python.
+	// is deleted when a new one is made. It must be positive when MaxBytes is: Python's
+	// RotatingFileHandler never rotates with backupCount 0, which fills the disk of anyone
+	// expecting lumberjack's behaviour, so NewSize refuses it (config keeps Python's rule for
+	// dictConfig documents).
 	BackupCount int
 
-	// Namer, when set, maps a default backup name ("app.log.3") to the name used, as
-	// Python's BaseRotatingHandler.namer.
-	Namer func(defaultName string) string
-
-	// Rotator, when set, moves the previous base file to the (named) first backup instead
-	// of a rename, as Python's BaseRotatingHandler.rotator. Its source is path + ".rotating"
-	// (where a rollover parks the base file), not path. Only this move goes through it;
-	// older backups are renamed.
-	Rotator func(source, dest string) error
-
-	// Compress gzips each new backup (to name + ".gz") on a background goroutine: Write
-	// never waits for it, Close waits for it to finish, and a crash mid-compression leaves
-	// the uncompressed backup (compressed at the next open). With Lock, a process that opens
-	// the log while another is compressing may abort that compression: reported, nothing is
-	// lost, the backup stays uncompressed until the next open.
-	Compress bool
-
-	// Perm is the mode of created files (default 0644, less the umask).
-	Perm os.FileMode
-
-	// Lock makes several processes writing the same path safe: each write and rollover
-	// holds an flock on path + ".lock", and a process that finds the file rotated by another
-	// reopens it, so the file rotates once and no line is lost. Unix only: on other systems
-	// NewSize returns an error.
-	Lock bool
-
-	// OnError receives rotation and compression failures (nil: rate-limited standard
-	// error). NewSizeHandler reports them through the handler instead.
-	OnError func(error)
+	// Files holds the options size and time rotation share (Compress, MaxAge, Lock, ...).
+	Files
 }
 
 // SizeFile is an io.WriteCloser that appends to path and rotates it by size. Each Write is
@@ -89,8 +67,9 @@ type SizeFile struct {
 	retryAt int64 // after a failed rollover, no new attempt below this size
 }
 
-// NewSize opens (creating or appending to) path for size rotation. A rollover left half-done
-// by a crash is finished first; if that fails, the failure is reported through o.OnError (the
+// NewSize opens (creating or appending to) path for size rotation. MaxBytes with a
+// BackupCount of zero is an error (see SizeOptions). A rollover left half-done by a crash is
+// finished first; if that fails, the failure is reported through o.OnError (the
 // log stays usable, so it is not returned).
 func NewSize(path string, o SizeOptions) (*SizeFile, error) {
 	return newSize(path, o, slogx.NewReporter(o.OnError))
@@ -99,6 +78,9 @@ func NewSize(path string, o SizeOptions) (*SizeFile, error) {
 // newSize is NewSize reporting through rep, which NewSizeHandler makes the handler's own so
 // that even the failures found while opening reach Options.OnError and Stats.
 func newSize(path string, o SizeOptions, rep *slogx.Reporter) (*SizeFile, error) {
+	if o.MaxBytes > 0 && o.BackupCount <= 0 {
+		return nil, fmt.Errorf("rotate %s: MaxBytes %d with BackupCount %d would never rotate (Python's rule) and fill the disk: set BackupCount, the number of backups to keep", path, o.MaxBytes, o.BackupCount)
+	}
 	s := &SizeFile{o: o, rotates: o.MaxBytes > 0 && o.BackupCount > 0}
 	if err := s.init(path, o.Perm, o.Lock, o.Compress, rep); err != nil {
 		return nil, err

@@ -48,29 +48,8 @@ type TimedOptions struct {
 	// Python's process time zone.
 	Location *time.Location
 
-	// Namer maps a default backup name ("app.log.2026-11-26") to the name used, as in
-	// SizeOptions.
-	Namer func(defaultName string) string
-
-	// Rotator, when set, moves the base file to the (named) backup instead of a rename, as in
-	// SizeOptions; its source is path itself.
-	Rotator func(source, dest string) error
-
-	// Compress gzips each new backup on a background goroutine, as in SizeOptions: Write
-	// never waits for it, Close does.
-	Compress bool
-
-	// Perm is the mode of created files (default 0644, less the umask).
-	Perm os.FileMode
-
-	// Lock makes several processes writing the same path safe, as in SizeOptions: they
-	// agree on the rollover time and the file rotates once. Unix only: on other systems
-	// NewTimed returns an error.
-	Lock bool
-
-	// OnError receives rotation and compression failures (nil: rate-limited standard
-	// error). NewTimedHandler reports them through the handler instead.
-	OnError func(error)
+	// Files holds the options size and time rotation share (Compress, MaxAge, Lock, ...).
+	Files
 }
 
 // TimedFile is an io.WriteCloser that appends to path and rotates it on a time schedule
