@@ -38,7 +38,7 @@ func TestRotatingBackupCountZeroNeverRotates(t *testing.T) {
 
 	size := `,
   "size": {"class": "slogx.rotate.Size", "filename": "%[1]s/size.log", "maxBytes": 100, "backupCount": 0,
-           "compress": true, "formatter": "msg"}`
+           "formatter": "msg"}`
 	l, err := Parse([]byte(fmt.Sprintf(doc, goDir, fmt.Sprintf(size, goDir), `, "size"`)))
 	if err != nil {
 		t.Fatal(err)

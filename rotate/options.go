@@ -27,9 +27,7 @@ type Files struct {
 	// never waits for it, Close waits for it to finish, and a crash mid-compression leaves
 	// the uncompressed backup (compressed at the next open). The .gz keeps the backup's
 	// modification time. A backup that a writer may still append to is not compressed
-	// until it is let go: see Lock for several processes. With Lock, a process that opens
-	// the log while another is compressing may abort that compression: reported, nothing is
-	// lost, the backup stays uncompressed until the next open.
+	// until it is let go: see Lock for several processes.
 	Compress bool
 
 	// MaxAge, when positive, removes the backups (compressed ones included) whose

@@ -82,20 +82,24 @@ func newSize(path string, o SizeOptions, rep *slogx.Reporter) (*SizeFile, error)
 		return nil, fmt.Errorf("rotate %s: MaxBytes %d with BackupCount %d would never rotate (Python's rule) and fill the disk: set BackupCount, the number of backups to keep", path, o.MaxBytes, o.BackupCount)
 	}
 	s := &SizeFile{o: o, rotates: o.MaxBytes > 0 && o.BackupCount > 0}
-	if err := s.init(path, o.Perm, o.Lock, o.Compress, rep); err != nil {
+	if err := s.init(path, o.Files, rep); err != nil {
 		return nil, err
 	}
+	s.locate = s.locateSlot
 	s.lockNames()
 	err := s.recover()
 	if err != nil {
 		s.report(err) // the log is still usable: report and go on
 	}
 	err = s.open()
+	if err == nil {
+		if xerr := s.expire(s.backupNames()); xerr != nil {
+			s.report(xerr)
+		}
+	}
 	s.unlockNames()
 	if err != nil {
-		if s.lk != nil {
-			s.lk.close()
-		}
+		s.closeLocks()
 		return nil, err
 	}
 	s.queueUncompressed()
@@ -203,8 +207,8 @@ func (s *SizeFile) rollover(n int) {
 	}
 	s.retryAt = 0
 	if s.lk != nil || !s.bg.add(&s.file, s.finishJob) {
-		if err := s.finishPending(); err != nil {
-			s.report(fmt.Errorf("rotate %s: rollover: %w", s.path, err))
+		if err := s.finishRollover(); err != nil {
+			s.report(err)
 		}
 	}
 }
@@ -214,14 +218,37 @@ func (s *SizeFile) rolloverFailed(err error) {
 	s.report(fmt.Errorf("rotate %s: rollover: %w", s.path, err))
 }
 
-// finishJob is finishPending for the background goroutine.
+// finishJob is finishRollover for the background goroutine.
 func (s *SizeFile) finishJob() error {
 	s.lockNames()
 	defer s.unlockNames()
+	return s.finishRollover()
+}
+
+// finishRollover, with the names locked, completes a rollover (finishPending) and removes the
+// backups older than MaxAge.
+func (s *SizeFile) finishRollover() error {
+	var errs []error
 	if err := s.finishPending(); err != nil {
-		return fmt.Errorf("rotate %s: rollover: %w", s.path, err)
+		errs = append(errs, fmt.Errorf("rotate %s: rollover: %w", s.path, err))
 	}
-	return nil
+	errs = append(errs, s.expire(s.backupNames()))
+	return errors.Join(errs...)
+}
+
+// backupNames lists every name a backup may have, plain and gzipped, newest first.
+func (s *SizeFile) backupNames() []string {
+	if s.maxAge <= 0 {
+		return nil
+	}
+	names := make([]string, 0, 2*s.o.BackupCount)
+	for i := 1; i <= s.o.BackupCount; i++ {
+		n := s.name(i)
+		for _, ext := range slotExts {
+			names = append(names, n+ext)
+		}
+	}
+	return names
 }
 
 // finishPending completes a rollover, with the names locked: if pending() exists, the
@@ -258,7 +285,7 @@ func (s *SizeFile) finishPending() error {
 		return fmt.Errorf("rename %s to %s: %w", s.pending(), s.name(1), err)
 	}
 	if s.compress {
-		s.queueCompress(s.name(1), s.locate)
+		s.queueCompress(s.name(1))
 	}
 	return nil
 }
@@ -318,8 +345,8 @@ func (s *SizeFile) isBackup(name string) bool {
 	return false
 }
 
-// locate finds the backup that was fi when queued; backups shift while they wait.
-func (s *SizeFile) locate(_ string, fi os.FileInfo) (string, bool) {
+// locateSlot finds the backup that is fi (file.locate): backups shift while they wait.
+func (s *SizeFile) locateSlot(_ string, fi os.FileInfo) (string, bool) {
 	for i := 1; i <= s.o.BackupCount; i++ {
 		if n := s.name(i); sameAt(n, fi) {
 			return n, true
@@ -336,7 +363,7 @@ func (s *SizeFile) queueUncompressed() {
 	defer s.unlockNames()
 	for i := 1; i <= s.o.BackupCount; i++ {
 		if n := s.name(i); exists(n) {
-			s.queueCompress(n, s.locate)
+			s.queueCompress(n)
 		}
 	}
 }

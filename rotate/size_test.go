@@ -279,7 +279,7 @@ func TestSizeCompress(t *testing.T) {
 	if err := f.Close(); err != nil { // waits for compression
 		t.Fatal(err)
 	}
-	files := dirFiles(t, dir)
+	files := withoutNamesLock(dirFiles(t, dir))
 	t.Logf("files %v", keys(files))
 	if len(files) != 4 || files["app.log"] != "ffff\n" {
 		t.Fatalf("files %v", keys(files))
@@ -321,7 +321,7 @@ func TestSizeCompressRecovery(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	files := dirFiles(t, dir)
+	files := withoutNamesLock(dirFiles(t, dir))
 	want := []string{"app.log", "app.log.1.gz", "app.log.2.gz", "app.log.bak", "app.log.bak.gz"}
 	if strings.Join(keys(files), " ") != strings.Join(want, " ") {
 		t.Fatalf("files %v, want %v", keys(files), want)

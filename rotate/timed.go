@@ -111,9 +111,14 @@ func newTimed(path string, o TimedOptions, rep *slogx.Reporter) (*TimedFile, err
 	default:
 		t.ext = extDays
 	}
-	if err := t.init(path, o.Perm, o.Lock, o.Compress, rep); err != nil {
+	fo := o.Files
+	if fo.now == nil {
+		fo.now = o.Now
+	}
+	if err := t.init(path, fo, rep); err != nil {
 		return nil, err
 	}
+	t.locate = t.locateBackup
 	t.lockNames()
 	if err := t.recover(); err != nil {
 		t.report(err)
@@ -130,11 +135,14 @@ func newTimed(path string, o TimedOptions, rep *slogx.Reporter) (*TimedFile, err
 			t.rolloverAt = at // the schedule of the process that rotated last
 		}
 	}
+	if err == nil {
+		if xerr := t.expireOld(); xerr != nil {
+			t.report(xerr)
+		}
+	}
 	t.unlockNames()
 	if err != nil {
-		if t.lk != nil {
-			t.lk.close()
-		}
+		t.closeLocks()
 		return nil, err
 	}
 	t.queueUncompressed()
@@ -223,8 +231,11 @@ func (t *TimedFile) maybeRollover() {
 	if err != nil {
 		t.report(fmt.Errorf("rotate %s: rollover: %w", t.path, err))
 	}
+	if err := t.expireOld(); err != nil {
+		t.report(err)
+	}
 	if t.compress && exists(dfn) {
-		t.queueCompress(dfn, locateSame)
+		t.queueCompress(dfn)
 	}
 }
 
@@ -356,14 +367,39 @@ func (t *TimedFile) queueUncompressed() {
 	}
 	for _, n := range all {
 		if !strings.HasSuffix(n, ".gz") {
-			t.queueCompress(n, locateSame)
+			t.queueCompress(n)
 		}
 	}
 }
 
-// locateSame finds a timed backup: its name never changes, but retention may delete it.
-func locateSame(src string, fi os.FileInfo) (string, bool) {
-	return src, sameAt(src, fi)
+// locateBackup finds the backup that is fi (file.locate): its name never changes once made,
+// but retention may delete it. Without src, the backups are searched.
+func (t *TimedFile) locateBackup(src string, fi os.FileInfo) (string, bool) {
+	if src != "" {
+		return src, sameAt(src, fi)
+	}
+	all, err := t.backups()
+	if err != nil {
+		return "", false
+	}
+	for _, n := range all {
+		if sameAt(n, fi) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// expireOld removes the backups older than MaxAge, with the names locked.
+func (t *TimedFile) expireOld() error {
+	if t.maxAge <= 0 {
+		return nil
+	}
+	all, err := t.backups()
+	if err != nil {
+		return fmt.Errorf("rotate %s: list backups: %w", t.path, err)
+	}
+	return t.expire(all)
 }
 
 // Close closes the file and waits for background compression to finish. It is idempotent.

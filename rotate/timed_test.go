@@ -140,7 +140,7 @@ func TestTimedCompress(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	files := dirFiles(t, dir)
+	files := withoutNamesLock(dirFiles(t, dir))
 	if got := strings.Join(keys(files), " "); got != "app.log app.log.2026-03-01_10-01.gz app.log.2026-03-01_10-02.gz" {
 		t.Fatalf("files: %s", got)
 	}
