@@ -48,8 +48,10 @@ type SizeOptions struct {
 // rotated by another reopens it instead of rotating again, and since no rename replaces a
 // name, no line is lost. What Lock adds is exact sizes: without it each process counts only
 // its own bytes between rollovers, so files grow past MaxBytes, and a race may rotate a file
-// early (a small backup). Keep BackupCount large enough for what the processes write in all. When the background part
-// fails, path.rotating stays until the next rollover or open finishes it. A write that fails
+// early (a small backup). Keep BackupCount large enough for what the processes write in all:
+// a process that has not noticed a rollover yet appends to the file that became a backup
+// (Compress and MaxAge wait for it to let go, see Files.Lock; dropping the oldest backup
+// does not). When the background part fails, path.rotating stays until the next rollover or open finishes it. A write that fails
 // is returned, and leaves no part of its record in the file: a record is written whole or not
 // at all (a full disk's fragment is truncated away, so the next record starts its own line).
 //
@@ -58,8 +60,9 @@ type SizeOptions struct {
 // interrupted shift stopped), shifts backups 1..k-1 up by one and renames path.rotating to .1;
 // with no index missing it drops the oldest, as a rollover does. Where an index was already
 // missing before (deleted by hand), this fills the gap instead of deleting the oldest backup
-// as Python would. With Compress, NewSize also removes partial .gz.tmp files, removes a backup
-// whose complete .gz exists, and queues uncompressed backups.
+// as Python would. With Compress, NewSize also removes the partial .gz.tmp files no live
+// compression holds, removes a backup whose complete .gz exists, and queues uncompressed
+// backups. With MaxAge, it removes the backups older than MaxAge.
 type SizeFile struct {
 	file
 	o       SizeOptions

@@ -66,8 +66,9 @@ type TimedOptions struct {
 // SizeFile.
 //
 // Crash recovery: a rollover is one rename (atomic), so there is nothing half done to finish.
-// With Compress, NewTimed removes partial .gz.tmp files, removes a backup whose complete .gz
-// exists, and queues uncompressed backups.
+// With Compress, NewTimed removes the partial .gz.tmp files no live compression holds,
+// removes a backup whose complete .gz exists, and queues uncompressed backups. With MaxAge,
+// it removes the backups older than MaxAge.
 type TimedFile struct {
 	file
 	o          TimedOptions
