@@ -28,16 +28,11 @@ func TestSizeMaxAge(t *testing.T) {
 	path := filepath.Join(dir, "app.log")
 	clk := &fakeClock{t: time.Now()}
 	o := SizeOptions{MaxBytes: 10, BackupCount: 5, Files: Files{MaxAge: 24 * time.Hour, now: clk.Now}}
-	f, err := NewSize(path, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openSize(t, path, o)
 	for _, r := range []string{"aaaa\n", "bbbb\n", "cccc\n", "dddd\n"} {
 		write(t, f, r)
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	closeAll(t, f)
 	if got := fileNames(t, dir); got != "app.log app.log.1 app.log.2 app.log.3" {
 		t.Fatalf("files %s", got)
 	}
@@ -46,19 +41,14 @@ func TestSizeMaxAge(t *testing.T) {
 	age(t, path+".1", clk.Now(), 23*time.Hour)
 	age(t, path, clk.Now(), 100*time.Hour) // the current file: never removed
 
-	f, err = NewSize(path, o) // open: .2 and .3 go
-	if err != nil {
-		t.Fatal(err)
-	}
+	f = openSize(t, path, o) // open: .2 and .3 go
 	if got := fileNames(t, dir); got != "app.log app.log.1" {
 		t.Fatalf("after open: files %s", got)
 	}
 	age(t, path+".1", clk.Now(), 30*time.Hour)
 	write(t, f, "e\n")    // no rollover; the current file is young again
 	write(t, f, "ffff\n") // rollover: .1 becomes .2, 30 hours old, and goes
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	closeAll(t, f)
 	want := map[string]string{"app.log": "ffff\n", "app.log.1": "dddd\ne\n"}
 	if d := diffFiles(want, withoutNamesLock(dirFiles(t, dir))); d != "" {
 		t.Error(d)
@@ -82,9 +72,7 @@ func TestSizeMaxAgeCompressed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	closeAll(t, f)
 	if got := fileNames(t, dir); got != "app.log app.log.1.gz app.log.2.gz" {
 		t.Fatalf("files %s", got)
 	}
@@ -99,13 +87,7 @@ func TestSizeMaxAgeCompressed(t *testing.T) {
 	}
 
 	o.MaxAge = 24 * time.Hour
-	f, err = NewSize(path, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	closeAll(t, openSize(t, path, o))
 	if got := fileNames(t, dir); got != "app.log app.log.1.gz" {
 		t.Fatalf("after open with MaxAge: files %s", got)
 	}
@@ -139,9 +121,7 @@ func TestTimedMaxAge(t *testing.T) {
 	write(t, f, "day 10\n")
 	clk.Set(utc("2026-03-17 10:00:01")) // a week later: .2026-03-09 is 8 days old
 	write(t, f, "day 17\n")
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	closeAll(t, f)
 	// The backup made by this rollover was written (real clock) after the fake now: young.
 	if got := fileNames(t, dir); got != "app.log app.log.2026-03-10 app.log.bak" {
 		t.Fatalf("after rollover: files %s", got)

@@ -54,24 +54,13 @@ func TestMaxAgeLockCompress(t *testing.T) {
 	}
 	o := SizeOptions{MaxBytes: 64, BackupCount: 100, Files: Files{Lock: true, Compress: true, MaxAge: 48 * time.Hour,
 		now: now, OnError: func(err error) { t.Errorf("reported: %v", err) }}}
-	a, err := NewSize(path, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := NewSize(path, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := openSize(t, path, o)
+	b := openSize(t, path, o)
 	for i := 0; i < 20; i++ {
 		write(t, a, childLine(0, i))
 		write(t, b, childLine(1, i))
 	}
-	if err := a.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
+	closeAll(t, a, b)
 	if reads.Load() < 2 {
 		t.Errorf("the clock was read %d times: MaxAge did not run at both opens", reads.Load())
 	}
@@ -117,22 +106,14 @@ func TestNoLockHeldBackupKept(t *testing.T) {
 	clk := &fakeClock{t: time.Now()}
 	o := SizeOptions{MaxBytes: 10, BackupCount: 5, Files: Files{Compress: true, MaxAge: 24 * time.Hour, now: clk.Now,
 		OnError: func(err error) { t.Errorf("reported: %v", err) }}}
-	a, err := NewSize(path, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := NewSize(path, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := openSize(t, path, o)
+	b := openSize(t, path, o)
 	write(t, a, "aaaa\n")
 	write(t, a, "bbbb\n") // a rolls over: "aaaa" is .1, which b still holds
 	a.bg.wait()           // the renames of a rollover without Lock end in the background
 	age(t, path+".1", clk.Now(), 48*time.Hour)
 	write(t, a, "cccc\n") // a rolls over: .1 becomes .2, old but held: kept, uncompressed
-	if err := a.Close(); err != nil {
-		t.Fatal(err)
-	}
+	closeAll(t, a)
 	want := map[string]string{"app.log": "cccc\n", "app.log.1.gz": "", "app.log.2": "aaaa\n"}
 	got := withoutNamesLock(dirFiles(t, dir))
 	got["app.log.1.gz"] = ""
@@ -140,9 +121,7 @@ func TestNoLockHeldBackupKept(t *testing.T) {
 		t.Fatalf("after a's rollovers: %s", d)
 	}
 	write(t, b, "late\n") // b's size is 0: no rollover, the line goes to the held backup
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
+	closeAll(t, b)
 	if got := fileNames(t, dir); got != "app.log app.log.1.gz app.log.2.gz" {
 		t.Fatalf("after b let go: files %s", got)
 	}
