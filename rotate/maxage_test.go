@@ -68,11 +68,7 @@ func TestSizeMaxAgeCompressed(t *testing.T) {
 		age(t, n, clk.Now(), d)
 	}
 	o := SizeOptions{MaxBytes: 100, BackupCount: 5, Files: Files{Compress: true, now: clk.Now}}
-	f, err := NewSize(path, o) // compresses .1 and .2
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeAll(t, f)
+	closeAll(t, openSize(t, path, o)) // compresses .1 and .2
 	if got := fileNames(t, dir); got != "app.log app.log.1.gz app.log.2.gz" {
 		t.Fatalf("files %s", got)
 	}
