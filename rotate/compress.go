@@ -179,7 +179,7 @@ func (b *file) openBackup(j compressJob) (*os.File, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
-	in, err := os.Open(src)
+	in, err := openToLock(src)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, false, nil
 	}
@@ -203,7 +203,7 @@ func (b *file) openBackup(j compressJob) (*os.File, bool, error) {
 // removeAbandoned removes the partial gzip name unless a live compression, in this process or
 // another, still holds it.
 func removeAbandoned(name string) error {
-	f, err := os.Open(name)
+	f, err := openToLock(name)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
@@ -227,9 +227,10 @@ func sameAt(name string, fi os.FileInfo) bool {
 }
 
 // cleanCompressLeftovers finishes what a crash interrupted: partial gzip files no live
-// compression holds are removed (the original is still there), and an original whose complete .gz exists is removed (the
-// crash fell between the rename and the removal). Only originals that isBackup accepts are
-// removed, so "app.log.bak" survives next to "app.log.bak.gz". It runs with the names locked.
+// compression holds are removed (the original is still there), and an original whose complete
+// .gz exists is removed (the crash fell between the rename and the removal). Only originals
+// that isBackup accepts are removed, so "app.log.bak" survives next to "app.log.bak.gz". It
+// runs with the names locked.
 func cleanCompressLeftovers(path string, isBackup func(name string) bool) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {

@@ -448,7 +448,7 @@ func (b *file) removeUnheld(name string, fi os.FileInfo) error {
 		}
 		return nil
 	}
-	f, err := os.Open(name)
+	f, err := openToLock(name)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
@@ -488,4 +488,15 @@ func rename(rotator func(src, dst string) error, src, dst string) error {
 func exists(name string) bool {
 	_, err := os.Lstat(name)
 	return err == nil
+}
+
+// openToLock opens name to read it and flock it: read-write where it may, since NFS emulates
+// flock with byte-range locks, which refuse an exclusive lock on a descriptor opened
+// read-only.
+func openToLock(name string) (*os.File, error) {
+	f, err := os.OpenFile(name, os.O_RDWR, 0)
+	if err != nil && errors.Is(err, fs.ErrPermission) {
+		return os.Open(name)
+	}
+	return f, err
 }

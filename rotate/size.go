@@ -48,12 +48,13 @@ type SizeOptions struct {
 // rotated by another reopens it instead of rotating again, and since no rename replaces a
 // name, no line is lost. What Lock adds is exact sizes: without it each process counts only
 // its own bytes between rollovers, so files grow past MaxBytes, and a race may rotate a file
-// early (a small backup). Keep BackupCount large enough for what the processes write in all:
-// a process that has not noticed a rollover yet appends to the file that became a backup
-// (Compress and MaxAge wait for it to let go, see Files.Lock; dropping the oldest backup
-// does not). When the background part fails, path.rotating stays until the next rollover or open finishes it. A write that fails
-// is returned, and leaves no part of its record in the file: a record is written whole or not
-// at all (a full disk's fragment is truncated away, so the next record starts its own line).
+// early (a small backup). Keep BackupCount large enough for what the processes write in all: a
+// process that has not noticed a rollover yet appends to the file that became a backup
+// (Compress and MaxAge wait for it to let go, see Files.Lock; dropping the oldest backup does
+// not). When the background part fails, path.rotating stays until the next rollover or open
+// finishes it. A write that fails is returned, and leaves no part of its record in the file: a
+// record is written whole or not at all (a full disk's fragment is truncated away, so the next
+// record starts its own line).
 //
 // Crash recovery: path.rotating is the only intermediate state. Finding it, NewSize (and the
 // next rollover) finishes the sequence: it finds the first missing backup index k (where an
@@ -82,7 +83,9 @@ func NewSize(path string, o SizeOptions) (*SizeFile, error) {
 // that even the failures found while opening reach Options.OnError and Stats.
 func newSize(path string, o SizeOptions, rep *slogx.Reporter) (*SizeFile, error) {
 	if o.MaxBytes > 0 && o.BackupCount <= 0 {
-		return nil, fmt.Errorf("rotate %s: MaxBytes %d with BackupCount %d would never rotate (Python's rule) and fill the disk: set BackupCount, the number of backups to keep", path, o.MaxBytes, o.BackupCount)
+		return nil, fmt.Errorf("rotate %s: MaxBytes %d with BackupCount %d would never rotate "+
+			"(Python's rule) and fill the disk: set BackupCount, the number of backups to keep",
+			path, o.MaxBytes, o.BackupCount)
 	}
 	s := &SizeFile{o: o, rotates: o.MaxBytes > 0 && o.BackupCount > 0}
 	if err := s.init(path, o.Files, rep); err != nil {

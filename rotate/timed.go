@@ -41,7 +41,8 @@ type TimedOptions struct {
 	// touched.
 	BackupCount int
 
-	// Now is the clock (nil: time.Now). Rollover times are compared in whole seconds.
+	// Now is the clock of the schedule and of MaxAge (nil: time.Now). Rollover times are
+	// compared in whole seconds.
 	Now func() time.Time
 
 	// Location is the time zone of local-time rollovers and backup names (nil: time.Local),
