@@ -70,13 +70,17 @@ func watchedFileHandler(c *hctx) opener {
 // sizeArgs reads RotatingFileHandler(filename, mode='a', maxBytes=0, backupCount=0,
 // encoding=None, delay=False). Python forces mode 'a' when maxBytes > 0; mode 'w' without
 // rotation (a truncating, never rotating file) is refused: use logging.FileHandler.
-// delay is accepted, but the file is created at load time.
+// delay is accepted, but the file is created at load time. maxBytes with backupCount 0 never
+// rotates, as in Python: rotate.NewSize refuses that pair, so MaxBytes is left 0.
 func sizeArgs(c *hctx) (string, rotate.SizeOptions) {
 	path := c.RequiredString("filename")
 	mode := c.OneOf("mode", "a", "a", "w")
 	o := rotate.SizeOptions{MaxBytes: int64(c.nonNegative("maxBytes", math.MaxInt64)), BackupCount: c.nonNegative("backupCount", maxBackupCount)}
 	if mode == "w" && o.MaxBytes == 0 {
 		c.Errorf("mode", "mode 'w' without maxBytes is not supported (use logging.FileHandler)")
+	}
+	if o.BackupCount == 0 {
+		o.MaxBytes = 0
 	}
 	c.encoding()
 	c.Bool("delay", false)
