@@ -93,12 +93,23 @@ func rotatingFileHandler(c *hctx) opener {
 	return func() (slog.Handler, error) { return rotate.NewSizeHandler(path, o, c.opts) }
 }
 
-// slogxSize is slogx.rotate.Size: RotatingFileHandler's arguments plus lock and compress.
+// slogxSize is slogx.rotate.Size: RotatingFileHandler's arguments plus slogxFiles'.
 func slogxSize(c *hctx) opener {
 	path, o := sizeArgs(c)
-	o.Lock = c.Bool("lock", false)
-	o.Compress = c.Bool("compress", false)
+	slogxFiles(c, &o.Files)
 	return func() (slog.Handler, error) { return rotate.NewSizeHandler(path, o, c.opts) }
+}
+
+// slogxFiles reads what the slogx rotation classes add to Python's arguments: lock,
+// compress, and maxAge (seconds, as every duration of a document; 0 keeps every backup).
+func slogxFiles(c *hctx, f *rotate.Files) {
+	f.Lock = c.Bool("lock", false)
+	f.Compress = c.Bool("compress", false)
+	if age := c.Float("maxAge", 0); age < 0 || age > maxInterval || age != age {
+		c.Errorf("maxAge", "want a number of seconds from 0 to %d (a century), got %v", maxInterval, age)
+	} else {
+		f.MaxAge = time.Duration(age * float64(time.Second))
+	}
 }
 
 var timedWhen = []string{"S", "M", "H", "D", "MIDNIGHT", "W0", "W1", "W2", "W3", "W4", "W5", "W6"}
@@ -148,12 +159,10 @@ func timedRotatingFileHandler(c *hctx) opener {
 	return func() (slog.Handler, error) { return rotate.NewTimedHandler(path, o, c.opts) }
 }
 
-// slogxTimed is slogx.rotate.Timed: TimedRotatingFileHandler's arguments plus lock and
-// compress.
+// slogxTimed is slogx.rotate.Timed: TimedRotatingFileHandler's arguments plus slogxFiles'.
 func slogxTimed(c *hctx) opener {
 	path, o := timedArgs(c)
-	o.Lock = c.Bool("lock", false)
-	o.Compress = c.Bool("compress", false)
+	slogxFiles(c, &o.Files)
 	return func() (slog.Handler, error) { return rotate.NewTimedHandler(path, o, c.opts) }
 }
 

@@ -121,8 +121,8 @@
 //
 // slogx's own classes take slogx-only options under names of their own:
 //
-//	slogx.rotate.Size     RotatingFileHandler's keys + lock compress
-//	slogx.rotate.Timed    TimedRotatingFileHandler's keys + lock compress
+//	slogx.rotate.Size     RotatingFileHandler's keys + lock compress maxAge (seconds)
+//	slogx.rotate.Timed    TimedRotatingFileHandler's keys + lock compress maxAge (seconds)
 //	slogx.netsink.Syslog  network(udp|tcp|tcp+tls|unix|unixgram) address("host:port" or path) facility
 //	                      format(rfc5424|rfc3164|python) framing(octet-counting|lf) appName hostname ident
 //	slogx.netsink.Forward address("host:port" or "unix:///path") tag sharedKey hostname compress

@@ -22,6 +22,7 @@ func TestMalformed(t *testing.T) {
 		{"version string", `{"version": "1"}`, `config: version: want an integer, got "1"`},
 		{"incremental", `{"version": 1, "incremental": true}`, `config: incremental: an incremental document changes a loaded configuration: use (*Logging).Apply`},
 		{"strict unknown top key", `{"version": 1, "handler": {}}`, `config: handler: unknown top-level key: no cfg:// reference reads it (CPython ignores it; Options.Strict refuses it)`},
+		{"negative maxAge", `{"version": 1, "handlers": {"r": {"class": "slogx.rotate.Size", "filename": "` + filepath.Join(dir, "r.log") + `", "maxAge": -1}}}`, `config: handlers.r.maxAge: want a number of seconds from 0 to 3162240000 (a century), got -1`},
 		{"section not a mapping", `{"version": 1, "handlers": []}`, `config: handlers: want a mapping, got a list`},
 		{"maxBytes string", `{"version": 1, "handlers": {"rot": {"class": "logging.handlers.RotatingFileHandler", "filename": "x.log", "maxBytes": "10MB"}}}`,
 			`config: handlers.rot.maxBytes: want an integer, got "10MB"`},
