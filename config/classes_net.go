@@ -28,6 +28,9 @@ func (c *hctx) hostPort() string {
 		c.Errorf("port", "required (unix sockets are not supported; use a port)")
 	}
 	port := c.Int("port", 0)
+	if port < 0 || port > 65535 {
+		c.Errorf("port", "want a port from 0 to 65535, got %d", port)
+	}
 	return net.JoinHostPort(host, strconv.Itoa(port))
 }
 

@@ -99,7 +99,9 @@ type ConcurrentWriter interface {
 }
 
 // NewHandler returns a Handler that encodes records with opts.Encoder (JSON when nil) and
-// writes each, followed by opts' terminator, to w in a single Write call.
+// writes each, followed by opts' terminator, to w in a single Write call. An encoder that
+// depends on its writer is told w here, once: Console with ColorAuto colors only when w is a
+// terminal.
 func NewHandler(w io.Writer, opts *Options) *Handler {
 	return newHandler(w, opts, NewReporter(opts.errorFunc()))
 }
@@ -109,6 +111,9 @@ func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 	dc, _ := w.(DeliveryCounter)
 	cw, _ := w.(ConcurrentWriter)
 	enc := opts.buildEncoder()
+	if we, ok := enc.(writerEncoder); ok {
+		enc = we.withWriter(w)
+	}
 	cenc, _ := enc.(ContextEncoder)
 	return &Handler{
 		enc:   enc,

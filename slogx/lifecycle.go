@@ -10,9 +10,9 @@ import (
 
 // A Flusher buffers records and can be told to deliver them. Every handler of this module that
 // buffers implements it (Memory, queue, every network handler, a Handler whose writer buffers),
-// and every wrapper (Fanout, Filter, LevelFilter, Memory, queue, Sample, ContextAttrs) forwards
-// it to what it wraps, so Flush on the outermost handler of a chain flushes every handler
-// behind it.
+// and every wrapper (Fanout, Failover, Filter, LevelFilter, Memory, queue, Sample,
+// ContextAttrs) forwards it to what it wraps, so Flush on the outermost handler of a chain
+// flushes every handler behind it.
 //
 // Flush returns when every record handled before the call has been delivered (or has failed
 // and been counted), or when ctx is done, with ctx's error.
@@ -21,8 +21,9 @@ type Flusher interface {
 }
 
 // The ownership rule of this module: a wrapper owns what it wraps. Closing a wrapper (Fanout,
-// Filter, LevelFilter, Memory, queue, Sample, ContextAttrs) closes every handler it was given
-// that is an io.Closer, after flushing, and joins their errors. Close is idempotent everywhere.
+// Failover, Filter, LevelFilter, Memory, queue, Sample, ContextAttrs) closes every handler it
+// was given that is an io.Closer, after flushing, and joins their errors. Close is idempotent
+// everywhere.
 
 // Flush flushes h if it is a Flusher and does nothing otherwise. Use it on a handler of
 // unknown type, such as the one behind a slog.Logger.
