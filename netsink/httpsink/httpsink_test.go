@@ -50,7 +50,7 @@ func TestHTTPFormatPythonPOST(t *testing.T) {
 	errs := nettest.NewErrs()
 	h := httpNew(t, Options{URL: ts.URL + "/log", Name: "app"}, errs.Opts())
 	when := time.Date(2026, 1, 2, 3, 4, 5, 678_900_000, time.UTC)
-	r := slog.NewRecord(when, slog.LevelError, "disk full: 100%", httpPC())
+	r := slog.NewRecord(when, slog.LevelError, "disk full: 100%", nettest.PC())
 	r.AddAttrs(slog.String("user", "ann & bob"), slog.Group("req", slog.Int("id", 7)),
 		slog.Bool("ok", true), slog.Float64("f", 1.5), slog.String("name", "clash"), slog.Any("nil", nil))
 	if err := h.WithAttrs([]slog.Attr{slog.String("svc", "api")}).Handle(context.Background(), r); err != nil {
@@ -88,13 +88,6 @@ func TestHTTPFormatPythonPOST(t *testing.T) {
 	if s := h.Stats(); s.Records != 1 || s.Bytes != uint64(len(req.Body)) {
 		t.Errorf("stats %+v", s)
 	}
-}
-
-// httpPC returns the pc of its own call site, as slog.Logger does for a record.
-func httpPC() uintptr {
-	var pcs [1]uintptr
-	httpRuntimeCallers(1, pcs[:])
-	return pcs[0]
 }
 
 func TestHTTPFormatPythonGET(t *testing.T) {
