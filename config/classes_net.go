@@ -234,7 +234,7 @@ func literalTemplate(s string) string {
 }
 
 // httpHandler is logging.handlers.HTTPHandler(host, url, method='GET', secure=False,
-// credentials=None), sending CPython's form (FormatPython).
+// credentials=None), sending CPython's form (httpsink.Python).
 func httpHandler(c *hctx) opener {
 	host := c.RequiredString("host")
 	path := c.RequiredString("url")

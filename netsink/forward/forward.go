@@ -106,7 +106,7 @@ type Options struct {
 // twice (Forward has no deduplication). A record is lost only on purpose, counted and
 // reported: the buffer full (see Overflow; Handle returns an error wrapping
 // slogx.ErrBufferFull), a server closing the connection three times in a row on the same
-// record, or Close finding it unacknowledged after FlushTimeout.
+// record, or Close finding it unacknowledged after Delivery.CloseTimeout.
 //
 // Stats: Records and Bytes count acknowledged records, Errors failed connection attempts
 // (a rejected shared key among them) and broken connections, Dropped records discarded.
@@ -182,7 +182,7 @@ func New(addr string, o Options, opts *slogx.Options) (*Handler, error) {
 	if o.SharedKey != "" && t.creds.hostname == "" {
 		h, err := os.Hostname()
 		if err != nil {
-			return nil, fmt.Errorf("%s: hostname for the handshake: %w (set ForwardOptions.Hostname)", name, err)
+			return nil, fmt.Errorf("%s: hostname for the handshake: %w (set Options.Hostname)", name, err)
 		}
 		t.creds.hostname = h
 	}

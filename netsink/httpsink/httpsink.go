@@ -177,7 +177,7 @@ func httpNewTransport(o Options) (*httpTransport, error) {
 	case http.MethodPost, http.MethodPut:
 	case http.MethodGet:
 		if o.Format != Python {
-			return nil, fmt.Errorf("netsink: http method GET needs FormatPython, not %v", o.Format)
+			return nil, fmt.Errorf("netsink: http method GET needs the Python format, not %v", o.Format)
 		}
 	default:
 		return nil, fmt.Errorf("netsink: http method %q: want GET, POST or PUT", o.Method)
