@@ -71,13 +71,12 @@ type Options struct {
 	// never acknowledges, every batch would time out, be sent again, and after three such
 	// connections in a row its first record is dropped as poison (counted and reported).
 	AckTimeout time.Duration
-	netsink.
 
-		// Delivery bounds the buffer of records held until acknowledged, and says what a full
-		// buffer does, how batches form (a batch is one PackedForward message; BatchBytes zero
-		// means 1 MiB of entries), the reconnect schedule and Close's bound. MaxRetries zero
-		// means a batch is sent again until acknowledged.
-		Delivery
+	// Delivery bounds the buffer of records held until acknowledged, and says what a full
+	// buffer does, how batches form (a batch is one PackedForward message; BatchBytes zero
+	// means 1 MiB of entries), the reconnect schedule and Close's bound. MaxRetries zero
+	// means a batch is sent again until acknowledged.
+	netsink.Delivery
 
 	now func() time.Time // the backoff schedule's clock; nil means time.Now (tests)
 }

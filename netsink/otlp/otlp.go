@@ -74,15 +74,14 @@ type Options struct {
 
 	// RequestTimeout bounds one request, response included. Zero means 10 s (OTel's default).
 	RequestTimeout time.Duration
-	netsink.
 
-		// Delivery holds the records waiting to be sent and says how they are batched (a batch
-		// is one request: BatchRecords zero means 512, OTel's batch processor; BatchBytes 256
-		// KiB of encoded records), retried and bounded at Close. A network error or a transient
-		// status (429, 502, 503, 504) is retried; MaxRetries zero means 6 (with the default
-		// Backoff, about the minute OTel's exporters retry for). A server's Retry-After (seconds
-		// or an HTTP date, at most 5 minutes) makes a wait longer, never shorter.
-		Delivery
+	// Delivery holds the records waiting to be sent and says how they are batched (a batch
+	// is one request: BatchRecords zero means 512, OTel's batch processor; BatchBytes 256
+	// KiB of encoded records), retried and bounded at Close. A network error or a transient
+	// status (429, 502, 503, 504) is retried; MaxRetries zero means 6 (with the default
+	// Backoff, about the minute OTel's exporters retry for). A server's Retry-After (seconds
+	// or an HTTP date, at most 5 minutes) makes a wait longer, never shorter.
+	netsink.Delivery
 
 	now func() time.Time // tests: the clock of the backoff, Retry-After and observed times
 }
