@@ -118,7 +118,7 @@ type Handler struct {
 	eng *deliver.Engine
 }
 
-// New returns a Forward sending to addr: "host:port" over TCP (TLS when o.TLS is
+// New returns a Handler sending to addr: "host:port" over TCP (TLS when o.TLS is
 // set), or "unix:///path/to/socket". It validates everything up front and does not connect:
 // a server down at start-up is not an error. opts.Encoder must be nil: the record layout is
 // the protocol's.
