@@ -284,6 +284,39 @@ func TestHTTPBufferFullDrops(t *testing.T) {
 	}
 }
 
+// Under DropOldest a full buffer makes room by dropping the oldest records, counted and
+// reported, and the new record is accepted. The oldest is the one in flight: counted as
+// dropped, it may still reach the server (as Delivery.Overflow says), so the server sees
+// all three here, the newest last.
+func TestHTTPDropOldest(t *testing.T) {
+	nettest.NoLeak(t)
+	ts := newHTTPTestServer(t)
+	release := ts.holdAll()
+	defer release()
+	errs := nettest.NewErrs()
+	h := httpNew(t, Options{URL: ts.URL, Format: JSON, Delivery: netsink.Delivery{Buffer: 170, Overflow: slogx.DropOldest}}, errs.Opts())
+	l := slog.New(h)
+	l.Info("in flight")
+	<-ts.arrived
+	l.Info("queued")
+	if err := h.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelInfo, "newest", 0)); err != nil {
+		t.Fatalf("DropOldest refused the new record: %v", err)
+	}
+	if err := errs.Next(t); !strings.Contains(err.Error(), "dropped 1 oldest") {
+		t.Errorf("reported %v", err)
+	}
+	release()
+	nettest.Flush(t, h)
+	var msgs []string
+	for range 3 {
+		msgs = append(msgs, string(ts.next(t).Body))
+	}
+	ts.none(t)
+	if s := h.Stats(); s.Dropped != 1 || !strings.Contains(msgs[2], "newest") {
+		t.Errorf("stats %+v, bodies %q", s, msgs)
+	}
+}
+
 func TestHTTPCloseTimeout(t *testing.T) {
 	nettest.NoLeak(t)
 	ts := newHTTPTestServer(t)
