@@ -121,7 +121,7 @@ func benchSocket(b *testing.B, r slog.Record, parallel bool) {
 	srv := &netsink.Server{Handler: countHandler{&got.Int64}}
 	served := make(chan struct{})
 	go func() { srv.Serve(ln); close(served) }()
-	s, err := netsink.NewSocket(ln.Addr().String(), netsink.SocketOptions{Buffer: 64 << 20}, nil)
+	s, err := netsink.NewSocket(ln.Addr().String(), netsink.SocketOptions{Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -31,9 +32,11 @@ func TestOTLPCollectorRestart(t *testing.T) {
 	addr := otlpFreeAddr(t)
 	rc := startOTLPReceiver(t, addr, nil)
 	errs := &otlpErrs{}
-	h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: rc.url(), BatchSize: 100, MaxRetries: 1000,
-		Backoff:  netsink.Backoff{Initial: 10 * time.Millisecond, Max: 50 * time.Millisecond},
-		Resource: []slog.Attr{slog.String("service.name", "interop")}, TraceContext: otlpTraceContext},
+	h, err := otlp.New(otlp.Options{URL: rc.url(),
+
+		Resource: []slog.Attr{slog.String("service.name", "interop")}, TraceContext: otlpTraceContext, Delivery: netsink.Delivery{BatchRecords: 100, MaxRetries: 1000,
+			Backoff: netsink.Backoff{Initial: 10 * time.Millisecond, Max: 50 * time.Millisecond}},
+	},
 		&slogx.Options{Level: slog.Level(-8), OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
@@ -68,10 +71,11 @@ func TestOTLPCollectorRetryAfter(t *testing.T) {
 	rc := startOTLPReceiver(t, otlpFreeAddr(t), nil)
 	proxy := newOTLPFlaky(t, "http://"+rc.addr, 2, "1")
 	errs := &otlpErrs{}
-	h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: proxy.URL + "/v1/logs",
-		Backoff:      netsink.Backoff{Initial: time.Millisecond},
+	h, err := otlp.New(otlp.Options{URL: proxy.URL + "/v1/logs",
+
 		Resource:     []slog.Attr{slog.String("service.name", "interop")},
-		TraceContext: otlpTraceContext}, &slogx.Options{Level: slog.Level(-8), OnError: errs.add})
+		TraceContext: otlpTraceContext, Delivery: netsink.Delivery{Backoff: netsink.Backoff{Initial: time.Millisecond}},
+	}, &slogx.Options{Level: slog.Level(-8), OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,8 +107,11 @@ func TestOTLPCollectorThroughput(t *testing.T) {
 	for _, c := range []struct{ json, gzip bool }{{false, false}, {false, true}, {true, false}} {
 		t.Run(fmt.Sprintf("json=%v,gzip=%v", c.json, c.gzip), func(t *testing.T) {
 			rc := startOTLPReceiver(t, otlpFreeAddr(t), nil)
-			h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: rc.url(), JSON: c.json, Compress: c.gzip,
-				Buffer: 64 << 20}, nil)
+			compression := "none"
+			if c.gzip {
+				compression = "gzip"
+			}
+			h, err := otlp.New(otlp.Options{URL: rc.url(), Protocol: map[bool]string{false: "http/protobuf", true: "http/json"}[c.json], Compression: compression, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,7 +11,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -134,7 +134,11 @@ func TestOTLPCollectorRecords(t *testing.T) {
 		t.Run(fmt.Sprintf("json=%v,gzip=%v", c.json, c.gzip), func(t *testing.T) {
 			rc := startOTLPReceiver(t, otlpFreeAddr(t), nil)
 			errs := &otlpErrs{}
-			h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: rc.url(), JSON: c.json, Compress: c.gzip,
+			compression := "none"
+			if c.gzip {
+				compression = "gzip"
+			}
+			h, err := otlp.New(otlp.Options{URL: rc.url(), Protocol: map[bool]string{false: "http/protobuf", true: "http/json"}[c.json], Compression: compression,
 				Resource: []slog.Attr{slog.String("service.name", "interop")}, TraceContext: otlpTraceContext},
 				&slogx.Options{Level: slog.Level(-8), OnError: errs.add})
 			if err != nil {
@@ -153,7 +157,7 @@ func TestOTLPCollectorRecords(t *testing.T) {
 	}
 }
 
-func otlpFlush(t testing.TB, h *netsink.OTLP) {
+func otlpFlush(t testing.TB, h *otlp.Handler) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

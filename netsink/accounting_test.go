@@ -1,4 +1,4 @@
-package netsink
+package netsink_test
 
 // Accounting through the public handlers: after Close, every record handled is in
 // Stats().Records or Stats().Dropped, Errors counts failure events, Bytes counts only what
@@ -20,6 +20,13 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/internal/testutil"
+	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward"
+	"github.com/slogx/handlers/netsink/httpsink"
+	"github.com/slogx/handlers/netsink/internal/nettest"
+	"github.com/slogx/handlers/netsink/otlp"
+	"github.com/slogx/handlers/netsink/smtp"
+	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/slogx"
 	"go.uber.org/goleak"
 )
@@ -119,7 +126,7 @@ func refusingSMTP(t *testing.T) string {
 	return l.Addr().String()
 }
 
-var acctBackoff = Backoff{Initial: time.Millisecond, Max: 2 * time.Millisecond}
+var acctBackoff = netsink.Backoff{Initial: time.Millisecond, Max: 2 * time.Millisecond}
 
 // TestEveryRecordCounted: OTLP batches refused for good (400, 500, a redirect) or out of
 // retries (503 forever), HTTP requests likewise, SMTP mails refused (550), and the records of
@@ -129,8 +136,8 @@ func TestEveryRecordCounted(t *testing.T) {
 	otlp := func(status func(int) int, batch int) func(t *testing.T) (acctHandler, *refusingHTTP) {
 		return func(t *testing.T) (acctHandler, *refusingHTTP) {
 			srv := newRefusingHTTP(t, status)
-			h, err := NewOTLP(OTLPOptions{URL: srv.URL + "/v1/logs", BatchSize: batch, MaxRetries: 2,
-				Backoff: acctBackoff}, &slogx.Options{OnError: func(error) {}})
+			h, err := otlp.New(otlp.Options{URL: srv.URL + "/v1/logs", Delivery: netsink.Delivery{
+				BatchRecords: batch, MaxRetries: 2, Backoff: acctBackoff}}, &slogx.Options{OnError: func(error) {}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,8 +147,8 @@ func TestEveryRecordCounted(t *testing.T) {
 	httpH := func(status func(int) int) func(t *testing.T) (acctHandler, *refusingHTTP) {
 		return func(t *testing.T) (acctHandler, *refusingHTTP) {
 			srv := newRefusingHTTP(t, status)
-			h, err := NewHTTP(HTTPOptions{URL: srv.URL, Format: FormatNDJSON, BatchSize: 10, QueueSize: n,
-				MaxRetries: 2, Backoff: acctBackoff}, &slogx.Options{OnError: func(error) {}})
+			h, err := httpsink.New(httpsink.Options{URL: srv.URL, Format: httpsink.NDJSON, Delivery: netsink.Delivery{
+				BatchRecords: 10, MaxRetries: 2, Backoff: acctBackoff}}, &slogx.Options{OnError: func(error) {}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -173,29 +180,32 @@ func TestEveryRecordCounted(t *testing.T) {
 		{"http/500-forever", httpH(always(500))},
 		{"http/503-mixed", httpH(mixed(503))},
 		{"smtp/550", func(t *testing.T) (acctHandler, *refusingHTTP) {
-			h, err := NewSMTP(SMTPOptions{Addr: refusingSMTP(t), From: "app@example.com", To: []string{"ops@example.com"},
-				BatchInterval: time.Millisecond, MaxBatch: 25, QueueSize: n, Backoff: acctBackoff}, quick)
+			h, err := smtp.New(smtp.Options{Addr: refusingSMTP(t), From: "app@example.com", To: []string{"ops@example.com"},
+				Delivery: netsink.Delivery{BatchInterval: time.Millisecond, BatchRecords: 25, Backoff: acctBackoff}}, quick)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return h, nil
 		}},
 		{"forward/down", func(t *testing.T) (acctHandler, *refusingHTTP) {
-			h, err := NewForward(downAddr(t), ForwardOptions{FlushTimeout: 20 * time.Millisecond, Backoff: acctBackoff}, quick)
+			h, err := forward.New(downAddr(t), forward.Options{Delivery: netsink.Delivery{
+				CloseTimeout: 20 * time.Millisecond, Backoff: acctBackoff}}, quick)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return h, nil
 		}},
 		{"socket/down", func(t *testing.T) (acctHandler, *refusingHTTP) {
-			h, err := NewSocket(downAddr(t), SocketOptions{FlushTimeout: 20 * time.Millisecond, Backoff: acctBackoff}, quick)
+			h, err := netsink.NewSocket(downAddr(t), netsink.SocketOptions{Delivery: netsink.Delivery{
+				CloseTimeout: 20 * time.Millisecond, Backoff: acctBackoff}}, quick)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return h, nil
 		}},
 		{"syslog-tcp/down", func(t *testing.T) (acctHandler, *refusingHTTP) {
-			h, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: downAddr(t), Backoff: acctBackoff}, quick)
+			h, err := syslog.New(syslog.Options{Network: "tcp", Addr: downAddr(t), Delivery: netsink.Delivery{
+				CloseTimeout: 20 * time.Millisecond, Backoff: acctBackoff}}, quick)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -240,6 +250,9 @@ func TestEveryRecordCounted(t *testing.T) {
 	}
 }
 
+// peerDown keeps a handler from retrying during a test: its peer stays down.
+var peerDown = netsink.Backoff{Initial: time.Hour}
+
 // TestDropWhilePeerDownAllocs: with the peer down and the buffer full, a Handle that drops
 // allocates nothing and still says why (slogx.ErrBufferFull).
 func TestDropWhilePeerDownAllocs(t *testing.T) {
@@ -252,20 +265,20 @@ func TestDropWhilePeerDownAllocs(t *testing.T) {
 		open func(t *testing.T) (acctHandler, error)
 	}{
 		{"forward", func(t *testing.T) (acctHandler, error) {
-			return NewForward(downAddr(t), ForwardOptions{Buffer: 16 << 10, Overflow: slogx.DropNewest,
-				Backoff: Backoff{Initial: time.Hour}, FlushTimeout: time.Millisecond}, quiet)
+			return forward.New(downAddr(t), forward.Options{Delivery: netsink.Delivery{Buffer: 16 << 10,
+				Overflow: slogx.DropNewest, Backoff: peerDown, CloseTimeout: time.Millisecond}}, quiet)
 		}},
 		{"otlp", func(t *testing.T) (acctHandler, error) {
-			return NewOTLP(OTLPOptions{URL: "http://" + downAddr(t) + "/v1/logs", Buffer: 16 << 10,
-				Backoff: Backoff{Initial: time.Hour}, CloseTimeout: time.Millisecond}, quiet)
+			return otlp.New(otlp.Options{URL: "http://" + downAddr(t) + "/v1/logs", Delivery: netsink.Delivery{
+				Buffer: 16 << 10, Backoff: peerDown, CloseTimeout: time.Millisecond}}, quiet)
 		}},
 		{"socket", func(t *testing.T) (acctHandler, error) {
-			return NewSocket(downAddr(t), SocketOptions{Buffer: 16 << 10, Overflow: slogx.DropNewest,
-				Backoff: Backoff{Initial: time.Hour}, FlushTimeout: time.Millisecond}, quiet)
+			return netsink.NewSocket(downAddr(t), netsink.SocketOptions{Delivery: netsink.Delivery{Buffer: 16 << 10,
+				Overflow: slogx.DropNewest, Backoff: peerDown, CloseTimeout: time.Millisecond}}, quiet)
 		}},
 		{"socket/default-reporter", func(t *testing.T) (acctHandler, error) {
-			return NewSocket(downAddr(t), SocketOptions{Buffer: 16 << 10,
-				Backoff: Backoff{Initial: time.Hour}, FlushTimeout: time.Millisecond}, &slogx.Options{OnError: nil})
+			return netsink.NewSocket(downAddr(t), netsink.SocketOptions{Delivery: netsink.Delivery{Buffer: 16 << 10,
+				Backoff: peerDown, CloseTimeout: time.Millisecond}}, &slogx.Options{OnError: nil})
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -276,7 +289,7 @@ func TestDropWhilePeerDownAllocs(t *testing.T) {
 			}
 			defer h.Close()
 			ctx := context.Background()
-			r := fwdBenchRecord()
+			r := nettest.BenchRecord()
 			for range 1000 { // fills the buffer
 				_ = h.Handle(ctx, r)
 			}
@@ -304,7 +317,7 @@ func BenchmarkDropWhilePeerDown(b *testing.B) {
 	quiet := &slogx.Options{OnError: func(error) {}}
 	run := func(b *testing.B, h slog.Handler) {
 		ctx := context.Background()
-		r := fwdBenchRecord()
+		r := nettest.BenchRecord()
 		for range 1000 {
 			_ = h.Handle(ctx, r)
 		}
@@ -315,8 +328,8 @@ func BenchmarkDropWhilePeerDown(b *testing.B) {
 	}
 	b.Run("json", func(b *testing.B) { run(b, slogx.NewHandler(io.Discard, nil)) })
 	b.Run("forward", func(b *testing.B) {
-		h, err := NewForward("127.0.0.1:1", ForwardOptions{Buffer: 16 << 10, Backoff: Backoff{Initial: time.Hour},
-			FlushTimeout: time.Millisecond}, quiet)
+		h, err := forward.New("127.0.0.1:1", forward.Options{Delivery: netsink.Delivery{Buffer: 16 << 10,
+			Backoff: peerDown, CloseTimeout: time.Millisecond}}, quiet)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -324,8 +337,8 @@ func BenchmarkDropWhilePeerDown(b *testing.B) {
 		run(b, h)
 	})
 	b.Run("otlp", func(b *testing.B) {
-		h, err := NewOTLP(OTLPOptions{URL: "http://127.0.0.1:1/v1/logs", Buffer: 16 << 10,
-			Backoff: Backoff{Initial: time.Hour}, CloseTimeout: time.Millisecond}, quiet)
+		h, err := otlp.New(otlp.Options{URL: "http://127.0.0.1:1/v1/logs", Delivery: netsink.Delivery{
+			Buffer: 16 << 10, Backoff: peerDown, CloseTimeout: time.Millisecond}}, quiet)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -5,28 +5,17 @@ import (
 	"io"
 	"log/slog"
 	"testing"
-	"time"
 
 	"github.com/slogx/handlers/internal/buffer"
+	"github.com/slogx/handlers/netsink/internal/nettest"
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
-func wireBenchRecord() slog.Record {
-	r := slog.NewRecord(time.Now(), slog.LevelInfo, "request handled", 0)
-	r.AddAttrs(
-		slog.String("method", "GET"),
-		slog.String("path", "/api/v1/items"),
-		slog.Int("status", 200),
-		slog.Duration("took", 1234*time.Microsecond),
-		slog.Bool("cached", true),
-	)
-	return r
-}
-
 // BenchmarkEncodeRecord: the Msgpack encoder appending into a pooled buffer.
 func BenchmarkEncodeRecord(b *testing.B) {
-	enc := Msgpack().WithAttrs([]slog.Attr{slog.String("service", "api")}).WithGroup("req")
-	r := wireBenchRecord()
+	enc := wire.New().WithAttrs([]slog.Attr{slog.String("service", "api")}).WithGroup("req")
+	r := nettest.BenchRecord()
 	b.ReportAllocs()
 	for b.Loop() {
 		buf := buffer.Get()
@@ -37,9 +26,9 @@ func BenchmarkEncodeRecord(b *testing.B) {
 
 // BenchmarkEncodeRecordReplaceAttr: the Scope path taken when ReplaceAttr is set.
 func BenchmarkEncodeRecordReplaceAttr(b *testing.B) {
-	enc := Msgpack().WithOptions(slogx.EncoderOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr { return a }}).
+	enc := wire.New().WithOptions(slogx.EncoderOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr { return a }}).
 		WithAttrs([]slog.Attr{slog.String("service", "api")}).WithGroup("req")
-	r := wireBenchRecord()
+	r := nettest.BenchRecord()
 	b.ReportAllocs()
 	for b.Loop() {
 		buf := buffer.Get()
@@ -49,12 +38,12 @@ func BenchmarkEncodeRecordReplaceAttr(b *testing.B) {
 }
 
 func BenchmarkDecodeRecord(b *testing.B) {
-	enc := Msgpack().WithAttrs([]slog.Attr{slog.String("service", "api")}).WithGroup("req")
-	p := enc.Append(nil, wireBenchRecord())
+	enc := wire.New().WithAttrs([]slog.Attr{slog.String("service", "api")}).WithGroup("req")
+	p := enc.Append(nil, nettest.BenchRecord())
 	b.ReportAllocs()
 	b.SetBytes(int64(len(p)))
 	for b.Loop() {
-		if _, err := DecodeRecord(p); err != nil {
+		if _, err := wire.DecodeRecord(p); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -63,7 +52,7 @@ func BenchmarkDecodeRecord(b *testing.B) {
 // BenchmarkJSONHandlerReference is slog.JSONHandler on the same record, for scale.
 func BenchmarkJSONHandlerReference(b *testing.B) {
 	h := slog.NewJSONHandler(io.Discard, nil).WithAttrs([]slog.Attr{slog.String("service", "api")}).WithGroup("req")
-	r := wireBenchRecord()
+	r := nettest.BenchRecord()
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = h.Handle(context.Background(), r)

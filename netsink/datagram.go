@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 
+	"github.com/slogx/handlers/netsink/internal/netaddr"
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -42,9 +44,9 @@ type Datagram struct {
 }
 
 // NewDatagram returns a Datagram sending to addr ("host:port", port a number or a UDP
-// service name). It refuses a malformed address but does not resolve or open anything yet. opts.Encoder must be nil or an encoder from Msgpack.
+// service name). It refuses a malformed address but does not resolve or open anything yet. opts.Encoder must be nil: the wire format is fixed.
 func NewDatagram(addr string, o DatagramOptions, opts *slogx.Options) (*Datagram, error) {
-	if _, err := validateHostPort("datagram", "udp", addr); err != nil {
+	if _, err := netaddr.ValidateHostPort("datagram", "udp", addr); err != nil {
 		return nil, err
 	}
 	max := o.MaxDatagram
@@ -68,7 +70,7 @@ func NewDatagram(addr string, o DatagramOptions, opts *slogx.Options) (*Datagram
 
 // lengthPrefixed frames each record as Python's DatagramHandler does: a 4-byte big-endian
 // length, then the payload, written in place so a datagram costs no copy.
-type lengthPrefixed struct{ enc *MsgpackEncoder }
+type lengthPrefixed struct{ enc *wire.Encoder }
 
 func (e lengthPrefixed) Append(dst []byte, r slog.Record) []byte {
 	start := len(dst)
@@ -79,15 +81,15 @@ func (e lengthPrefixed) Append(dst []byte, r slog.Record) []byte {
 }
 
 func (e lengthPrefixed) WithAttrs(as []slog.Attr) slogx.Encoder {
-	return lengthPrefixed{e.enc.WithAttrs(as).(*MsgpackEncoder)}
+	return lengthPrefixed{e.enc.WithAttrs(as).(*wire.Encoder)}
 }
 
 func (e lengthPrefixed) WithGroup(name string) slogx.Encoder {
-	return lengthPrefixed{e.enc.WithGroup(name).(*MsgpackEncoder)}
+	return lengthPrefixed{e.enc.WithGroup(name).(*wire.Encoder)}
 }
 
 func (e lengthPrefixed) WithOptions(o slogx.EncoderOptions) slogx.Encoder {
-	return lengthPrefixed{e.enc.WithOptions(o).(*MsgpackEncoder)}
+	return lengthPrefixed{e.enc.WithOptions(o).(*wire.Encoder)}
 }
 
 // datagramWriter sends one datagram per Write; the Handler's mutex serializes it.
@@ -101,7 +103,7 @@ type datagramWriter struct {
 func (w *datagramWriter) Write(b []byte) (int, error) {
 	if len(b) > w.max {
 		return 0, fmt.Errorf("netsink: datagram %s: record of %d bytes: %w (MaxDatagram %d): %w",
-			w.addr, len(b), ErrFrameTooLarge, w.max, slogx.ErrDropped)
+			w.addr, len(b), wire.ErrFrameTooLarge, w.max, slogx.ErrDropped)
 	}
 	if w.conn == nil {
 		raddr, err := net.ResolveUDPAddr("udp", w.addr)

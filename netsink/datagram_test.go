@@ -10,6 +10,8 @@ import (
 	"testing/slogtest"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/nettest"
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -33,7 +35,7 @@ func wireServePacket(t *testing.T, srv *Server) string {
 }
 
 func TestDatagramDelivers(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt}
 	addr := wireServePacket(t, srv)
@@ -56,7 +58,7 @@ func TestDatagramDelivers(t *testing.T) {
 
 // A record over MaxDatagram is dropped whole and counted; the next one goes through.
 func TestDatagramTooLarge(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	addr := wireServePacket(t, &Server{Handler: capt})
 	var reported []error
@@ -66,7 +68,7 @@ func TestDatagramTooLarge(t *testing.T) {
 	}
 	defer d.Close()
 	err = d.Handle(context.Background(), slog.NewRecord(time.Now(), 0, strings.Repeat("x", 200), 0))
-	if !errors.Is(err, ErrFrameTooLarge) {
+	if !errors.Is(err, wire.ErrFrameTooLarge) {
 		t.Fatalf("err = %v", err)
 	}
 	if err := d.Handle(context.Background(), slog.NewRecord(time.Now(), 0, "small", 0)); err != nil {
@@ -99,7 +101,7 @@ func TestNewDatagramErrors(t *testing.T) {
 
 // TestDatagramSlogtest runs slogtest end to end over UDP on loopback.
 func TestDatagramSlogtest(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	addr := wireServePacket(t, &Server{Handler: capt})
 	d, err := NewDatagram(addr, DatagramOptions{}, nil)
@@ -110,7 +112,7 @@ func TestDatagramSlogtest(t *testing.T) {
 	err = slogtest.TestHandler(d, func() []map[string]any {
 		var ms []map[string]any
 		for _, r := range capt.wait(t, int(d.Stats().Records)) {
-			ms = append(ms, wireRecordMap(r))
+			ms = append(ms, nettest.RecordMap(r))
 		}
 		return ms
 	})
@@ -121,7 +123,7 @@ func TestDatagramSlogtest(t *testing.T) {
 
 // Bad datagrams are counted per reason and do not stop the server.
 func TestServePacketBadDatagrams(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, MaxFrame: 1000, OnError: func(error) {}}
 	addr := wireServePacket(t, srv)
@@ -130,7 +132,7 @@ func TestServePacketBadDatagrams(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	good := EncodeRecord([]byte{0, 0, 0, 0}, slog.NewRecord(time.Now(), 0, "good", 0))
+	good := wire.EncodeRecord([]byte{0, 0, 0, 0}, slog.NewRecord(time.Now(), 0, "good", 0))
 	good[3] = byte(len(good) - 4)
 	for _, d := range [][]byte{
 		{1, 2},                    // too short

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/slogx/handlers/netsink/internal/pickle"
+	"github.com/slogx/handlers/netsink/internal/wire"
 )
 
 // ErrPickleRefused is wrapped by the error for a pickle frame the Server will not read: one
@@ -22,14 +23,14 @@ var ErrPickleRefused = pickle.ErrRefused
 type pickleMalformed struct{ err error }
 
 func (e pickleMalformed) Error() string   { return e.err.Error() }
-func (e pickleMalformed) Unwrap() []error { return []error{ErrMalformed, e.err} }
+func (e pickleMalformed) Unwrap() []error { return []error{wire.ErrMalformed, e.err} }
 
 // pickleDecode decodes p, with malformed input reported as ErrMalformed. The value's
 // expanded size is bounded by maxSize (the frame limit: memo references may not make a
 // record larger than a frame could carry) and its nesting by the wire's depth limit, the
 // record dict itself being one level.
 func pickleDecode(p []byte, maxSize int) (any, error) {
-	v, err := pickle.Decode(p, pickle.Limits{MaxSize: maxSize, MaxDepth: wireMaxDepth + 1})
+	v, err := pickle.Decode(p, pickle.Limits{MaxSize: maxSize, MaxDepth: wire.MaxDepth + 1})
 	if err != nil && errors.Is(err, pickle.ErrMalformed) {
 		return nil, pickleMalformed{err}
 	}
@@ -38,5 +39,5 @@ func pickleDecode(p []byte, maxSize int) (any, error) {
 
 // pickleErr is an error of the mapping from a decoded pickle to a record.
 func pickleErr(format string, args ...any) error {
-	return fmt.Errorf("%w: pickle: %s", ErrMalformed, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: pickle: %s", wire.ErrMalformed, fmt.Sprintf(format, args...))
 }

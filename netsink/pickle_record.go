@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink/internal/pickle"
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -78,7 +79,7 @@ func pickleRecord(p []byte, maxSize int) (slog.Record, error) {
 }
 
 // wirePickleRecord is pickleRecord with the default frame limit.
-func wirePickleRecord(p []byte) (slog.Record, error) { return pickleRecord(p, DefaultMaxFrame) }
+func wirePickleRecord(p []byte) (slog.Record, error) { return pickleRecord(p, wire.DefaultMaxFrame) }
 
 // pickleCreated converts LogRecord.created, float seconds since the epoch, to the
 // microsecond Python has; anything else is the zero time.

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/slogx/handlers/netsink/internal/wire"
 )
 
 // wirePickleSeeds are pickles made by CPython 3.11: what SocketHandler.makePickle sends for a
@@ -90,7 +92,7 @@ func TestPickleHostile(t *testing.T) {
 	}
 	for name, p := range cases {
 		_, err := wirePickleRecord([]byte(p))
-		if err == nil || !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrPickleRefused) {
+		if err == nil || !errors.Is(err, wire.ErrMalformed) && !errors.Is(err, ErrPickleRefused) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}
@@ -134,13 +136,13 @@ func FuzzPickle(f *testing.F) {
 	f.Fuzz(func(t *testing.T, p []byte) {
 		r, err := wirePickleRecord(p)
 		if err != nil {
-			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrPickleRefused) {
+			if !errors.Is(err, wire.ErrMalformed) && !errors.Is(err, ErrPickleRefused) {
 				t.Fatalf("unclassified error %v", err)
 			}
 			return
 		}
 		// Whatever decodes goes through the wire codec.
-		if _, err := DecodeRecord(EncodeRecord(nil, r)); err != nil {
+		if _, err := wire.DecodeRecord(wire.EncodeRecord(nil, r)); err != nil {
 			t.Fatalf("re-encode: %v", err)
 		}
 	})
@@ -197,7 +199,7 @@ func TestPickleBackReferences(t *testing.T) {
 		}
 	}
 	// The same shape within the frame limit is a record like any other.
-	r, err := pickleRecord(pickleReferenced(str, 50), DefaultMaxFrame)
+	r, err := pickleRecord(pickleReferenced(str, 50), wire.DefaultMaxFrame)
 	if err != nil || r.NumAttrs() != 1 {
 		t.Errorf("50 references: %v, %d attrs", err, r.NumAttrs())
 	}

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -302,7 +303,7 @@ func (s *Server) stopLocked() {
 	}
 }
 
-func (s *Server) maxFrame() int { return wireMaxFrame(s.MaxFrame) }
+func (s *Server) maxFrame() int { return wire.MaxFrame(s.MaxFrame) }
 
 func (s *Server) readTimeout() time.Duration {
 	if s.ReadTimeout <= 0 {
@@ -358,7 +359,7 @@ func (sc *wireServerConn) serve() {
 	}()
 	br := bufio.NewReaderSize(sc.c, 16<<10)
 	fr := &wireFrameReader{r: br}
-	dec := newWireDec() // the connection's own: its string table learns this sender's strings
+	dec := wire.NewDec() // the connection's own: its string table learns this sender's strings
 	acks := &wireAcks{sc: sc}
 	max := s.maxFrame()
 	framed := false
@@ -407,7 +408,7 @@ func (sc *wireServerConn) serve() {
 			return
 		}
 		framed = true
-		var h wireHeader
+		var h wire.Header
 		last, err := s.handleFrameWith(dec, buf, &h)
 		if err != nil {
 			s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
@@ -417,7 +418,7 @@ func (sc *wireServerConn) serve() {
 			acks.flush()
 			return
 		}
-		if h.hasSeq && !acks.handled(h.id, last, len(buf)) {
+		if h.HasSeq && !acks.handled(h.ID, last, len(buf)) {
 			return
 		}
 	}
@@ -455,7 +456,7 @@ const (
 func (sc *wireServerConn) readFailed(err error, framed bool, timeout time.Duration) wireEnd {
 	s := sc.s
 	switch {
-	case errors.Is(err, ErrFrameTooLarge):
+	case errors.Is(err, wire.ErrFrameTooLarge):
 		s.stats.tooLarge.Add(1)
 		s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
 	case sc.evicted.Load():
@@ -506,7 +507,7 @@ func (a *wireAcks) flush() bool {
 	}
 	a.pending = false
 	sc, s := a.sc, a.sc.s
-	a.buf = wireAppendAck(a.buf[:0], a.id, a.seq)
+	a.buf = wire.AppendAck(a.buf[:0], a.id, a.seq)
 	_ = sc.c.SetWriteDeadline(time.Now().Add(s.writeTimeout()))
 	if _, err := sc.c.Write(a.buf); err != nil {
 		if sc.stopping.Load() || sc.evicted.Load() {
@@ -523,10 +524,10 @@ func (a *wireAcks) flush() bool {
 // handleFrame decodes one frame and hands its record to Handler unless it is a duplicate.
 // It returns the delivery header and, for a sequenced frame, the sender's last handled
 // sequence number; an error means the frame was bad (already counted).
-func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
-	dec := wireDecPool.Get().(*wireDec)
-	defer wireDecPool.Put(dec)
-	var h wireHeader
+func (s *Server) handleFrame(p []byte) (wire.Header, uint64, error) {
+	dec := wire.DecPool.Get().(*wire.Dec)
+	defer wire.DecPool.Put(dec)
+	var h wire.Header
 	last, err := s.handleFrameWith(dec, p, &h)
 	return h, last, err
 }
@@ -535,7 +536,7 @@ func (s *Server) handleFrame(p []byte) (wireHeader, uint64, error) {
 // header into *h. The record stays in its frame here and goes by pointer (to decodeFrame,
 // deliver, handle), like the header: a slog.Record is some 300 bytes, copied at every call
 // and return that takes it by value.
-func (s *Server) handleFrameWith(dec *wireDec, p []byte, h *wireHeader) (uint64, error) {
+func (s *Server) handleFrameWith(dec *wire.Dec, p []byte, h *wire.Header) (uint64, error) {
 	var rec slog.Record
 	if err := s.decodeFrame(dec, p, &rec, h); err != nil {
 		return 0, err
@@ -544,19 +545,19 @@ func (s *Server) handleFrameWith(dec *wireDec, p []byte, h *wireHeader) (uint64,
 }
 
 // decodeFrame decodes a msgpack or (with AcceptPickle) pickle frame with dec into rec and
-// h; an error means the frame was bad, and is counted. h.id aliases p.
-func (s *Server) decodeFrame(dec *wireDec, p []byte, rec *slog.Record, h *wireHeader) (err error) {
-	switch wireDetect(p) {
-	case wireKindMsgpack:
-		err = dec.recordInto(p, rec, h)
-	case wireKindPickle:
+// h; an error means the frame was bad, and is counted. h.ID aliases p.
+func (s *Server) decodeFrame(dec *wire.Dec, p []byte, rec *slog.Record, h *wire.Header) (err error) {
+	switch wire.Detect(p) {
+	case wire.KindMsgpack:
+		err = dec.RecordInto(p, rec, h)
+	case wire.KindPickle:
 		if !s.AcceptPickle {
 			s.stats.refused.Add(1)
 			return fmt.Errorf("%w: a pickle frame (Python's SocketHandler?) but AcceptPickle is off", ErrPickleRefused)
 		}
 		*rec, err = pickleRecord(p, s.maxFrame())
 	default:
-		err = wireMalformed("neither a msgpack record nor a pickle (first byte %#x)", p[:min(len(p), 1)])
+		err = wire.Malformed("neither a msgpack record nor a pickle (first byte %#x)", p[:min(len(p), 1)])
 	}
 	if err != nil {
 		if errors.Is(err, ErrPickleRefused) {
@@ -565,28 +566,28 @@ func (s *Server) decodeFrame(dec *wireDec, p []byte, rec *slog.Record, h *wireHe
 			s.stats.malformed.Add(1)
 		}
 	}
-	if !h.hasSeq || len(h.id) == 0 {
-		h.hasSeq = false // an id without seq, or a seq without id, acks nothing
+	if !h.HasSeq || len(h.ID) == 0 {
+		h.HasSeq = false // an id without seq, or a seq without id, acks nothing
 	}
 	return err
 }
 
 // deliver hands a decoded record to Handler unless Dedup says it is a duplicate, and returns
 // the sender's last handled sequence number (zero for an unsequenced frame).
-func (s *Server) deliver(rec *slog.Record, h *wireHeader) uint64 {
-	if !h.hasSeq {
+func (s *Server) deliver(rec *slog.Record, h *wire.Header) uint64 {
+	if !h.HasSeq {
 		s.handle(rec)
 		return 0
 	}
-	snd := s.dedup.sender(h.id)
+	snd := s.dedup.sender(h.ID)
 	snd.mu.Lock()
 	defer snd.mu.Unlock()
-	if h.seq <= snd.last {
+	if h.Seq <= snd.last {
 		s.stats.duplicates.Add(1)
 		return snd.last
 	}
 	s.handle(rec)
-	snd.last = h.seq
+	snd.last = h.Seq
 	return snd.last
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+
+	"github.com/slogx/handlers/netsink/internal/wire"
 )
 
 // wireFrameReader reads length-prefixed frames like wireReadFrame, but keeps a partial frame
@@ -34,7 +36,7 @@ func (f *wireFrameReader) next(max int) ([]byte, error) {
 		}
 		size := binary.BigEndian.Uint32(f.hdr[:])
 		if uint64(size) > uint64(max) {
-			return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, size, max)
+			return nil, fmt.Errorf("%w: %d bytes, limit %d", wire.ErrFrameTooLarge, size, max)
 		}
 		if cap(f.buf) < int(size) {
 			f.buf = make([]byte, size)

@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"time"
+
+	"github.com/slogx/handlers/netsink/internal/wire"
 )
 
 // wireLinger bounds the lingering close of Shutdown.
@@ -19,7 +21,7 @@ const wireLinger = time.Second
 // sequenced frame (a Socket's) is left alone: no ack can reach its sender any more, which
 // replays it on its next connection, and handling it here would handle it twice. A frame
 // the interrupted read had started is completed first.
-func (sc *wireServerConn) linger(fr *wireFrameReader, dec *wireDec, max int) {
+func (sc *wireServerConn) linger(fr *wireFrameReader, dec *wire.Dec, max int) {
 	type closeWriter interface{ CloseWrite() error }
 	cw, ok := sc.c.(closeWriter)
 	if !ok {
@@ -33,7 +35,7 @@ func (sc *wireServerConn) linger(fr *wireFrameReader, dec *wireDec, max int) {
 	for {
 		buf, err := fr.next(max)
 		if err != nil {
-			if errors.Is(err, ErrFrameTooLarge) {
+			if errors.Is(err, wire.ErrFrameTooLarge) {
 				s.stats.tooLarge.Add(1)
 				s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
 				_, _ = io.Copy(io.Discard, fr.r) // still no reset before the peer has read the ack
@@ -41,7 +43,7 @@ func (sc *wireServerConn) linger(fr *wireFrameReader, dec *wireDec, max int) {
 			return // the peer closed, the linger is over, or Shutdown gave up waiting
 		}
 		var rec slog.Record
-		var h wireHeader
+		var h wire.Header
 		err = s.decodeFrame(dec, buf, &rec, &h)
 		switch {
 		case err != nil:
@@ -50,7 +52,7 @@ func (sc *wireServerConn) linger(fr *wireFrameReader, dec *wireDec, max int) {
 				_, _ = io.Copy(io.Discard, fr.r)
 				return
 			}
-		case !h.hasSeq:
+		case !h.HasSeq:
 			s.handle(&rec)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+
+	"github.com/slogx/handlers/netsink/internal/wire"
 )
 
 // ServePacket reads datagrams from pc — each a 4-byte big-endian length and one frame, the
@@ -51,16 +53,16 @@ func (s *Server) ServePacket(pc net.PacketConn) error {
 func (s *Server) handleDatagram(d []byte) error {
 	if len(d) < 4 {
 		s.stats.malformed.Add(1)
-		return wireMalformed("datagram of %d bytes", len(d))
+		return wire.Malformed("datagram of %d bytes", len(d))
 	}
 	n := binary.BigEndian.Uint32(d)
 	if uint64(n) > uint64(s.maxFrame()) {
 		s.stats.tooLarge.Add(1)
-		return fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, n, s.maxFrame())
+		return fmt.Errorf("%w: %d bytes, limit %d", wire.ErrFrameTooLarge, n, s.maxFrame())
 	}
 	if int(n) != len(d)-4 {
 		s.stats.malformed.Add(1)
-		return wireMalformed("datagram length prefix %d, payload %d bytes (truncated?)", n, len(d)-4)
+		return wire.Malformed("datagram length prefix %d, payload %d bytes (truncated?)", n, len(d)-4)
 	}
 	_, _, err := s.handleFrame(d[4:])
 	return err

@@ -9,6 +9,9 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/slogx/handlers/netsink/internal/nettest"
+	"github.com/slogx/handlers/netsink/internal/wire"
 )
 
 // What a sender that does not read acks (Python's SocketHandler) writes while Shutdown
@@ -16,7 +19,7 @@ import (
 // interruption, then msgpack and pickle frames. A sequenced frame (a Socket's) arriving after
 // the half-close is left for its sender to replay: no ack could reach it.
 func TestServerShutdownHandlesLingeringFrames(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, AcceptPickle: true, OnError: func(error) {}}
 	addr := wireServe(t, srv, "127.0.0.1:0")
@@ -26,7 +29,7 @@ func TestServerShutdownHandlesLingeringFrames(t *testing.T) {
 	}
 	defer c.Close()
 	rec := func(msg string) []byte {
-		return wireFramed(EncodeRecord(nil, slog.NewRecord(time.Now(), 0, msg, 0)))
+		return nettest.Framed(wire.EncodeRecord(nil, slog.NewRecord(time.Now(), 0, msg, 0)))
 	}
 	if _, err := c.Write(rec("before")); err != nil {
 		t.Fatal(err)
@@ -55,12 +58,12 @@ func TestServerShutdownHandlesLingeringFrames(t *testing.T) {
 		if i%2 == 0 {
 			late = append(late, rec(fmt.Sprint("late ", i))...)
 		} else {
-			late = append(late, wireFramed(pickleReferenced([]byte("X\x01\x00\x00\x00a"), 1))...)
+			late = append(late, nettest.Framed(pickleReferenced([]byte("X\x01\x00\x00\x00a"), 1))...)
 		}
 	}
-	seq, off := Msgpack().appendRecord(nil, slog.NewRecord(time.Now(), 0, "sequenced", 0), []byte("me"), true)
+	seq, off := wire.New().AppendRecord(nil, slog.NewRecord(time.Now(), 0, "sequenced", 0), []byte("me"), true)
 	binary.BigEndian.PutUint64(seq[off:], 1)
-	late = append(late, wireFramed(seq)...)
+	late = append(late, nettest.Framed(seq)...)
 	late = append(late, rec("last")...)
 	if _, err := c.Write(late); err != nil {
 		t.Fatal(err)

@@ -11,15 +11,14 @@ import (
 	"os"
 	"testing"
 	"time"
-)
 
-func wireFramed(payload []byte) []byte {
-	return append(binary.BigEndian.AppendUint32(nil, uint32(len(payload))), payload...)
-}
+	"github.com/slogx/handlers/netsink/internal/nettest"
+	"github.com/slogx/handlers/netsink/internal/wire"
+)
 
 // A bad frame closes its own connection only; the counters say why.
 func TestServerBadFrameClosesOnlyThatConnection(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, MaxFrame: 1 << 10, OnError: func(error) {}}
 	addr := wireServe(t, srv, "127.0.0.1:0")
@@ -29,10 +28,10 @@ func TestServerBadFrameClosesOnlyThatConnection(t *testing.T) {
 	}
 	defer good.Close()
 	for _, bad := range [][]byte{
-		{0, 0, 0x10, 0},                   // over MaxFrame
-		wireFramed([]byte{0x81, 0xc1, 1}), // not msgpack
-		wireFramed([]byte("}K\x01.")),     // pickle, AcceptPickle off
-		wireFramed([]byte{0x81, 0xa1, 'v', 0x07}),
+		{0, 0, 0x10, 0}, nettest.Framed( // over MaxFrame
+			[]byte{0x81, 0xc1, 1}), nettest.    // not msgpack
+			Framed([]byte("}K\x01.")), nettest. // pickle, AcceptPickle off
+			Framed([]byte{0x81, 0xa1, 'v', 0x07}),
 	} {
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
@@ -48,7 +47,7 @@ func TestServerBadFrameClosesOnlyThatConnection(t *testing.T) {
 		}
 		c.Close()
 	}
-	if _, err := good.Write(wireFramed(EncodeRecord(nil, slog.NewRecord(time.Now(), 0, "still served", 0)))); err != nil {
+	if _, err := good.Write(nettest.Framed(wire.EncodeRecord(nil, slog.NewRecord(time.Now(), 0, "still served", 0)))); err != nil {
 		t.Fatal(err)
 	}
 	if recs := capt.wait(t, 1); recs[0].Message != "still served" {
@@ -64,22 +63,22 @@ var errDeadline = os.ErrDeadlineExceeded
 
 // A sequenced frame is acknowledged; a replayed one is dropped as a duplicate and acked again.
 func TestServerAcksAndDedup(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt}
 	addr := wireServe(t, srv, "127.0.0.1:0")
 	frame := func(seq uint64, msg string) []byte {
-		b, off := Msgpack().appendRecord(nil, slog.NewRecord(time.Now(), 0, msg, 0), []byte("me"), true)
+		b, off := wire.New().AppendRecord(nil, slog.NewRecord(time.Now(), 0, msg, 0), []byte("me"), true)
 		binary.BigEndian.PutUint64(b[off:], seq)
-		return wireFramed(b)
+		return nettest.Framed(b)
 	}
 	readAck := func(br *bufio.Reader) uint64 {
 		t.Helper()
-		p, err := wireReadFrame(br, nil, wireMaxAckFrame)
+		p, err := wire.ReadFrame(br, nil, wire.MaxAckFrame)
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, seq, err := wireDecodeAck(p)
+		id, seq, err := wire.DecodeAck(p)
 		if err != nil || string(id) != "me" {
 			t.Fatalf("ack %q %d %v", id, seq, err)
 		}
@@ -121,12 +120,12 @@ func TestServerAcksAndDedup(t *testing.T) {
 
 // MaxConns: a connection over the limit takes the slot of the idle one, which is closed.
 func TestServerMaxConns(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, MaxConns: 1}
 	addr := wireServe(t, srv, "127.0.0.1:0")
 	rec := func(msg string) []byte {
-		return wireFramed(EncodeRecord(nil, slog.NewRecord(time.Now(), 0, msg, 0)))
+		return nettest.Framed(wire.EncodeRecord(nil, slog.NewRecord(time.Now(), 0, msg, 0)))
 	}
 	c1, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -177,7 +176,7 @@ func TestServerEvictsOnlyIdle(t *testing.T) {
 // ReadTimeout closes a connection silent after its first frame (before it,
 // FirstFrameTimeout does: see TestServerFirstFrameTimeout).
 func TestServerReadTimeout(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, ReadTimeout: 10 * time.Millisecond, OnError: func(error) {}}
 	addr := wireServe(t, srv, "127.0.0.1:0")
@@ -186,7 +185,7 @@ func TestServerReadTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := c.Write(wireFramed(EncodeRecord(nil, slog.NewRecord(time.Now(), 0, "then silence", 0)))); err != nil {
+	if _, err := c.Write(nettest.Framed(wire.EncodeRecord(nil, slog.NewRecord(time.Now(), 0, "then silence", 0)))); err != nil {
 		t.Fatal(err)
 	}
 	capt.wait(t, 1)
@@ -201,7 +200,7 @@ func TestServerReadTimeout(t *testing.T) {
 
 // Shutdown with a handler stuck: it gives up when its context is done, closing everything.
 func TestServerShutdownBounded(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	capt.gate = make(chan struct{})
 	capt.entered = make(chan struct{}, 1)
@@ -212,7 +211,7 @@ func TestServerShutdownBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	c.Write(wireFramed(EncodeRecord(nil, slog.NewRecord(time.Now(), 0, "stuck", 0))))
+	c.Write(nettest.Framed(wire.EncodeRecord(nil, slog.NewRecord(time.Now(), 0, "stuck", 0))))
 	<-capt.entered
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

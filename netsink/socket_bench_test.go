@@ -6,6 +6,8 @@ import (
 	"net"
 	"sync/atomic"
 	"testing"
+
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // wireNullHandler counts records and does nothing else: the benchmark measures the wire.
@@ -27,12 +29,12 @@ func BenchmarkSocketToServer(b *testing.B) {
 	}
 	go srv.Serve(ln)
 	defer srv.Close()
-	s, err := NewSocket(ln.Addr().String(), SocketOptions{EnqueueTimeout: 1 << 62}, nil)
+	s, err := NewSocket(ln.Addr().String(), SocketOptions{Delivery: Delivery{EnqueueTimeout: 1 << 62}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	r := wireBenchRecord()
+	r := nettest.BenchRecord()
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -59,12 +61,12 @@ func BenchmarkSocketHandleParallel(b *testing.B) {
 	}
 	go srv.Serve(ln)
 	defer srv.Close()
-	s, err := NewSocket(ln.Addr().String(), SocketOptions{EnqueueTimeout: 1 << 62}, nil)
+	s, err := NewSocket(ln.Addr().String(), SocketOptions{Delivery: Delivery{EnqueueTimeout: 1 << 62}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	r := wireBenchRecord()
+	r := nettest.BenchRecord()
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

@@ -10,13 +10,8 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink/internal/deliver"
+	"github.com/slogx/handlers/netsink/internal/wire"
 )
-
-// wireMaxAckFrame bounds what the sender reads back from a Server: acks are a few bytes.
-const wireMaxAckFrame = 4 << 10
-
-// wireMaxBatch bounds one write of the sender goroutine.
-const wireMaxBatch = 256 << 10
 
 // socketTransport connects a Socket to its Server; the engine calls it from its sender
 // goroutine only.
@@ -29,7 +24,7 @@ type socketTransport struct {
 func (t *socketTransport) Connect(ctx context.Context) (deliver.Conn, error) {
 	dt := t.opts.DialTimeout
 	if dt <= 0 {
-		dt = DefaultSocketDialTimeout
+		dt = 5 * time.Second
 	}
 	d := &net.Dialer{Timeout: dt}
 	var c net.Conn
@@ -44,7 +39,7 @@ func (t *socketTransport) Connect(ctx context.Context) (deliver.Conn, error) {
 	}
 	wt := t.opts.WriteTimeout
 	if wt <= 0 {
-		wt = DefaultSocketWriteTimeout
+		wt = 10 * time.Second
 	}
 	sc := &socketConn{c: c, id: t.id, wt: wt}
 	// Close gives up by cancelling ctx: a write stuck on a peer that stopped reading ends then.
@@ -83,11 +78,11 @@ func (s *socketConn) ReadAcks(ack func(seq uint64)) error {
 	var buf []byte
 	for {
 		var err error
-		buf, err = wireReadFrame(br, buf, wireMaxAckFrame)
+		buf, err = wire.ReadFrame(br, buf, wire.MaxAckFrame)
 		if err != nil {
 			return nil // closed by the peer or by us: the engine reconnects
 		}
-		id, seq, err := wireDecodeAck(buf)
+		id, seq, err := wire.DecodeAck(buf)
 		if err != nil {
 			s.c.Close()
 			return fmt.Errorf("bad ack: %w", err)

@@ -2,16 +2,10 @@ package netsink
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/big"
 	"net"
 	"strings"
 	"sync"
@@ -19,11 +13,13 @@ import (
 	"testing/slogtest"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/nettest"
+	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
 )
 
 func TestSocketDelivers(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt}
 	addr := wireServe(t, srv, "127.0.0.1:0")
@@ -37,7 +33,7 @@ func TestSocketDelivers(t *testing.T) {
 	for i := 0; i < n; i++ {
 		l.Debug("hello", "i", i, slog.Group("g", "x", true))
 	}
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	recs := capt.wait(t, n)
@@ -68,7 +64,7 @@ func TestSocketDelivers(t *testing.T) {
 
 // TestSocketSlogtest runs slogtest end to end: Socket -> TCP -> Server -> decoded records.
 func TestSocketSlogtest(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	addr := wireServe(t, &Server{Handler: capt}, "127.0.0.1:0")
 	s, err := NewSocket(addr, SocketOptions{}, nil)
@@ -77,12 +73,12 @@ func TestSocketSlogtest(t *testing.T) {
 	}
 	defer s.Close()
 	err = slogtest.TestHandler(s, func() []map[string]any {
-		if err := s.Flush(wireCtx(t)); err != nil {
+		if err := s.Flush(nettest.Ctx(t)); err != nil {
 			t.Fatal(err)
 		}
 		var ms []map[string]any
 		for _, r := range capt.records() {
-			ms = append(ms, wireRecordMap(r))
+			ms = append(ms, nettest.RecordMap(r))
 		}
 		return ms
 	})
@@ -106,7 +102,7 @@ func wireRestart(t *testing.T, stop func(*Server), shareDedup bool) []int64 {
 	done1 := make(chan error, 1)
 	go func() { done1 <- srv1.Serve(l1) }()
 
-	s, err := NewSocket(addr, SocketOptions{Backoff: wireFastBackoff}, nil)
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Backoff: wireFastBackoff}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +128,7 @@ func wireRestart(t *testing.T, stop func(*Server), shareDedup bool) []int64 {
 	}
 	wireServe(t, srv2, addr)
 	<-logged
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -169,7 +165,7 @@ func wireExactlyOnce(t *testing.T, got []int64, n int) {
 // A collector killed mid-stream (connections cut, no last ack) and restarted on the same
 // port with the same Dedup: every record arrives exactly once, in order.
 func TestSocketCollectorKilledAndRestarted(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	got := wireRestart(t, func(s *Server) { s.Close() }, true)
 	wireExactlyOnce(t, got, 3000)
 }
@@ -177,7 +173,7 @@ func TestSocketCollectorKilledAndRestarted(t *testing.T) {
 // A collector shut down gracefully (last ack sent, lingering close) and replaced by a fresh
 // process (empty Dedup): still exactly once, in order.
 func TestSocketCollectorShutdownAndReplaced(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	got := wireRestart(t, func(s *Server) {
 		if err := s.Shutdown(context.Background()); err != nil {
 			t.Error(err)
@@ -190,7 +186,7 @@ func TestSocketCollectorShutdownAndReplaced(t *testing.T) {
 // records handled but not acknowledged before the kill may be handled twice (at least once),
 // and only those: every duplicate directly repeats a run that ended at the kill.
 func TestSocketCollectorKilledAndReplaced(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	got := wireRestart(t, func(s *Server) { s.Close() }, false)
 	const n = 3000
 	rewinds := 0
@@ -218,14 +214,14 @@ func TestSocketCollectorKilledAndReplaced(t *testing.T) {
 // A collector whose handler blocks: Handle fills the buffer, then waits at most
 // EnqueueTimeout and drops, counted — it never waits for the network.
 func TestSocketSlowCollectorDoesNotBlock(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	capt.gate = make(chan struct{})
 	capt.entered = make(chan struct{}, 1)
 	addr := wireServe(t, &Server{Handler: capt}, "127.0.0.1:0")
 	var errs []error
 	var mu sync.Mutex
-	s, err := NewSocket(addr, SocketOptions{Buffer: 4 << 10, EnqueueTimeout: 5 * time.Millisecond, FlushTimeout: time.Millisecond},
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Buffer: 4 << 10, EnqueueTimeout: 5 * time.Millisecond, CloseTimeout: time.Millisecond}},
 		&slogx.Options{OnError: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +233,7 @@ func TestSocketSlowCollectorDoesNotBlock(t *testing.T) {
 	dropped := 0
 	for i := 1; i < 200; i++ {
 		if err := s.Handle(context.Background(), wireRecI(i)); err != nil {
-			if !errors.Is(err, ErrBufferFull) {
+			if !errors.Is(err, slogx.ErrBufferFull) {
 				t.Fatalf("Handle: %v", err)
 			}
 			dropped++
@@ -251,7 +247,7 @@ func TestSocketSlowCollectorDoesNotBlock(t *testing.T) {
 		t.Errorf("Dropped = %d, want %d", st.Dropped, dropped)
 	}
 	close(capt.gate)
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -271,7 +267,7 @@ func TestSocketSlowCollectorDoesNotBlock(t *testing.T) {
 // Records logged while no collector listens wait in the buffer and arrive in order once one
 // starts; the ones beyond the buffer are dropped and counted.
 func TestSocketBuffersWhileDown(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -281,8 +277,8 @@ func TestSocketBuffersWhileDown(t *testing.T) {
 	var reported sync.WaitGroup
 	reported.Add(1)
 	var once sync.Once
-	s, err := NewSocket(addr, SocketOptions{Backoff: wireFastBackoff, Buffer: 100 * 64}, &slogx.Options{OnError: func(err error) {
-		if !errors.Is(err, ErrBufferFull) {
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Backoff: wireFastBackoff, Buffer: 100 * 64}}, &slogx.Options{OnError: func(err error) {
+		if !errors.Is(err, slogx.ErrBufferFull) {
 			once.Do(reported.Done) // a failed connect was reported
 		}
 	}})
@@ -301,7 +297,7 @@ func TestSocketBuffersWhileDown(t *testing.T) {
 	}
 	capt := newWireCapture()
 	wireServe(t, &Server{Handler: capt}, addr)
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -318,14 +314,14 @@ func TestSocketBuffersWhileDown(t *testing.T) {
 
 // Close with a collector that never comes: the wait is bounded and the loss counted.
 func TestSocketCloseCountsUnacked(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
 	l.Close()
-	s, err := NewSocket(addr, SocketOptions{Backoff: wireFastBackoff, FlushTimeout: 10 * time.Millisecond}, &slogx.Options{OnError: func(error) {}})
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Backoff: wireFastBackoff, CloseTimeout: 10 * time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +340,7 @@ func TestSocketCloseCountsUnacked(t *testing.T) {
 }
 
 func TestSocketTooLarge(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	addr := wireServe(t, &Server{Handler: capt}, "127.0.0.1:0")
 	s, err := NewSocket(addr, SocketOptions{MaxFrame: 200}, &slogx.Options{OnError: func(error) {}})
@@ -353,13 +349,13 @@ func TestSocketTooLarge(t *testing.T) {
 	}
 	defer s.Close()
 	r := slog.NewRecord(time.Now(), 0, strings.Repeat("x", 300), 0)
-	if err := s.Handle(context.Background(), r); !errors.Is(err, ErrFrameTooLarge) {
+	if err := s.Handle(context.Background(), r); !errors.Is(err, wire.ErrFrameTooLarge) {
 		t.Fatalf("err = %v", err)
 	}
 	if err := s.Handle(context.Background(), wireRecI(1)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if st := s.Stats(); st.Dropped != 1 || st.Records != 1 {
@@ -378,7 +374,7 @@ func TestNewSocketErrors(t *testing.T) {
 
 // 1000 Sockets, each its own connection, log concurrently to one Server.
 func TestSocketThousandSenders(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt}
 	addr := wireServe(t, srv, "127.0.0.1:0")
@@ -397,7 +393,7 @@ func TestSocketThousandSenders(t *testing.T) {
 			for i := 0; i < per; i++ {
 				l.Info("m", "i", i)
 			}
-			if err := s.Flush(wireCtx(t)); err != nil {
+			if err := s.Flush(nettest.Ctx(t)); err != nil {
 				t.Error(err)
 			}
 			if err := s.Close(); err != nil {
@@ -424,8 +420,8 @@ func TestSocketThousandSenders(t *testing.T) {
 }
 
 func TestSocketTLS(t *testing.T) {
-	wireNoLeak(t)
-	cert, pool := wireTestCert(t)
+	nettest.NoLeak(t)
+	cert, pool := nettest.TestCert(t)
 	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
 	if err != nil {
 		t.Fatal(err)
@@ -443,7 +439,7 @@ func TestSocketTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	slog.New(s).Info("over tls", "k", "v")
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -452,41 +448,15 @@ func TestSocketTLS(t *testing.T) {
 	}
 }
 
-// wireTestCert makes a self-signed certificate for localhost and 127.0.0.1.
-func wireTestCert(t testing.TB) (tls.Certificate, *x509.CertPool) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IsCA: true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(c)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: c}, pool
-}
-
 // With EnqueueTimeout, Handle waits for room and succeeds when the collector catches up.
 func TestSocketEnqueueWaitsForRoom(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	capt.gate = make(chan struct{})
 	capt.entered = make(chan struct{}, 1)
 	addr := wireServe(t, &Server{Handler: capt}, "127.0.0.1:0")
-	one := len(EncodeRecord(nil, wireRecI(0))) + 64 // a framed record with id and seq fits
-	s, err := NewSocket(addr, SocketOptions{Buffer: one, EnqueueTimeout: time.Hour}, nil)
+	one := len(wire.EncodeRecord(nil, wireRecI(0))) + 64 // a framed record with id and seq fits
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Buffer: one, EnqueueTimeout: time.Hour}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -501,7 +471,7 @@ func TestSocketEnqueueWaitsForRoom(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("Handle: %v", err)
 	}
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if got := capt.records(); len(got) != 2 || s.Stats().Dropped != 0 {
@@ -513,12 +483,12 @@ func TestSocketEnqueueWaitsForRoom(t *testing.T) {
 // records behind it for good: after a few connections die on it, it is dropped and counted,
 // and everything else arrives, in order.
 func TestSocketPoisonRecordDropped(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	addr := wireServe(t, &Server{Handler: capt, MaxFrame: 300, OnError: func(error) {}}, "127.0.0.1:0")
 	var reported []error
 	var mu sync.Mutex
-	s, err := NewSocket(addr, SocketOptions{Backoff: Backoff{Initial: time.Millisecond, Max: 4 * time.Millisecond}},
+	s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{Backoff: Backoff{Initial: time.Millisecond, Max: 4 * time.Millisecond}}},
 		&slogx.Options{OnError: func(err error) { mu.Lock(); reported = append(reported, err); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
@@ -526,13 +496,13 @@ func TestSocketPoisonRecordDropped(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	s.Handle(ctx, wireRecI(1))
-	if err := s.Flush(wireCtx(t)); err != nil { // the first record is acknowledged on its own
+	if err := s.Flush(nettest.Ctx(t)); err != nil { // the first record is acknowledged on its own
 		t.Fatal(err)
 	}
 	s.Handle(ctx, slog.NewRecord(time.Now(), 0, strings.Repeat("x", 1000), 0))
 	s.Handle(ctx, wireRecI(2))
 	s.Handle(ctx, wireRecI(3))
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if st := s.Stats(); st.Dropped != 1 || st.Records != 3 {

@@ -28,6 +28,8 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward"
+	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/rotate"
 	"github.com/slogx/handlers/slogx"
 )
@@ -53,7 +55,7 @@ func main() {
 	flag.StringVar(&c.udp, "udp", "127.0.0.1:9021", "UDP listen address; empty to disable")
 	flag.StringVar(&c.out, "out", "collected.log", "file receiving every record as a JSON line; empty for none")
 	flag.Int64Var(&c.maxBytes, "max-bytes", 100<<20, "rotate -out when it would grow past this many bytes; 0 never rotates")
-	flag.IntVar(&c.backups, "backups", 10, "rotated files of -out to keep; 0 never rotates")
+	flag.IntVar(&c.backups, "backups", 10, "rotated files of -out to keep; at least 1 when -max-bytes is set")
 	flag.StringVar(&c.cert, "cert", "", "TLS certificate (PEM); with -key, the TCP listener speaks TLS")
 	flag.StringVar(&c.key, "key", "", "TLS private key (PEM)")
 	flag.BoolVar(&c.pickle, "pickle", false, "also accept Python's SocketHandler/DatagramHandler pickles")
@@ -93,14 +95,14 @@ func openOutput(path string, maxBytes int64, backups int) (io.WriteCloser, error
 func openForwarders(c config, level slog.Leveler) ([]*slogx.Handler, error) {
 	var hs []*slogx.Handler
 	if c.forward != "" {
-		f, err := netsink.NewForward(c.forward, netsink.ForwardOptions{Tag: c.forwardTag}, &slogx.Options{Level: level})
+		f, err := forward.New(c.forward, forward.Options{Tag: c.forwardTag}, &slogx.Options{Level: level})
 		if err != nil {
 			return nil, err
 		}
 		hs = append(hs, f.Handler)
 	}
 	if c.otlp != "" {
-		o, err := netsink.NewOTLP(netsink.OTLPOptions{URL: c.otlp}, &slogx.Options{Level: level})
+		o, err := otlp.New(otlp.Options{URL: c.otlp}, &slogx.Options{Level: level})
 		if err != nil {
 			for _, h := range hs {
 				h.Close()

@@ -41,7 +41,7 @@ func demoEngine(out io.Writer, dir string) error {
 			(<-stalled).Close()
 		}
 	}()
-	sock, err := netsink.NewSocket(ln.Addr().String(), netsink.SocketOptions{Buffer: 1 << 20, FlushTimeout: 50 * time.Millisecond},
+	sock, err := netsink.NewSocket(ln.Addr().String(), netsink.SocketOptions{Delivery: netsink.Delivery{Buffer: 1 << 20, CloseTimeout: 50 * time.Millisecond}},
 		&slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		return err

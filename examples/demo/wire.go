@@ -63,9 +63,7 @@ func demoWire(out io.Writer, dir string) error {
 	serve(srv, ln, pc)
 	fmt.Fprintf(out, "wire: collector on tcp %s and udp %s\n", addr, pc.LocalAddr())
 
-	sock, err := netsink.NewSocket(addr, netsink.SocketOptions{
-		Backoff: netsink.Backoff{Initial: 10 * time.Millisecond, Max: 100 * time.Millisecond},
-	}, nil)
+	sock, err := netsink.NewSocket(addr, netsink.SocketOptions{Delivery: netsink.Delivery{Backoff: netsink.Backoff{Initial: 10 * time.Millisecond, Max: 100 * time.Millisecond}}}, nil)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,10 @@ import (
 	"github.com/slogx/handlers/slogx"
 )
 
+// ErrCloseTimeout is wrapped by the error of Close when records were still undelivered at
+// Options.CloseTimeout; they are counted as dropped and reported. netsink exports it.
+var ErrCloseTimeout = errors.New("netsink: close timed out, records dropped")
+
 // errClosed is what Write returns after Close: a drop (counted in Dropped), for the closed
 // handler.
 var errClosed = fmt.Errorf("%w (%w)", slogx.ErrClosed, slogx.ErrDropped)
@@ -83,14 +87,14 @@ func start(t Transport, rep *slogx.Reporter, o Options, sp *spool.Spool) *Engine
 		ctx: ctx, cancel: cancel,
 	}
 	e.q.recycle = o.RecycleChunks
-	what := fmt.Sprintf("%d-byte buffer", e.bound)
+	what := fmt.Sprintf("%d bytes", e.bound)
 	if sp != nil {
 		e.q.sp = sp
 		e.q.done, e.q.last = sp.Done(), sp.Last()
-		what = fmt.Sprintf("spool %s full", o.Spool.Dir)
+		what = fmt.Sprintf("spool %s at MaxBytes", o.Spool.Dir)
 	}
 	e.errFull = fmt.Errorf("%s: %w (%s; the peer is down or slow)", o.Name, slogx.ErrBufferFull, what)
-	e.errOldest = fmt.Errorf("%s: %s: dropped the oldest records", o.Name, what)
+	e.errOldest = fmt.Errorf("%s: buffer full (%s): dropped the oldest records", o.Name, what)
 	e.errClosed = fmt.Errorf("%s: %w", o.Name, errClosed)
 	go e.run()
 	return e
@@ -222,8 +226,9 @@ func (e *Engine) Flush(ctx context.Context) error {
 // Close stops accepting records, waits up to Options.CloseTimeout for the buffered ones to
 // be delivered (making one connection attempt at once if the backoff was holding it), then
 // stops the sender and closes the connection. Records still undelivered are counted as
-// Dropped, reported, and returned as an error; with a spool they are not lost but stay in
-// it for the next Open (Pending says how many). Close is idempotent; a second call waits for
+// Dropped, reported, and returned as an error wrapping ErrCloseTimeout; with a spool they
+// are not lost but stay in it for the next Open (Pending says how many). Close is
+// idempotent; a second call waits for
 // the first and returns nil.
 func (e *Engine) Close() error {
 	e.mu.Lock()
@@ -267,7 +272,7 @@ func (e *Engine) Close() error {
 	if ferr == nil {
 		ferr = errors.New("sender stopped")
 	}
-	err := fmt.Errorf("%s: closed with %d undelivered records: %w", e.opts.Name, left, ferr)
+	err := fmt.Errorf("%s: closed with %d undelivered records: %w: %w", e.opts.Name, left, ErrCloseTimeout, ferr)
 	return e.rep.Drop(uint64(left), err)
 }
 

@@ -1,5 +1,0 @@
-package netsink
-
-import "runtime"
-
-func wireRuntimeCallers(pcs *[1]uintptr) { runtime.Callers(2, pcs[:]) }
