@@ -24,6 +24,8 @@ import (
 //	                                 cost of moving the same bytes the same way, the baseline
 //	BenchmarkSocket/<case>/slogx     netsink.NewSocket to an in-process netsink.Server:
 //	                                 encode, enqueue, send, decode, handle, acknowledge
+//	BenchmarkSocket/<case>/slogx-spool  the same with a netsink.Spool (no Sync): every record
+//	                                 goes through a memory-mapped segment file
 //
 // Cases: 5attrs (one producer) and 5attrs-parallel (b.RunParallel: GOMAXPROCS producers).
 // The slogx row waits (Flush) every socketFlushEvery records and at the end, inside the
@@ -38,7 +40,8 @@ func BenchmarkSocket(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			b.Run("raw-conn", func(b *testing.B) { benchRawConn(b, r, parallel) })
-			b.Run("slogx", func(b *testing.B) { benchSocket(b, r, parallel) })
+			b.Run("slogx", func(b *testing.B) { benchSocket(b, r, parallel, "") })
+			b.Run("slogx-spool", func(b *testing.B) { benchSocket(b, r, parallel, b.TempDir()) })
 		})
 	}
 }
@@ -115,13 +118,17 @@ type paddedCount struct {
 	_ [56]byte
 }
 
-func benchSocket(b *testing.B, r slog.Record, parallel bool) {
+func benchSocket(b *testing.B, r slog.Record, parallel bool, spool string) {
 	ln := listenLoopback(b)
 	got := new(paddedCount)
 	srv := &netsink.Server{Handler: countHandler{&got.Int64}}
 	served := make(chan struct{})
 	go func() { srv.Serve(ln); close(served) }()
-	s, err := netsink.NewSocket(ln.Addr().String(), netsink.SocketOptions{Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
+	d := netsink.Delivery{Buffer: 64 << 20}
+	if spool != "" {
+		d.Spool = netsink.Spool{Dir: spool, MaxBytes: 256 << 20}
+	}
+	s, err := netsink.NewSocket(ln.Addr().String(), netsink.SocketOptions{Delivery: d}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -73,17 +73,6 @@ func (s *refusingHTTP) acceptedBytes() uint64 {
 	return s.accepted
 }
 
-// downAddr is a loopback address nobody listens on.
-func downAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
 // refusingSMTP is a mail server that refuses every sender with a permanent 550.
 func refusingSMTP(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -188,7 +177,7 @@ func TestEveryRecordCounted(t *testing.T) {
 			return h, nil
 		}},
 		{"forward/down", func(t *testing.T) (acctHandler, *refusingHTTP) {
-			h, err := forward.New(downAddr(t), forward.Options{Delivery: netsink.Delivery{
+			h, err := forward.New(nettest.DownAddr(t), forward.Options{Delivery: netsink.Delivery{
 				CloseTimeout: 20 * time.Millisecond, Backoff: acctBackoff}}, quick)
 			if err != nil {
 				t.Fatal(err)
@@ -196,7 +185,7 @@ func TestEveryRecordCounted(t *testing.T) {
 			return h, nil
 		}},
 		{"socket/down", func(t *testing.T) (acctHandler, *refusingHTTP) {
-			h, err := netsink.NewSocket(downAddr(t), netsink.SocketOptions{Delivery: netsink.Delivery{
+			h, err := netsink.NewSocket(nettest.DownAddr(t), netsink.SocketOptions{Delivery: netsink.Delivery{
 				CloseTimeout: 20 * time.Millisecond, Backoff: acctBackoff}}, quick)
 			if err != nil {
 				t.Fatal(err)
@@ -204,7 +193,7 @@ func TestEveryRecordCounted(t *testing.T) {
 			return h, nil
 		}},
 		{"syslog-tcp/down", func(t *testing.T) (acctHandler, *refusingHTTP) {
-			h, err := syslog.New(syslog.Options{Network: "tcp", Addr: downAddr(t), Delivery: netsink.Delivery{
+			h, err := syslog.New(syslog.Options{Network: "tcp", Addr: nettest.DownAddr(t), Delivery: netsink.Delivery{
 				CloseTimeout: 20 * time.Millisecond, Backoff: acctBackoff}}, quick)
 			if err != nil {
 				t.Fatal(err)
@@ -265,19 +254,19 @@ func TestDropWhilePeerDownAllocs(t *testing.T) {
 		open func(t *testing.T) (acctHandler, error)
 	}{
 		{"forward", func(t *testing.T) (acctHandler, error) {
-			return forward.New(downAddr(t), forward.Options{Delivery: netsink.Delivery{Buffer: 16 << 10,
+			return forward.New(nettest.DownAddr(t), forward.Options{Delivery: netsink.Delivery{Buffer: 16 << 10,
 				Overflow: slogx.DropNewest, Backoff: peerDown, CloseTimeout: time.Millisecond}}, quiet)
 		}},
 		{"otlp", func(t *testing.T) (acctHandler, error) {
-			return otlp.New(otlp.Options{URL: "http://" + downAddr(t) + "/v1/logs", Delivery: netsink.Delivery{
+			return otlp.New(otlp.Options{URL: "http://" + nettest.DownAddr(t) + "/v1/logs", Delivery: netsink.Delivery{
 				Buffer: 16 << 10, Backoff: peerDown, CloseTimeout: time.Millisecond}}, quiet)
 		}},
 		{"socket", func(t *testing.T) (acctHandler, error) {
-			return netsink.NewSocket(downAddr(t), netsink.SocketOptions{Delivery: netsink.Delivery{Buffer: 16 << 10,
+			return netsink.NewSocket(nettest.DownAddr(t), netsink.SocketOptions{Delivery: netsink.Delivery{Buffer: 16 << 10,
 				Overflow: slogx.DropNewest, Backoff: peerDown, CloseTimeout: time.Millisecond}}, quiet)
 		}},
 		{"socket/default-reporter", func(t *testing.T) (acctHandler, error) {
-			return netsink.NewSocket(downAddr(t), netsink.SocketOptions{Delivery: netsink.Delivery{Buffer: 16 << 10,
+			return netsink.NewSocket(nettest.DownAddr(t), netsink.SocketOptions{Delivery: netsink.Delivery{Buffer: 16 << 10,
 				Backoff: peerDown, CloseTimeout: time.Millisecond}}, &slogx.Options{OnError: nil})
 		}},
 	} {

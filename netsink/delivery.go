@@ -32,6 +32,7 @@ import (
 //	                3 for httpsink and smtp; 6 for otlp
 //	Backoff         Python's: 1 s, doubling, at most 30 s
 //	CloseTimeout    5 s
+//	Spool           none: records wait in memory (Buffer) only
 type Delivery struct {
 	// Buffer bounds the bytes of encoded records held until delivered: queued, in flight,
 	// or waiting for their acknowledgement. A record larger than Buffer is dropped.
@@ -70,6 +71,10 @@ type Delivery struct {
 
 	// CloseTimeout bounds how long Close waits for the held records to be delivered; what is
 	// left then is counted in Stats().Dropped, reported, and Close's error wraps
-	// ErrCloseTimeout.
+	// ErrCloseTimeout (with a Spool it stays on disk instead, for the next run).
 	CloseTimeout time.Duration
+
+	// Spool, with a Dir, keeps the records on disk until delivered instead of in Buffer:
+	// they survive a crash of the application and an outage as long as MaxBytes lasts.
+	Spool Spool
 }

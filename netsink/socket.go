@@ -105,7 +105,15 @@ func NewSocket(addr string, o SocketOptions, opts *slogx.Options) (*Socket, erro
 	eo.Stamp = func(rec []byte, seq uint64) { binary.BigEndian.PutUint64(rec[seqOff:], seq) }
 	var eng *deliver.Engine
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
-		eng = deliver.New(&socketTransport{addr: addr, opts: &o, id: id}, rep, eo)
+		var err error
+		if eng, err = deliver.Open(&socketTransport{addr: addr, opts: &o, id: id}, rep, eo); err != nil {
+			return nil, err
+		}
+		if sid, ok := eng.SenderID(); ok {
+			// The spool's: a Server's Dedup knows this sender again after a restart, and
+			// drops what the new run sends again. (No frame was encoded yet.)
+			copy(id, sid[:])
+		}
 		return &socketWriter{Engine: eng, name: name, maxFrame: wire.MaxFrame(o.MaxFrame)}, nil
 	})
 	if err != nil {

@@ -234,6 +234,9 @@ func (h *Handler) Stats() Stats {
 	}
 	s.Errors = o.rep.Errors()
 	s.Dropped = o.rep.Dropped()
+	if rc, ok := o.w.(interface{ Recovered() uint64 }); ok {
+		s.Recovered = rc.Recovered() // a network writer with a disk spool
+	}
 	return s
 }
 

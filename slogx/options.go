@@ -93,4 +93,8 @@ type Stats struct {
 	Bytes   uint64 // bytes written successfully
 	Errors  uint64 // failed writes or deliveries
 	Dropped uint64 // records discarded on purpose (overflow, too large, closed)
+	// Recovered counts records an earlier run left undelivered in a disk spool
+	// (netsink.Spool), which this handler sends first; once delivered they count in
+	// Records too. Zero for a handler without a spool.
+	Recovered uint64
 }

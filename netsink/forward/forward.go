@@ -193,8 +193,9 @@ func New(addr string, o Options, opts *slogx.Options) (*Handler, error) {
 	ho.Encoder, ho.NoTerminator = wire.NewForwardEncoder(), true // entries are concatenated as they are
 	var eng *deliver.Engine
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
-		eng = deliver.New(t, rep, eo)
-		return eng, nil
+		var err error
+		eng, err = deliver.Open(t, rep, eo)
+		return eng, err
 	})
 	if err != nil {
 		return nil, err

@@ -142,7 +142,7 @@ func New(o Options, opts *slogx.Options) (*Handler, error) {
 		eo.MaxBatchRecords = 1
 	}
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
-		return deliver.NewExchangeWriter(t, rep, eo, &t.wire, t.release), nil
+		return deliver.NewExchangeWriter(t, rep, eo, &t.wire, t.release)
 	})
 	if err != nil {
 		return nil, err

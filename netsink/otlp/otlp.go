@@ -144,7 +144,11 @@ func New(o Options, opts *slogx.Options) (*Handler, error) {
 	eo.Now = o.now
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
 		t.rep = rep
-		return &otlpSink{Engine: deliver.New(t, rep, eo), t: t}, nil
+		eng, err := deliver.Open(t, rep, eo)
+		if err != nil {
+			return nil, err
+		}
+		return &otlpSink{Engine: eng, t: t}, nil
 	})
 	if err != nil {
 		return nil, err

@@ -156,7 +156,7 @@ func New(o Options, opts *slogx.Options) (*Handler, error) {
 	}
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
 		enc.subj.rep = rep
-		return deliver.NewExchangeWriter(t, rep, eo, &t.wire, func() {}), nil
+		return deliver.NewExchangeWriter(t, rep, eo, &t.wire, func() {})
 	})
 	if err != nil {
 		return nil, err

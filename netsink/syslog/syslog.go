@@ -211,23 +211,32 @@ func New(o Options, opts *slogx.Options) (*Handler, error) {
 	local := syslogIsLocal(conn.network)
 	var stream *syslogStream
 	var engine *deliver.Engine
-	h, err := syslogOpenHandler(&o, local, opts, func(rep *slogx.Reporter) io.Writer {
+	if eo.Spool.Dir != "" {
+		switch conn.network {
+		case "udp", "unixgram", "local":
+			return nil, fmt.Errorf("netsink: syslog %s: a Spool needs a stream (tcp, tcp+tls, unix), not %s", conn.describe(), conn.network)
+		}
+	}
+	h, err := syslogOpenHandler(&o, local, opts, func(rep *slogx.Reporter) (io.Writer, error) {
 		conn.rep = rep
 		switch conn.network {
 		case "udp", "unixgram":
-			return conn
+			return conn, nil
 		}
 		stream = &syslogStream{network: conn.network, addrs: conn.addrs, tls: conn.tls, framing: o.Framing,
 			dialTimeout: conn.dialTimeout, writeTimeout: conn.writeTimeout}
 		if stream.network == "local" {
 			stream.network = "unix"
 		}
-		eng := deliver.New(stream, rep, eo)
+		eng, err := deliver.Open(stream, rep, eo)
+		if err != nil {
+			return nil, err
+		}
 		engine = eng
 		if conn.network == "local" {
-			return &syslogLocal{dgram: conn, eng: eng}
+			return &syslogLocal{dgram: conn, eng: eng}, nil
 		}
-		return eng
+		return eng, nil
 	})
 	if err != nil {
 		return nil, err
@@ -237,12 +246,12 @@ func New(o Options, opts *slogx.Options) (*Handler, error) {
 
 // syslogNewHandler builds the handler over any writer that takes one message per Write.
 func syslogNewHandler(w io.Writer, o *Options, local bool, opts *slogx.Options) (*slogx.Handler, error) {
-	return syslogOpenHandler(o, local, opts, func(*slogx.Reporter) io.Writer { return w })
+	return syslogOpenHandler(o, local, opts, func(*slogx.Reporter) (io.Writer, error) { return w, nil })
 }
 
 // syslogOpenHandler builds the handler over the writer open returns (given the handler's
 // reporter, and only once the options are valid), which takes one message per Write.
-func syslogOpenHandler(o *Options, local bool, opts *slogx.Options, open func(*slogx.Reporter) io.Writer) (*slogx.Handler, error) {
+func syslogOpenHandler(o *Options, local bool, opts *slogx.Options, open func(*slogx.Reporter) (io.Writer, error)) (*slogx.Handler, error) {
 	var ho slogx.Options
 	if opts != nil {
 		ho = *opts
@@ -253,7 +262,7 @@ func syslogOpenHandler(o *Options, local bool, opts *slogx.Options, open func(*s
 	}
 	ho.Encoder = enc
 	ho.NoTerminator = true // framing is the connection's business
-	return slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) { return open(rep), nil })
+	return slogx.Open(&ho, open)
 }
 
 // NewEncoder returns the encoder New formats records with, for writers of one's

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/spool"
 	"github.com/slogx/handlers/slogx"
 )
 
-// backoffShape and deliveryShape are the layouts of netsink.Backoff and netsink.Delivery.
+// backoffShape, spoolShape and deliveryShape are the layouts of netsink.Backoff,
+// netsink.Spool and netsink.Delivery.
 // netsink imports this package, so this package knows its public types by their shape: a
 // field added to either struct stops FromDelivery from compiling until it is handled here,
 // rather than being ignored.
@@ -16,7 +18,13 @@ type backoffShape = struct {
 	Factor       float64
 }
 
-type deliveryShape[B ~backoffShape] = struct {
+type spoolShape = struct {
+	Dir      string
+	MaxBytes int64
+	Sync     time.Duration
+}
+
+type deliveryShape[B ~backoffShape, S ~spoolShape] = struct {
 	Buffer         int
 	Overflow       slogx.Overflow
 	EnqueueTimeout time.Duration
@@ -26,6 +34,7 @@ type deliveryShape[B ~backoffShape] = struct {
 	MaxRetries     int
 	Backoff        B
 	CloseTimeout   time.Duration
+	Spool          S
 }
 
 // Defaults are a protocol's values for the zero fields of a netsink.Delivery that have no
@@ -39,8 +48,8 @@ type Defaults struct {
 // FromDelivery returns the engine options of a handler named name (the prefix of its
 // errors) configured with the netsink.Delivery d, whose zero fields take the common defaults
 // (see netsink.Delivery) or def's. It refuses an unknown Overflow.
-func FromDelivery[D ~deliveryShape[B], B ~backoffShape](name string, d D, def Defaults) (Options, error) {
-	s := deliveryShape[B](d)
+func FromDelivery[D ~deliveryShape[B, S], B ~backoffShape, S ~spoolShape](name string, d D, def Defaults) (Options, error) {
+	s := deliveryShape[B, S](d)
 	if !s.Overflow.Valid() {
 		return Options{}, fmt.Errorf("%s: unknown overflow policy %v", name, s.Overflow)
 	}
@@ -56,6 +65,11 @@ func FromDelivery[D ~deliveryShape[B], B ~backoffShape](name string, d D, def De
 		MaxRetries:      s.MaxRetries,
 		CloseTimeout:    s.CloseTimeout,
 		Backoff:         Backoff{Initial: b.Initial, Max: b.Max, Factor: b.Factor},
+	}
+	if sp := spoolShape(s.Spool); sp.Dir != "" {
+		o.Spool = spool.Options{Dir: sp.Dir, MaxBytes: sp.MaxBytes, Sync: sp.Sync}
+	} else if sp != (spoolShape{}) {
+		return Options{}, fmt.Errorf("%s: a Spool needs a Dir", name)
 	}
 	if o.MaxBatchBytes <= 0 {
 		o.MaxBatchBytes = def.BatchBytes

@@ -19,9 +19,13 @@ type ExchangeWriter struct {
 	closed  atomic.Bool
 }
 
-// NewExchangeWriter starts an engine over t.
-func NewExchangeWriter(t Transport, rep *slogx.Reporter, o Options, wire *atomic.Uint64, release func()) *ExchangeWriter {
-	return &ExchangeWriter{Engine: New(t, rep, o), name: o.Name, wire: wire, release: release}
+// NewExchangeWriter starts an engine over t (with o.Spool, if set: see Open).
+func NewExchangeWriter(t Transport, rep *slogx.Reporter, o Options, wire *atomic.Uint64, release func()) (*ExchangeWriter, error) {
+	e, err := Open(t, rep, o)
+	if err != nil {
+		return nil, err
+	}
+	return &ExchangeWriter{Engine: e, name: o.Name, wire: wire, release: release}, nil
 }
 
 // Delivered returns the records delivered and the bytes their exchanges carried.
