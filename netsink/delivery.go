@@ -62,7 +62,7 @@ type Delivery struct {
 	// MaxRetries is how many times a batch is sent again after a failure that may pass (a
 	// broken connection, a 5xx response, a transient SMTP reply) before it is counted in
 	// Errors and dropped; a permanent refusal (HTTP 4xx, SMTP 5yz) is not retried. Negative
-	// means no retry.
+	// means no retry. With a Spool, batches are retried until delivered.
 	MaxRetries int
 
 	// Backoff spaces reconnects and retries. A peer's Retry-After (otlp) makes a wait

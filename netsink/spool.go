@@ -18,7 +18,10 @@ import "time"
 // in Stats().Dropped, never sent half.
 //
 // Disk use is at most MaxBytes; beyond it Delivery.Overflow applies (DropOldest drops the
-// oldest segment file, its records counted). Delivery.Buffer is not used.
+// oldest segment file, its records counted). Delivery.Buffer is not used, nor is
+// Delivery.MaxRetries: a batch that failed for a reason that may pass (the peer down, a 5xx)
+// waits in the spool and is sent again until delivered; one refused for good (an HTTP 4xx,
+// an SMTP 5yz) is dropped and counted as without a spool.
 //
 // Dir is locked by its one owner (flock): a second handler, in this process or another,
 // gets an error wrapping ErrSpoolLocked. A spool needs shared memory-mapped files and

@@ -83,5 +83,10 @@ func FromDelivery[D ~deliveryShape[B, S], B ~backoffShape, S ~spoolShape](name s
 	case o.MaxRetries < 0:
 		o.MaxRetries = 0
 	}
+	if o.Spool.Dir != "" {
+		// An outage is what the spool is for: a batch waits in it until delivered, or
+		// refused for good.
+		o.MaxRetries = -1
+	}
 	return o, nil
 }
