@@ -6,7 +6,8 @@
 // It also holds what every network handler of this module shares: Delivery, the options of
 // the delivery engine (a buffer bounded in bytes, one sender goroutine, batching, Python's
 // Backoff, in-order replay of what was not acknowledged, one overflow policy, a bounded
-// Close), and the errors they return. One package per protocol sits beside it:
+// Close, and optionally a disk Spool that keeps records through an outage and a crash of
+// the application), and the errors they return. One package per protocol sits beside it:
 // netsink/syslog (SysLogHandler), netsink/httpsink (HTTPHandler), netsink/smtp
 // (SMTPHandler), netsink/forward (Fluent Forward) and netsink/otlp (OTLP/HTTP logs).
 //
