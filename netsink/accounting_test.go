@@ -6,12 +6,10 @@ package netsink_test
 // uses the public API only.
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -74,46 +72,7 @@ func (s *refusingHTTP) acceptedBytes() uint64 {
 }
 
 // refusingSMTP is a mail server that refuses every sender with a permanent 550.
-func refusingSMTP(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { l.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() {
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-				r := bufio.NewReader(io.LimitReader(c, 1<<20))
-				io.WriteString(c, "220 refuser ESMTP\r\n")
-				for {
-					line, err := r.ReadString('\n')
-					if err != nil {
-						return
-					}
-					switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
-					case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
-						io.WriteString(c, "250 refuser\r\n")
-					case strings.HasPrefix(cmd, "MAIL"):
-						io.WriteString(c, "550 5.7.1 sender refused\r\n")
-					case strings.HasPrefix(cmd, "QUIT"):
-						io.WriteString(c, "221 bye\r\n")
-						return
-					default:
-						io.WriteString(c, "503 bad sequence\r\n")
-					}
-				}
-			})
-		}
-	})
-	return l.Addr().String()
-}
+func refusingSMTP(t *testing.T) string { return smtpPeer(t, nil) }
 
 var acctBackoff = netsink.Backoff{Initial: time.Millisecond, Max: 2 * time.Millisecond}
 

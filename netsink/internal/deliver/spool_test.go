@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/netsink/internal/spool"
 	"github.com/slogx/handlers/slogx"
 	"go.uber.org/goleak"
@@ -86,41 +84,8 @@ func TestSpoolSurvivesKill(t *testing.T) {
 	// first run: the rest piles up in the spool, as with a receiver that went away.
 	p1 := newLPeer(t, 1000, 60_000)
 	dir := t.TempDir()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^TestSpoolSurvivesKill$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "SPOOL_CRASH_DIR="+dir, "SPOOL_CRASH_PEER="+p1.l.Addr().String())
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	accepted := uint64(0)
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		n, err := strconv.ParseUint(sc.Text(), 10, 64)
-		if err != nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatalf("child: %s", sc.Text())
-		}
-		accepted = n
-		if n >= 150_000 {
-			break
-		}
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
-	if accepted < 150_000 {
-		t.Fatalf("the child reported only %d records", accepted)
-	}
+	accepted := uint64(nettest.KillDuring(t, "TestSpoolSurvivesKill", 150_000,
+		"SPOOL_CRASH_DIR="+dir, "SPOOL_CRASH_PEER="+p1.l.Addr().String()))
 	first := p1.received()
 	p1.close()
 
