@@ -71,8 +71,8 @@ func crashChild(t *testing.T, dir, addr string) {
 
 // A process killed with SIGKILL in the middle of 200,000 records loses none of those its
 // Writes accepted: the next run with the same directory sends every record the peer had
-// not acknowledged, in order, after recovering them; the records in flight at the kill
-// arrive twice, and the peer sees them as such by their sequence numbers (which continue
+// not acknowledged, in order, after recovering them; those the peer had received but the
+// process had not yet seen acknowledged arrive twice, and the peer sees them as such by their sequence numbers (which continue
 // across the runs).
 func TestSpoolSurvivesKill(t *testing.T) {
 	if dir := os.Getenv("SPOOL_CRASH_DIR"); dir != "" {
