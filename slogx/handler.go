@@ -76,6 +76,7 @@ type output struct {
 	w    io.Writer
 	lw   LevelWriter     // w, when it wants the level
 	dc   DeliveryCounter // w, when it counts delivered records itself
+	full fullWriter      // w, when it can tell it would drop a record before it is encoded
 	term string
 	rep  *Reporter
 	// closed is set under mu; it is atomic because concurrent writers check it without mu.
@@ -88,6 +89,13 @@ type output struct {
 	// Counted under mu: cheaper than atomics on the hot path, which already holds mu.
 	records, bytes uint64
 }
+
+// fullWriter is a writer with a bounded buffer that can tell, before a record is encoded,
+// that it would drop it (a network writer whose peer is down and whose buffer is full): Full
+// returns the error of that drop (wrapping ErrDropped), or nil. Handle then drops the record
+// without encoding it, so that a log call costs less, not more, while the service is in
+// trouble.
+type fullWriter interface{ Full() error }
 
 // A ConcurrentWriter is a writer that is safe for concurrent Write calls and may wait in
 // Write (a network writer whose overflow policy is Block with a bound). When
@@ -110,6 +118,7 @@ func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 	lw, _ := w.(LevelWriter)
 	dc, _ := w.(DeliveryCounter)
 	cw, _ := w.(ConcurrentWriter)
+	fw, _ := w.(fullWriter)
 	enc := opts.buildEncoder()
 	if we, ok := enc.(writerEncoder); ok {
 		enc = we.withWriter(w)
@@ -119,7 +128,7 @@ func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 		enc:   enc,
 		cenc:  cenc,
 		level: newLevelCheck(opts.minLevel()),
-		out: &output{w: w, lw: lw, dc: dc, term: opts.terminator(), rep: rep,
+		out: &output{w: w, lw: lw, dc: dc, full: fw, term: opts.terminator(), rep: rep,
 			concurrent: cw != nil && cw.ConcurrentWrite()},
 	}
 }
@@ -133,6 +142,11 @@ func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
 // reported (marked so that middleware does not report it again; see IsReported); after Close,
 // Handle returns ErrClosed and counts the record as dropped.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
+	if f := h.out.full; f != nil {
+		if err := f.Full(); err != nil {
+			return h.out.rep.Drop(1, err)
+		}
+	}
 	buf := buffer.Get()
 	var b []byte
 	if h.cenc != nil {

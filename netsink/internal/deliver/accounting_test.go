@@ -3,6 +3,7 @@ package deliver
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -93,5 +94,53 @@ func testWriteDropAllocs(t *testing.T, o slogx.Overflow) {
 	// And the Reporter counting it, as slogx.Handler does.
 	if n := testing.AllocsPerRun(1000, func() { _ = rep.Drop(1, err) }); n != 0 {
 		t.Errorf("%v: counting the drop allocates %v times", o, n)
+	}
+}
+
+// Full says, without a lock, that Write would drop any record: from a drop that a record as
+// small as the smallest ever taken would have met too, until records settle; never under
+// DropOldest or a Block that waits.
+func TestFull(t *testing.T) {
+	for _, tc := range []struct {
+		o    Options
+		full bool
+	}{
+		{Options{Overflow: slogx.DropNewest}, true},
+		{Options{Overflow: slogx.Block}, true},
+		{Options{Overflow: slogx.Block, EnqueueTimeout: time.Millisecond}, false},
+		{Options{Overflow: slogx.DropOldest}, false},
+	} {
+		t.Run(fmt.Sprint(tc.o.Overflow, tc.o.EnqueueTimeout), func(t *testing.T) {
+			p := newPeer()
+			open := make(chan struct{})
+			p.dial = func(int) error { <-open; return nil }
+			tc.o.Buffer, tc.o.Backoff = 32, fast
+			e, rep, _ := newEngine(t, p, tc.o)
+			defer close(open)
+			for i := range uint64(4) {
+				if _, err := e.Write(rec(i + 1)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if e.Full() != nil {
+				t.Fatal("full before any drop")
+			}
+			if _, err := e.Write(rec(5)); (err != nil) != (tc.o.Overflow != slogx.DropOldest) {
+				t.Fatalf("a record that does not fit: %v", err)
+			}
+			if err := e.Full(); (err != nil) != tc.full || (err != nil && !errors.Is(err, slogx.ErrBufferFull)) {
+				t.Fatalf("Full = %v after a drop, want full %v", err, tc.full)
+			}
+			open <- struct{}{}
+			if err := e.Flush(ctx(t)); err != nil {
+				t.Fatal(err)
+			}
+			if e.Full() != nil {
+				t.Fatal("still full once records settled")
+			}
+			if tc.full && rep.Dropped() != 0 {
+				t.Fatal("Write counted the drop: slogx.Handler does")
+			}
+		})
 	}
 }

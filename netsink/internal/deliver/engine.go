@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slogx/handlers/netsink/internal/spool"
@@ -47,6 +48,12 @@ type Engine struct {
 	// that dropping allocates nothing while the peer is down, when it happens for every log
 	// call. The counts are in Stats.
 	errFull, errOldest, errClosed error
+
+	// full is set when a record was dropped for want of room that a record as small as the
+	// smallest Write ever took (minRec) would not have found either, under a policy that
+	// does not wait; it is cleared whenever records settle. Full reads it.
+	full   atomic.Bool
+	minRec int
 }
 
 // New starts an engine sending through t and reporting through rep (the reporter a
@@ -133,6 +140,10 @@ func (e *Engine) Write(p []byte) (int, error) {
 			e.waitRoom(len(p))
 		}
 		if e.closed || !e.q.fits(len(p), e.bound) {
+			if e.opts.Overflow != slogx.DropOldest && !e.q.fits(e.minRec, e.bound) &&
+				(e.opts.Overflow == slogx.DropNewest || e.opts.EnqueueTimeout <= 0) {
+				e.full.Store(true)
+			}
 			closed := e.closed
 			e.mu.Unlock()
 			if dropped > 0 {
@@ -145,6 +156,9 @@ func (e *Engine) Write(p []byte) (int, error) {
 		}
 	}
 	_, err := e.q.add(p, e.opts.Stamp)
+	if err == nil && (e.minRec == 0 || len(p) < e.minRec) {
+		e.minRec = len(p)
+	}
 	e.mu.Unlock()
 	if dropped > 0 {
 		e.rep.Drop(uint64(dropped), e.errOldest)
@@ -191,6 +205,7 @@ func (e *Engine) poke() {
 
 // signal wakes everything waiting for records to settle; e.mu must be held.
 func (e *Engine) signal() {
+	e.full.Store(false) // there may be room now
 	close(e.changed)
 	e.changed = make(chan struct{})
 }
@@ -318,6 +333,18 @@ func (e *Engine) now() time.Time {
 		return e.opts.Now()
 	}
 	return time.Now()
+}
+
+// Full returns the error Write would return for any record, without taking a lock, while
+// the buffer is full and the policy drops rather than waits (slogx.DropNewest, or slogx.Block
+// with no EnqueueTimeout): from a drop that a record as small as the smallest Write ever
+// took would have met too, until records settle. slogx.Handler calls it before encoding a
+// record, so a record dropped while the peer is down costs no encoding.
+func (e *Engine) Full() error {
+	if e.full.Load() {
+		return e.errFull
+	}
+	return nil
 }
 
 // ConcurrentWrite reports that Write is safe for concurrent use, so slogx.Handler calls it
