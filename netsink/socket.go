@@ -103,16 +103,15 @@ func NewSocket(addr string, o SocketOptions, opts *slogx.Options) (*Socket, erro
 	seqOff := enc.seqOffset()
 	// The sequence number is known only once the record has its place in the buffer.
 	eo.Stamp = func(rec []byte, seq uint64) { binary.BigEndian.PutUint64(rec[seqOff:], seq) }
+	// With a spool, the sender id is the spool's: a Server's Dedup knows this sender again
+	// after a restart, and drops what the new run sends again. It is set before the engine
+	// connects and before any frame is encoded.
+	eo.SenderID = func(sid [16]byte) { copy(id, sid[:]) }
 	var eng *deliver.Engine
 	h, err := slogx.Open(&ho, func(rep *slogx.Reporter) (io.Writer, error) {
 		var err error
 		if eng, err = deliver.Open(&socketTransport{addr: addr, opts: &o, id: id}, rep, eo); err != nil {
 			return nil, err
-		}
-		if sid, ok := eng.SenderID(); ok {
-			// The spool's: a Server's Dedup knows this sender again after a restart, and
-			// drops what the new run sends again. (No frame was encoded yet.)
-			copy(id, sid[:])
 		}
 		return &socketWriter{Engine: eng, name: name, maxFrame: wire.MaxFrame(o.MaxFrame)}, nil
 	})

@@ -81,6 +81,9 @@ func Open(t Transport, rep *slogx.Reporter, o Options) (*Engine, error) {
 		rep.Drop(torn+lost, fmt.Errorf("%s: spool %s: %d torn records and %d records after them skipped at recovery",
 			o.Name, so.Dir, torn, lost))
 	}
+	if o.SenderID != nil {
+		o.SenderID(sp.ID())
+	}
 	return start(t, rep, o, sp), nil
 }
 

@@ -79,6 +79,12 @@ type Options struct {
 	// same Dir are sent first. Sequence numbers continue those of the earlier run. See
 	// package spool for the Sync semantics and the layout.
 	Spool spool.Options
+
+	// SenderID, when set, is called by Open with the spool's sender identity before the
+	// sender goroutine starts, so that a transport can use it from its first connection
+	// (Socket puts it in its frames; a Server's Dedup then knows the sender again after a
+	// restart). Not called without a spool.
+	SenderID func(id [16]byte)
 }
 
 func (o *Options) buffer() int {

@@ -283,10 +283,11 @@ func TestSpoolSenderID(t *testing.T) {
 	e, _, _ := openSpooled(t, tr, dir, Options{})
 	id, ok := e.SenderID()
 	e.Close()
-	e, _, _ = openSpooled(t, tr, dir, Options{})
+	var told [16]byte
+	e, _, _ = openSpooled(t, tr, dir, Options{SenderID: func(id [16]byte) { told = id }})
 	id2, ok2 := e.SenderID()
-	if !ok || !ok2 || id != id2 || id == ([16]byte{}) {
-		t.Fatalf("ids %x, %x", id, id2)
+	if !ok || !ok2 || id != id2 || told != id || id == ([16]byte{}) {
+		t.Fatalf("ids %x, %x, told %x", id, id2, told)
 	}
 	mem := New(tr, slogx.NewReporter(nil), Options{})
 	defer mem.Close()
