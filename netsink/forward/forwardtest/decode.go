@@ -3,12 +3,12 @@ package forwardtest
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/slogx/handlers/netsink/forward/internal/fluentwire"
+	"github.com/slogx/handlers/netsink/internal/testpeer"
 )
 
 // maxDepth bounds the nesting of maps and arrays in a message: an entry's record, its
@@ -61,7 +61,7 @@ func readMessage(d *fluentwire.Reader, max int) (Message, []Entry, error) {
 		}
 		if m.Compressed == "gzip" {
 			m.Mode = ModeCompressedPackedForward
-			if raw, err = gunzip(raw, max); err != nil {
+			if raw, err = testpeer.Gunzip(raw, max); err != nil {
 				return m, nil, err
 			}
 		} else if m.Compressed != "" {
@@ -174,20 +174,4 @@ func readTime(d *fluentwire.Reader) (time.Time, error) {
 		return time.Unix(t, 0), nil
 	}
 	return time.Time{}, fmt.Errorf("time of type %T, want EventTime or integer seconds", v)
-}
-
-// gunzip decompresses one or more gzip members, refusing more than max bytes.
-func gunzip(b []byte, max int) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
-	}
-	out, err := io.ReadAll(io.LimitReader(zr, int64(max)+1))
-	if err != nil {
-		return nil, fmt.Errorf("gzip: %w", err)
-	}
-	if len(out) > max {
-		return nil, fmt.Errorf("entries %w (%d bytes) once decompressed", fluentwire.ErrTooLarge, max)
-	}
-	return out, nil
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/slogx/handlers/netsink/forward/internal/fluentwire"
-	"github.com/slogx/handlers/netsink/internal/peerlog"
+	"github.com/slogx/handlers/netsink/internal/testpeer"
 )
 
 // DefaultMaxMessage is the largest message a Server reads when Options.MaxMessage is zero,
@@ -74,9 +74,9 @@ type Server struct {
 	done  chan struct{}
 	close sync.Once
 
-	entries peerlog.Log[Entry]
-	msgs    peerlog.Log[Message]
-	errs    peerlog.Log[error]
+	entries testpeer.Log[Entry]
+	msgs    testpeer.Log[Message]
+	errs    testpeer.Log[error]
 
 	mu       sync.Mutex
 	open     map[net.Conn]struct{}

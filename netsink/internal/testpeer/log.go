@@ -1,7 +1,7 @@
-// Package peerlog is what the test peers (netsink/forward/forwardtest, netsink/otlp/otlptest)
+// Package testpeer is what the test peers (netsink/forward/forwardtest, netsink/otlp/otlptest)
 // share: a record of what arrived that a test can wait on, failing at the test's deadline
-// rather than after a timer of its own.
-package peerlog
+// rather than after a timer of its own, and a gunzip bounded in what it produces.
+package testpeer
 
 import (
 	"sync"
