@@ -240,17 +240,18 @@ func (s *Server) accept() {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			err := s.serve(c)
-			c.Close()
-			s.mu.Lock()
-			delete(s.open, c)
-			s.mu.Unlock()
-			if err != nil && !clean(err) {
+			// The error is kept before the client sees the connection end, so a test that
+			// saw it end finds the error.
+			if err := s.serve(c); err != nil && !clean(err) {
 				s.errs.Add(err)
 				if s.tb != nil {
 					s.tb.Logf("forwardtest: connection from %s: %v", c.RemoteAddr(), err)
 				}
 			}
+			c.Close()
+			s.mu.Lock()
+			delete(s.open, c)
+			s.mu.Unlock()
 		}()
 	}
 }
