@@ -36,7 +36,9 @@ func pbFixed32(num protowire.Number, x uint32) []byte {
 	return protowire.AppendFixed32(protowire.AppendTag(nil, num, protowire.Fixed32Type), x)
 }
 
-func pbKV(k string, v []byte) []byte { return bytes.Join([][]byte{pbStr(fKVKey, k), pbBytes(fKVValue, v)}, nil) }
+func pbKV(k string, v []byte) []byte {
+	return bytes.Join([][]byte{pbStr(fKVKey, k), pbBytes(fKVValue, v)}, nil)
+}
 
 var at = time.Date(2026, 3, 4, 5, 6, 7, 123456789, time.UTC)
 
@@ -97,7 +99,7 @@ func wantRecords() []Record {
 	res := map[string]any{"service.name": "svc"}
 	return []Record{{
 		Time: at, ObservedTime: at.Add(time.Second), SeverityNumber: 13, SeverityText: "WARN",
-		Body: map[string]any{"arr": []any{int64(-5), 2.5, nil}, "bytes": []byte{0, 1}, "ok": true},
+		Body:       map[string]any{"arr": []any{int64(-5), 2.5, nil}, "bytes": []byte{0, 1}, "ok": true},
 		Attributes: map[string]any{"k": "second", "n": int64(42)}, AttributeKeys: []string{"k", "n", "k"},
 		Resource: res, Scope: "lib", ScopeVersion: "1.2",
 		TraceID: "deadbeef0102030405060708090a0b0c", SpanID: "0102030405060708", Flags: 1, EventName: "order.placed",
