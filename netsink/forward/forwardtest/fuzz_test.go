@@ -9,6 +9,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/slogx/handlers/netsink/forward/internal/fluentwire"
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // FuzzReadMessage feeds what a client may send to the server's decoder: it returns a
@@ -23,7 +24,7 @@ func FuzzReadMessage(f *testing.F) {
 		{"t", at.Unix(), rec},
 		{"t", []any{[]any{eventTime(at), rec}}, map[string]any{"chunk": "c2", "size": 1}},
 		{"t", entries, map[string]any{"chunk": "c3", "size": 2}},
-		{"t", gz(entries), map[string]any{"compressed": "gzip"}},
+		{"t", nettest.Gzip(entries), map[string]any{"compressed": "gzip"}},
 		{"t", string(entries)},
 	} {
 		b, err := msgpack.Marshal(v)

@@ -3,7 +3,6 @@ package forwardtest
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"io"
 	"net"
@@ -83,14 +82,6 @@ func packed(t testing.TB, entries ...[]any) []byte {
 	return b
 }
 
-func gz(b []byte) []byte {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(b)
-	zw.Close()
-	return buf.Bytes()
-}
-
 // Every mode of Forward v1 is read into the same entries, and a chunk is acknowledged in
 // each.
 func TestServerModes(t *testing.T) {
@@ -106,7 +97,7 @@ func TestServerModes(t *testing.T) {
 		[]any{"t.message", at.Unix(), rec}, // no option: no ack
 		[]any{"t.forward", []any{[]any{eventTime(at), rec}, []any{int64(0), rec}}, map[string]any{"chunk": "c2", "size": 2}},
 		[]any{"t.packed", entries, map[string]any{"chunk": "c3", "size": 2}},
-		[]any{"t.gzip", gz(entries), map[string]any{"chunk": "c4", "size": 2, "compressed": "gzip"}},
+		[]any{"t.gzip", nettest.Gzip(entries), map[string]any{"chunk": "c4", "size": 2, "compressed": "gzip"}},
 		[]any{"t.packedstr", string(entries)}, // PackedForward as str, no option
 	)
 	for _, want := range []string{"c1", "c2", "c3", "c4"} {
@@ -213,7 +204,7 @@ func TestServerHostileClients(t *testing.T) {
 	nettest.NoLeak(t)
 	s := NewServer(t, Options{MaxMessage: 1 << 20})
 	deep := append([]byte{0x93, 0xa1, 't', 0x01, 0x81, 0xa1, 'x'}, bytes.Repeat([]byte{0x91}, 1_000_000)...)
-	bomb := gz(make([]byte, 2<<20))
+	bomb := nettest.Gzip(make([]byte, 2<<20))
 	bombMsg, _ := msgpack.Marshal([]any{"t", bomb, map[string]any{"compressed": "gzip"}})
 	for _, tc := range []struct {
 		name string

@@ -2,7 +2,6 @@ package otlptest
 
 import (
 	"bytes"
-	"compress/gzip"
 	"io"
 	"math"
 	"net/http"
@@ -195,14 +194,6 @@ func post(t *testing.T, url, ct, enc string, body []byte) (*http.Response, strin
 	return resp, string(b)
 }
 
-func gz(b []byte) []byte {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(b)
-	zw.Close()
-	return buf.Bytes()
-}
-
 // What the receiver cannot take is answered 4xx with the reason, kept in Requests with its
 // error, and its records are not in Records; bodies are bounded as sent and decompressed.
 func TestReceiverRefuses(t *testing.T) {
@@ -218,7 +209,7 @@ func TestReceiverRefuses(t *testing.T) {
 		{"text", "text/plain", "", []byte("x"), 415, "want application/x-protobuf or application/json"},
 		{"brotli", "application/x-protobuf", "br", protoRequest(), 415, `Content-Encoding "br"`},
 		{"too large", "application/x-protobuf", "", make([]byte, 1<<16+1), 413, "body over 65536 bytes"},
-		{"gzip bomb", "application/x-protobuf", "gzip", gz(make([]byte, 1<<20)), 413, "too large once decompressed"},
+		{"gzip bomb", "application/x-protobuf", "gzip", nettest.Gzip(make([]byte, 1<<20)), 413, "too large once decompressed"},
 		{"not gzip", "application/json", "gzip", []byte("{}"), 400, "gzip"},
 		{"malformed", "application/x-protobuf", "", []byte{0x0a, 0x05}, 400, "OTLP protobuf request"},
 	} {
@@ -235,7 +226,7 @@ func TestReceiverRefuses(t *testing.T) {
 		t.Errorf("%d records from refused requests", n)
 	}
 	// What was accepted is answered with an empty export response of its type.
-	resp, body := post(t, r.URL(), "application/json; charset=utf-8", "gzip", gz([]byte(jsonRequestText)))
+	resp, body := post(t, r.URL(), "application/json; charset=utf-8", "gzip", nettest.Gzip([]byte(jsonRequestText)))
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" || body != "{}" || len(r.Records()) != 2 {
 		t.Errorf("accepted: %d %q %q, %d records", resp.StatusCode, resp.Header.Get("Content-Type"), body, len(r.Records()))
 	}
