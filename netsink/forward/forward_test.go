@@ -206,7 +206,7 @@ func TestForwardChunkAck(t *testing.T) {
 func TestForwardReplayAfterDrop(t *testing.T) {
 	nettest.NoLeak(t)
 	srv := forwardtest.NewServer(t, forwardtest.Options{})
-	srv.Drop(2)
+	srv.Drop(0, 2)
 	errs := &fwdErrors{}
 	f, err := New(srv.Addr(), Options{Delivery: netsink.Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
 	if err != nil {

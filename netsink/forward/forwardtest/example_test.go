@@ -38,7 +38,7 @@ func ExampleStart() {
 		log.Fatal(err)
 	}
 	defer srv.Close()
-	srv.Drop(1)
+	srv.Drop(0, 1)
 	h, err := forward.New(srv.Addr(), forward.Options{Tag: "shop"}, nil)
 	if err != nil {
 		log.Fatal(err)

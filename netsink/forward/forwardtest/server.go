@@ -78,15 +78,16 @@ type Server struct {
 	msgs    testpeer.Log[Message]
 	errs    testpeer.Log[error]
 
-	mu       sync.Mutex
-	open     map[net.Conn]struct{}
-	conns    int
-	nmsgs    int
-	refuse   int
-	drop     int
-	noAck    bool
-	ackDelay time.Duration
-	reply    func(n int, chunk string) []byte
+	mu        sync.Mutex
+	open      map[net.Conn]struct{}
+	conns     int
+	nmsgs     int
+	refuse    int
+	dropAfter int
+	drop      int
+	noAck     bool
+	ackDelay  time.Duration
+	reply     func(n int, chunk string) []byte
 }
 
 // NewServer starts a Server for the test tb on a free port of 127.0.0.1 (or o.Listener),
@@ -184,11 +185,12 @@ func (s *Server) Refuse(n int) {
 	s.mu.Unlock()
 }
 
-// Drop reads each of the next n messages and closes its connection without acknowledging it
-// or recording its entries: a server that died before handing the batch on.
-func (s *Server) Drop(n int) {
+// Drop lets the next after messages through as usual, then reads each of the following n
+// and closes its connection without acknowledging it or recording its entries: a server
+// that died before handing the batch on.
+func (s *Server) Drop(after, n int) {
 	s.mu.Lock()
-	s.drop = n
+	s.dropAfter, s.drop = after, n
 	s.mu.Unlock()
 }
 
@@ -281,10 +283,14 @@ func (s *Server) serve(c net.Conn) error {
 			return err
 		}
 		s.mu.Lock()
-		drop := s.drop > 0
-		if drop {
+		drop := s.drop > 0 && s.dropAfter == 0
+		switch {
+		case drop:
 			s.drop--
-		} else {
+		case s.drop > 0:
+			s.dropAfter--
+		}
+		if !drop {
 			s.nmsgs++
 		}
 		n, noAck, delay, reply := s.nmsgs, s.noAck, s.ackDelay, s.reply

@@ -143,20 +143,24 @@ func TestServerFailures(t *testing.T) {
 		t.Fatalf("refused connection: %v, want the end of the stream", err)
 	}
 
-	s.Drop(1)
+	s.Drop(1, 1)
 	c = dial(t, s)
+	c.send(msg)
+	if got, err := c.ack(); err != nil || got != "c" {
+		t.Fatalf("message before the dropped one: ack %q, %v", got, err)
+	}
 	c.send(msg)
 	if _, err := c.ack(); !errors.Is(err, io.EOF) && !isReset(err) {
 		t.Fatalf("dropped message: %v, want the end of the stream", err)
 	}
-	if n := len(s.Entries()); n != 0 {
-		t.Fatalf("%d entries recorded from a dropped message", n)
+	if n := len(s.Entries()); n != 1 {
+		t.Fatalf("%d entries recorded, want 1: not the dropped message's", n)
 	}
 
 	s.SetNoAck(true)
 	c = dial(t, s)
 	c.send(msg, []any{"t", int64(2), map[string]any{"k": "w"}}) // the second, unacknowledged either way, marks the end
-	s.WaitEntries(2)
+	s.WaitEntries(3)
 	s.SetNoAck(false)
 	c.send(msg)
 	if got, err := c.ack(); err != nil || got != "c" {
