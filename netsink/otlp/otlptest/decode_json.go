@@ -5,142 +5,247 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 )
 
 // The OTLP/JSON mapping: protobuf's JSON mapping with lowerCamelCase names, 64-bit integers
 // as strings or numbers, trace and span ids as hex, bytes as base64. Unknown fields are
-// ignored, as the specification asks of receivers.
+// ignored, as the specification asks of receivers; a known field of the wrong JSON type is
+// an error. The body is parsed once into a generic tree (encoding/json bounds its nesting)
+// and walked, so decoding costs time linear in the body whatever its nesting.
 
-type jsonKV struct {
-	Key   string          `json:"key"`
-	Value json.RawMessage `json:"value"`
-}
-
-type jsonRequest struct {
-	ResourceLogs []struct {
-		Resource struct {
-			Attributes []jsonKV `json:"attributes"`
-		} `json:"resource"`
-		ScopeLogs []struct {
-			Scope struct {
-				Name    string `json:"name"`
-				Version string `json:"version"`
-			} `json:"scope"`
-			LogRecords []struct {
-				TimeUnixNano         json.RawMessage `json:"timeUnixNano"`
-				ObservedTimeUnixNano json.RawMessage `json:"observedTimeUnixNano"`
-				SeverityNumber       json.RawMessage `json:"severityNumber"`
-				SeverityText         string          `json:"severityText"`
-				Body                 json.RawMessage `json:"body"`
-				Attributes           []jsonKV        `json:"attributes"`
-				Flags                json.RawMessage `json:"flags"`
-				TraceID              string          `json:"traceId"`
-				SpanID               string          `json:"spanId"`
-				EventName            string          `json:"eventName"`
-			} `json:"logRecords"`
-		} `json:"scopeLogs"`
-	} `json:"resourceLogs"`
-}
+type (
+	jsonObject = map[string]any
+	jsonArray  = []any
+)
 
 // decodeJSON decodes an ExportLogsServiceRequest in the OTLP/JSON mapping.
 func decodeJSON(body []byte) ([]Record, error) {
-	var in jsonRequest
-	if err := json.Unmarshal(body, &in); err != nil {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	var root any
+	if err := d.Decode(&root); err != nil {
+		return nil, err
+	}
+	if _, err := d.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("data after the request")
+	}
+	req, err := jsonGet[jsonObject](root, "request")
+	if err != nil {
+		return nil, err
+	}
+	rls, err := jsonField[jsonArray](req, "resourceLogs")
+	if err != nil {
 		return nil, err
 	}
 	var recs []Record
-	for _, rl := range in.ResourceLogs {
-		res := map[string]any{}
-		if _, err := jsonKVs(rl.Resource.Attributes, res, nil, 0); err != nil {
-			return nil, fmt.Errorf("resource: %w", err)
-		}
-		for _, sl := range rl.ScopeLogs {
-			for i, lr := range sl.LogRecords {
-				r := Record{Attributes: map[string]any{}, Resource: res, Scope: sl.Scope.Name, ScopeVersion: sl.Scope.Version,
-					SeverityText: lr.SeverityText, EventName: lr.EventName}
-				err := func() error {
-					ns, err := jsonUint(lr.TimeUnixNano, 64)
-					if err != nil {
-						return fmt.Errorf("timeUnixNano: %w", err)
-					}
-					r.Time = unixNano(ns)
-					if ns, err = jsonUint(lr.ObservedTimeUnixNano, 64); err != nil {
-						return fmt.Errorf("observedTimeUnixNano: %w", err)
-					}
-					r.ObservedTime = unixNano(ns)
-					sev, err := jsonUint(lr.SeverityNumber, 31)
-					if err != nil {
-						return fmt.Errorf("severityNumber: %w", err)
-					}
-					r.SeverityNumber = int(sev)
-					flags, err := jsonUint(lr.Flags, 32)
-					if err != nil {
-						return fmt.Errorf("flags: %w", err)
-					}
-					r.Flags = uint32(flags)
-					if r.TraceID, err = jsonID(lr.TraceID, 16); err != nil {
-						return fmt.Errorf("traceId: %w", err)
-					}
-					if r.SpanID, err = jsonID(lr.SpanID, 8); err != nil {
-						return fmt.Errorf("spanId: %w", err)
-					}
-					if r.Body, err = jsonAny(lr.Body, 0); err != nil {
-						return fmt.Errorf("body: %w", err)
-					}
-					r.AttributeKeys, err = jsonKVs(lr.Attributes, r.Attributes, nil, 0)
-					return err
-				}()
-				if err != nil {
-					return nil, fmt.Errorf("log record %d: %w", i, err)
-				}
-				recs = append(recs, r)
-			}
+	for i, rl := range rls {
+		if recs, err = jsonResourceLogs(rl, recs); err != nil {
+			return nil, fmt.Errorf("resourceLogs[%d]: %w", i, err)
 		}
 	}
 	return recs, nil
 }
 
-// jsonUint reads an unsigned integer of at most bits bits, sent as a number or a string;
-// absent is 0.
-func jsonUint(raw json.RawMessage, bits int) (uint64, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return 0, nil
+// jsonGet returns v as a T; name says what v is in the error.
+func jsonGet[T any](v any, name string) (T, error) {
+	t, ok := v.(T)
+	if !ok {
+		var zero T
+		return zero, fmt.Errorf("%s: %s, want %s", name, jsonKind(v), jsonKind(zero))
 	}
-	s := string(raw)
-	if raw[0] == '"' {
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return 0, err
+	return t, nil
+}
+
+// jsonField returns field name of o as a T; absent (or null) is T's zero value.
+func jsonField[T any](o jsonObject, name string) (T, error) {
+	v, ok := o[name]
+	if !ok || v == nil {
+		var zero T
+		return zero, nil
+	}
+	return jsonGet[T](v, name)
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case jsonObject:
+		return "object"
+	case jsonArray:
+		return "array"
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "boolean"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func jsonResourceLogs(v any, recs []Record) ([]Record, error) {
+	rl, err := jsonGet[jsonObject](v, "resourceLogs")
+	if err != nil {
+		return nil, err
+	}
+	resource, err := jsonField[jsonObject](rl, "resource")
+	if err != nil {
+		return nil, err
+	}
+	res := map[string]any{}
+	if _, err := jsonAttributes(resource, res, nil, 0); err != nil {
+		return nil, fmt.Errorf("resource: %w", err)
+	}
+	sls, err := jsonField[jsonArray](rl, "scopeLogs")
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range sls {
+		sl, err := jsonGet[jsonObject](v, "scopeLogs")
+		if err != nil {
+			return nil, err
+		}
+		scope, err := jsonField[jsonObject](sl, "scope")
+		if err != nil {
+			return nil, err
+		}
+		name, err := jsonField[string](scope, "name")
+		if err != nil {
+			return nil, err
+		}
+		version, err := jsonField[string](scope, "version")
+		if err != nil {
+			return nil, err
+		}
+		lrs, err := jsonField[jsonArray](sl, "logRecords")
+		if err != nil {
+			return nil, err
+		}
+		for j, v := range lrs {
+			r, err := jsonRecord(v)
+			if err != nil {
+				return nil, fmt.Errorf("scopeLogs[%d].logRecords[%d]: %w", i, j, err)
+			}
+			r.Resource, r.Scope, r.ScopeVersion = res, name, version
+			recs = append(recs, r)
 		}
 	}
-	return strconv.ParseUint(s, 10, bits)
+	return recs, nil
+}
+
+func jsonRecord(v any) (Record, error) {
+	r := Record{Attributes: map[string]any{}}
+	lr, err := jsonGet[jsonObject](v, "logRecord")
+	if err != nil {
+		return r, err
+	}
+	ns, err := jsonUint(lr, "timeUnixNano", 64)
+	if err != nil {
+		return r, err
+	}
+	r.Time = unixNano(ns)
+	if ns, err = jsonUint(lr, "observedTimeUnixNano", 64); err != nil {
+		return r, err
+	}
+	r.ObservedTime = unixNano(ns)
+	sev, err := jsonUint(lr, "severityNumber", 31)
+	if err != nil {
+		return r, err
+	}
+	r.SeverityNumber = int(sev)
+	flags, err := jsonUint(lr, "flags", 32)
+	if err != nil {
+		return r, err
+	}
+	r.Flags = uint32(flags)
+	if r.SeverityText, err = jsonField[string](lr, "severityText"); err != nil {
+		return r, err
+	}
+	if r.EventName, err = jsonField[string](lr, "eventName"); err != nil {
+		return r, err
+	}
+	if r.TraceID, err = jsonID(lr, "traceId", 16); err != nil {
+		return r, err
+	}
+	if r.SpanID, err = jsonID(lr, "spanId", 8); err != nil {
+		return r, err
+	}
+	if r.Body, err = jsonAny(lr["body"], 0); err != nil {
+		return r, fmt.Errorf("body: %w", err)
+	}
+	r.AttributeKeys, err = jsonAttributes(lr, r.Attributes, nil, 0)
+	return r, err
+}
+
+// jsonUint reads an unsigned integer of at most bits bits, sent as a number or a string;
+// absent is 0.
+func jsonUint(o jsonObject, name string, bits int) (uint64, error) {
+	var s string
+	switch v := o[name].(type) {
+	case nil:
+		return 0, nil
+	case json.Number:
+		s = string(v)
+	case string:
+		s = v
+	default:
+		return 0, fmt.Errorf("%s: %s, want a number", name, jsonKind(v))
+	}
+	n, err := strconv.ParseUint(s, 10, bits)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", name, err)
+	}
+	return n, nil
 }
 
 // jsonID checks a hex trace or span id of n bytes; empty is absent.
-func jsonID(s string, n int) (string, error) {
-	if s == "" {
-		return "", nil
+func jsonID(o jsonObject, name string, n int) (string, error) {
+	s, err := jsonField[string](o, name)
+	if err != nil || s == "" {
+		return "", err
 	}
 	b, err := hex.DecodeString(s)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%s: %w", name, err)
 	}
 	if len(b) != n {
-		return "", fmt.Errorf("%d bytes, want %d", len(b), n)
+		return "", fmt.Errorf("%s of %d bytes, want %d", name, len(b), n)
 	}
 	return hex.EncodeToString(b), nil
 }
 
-func jsonKVs(kvs []jsonKV, m map[string]any, keys []string, depth int) ([]string, error) {
-	for _, kv := range kvs {
-		v, err := jsonAny(kv.Value, depth)
+// jsonAttributes decodes the key-value list o["attributes"] into m and appends its keys to
+// keys.
+func jsonAttributes(o jsonObject, m map[string]any, keys []string, depth int) ([]string, error) {
+	kvs, err := jsonField[jsonArray](o, "attributes")
+	if err != nil {
+		return keys, err
+	}
+	return jsonKVs(kvs, m, keys, depth)
+}
+
+func jsonKVs(kvs jsonArray, m map[string]any, keys []string, depth int) ([]string, error) {
+	for _, v := range kvs {
+		kv, err := jsonGet[jsonObject](v, "key value")
 		if err != nil {
-			return keys, fmt.Errorf("%.64q: %w", kv.Key, err)
+			return keys, err
 		}
-		m[kv.Key] = v
-		keys = append(keys, kv.Key)
+		k, err := jsonField[string](kv, "key")
+		if err != nil {
+			return keys, err
+		}
+		x, err := jsonAny(kv["value"], depth)
+		if err != nil {
+			return keys, fmt.Errorf("%.64q: %w", k, err)
+		}
+		m[k] = x
+		keys = append(keys, k)
 	}
 	return keys, nil
 }
@@ -148,40 +253,39 @@ func jsonKVs(kvs []jsonKV, m map[string]any, keys []string, depth int) ([]string
 // jsonAny decodes an AnyValue found at nesting depth depth: an object with one of
 // stringValue, boolValue, intValue, doubleValue, bytesValue, arrayValue, kvlistValue, or
 // none (an empty value, nil).
-func jsonAny(raw json.RawMessage, depth int) (any, error) {
-	if len(raw) == 0 || string(raw) == "null" {
+func jsonAny(v any, depth int) (any, error) {
+	if v == nil {
 		return nil, nil
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
+	o, err := jsonGet[jsonObject](v, "value")
+	if err != nil {
 		return nil, err
 	}
-	if len(m) > 1 {
-		return nil, fmt.Errorf("a value with %d fields, want one", len(m))
+	if len(o) > 1 {
+		return nil, fmt.Errorf("a value with %d fields, want one", len(o))
 	}
-	for k, v := range m {
+	for k, x := range o {
 		switch k {
 		case "stringValue":
-			var s string
-			err := json.Unmarshal(v, &s)
-			return s, err
+			return jsonGet[string](x, k)
 		case "boolValue":
-			var b bool
-			err := json.Unmarshal(v, &b)
-			return b, err
+			return jsonGet[bool](x, k)
 		case "intValue":
-			s := string(v)
-			if len(v) > 0 && v[0] == '"' {
-				if err := json.Unmarshal(v, &s); err != nil {
-					return nil, err
-				}
+			var s string
+			switch n := x.(type) {
+			case json.Number:
+				s = string(n)
+			case string:
+				s = n
+			default:
+				return nil, fmt.Errorf("intValue: %s, want a number", jsonKind(x))
 			}
 			return strconv.ParseInt(s, 10, 64)
 		case "doubleValue":
-			return jsonDouble(v)
+			return jsonDouble(x)
 		case "bytesValue":
-			var s string
-			if err := json.Unmarshal(v, &s); err != nil {
+			s, err := jsonGet[string](x, k)
+			if err != nil {
 				return nil, err
 			}
 			return base64.StdEncoding.DecodeString(s)
@@ -189,32 +293,28 @@ func jsonAny(raw json.RawMessage, depth int) (any, error) {
 			if depth >= MaxDepth {
 				return nil, fmt.Errorf("a value nested deeper than %d", MaxDepth)
 			}
-			if k == "arrayValue" {
-				var list struct {
-					Values []json.RawMessage `json:"values"`
-				}
-				if err := json.Unmarshal(v, &list); err != nil {
-					return nil, err
-				}
-				arr := make([]any, 0, len(list.Values))
-				for _, e := range list.Values {
-					x, err := jsonAny(e, depth+1)
-					if err != nil {
-						return nil, err
-					}
-					arr = append(arr, x)
-				}
-				return arr, nil
-			}
-			var list struct {
-				Values []jsonKV `json:"values"`
-			}
-			if err := json.Unmarshal(v, &list); err != nil {
+			list, err := jsonGet[jsonObject](x, k)
+			if err != nil {
 				return nil, err
 			}
-			obj := map[string]any{}
-			_, err := jsonKVs(list.Values, obj, nil, depth+1)
-			return obj, err
+			values, err := jsonField[jsonArray](list, "values")
+			if err != nil {
+				return nil, err
+			}
+			if k == "kvlistValue" {
+				obj := map[string]any{}
+				_, err := jsonKVs(values, obj, nil, depth+1)
+				return obj, err
+			}
+			arr := make([]any, 0, len(values))
+			for _, e := range values {
+				y, err := jsonAny(e, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				arr = append(arr, y)
+			}
+			return arr, nil
 		}
 		return nil, fmt.Errorf("unknown value field %.32q", k)
 	}
@@ -223,13 +323,12 @@ func jsonAny(raw json.RawMessage, depth int) (any, error) {
 
 // jsonDouble reads a number, or the strings protobuf's JSON mapping uses for what JSON
 // numbers cannot say.
-func jsonDouble(v json.RawMessage) (float64, error) {
-	if len(v) > 0 && v[0] == '"' {
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			return 0, err
-		}
-		switch s {
+func jsonDouble(v any) (float64, error) {
+	switch x := v.(type) {
+	case json.Number:
+		return x.Float64()
+	case string:
+		switch x {
 		case "NaN":
 			return math.NaN(), nil
 		case "Infinity":
@@ -237,13 +336,7 @@ func jsonDouble(v json.RawMessage) (float64, error) {
 		case "-Infinity":
 			return math.Inf(-1), nil
 		}
-		return strconv.ParseFloat(s, 64)
+		return strconv.ParseFloat(x, 64)
 	}
-	var n json.Number
-	d := json.NewDecoder(bytes.NewReader(v))
-	d.UseNumber()
-	if err := d.Decode(&n); err != nil {
-		return 0, err
-	}
-	return n.Float64()
+	return 0, fmt.Errorf("doubleValue: %s, want a number", jsonKind(v))
 }

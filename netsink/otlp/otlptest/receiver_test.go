@@ -166,7 +166,10 @@ func TestDecodeRefuses(t *testing.T) {
 		"two value fields":  {[]byte(`{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"stringValue":"a","boolValue":true}}]}]}]}`), true, "with 2 fields"},
 		"int not a number":  {[]byte(`{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"intValue":"x"}}]}]}]}`), true, "invalid syntax"},
 		"json trace id":     {[]byte(`{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"traceId":"abc"}]}]}]}`), true, "traceId"},
-		"not json":          {[]byte(`{"resourceLogs":`), true, "unexpected end of JSON input"},
+		"not json":          {[]byte(`{"resourceLogs":`), true, "unexpected EOF"},
+		"json nested 10^5":  {[]byte(strings.Repeat("[", 100_000)), true, "exceeded max depth"},
+		"wrong json type":   {[]byte(`{"resourceLogs":{}}`), true, "resourceLogs: object, want array"},
+		"trailing data":     {[]byte(`{} {}`), true, "data after the request"},
 		"unknown any field": {[]byte(`{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"fooValue":1}}]}]}]}`), true, "unknown value field"},
 	} {
 		if _, err := Decode(tc.body, tc.isJSON); err == nil || !strings.Contains(err.Error(), tc.want) {
