@@ -194,7 +194,6 @@ func (r *Receiver) serve(w http.ResponseWriter, hr *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	resp := r.next()
 	if err != nil {
 		req.Err, req.Status = err, status
 		r.reqs.Add(req)
@@ -204,6 +203,7 @@ func (r *Receiver) serve(w http.ResponseWriter, hr *http.Request) {
 		http.Error(w, err.Error(), status)
 		return
 	}
+	resp := r.next() // a request refused above leaves the queued answers to the next ones
 	if resp == nil {
 		resp = &Response{}
 	}

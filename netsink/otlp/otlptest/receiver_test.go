@@ -245,6 +245,9 @@ func TestReceiverRespond(t *testing.T) {
 	defer http.DefaultClient.CloseIdleConnections()
 	r := NewReceiver(t, Options{})
 	r.Respond(2, Response{Status: 429, RetryAfter: "7"})
+	if resp, _ := post(t, r.URL(), "text/plain", "", nil); resp.StatusCode != 415 { // leaves the answers queued
+		t.Fatalf("text/plain: %d", resp.StatusCode)
+	}
 	r.Respond(1, Response{Body: []byte("partial"), ContentType: "application/x-protobuf; x=1"})
 	for i, want := range []int{429, 429, 200, 200} {
 		resp, body := post(t, r.URL(), "application/x-protobuf", "", protoRequest())
@@ -252,8 +255,8 @@ func TestReceiverRespond(t *testing.T) {
 			t.Errorf("request %d: %d %q %q", i, resp.StatusCode, resp.Header.Get("Retry-After"), body)
 		}
 	}
-	if n, m := len(r.Requests()), len(r.WaitRecords(4)); n != 4 || m != 4 {
-		t.Errorf("%d requests, %d records; want 4 and 4 (2 per accepted request)", n, m)
+	if n, m := len(r.Requests()), len(r.WaitRecords(4)); n != 5 || m != 4 {
+		t.Errorf("%d requests, %d records; want 5 and 4 (2 per accepted request)", n, m)
 	}
 
 	// A closed connection is what the client sees of a receiver that died.
@@ -264,7 +267,7 @@ func TestReceiverRespond(t *testing.T) {
 		resp.Body.Close()
 		t.Errorf("answered %d instead of closing the connection", resp.StatusCode)
 	}
-	if last := r.WaitRequests(5)[4]; last.Status != 0 || len(last.Records) != 2 {
+	if last := r.WaitRequests(6)[5]; last.Status != 0 || len(last.Records) != 2 {
 		t.Errorf("closed: %+v", last)
 	}
 
@@ -283,7 +286,7 @@ func TestReceiverRespond(t *testing.T) {
 		resp.Body.Close()
 		done <- resp.StatusCode
 	}()
-	r.WaitRequests(6)
+	r.WaitRequests(7)
 	select {
 	case s := <-done:
 		t.Fatalf("answered %d while held", s)
