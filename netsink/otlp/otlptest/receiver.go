@@ -86,7 +86,7 @@ func NewReceiver(tb testing.TB, o Options) *Receiver {
 }
 
 // Start starts a Receiver outside a test (a demo, an example, a program's own checks); the
-// caller closes it.
+// caller closes it. Like httptest.NewServer, it panics if it cannot listen on loopback.
 func Start(o Options) *Receiver { return start(o, nil) }
 
 func start(o Options, tb testing.TB) *Receiver {
