@@ -237,10 +237,6 @@ func (h *Handler) Stats() Stats {
 	return s
 }
 
-// Reporter returns the handler's error reporter, so that a writer can report failures that do
-// not surface as a Write error (a failed rotation, a background compression).
-func (h *Handler) Reporter() *Reporter { return h.out.rep }
-
 // Sync flushes the writer to stable storage if it is a Syncer (as *os.File is); for other
 // writers, network ones included, it does nothing.
 func (h *Handler) Sync() error {

@@ -21,7 +21,7 @@ func TestOTLPSlogtest(t *testing.T) {
 			slogtest.Run(t, func(t *testing.T) slog.Handler {
 				rcv = newReceiver(t, otlptest.Options{})
 				var err error
-				h, err = New(Options{URL: rcv.URL(), JSON: isJSON}, nil)
+				h, err = New(Options{URL: rcv.URL(), Protocol: otlpProtocol(isJSON)}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -35,7 +35,7 @@ func ExampleStart() {
 	rcv := otlptest.Start(otlptest.Options{})
 	defer rcv.Close()
 	rcv.Respond(1, otlptest.Response{Status: 503, RetryAfter: "0"})
-	h, err := otlp.New(otlp.Options{URL: rcv.URL(), JSON: true}, nil)
+	h, err := otlp.New(otlp.Options{URL: rcv.URL(), Protocol: "http/json"}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
