@@ -360,13 +360,8 @@ func TestForwardHandshakeWrongKey(t *testing.T) {
 
 func TestForwardTLS(t *testing.T) {
 	nettest.NoLeak(t)
-	cert, pool := nettest.TestCert(t)
-	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := forwardtest.NewServer(t, forwardtest.Options{SharedKey: "k", Listener: l})
-	f, err := New(l.Addr().String(), Options{SharedKey: "k", TLS: &tls.Config{RootCAs: pool}}, nil)
+	srv := forwardtest.NewServer(t, forwardtest.Options{SharedKey: "k", TLS: true})
+	f, err := New(srv.Addr(), Options{SharedKey: "k", TLS: srv.TLSConfig()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

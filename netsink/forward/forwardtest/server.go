@@ -2,6 +2,7 @@ package forwardtest
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -35,9 +36,12 @@ type Options struct {
 	// ProveKey is the key PONG's digest proves to the client; default SharedKey. Another key
 	// tests a client's check that the server knows the key.
 	ProveKey string
-	// Listener, when set, is served instead of a new loopback TCP listener (a unix socket, a
-	// TLS listener); the Server closes it.
+	// Listener, when set, is served instead of a new loopback TCP listener (a unix socket,
+	// a listener of one's own); the Server closes it.
 	Listener net.Listener
+	// TLS serves TLS with a self-signed certificate for localhost and the loopback
+	// addresses; TLSConfig returns what a client needs to trust it.
+	TLS bool
 	// MaxMessage bounds one message in bytes, on the wire and decompressed; zero means
 	// DefaultMaxMessage. A message over it ends its connection, its error kept in Errors.
 	MaxMessage int
@@ -69,7 +73,8 @@ type Server struct {
 	o     Options
 	max   int
 	l     net.Listener
-	tb    testing.TB // nil when started by Start
+	tb    testing.TB  // nil when started by Start
+	tls   *tls.Config // what a client trusts, with Options.TLS
 	wg    sync.WaitGroup
 	done  chan struct{}
 	close sync.Once
@@ -114,13 +119,23 @@ func start(o Options, tb testing.TB) (*Server, error) {
 			return nil, fmt.Errorf("listen: %w", err)
 		}
 	}
+	var clientTLS *tls.Config
+	if o.TLS {
+		cert, pool, err := testpeer.SelfSigned()
+		if err != nil {
+			l.Close()
+			return nil, err
+		}
+		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}})
+		clientTLS = &tls.Config{RootCAs: pool}
+	}
 	if o.Hostname == "" {
 		o.Hostname = "forwardtest"
 	}
 	if o.ProveKey == "" {
 		o.ProveKey = o.SharedKey
 	}
-	s := &Server{o: o, max: o.MaxMessage, l: l, tb: tb, done: make(chan struct{}), open: map[net.Conn]struct{}{}}
+	s := &Server{o: o, max: o.MaxMessage, l: l, tb: tb, tls: clientTLS, done: make(chan struct{}), open: map[net.Conn]struct{}{}}
 	if s.max <= 0 {
 		s.max = DefaultMaxMessage
 	}
@@ -131,6 +146,15 @@ func start(o Options, tb testing.TB) (*Server, error) {
 
 // Addr returns the server's address: host:port, or a unix socket's path.
 func (s *Server) Addr() string { return s.l.Addr().String() }
+
+// TLSConfig returns a client configuration trusting the server's certificate (with
+// Options.TLS), or nil.
+func (s *Server) TLSConfig() *tls.Config {
+	if s.tls == nil {
+		return nil
+	}
+	return s.tls.Clone()
+}
 
 // Close stops accepting, closes every connection and waits for their goroutines; a held
 // acknowledgement is abandoned. It is idempotent.

@@ -3,6 +3,7 @@ package forwardtest
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -245,5 +246,29 @@ func TestServerHostileClients(t *testing.T) {
 	}
 	if n := len(s.Entries()); n != 0 {
 		t.Errorf("%d entries from hostile messages", n)
+	}
+}
+
+// With TLS the server speaks TLS with a certificate its TLSConfig trusts; without, it has
+// none to offer.
+func TestServerTLS(t *testing.T) {
+	nettest.NoLeak(t)
+	s := NewServer(t, Options{TLS: true})
+	c, err := tls.Dial("tcp", s.Addr(), s.TLSConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	b, _ := msgpack.Marshal([]any{"t", int64(1), map[string]any{"k": "v"}, map[string]any{"chunk": "c"}})
+	if _, err := c.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	d := fluentwire.NewReader(bufio.NewReader(c), "reply", 16)
+	d.Begin(1 << 10)
+	if m, err := d.Map(0); err != nil || m["ack"] != "c" {
+		t.Fatalf("ack %v, %v", m, err)
+	}
+	if NewServer(t, Options{}).TLSConfig() != nil {
+		t.Error("a TLS config without TLS")
 	}
 }
