@@ -289,9 +289,11 @@ func TestOTLPRetryAfter(t *testing.T) {
 			}
 			// The backoff alone (1 ms) would allow a retry; Retry-After does not, yet.
 			clock.advance(60 * time.Second)
-			lg.Info("two")
-			before := clock.readCount() // the observed time of "two" read, the sender's next
-			for deadline := time.Now().Add(10 * time.Second); clock.readCount() == before && time.Now().Before(deadline); {
+			// Counted before the log call: the sender may wake and read the clock before
+			// Info returns, and a count taken after would wait for a read that never comes.
+			before := clock.readCount()
+			lg.Info("two") // reads the clock once (the observed time); the sender then once
+			for deadline := time.Now().Add(10 * time.Second); clock.readCount() < before+2 && time.Now().Before(deadline); {
 				time.Sleep(time.Millisecond)
 			}
 			if n := len(rcv.Requests()); n != 1 {
