@@ -2,26 +2,23 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/slogx/handlers/examples/internal/standin"
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward/forwardtest"
+	"github.com/slogx/handlers/netsink/otlp/otlptest"
 )
 
 // Records received from a Socket leave the collector for a Fluent Forward server and an OTLP
 // receiver; closing the collector delivers what it still holds.
 func TestCollectorForwards(t *testing.T) {
-	fwd, err := standin.NewForward()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fwd.Close()
-	otlp := standin.NewOTLP()
-	defer otlp.Close()
+	fwd := forwardtest.NewServer(t, forwardtest.Options{})
+	otlp := otlptest.NewReceiver(t, otlptest.Options{})
 	col, err := listen(config{tcp: "127.0.0.1:0", quiet: true, shutdownIn: 5 * time.Second,
 		forward: fwd.Addr(), forwardTag: "test", otlp: otlp.URL()}, io.Discard)
 	if err != nil {
@@ -48,10 +45,18 @@ func TestCollectorForwards(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if got := fwd.All(); !slices.Equal(got, want) {
-		t.Errorf("forward got %q, want %q", got, want)
+	var got []string
+	for _, e := range fwd.Entries() {
+		got = append(got, fmt.Sprint(e.Tag, " ", e.Record["message"]))
 	}
-	if got := otlp.All(); !slices.Equal(got, want) {
+	if w := []string{"test one", "test two", "test three"}; !slices.Equal(got, w) {
+		t.Errorf("forward got %q, want %q", got, w)
+	}
+	got = nil
+	for _, r := range otlp.Records() {
+		got = append(got, fmt.Sprint(r.Body))
+	}
+	if !slices.Equal(got, want) {
 		t.Errorf("otlp got %q, want %q", got, want)
 	}
 }

@@ -47,7 +47,7 @@ func sections() []section {
 		{"mail and HTTP: SMTP (STARTTLS, AUTH, batching) and HTTP (Python form, NDJSON) to embedded servers", demoMailHTTP},
 		{"eventlog: Windows event log (a clear error elsewhere)", demoEventLog},
 		{"one core: a stalled collector never blocks a log call; Flush and Close through middleware", demoEngine},
-		{"scaling out: Fluent Forward and OTLP to embedded stand-ins of Fluent Bit and the OTel Collector", demoScale},
+		{"scaling out: Fluent Forward and OTLP to the test peers forwardtest and otlptest (standing in for Fluent Bit and the OTel Collector)", demoScale},
 		{"production: Sample (zap's sampler), ContextAttrs, LevelHandler, Console", demoProduction},
 		{"failover: a collector that is down, a local file behind it", demoFailover},
 		{"config: a Python dictConfig document through config.Parse", demoConfig},

@@ -218,7 +218,7 @@ func (s *forwardConn) ReadAcks(ack func(seq uint64)) error {
 // none is, must still end within AckTimeout, so a server cannot hold the connection with a
 // reply it never finishes.
 func (s *forwardConn) readAck() (string, error) {
-	if _, err := s.dec.r.Peek(1); err != nil {
+	if _, err := s.dec.Peek(); err != nil {
 		return "", err
 	}
 	s.mu.Lock()
@@ -267,14 +267,14 @@ func (s *forwardConn) settle(id string) (uint64, bool) {
 
 // forwardReadAck decodes one response, {"ack": chunk}, and returns the chunk id.
 func forwardReadAck(d *replyDec) (string, error) {
-	d.begin(forwardMaxAckBytes)
-	if c, err := d.r.Peek(1); err == nil && (msgpcode.IsFixedArray(c[0]) || c[0] == msgpcode.Array16 || c[0] == msgpcode.Array32) {
+	d.Begin(forwardMaxAckBytes)
+	if c, err := d.Peek(); err == nil && (msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32) {
 		if forwardReadHead(d, "HELO", 2) == nil {
 			return "", errors.New("the server opened the shared-key handshake (HELO): set Options.SharedKey")
 		}
 		return "", errors.New("response is an array, not an ack map")
 	}
-	n, err := d.mapLen()
+	n, err := d.MapLen()
 	if err != nil {
 		return "", err
 	}
@@ -283,17 +283,17 @@ func forwardReadAck(d *replyDec) (string, error) {
 	}
 	id, found := "", false
 	for range n {
-		k, err := d.str()
+		k, err := d.Str()
 		if err != nil {
 			return "", fmt.Errorf("response key: %w", err)
 		}
 		if k != "ack" {
-			if err := d.skip(1); err != nil {
+			if err := d.Skip(1); err != nil {
 				return "", fmt.Errorf("response %.16q: %w", k, err)
 			}
 			continue
 		}
-		if id, err = d.str(); err != nil {
+		if id, err = d.Str(); err != nil {
 			return "", fmt.Errorf("response ack: %w", err)
 		}
 		found = true

@@ -16,6 +16,7 @@ import (
 
 	"github.com/slogx/handlers/internal/testutil"
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward/forwardtest"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/netsink/internal/wire"
 	"github.com/slogx/handlers/slogx"
@@ -81,8 +82,8 @@ func (fwdValuer) LogValue() slog.Value { return slog.GroupValue(slog.String("res
 // Every field a record can carry arrives as the spec and the docs say.
 func TestForwardFields(t *testing.T) {
 	nettest.NoLeak(t)
-	srv := newFwdServer(t, fwdListen(t)).start()
-	f, err := New(srv.l.Addr().String(), Options{Tag: "app.test"}, &slogx.Options{AddSource: true, Level: slog.LevelDebug})
+	srv := forwardtest.NewServer(t, forwardtest.Options{})
+	f, err := New(srv.Addr(), Options{Tag: "app.test"}, &slogx.Options{AddSource: true, Level: slog.LevelDebug})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestForwardFields(t *testing.T) {
 	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
-	es := srv.waitEntries(t, 2)
+	es := srv.WaitEntries(2)
 	e := es[0]
 	if e.Tag != "app.test" {
 		t.Errorf("tag %q", e.Tag)
@@ -131,16 +132,16 @@ func TestForwardFields(t *testing.T) {
 			"g":    map[string]any{"inner": "x", "deeper": map[string]any{"n": int8(1)}},
 		},
 	}
-	if !reflect.DeepEqual(fwdNorm(e.Rec), fwdNorm(want)) {
-		t.Errorf("record\n got %#v\nwant %#v", e.Rec, want)
+	if !reflect.DeepEqual(fwdNorm(e.Record), fwdNorm(want)) {
+		t.Errorf("record\n got %#v\nwant %#v", e.Record, want)
 	}
-	src, ok := es[1].Rec["source"].(map[string]any)
+	src, ok := es[1].Record["source"].(map[string]any)
 	if !ok || !strings.HasSuffix(fmt.Sprint(src["file"]), "forward_test.go") || fwdInt(src["line"]) <= 0 ||
 		!strings.Contains(fmt.Sprint(src["function"]), "TestForwardFields") {
-		t.Errorf("source %#v", es[1].Rec["source"])
+		t.Errorf("source %#v", es[1].Record["source"])
 	}
-	if es[1].Rec["level"] != "DEBUG" || es[1].Rec["message"] != "second" {
-		t.Errorf("second record %#v", es[1].Rec)
+	if es[1].Record["level"] != "DEBUG" || es[1].Record["message"] != "second" {
+		t.Errorf("second record %#v", es[1].Record)
 	}
 	if st := f.Stats(); st.Records != 2 || st.Errors != 0 || st.Dropped != 0 {
 		t.Errorf("stats %+v", st)
@@ -149,14 +150,14 @@ func TestForwardFields(t *testing.T) {
 
 // A zero time is "unknown": EventTime 0.
 func TestForwardZeroTime(t *testing.T) {
-	srv := newFwdServer(t, fwdListen(t)).start()
-	f, err := New(srv.l.Addr().String(), Options{}, nil)
+	srv := forwardtest.NewServer(t, forwardtest.Options{})
+	f, err := New(srv.Addr(), Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	_ = f.Handle(context.Background(), slog.NewRecord(time.Time{}, slog.LevelInfo, "no time", 0))
-	e := srv.waitEntries(t, 1)[0]
+	e := srv.WaitEntries(1)[0]
 	if !e.Time.IsZero() || e.Tag != DefaultTag {
 		t.Errorf("entry %+v", e)
 	}
@@ -165,10 +166,9 @@ func TestForwardZeroTime(t *testing.T) {
 // Every batch carries a chunk id and its size; records count as delivered only once acked.
 func TestForwardChunkAck(t *testing.T) {
 	nettest.NoLeak(t)
-	srv := newFwdServer(t, fwdListen(t))
-	srv.noAck = true
-	srv.start()
-	f, err := New(srv.l.Addr().String(), Options{Delivery: netsink.Delivery{CloseTimeout: 100 * time.Millisecond, BatchBytes: 512}}, &slogx.Options{OnError: func(error) {}})
+	srv := forwardtest.NewServer(t, forwardtest.Options{})
+	srv.SetNoAck(true)
+	f, err := New(srv.Addr(), Options{Delivery: netsink.Delivery{CloseTimeout: 100 * time.Millisecond, BatchBytes: 512}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestForwardChunkAck(t *testing.T) {
 	for i := range 50 {
 		lg.Info("m", "i", i)
 	}
-	srv.waitEntries(t, 50)
+	srv.WaitEntries(50)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	if err := f.Flush(ctx); err == nil {
@@ -185,7 +185,7 @@ func TestForwardChunkAck(t *testing.T) {
 	if st := f.Stats(); st.Records != 0 || f.Pending() != 50 {
 		t.Errorf("unacknowledged: stats %+v, pending %d", st, f.Pending())
 	}
-	msgs := srv.messages()
+	msgs := srv.Messages()
 	if len(msgs) < 2 {
 		t.Errorf("%d messages for 50 records with MaxBatchBytes 512, want several", len(msgs))
 	}
@@ -205,11 +205,10 @@ func TestForwardChunkAck(t *testing.T) {
 // on the next connection, in order, and counted once acknowledged.
 func TestForwardReplayAfterDrop(t *testing.T) {
 	nettest.NoLeak(t)
-	srv := newFwdServer(t, fwdListen(t))
-	srv.dropUnacked = 2
-	srv.start()
+	srv := forwardtest.NewServer(t, forwardtest.Options{})
+	srv.Drop(0, 2)
 	errs := &fwdErrors{}
-	f, err := New(srv.l.Addr().String(), Options{Delivery: netsink.Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
+	f, err := New(srv.Addr(), Options{Delivery: netsink.Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,21 +221,18 @@ func TestForwardReplayAfterDrop(t *testing.T) {
 	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err, errs.text())
 	}
-	es := srv.waitEntries(t, n)
+	es := srv.WaitEntries(n)
 	// The records acknowledged arrived in order, each at least once; those in the dropped
 	// batches were never handed on by the server, so here exactly once.
 	for i, e := range es[:n] {
-		if fwdInt(e.Rec["i"]) != i {
-			t.Fatalf("entry %d has i=%v", i, e.Rec["i"])
+		if fwdInt(e.Record["i"]) != i {
+			t.Fatalf("entry %d has i=%v", i, e.Record["i"])
 		}
 	}
 	if st := f.Stats(); st.Records != n || st.Dropped != 0 {
 		t.Errorf("stats %+v", st)
 	}
-	srv.mu.Lock()
-	conns := srv.conns
-	srv.mu.Unlock()
-	if conns < 3 {
+	if conns := srv.Connections(); conns < 3 {
 		t.Errorf("%d connections, want 3 (two dropped)", conns)
 	}
 }
@@ -245,11 +241,15 @@ func TestForwardReplayAfterDrop(t *testing.T) {
 // reported as an error; the records are sent again and acknowledged on the next one.
 func TestForwardGarbageAck(t *testing.T) {
 	nettest.NoLeak(t)
-	srv := newFwdServer(t, fwdListen(t))
-	srv.garbageAcks = 1
-	srv.start()
+	srv := forwardtest.NewServer(t, forwardtest.Options{})
+	srv.SetReply(func(n int, _ string) []byte {
+		if n == 1 {
+			return []byte{0x93, 0xa3, 'n', 'o', 't', 0xa2, 'a', 'n', 0xa3, 'a', 'c', 'k'} // ["not", "an", "ack"]
+		}
+		return nil
+	})
 	errs := &fwdErrors{}
-	f, err := New(srv.l.Addr().String(), Options{Delivery: netsink.Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
+	f, err := New(srv.Addr(), Options{Delivery: netsink.Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func TestForwardGarbageAck(t *testing.T) {
 	if st := f.Stats(); st.Records != 1 || st.Errors != 1 || !strings.Contains(errs.text(), "bad ack") {
 		t.Errorf("stats %+v, errors %s", st, errs.text())
 	}
-	if es := srv.waitEntries(t, 2); es[0].Rec["message"] != es[1].Rec["message"] {
+	if es := srv.WaitEntries(2); es[0].Record["message"] != es[1].Record["message"] {
 		t.Errorf("entries %+v: want the record twice (at least once)", es)
 	}
 }
@@ -269,16 +269,15 @@ func TestForwardGarbageAck(t *testing.T) {
 // A batch whose ack never comes breaks the connection after AckTimeout and is sent again.
 func TestForwardAckTimeout(t *testing.T) {
 	nettest.NoLeak(t)
-	srv := newFwdServer(t, fwdListen(t))
-	srv.noAck = true
-	srv.start()
+	srv := forwardtest.NewServer(t, forwardtest.Options{})
+	srv.SetNoAck(true)
 	errs := &fwdErrors{}
-	f, err := New(srv.l.Addr().String(), Options{AckTimeout: 50 * time.Millisecond, Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
+	f, err := New(srv.Addr(), Options{AckTimeout: 50 * time.Millisecond, Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
 	slog.New(f).Info("once")
-	srv.waitEntries(t, 3) // sent again and again
+	srv.WaitEntries(3) // sent again and again
 	f.Close()
 	if !strings.Contains(errs.text(), "no ack within") {
 		t.Errorf("errors: %s", errs.text())
@@ -287,10 +286,8 @@ func TestForwardAckTimeout(t *testing.T) {
 
 func TestForwardHandshake(t *testing.T) {
 	nettest.NoLeak(t)
-	srv := newFwdServer(t, fwdListen(t))
-	srv.sharedKey = "s3cret"
-	srv.start()
-	f, err := New(srv.l.Addr().String(), Options{SharedKey: "s3cret", Hostname: "client-a"}, nil)
+	srv := forwardtest.NewServer(t, forwardtest.Options{SharedKey: "s3cret"})
+	f, err := New(srv.Addr(), Options{SharedKey: "s3cret", Hostname: "client-a"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,16 +296,14 @@ func TestForwardHandshake(t *testing.T) {
 	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
-	if e := srv.waitEntries(t, 1)[0]; e.Rec["message"] != "authenticated" {
+	if e := srv.WaitEntries(1)[0]; e.Record["message"] != "authenticated" {
 		t.Errorf("entry %+v", e)
 	}
 }
 
 func TestForwardHandshakeUser(t *testing.T) {
-	srv := newFwdServer(t, fwdListen(t))
-	srv.sharedKey, srv.userSalt, srv.users = "k", true, map[string]string{"alice": "pw"}
-	srv.start()
-	f, err := New(srv.l.Addr().String(), Options{SharedKey: "k", Username: "alice", Password: "pw"}, nil)
+	srv := forwardtest.NewServer(t, forwardtest.Options{SharedKey: "k", Users: map[string]string{"alice": "pw"}})
+	f, err := New(srv.Addr(), Options{SharedKey: "k", Username: "alice", Password: "pw"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,15 +326,14 @@ func TestForwardHandshakeWrongKey(t *testing.T) {
 		{"server proves another key", true, "does not prove the same shared key"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newFwdServer(t, fwdListen(t))
-			srv.sharedKey, srv.badDigest = "right", tc.badDigest
+			o := forwardtest.Options{SharedKey: "right"}
 			key := "wrong"
 			if tc.badDigest {
-				key = "right"
+				key, o.ProveKey = "right", "not-right"
 			}
-			srv.start()
+			srv := forwardtest.NewServer(t, o)
 			errs := &fwdErrors{}
-			f, err := New(srv.l.Addr().String(), Options{SharedKey: key, Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
+			f, err := New(srv.Addr(), Options{SharedKey: key, Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 50 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -353,11 +347,11 @@ func TestForwardHandshakeWrongKey(t *testing.T) {
 			}
 			text := errs.text()
 			if !strings.Contains(text, "shared key") || !strings.Contains(text, tc.want) ||
-				!strings.HasPrefix(text, "netsink: forward "+srv.l.Addr().String()+": connect: ") {
+				!strings.HasPrefix(text, "netsink: forward "+srv.Addr()+": connect: ") {
 				t.Errorf("errors: %s", text)
 			}
 			f.Close()
-			if len(srv.messages()) != 0 {
+			if len(srv.Messages()) != 0 {
 				t.Error("records sent without a handshake")
 			}
 		})
@@ -366,15 +360,8 @@ func TestForwardHandshakeWrongKey(t *testing.T) {
 
 func TestForwardTLS(t *testing.T) {
 	nettest.NoLeak(t)
-	cert, pool := nettest.TestCert(t)
-	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := newFwdServer(t, l)
-	srv.sharedKey = "k"
-	srv.start()
-	f, err := New(l.Addr().String(), Options{SharedKey: "k", TLS: &tls.Config{RootCAs: pool}}, nil)
+	srv := forwardtest.NewServer(t, forwardtest.Options{SharedKey: "k", TLS: true})
+	f, err := New(srv.Addr(), Options{SharedKey: "k", TLS: srv.TLSConfig()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,7 +370,7 @@ func TestForwardTLS(t *testing.T) {
 	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
-	if e := srv.waitEntries(t, 1)[0]; e.Rec["message"] != "over tls" {
+	if e := srv.WaitEntries(1)[0]; e.Record["message"] != "over tls" {
 		t.Errorf("entry %+v", e)
 	}
 }
@@ -395,7 +382,7 @@ func TestForwardUnix(t *testing.T) {
 	if err != nil {
 		t.Skip("no unix sockets:", err)
 	}
-	srv := newFwdServer(t, l).start()
+	srv := forwardtest.NewServer(t, forwardtest.Options{Listener: l})
 	f, err := New("unix://"+path, Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -405,15 +392,15 @@ func TestForwardUnix(t *testing.T) {
 	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
-	if e := srv.waitEntries(t, 1)[0]; e.Rec["message"] != "over unix" {
+	if e := srv.WaitEntries(1)[0]; e.Record["message"] != "over unix" {
 		t.Errorf("entry %+v", e)
 	}
 }
 
 func TestForwardCompress(t *testing.T) {
 	nettest.NoLeak(t)
-	srv := newFwdServer(t, fwdListen(t)).start()
-	f, err := New(srv.l.Addr().String(), Options{Compress: true, Delivery: netsink.Delivery{BatchBytes: 4096}}, nil)
+	srv := forwardtest.NewServer(t, forwardtest.Options{})
+	f, err := New(srv.Addr(), Options{Compress: true, Delivery: netsink.Delivery{BatchBytes: 4096}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,13 +413,13 @@ func TestForwardCompress(t *testing.T) {
 	if err := f.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
-	es := srv.waitEntries(t, n)
+	es := srv.WaitEntries(n)
 	for i, e := range es {
-		if fwdInt(e.Rec["i"]) != i {
+		if fwdInt(e.Record["i"]) != i {
 			t.Fatalf("entry %d: %+v", i, e)
 		}
 	}
-	for _, m := range srv.messages() {
+	for _, m := range srv.Messages() {
 		if m.Compressed != "gzip" || m.Size != m.Entries || m.Chunk == "" {
 			t.Errorf("message %+v", m)
 		}
@@ -472,8 +459,8 @@ func TestForwardHandleAllocs(t *testing.T) {
 	if testutil.RaceEnabled {
 		t.Skip("sync.Pool drops items at random under -race; make test runs this without -race too")
 	}
-	srv := newFwdServer(t, fwdListen(t)).start()
-	f, err := New(srv.l.Addr().String(), Options{Delivery: netsink.Delivery{Overflow: slogx.DropNewest}}, nil)
+	srv := forwardtest.NewServer(t, forwardtest.Options{})
+	f, err := New(srv.Addr(), Options{Delivery: netsink.Delivery{Overflow: slogx.DropNewest}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,12 +489,8 @@ func fwdBenchRecord() slog.Record {
 }
 
 func BenchmarkForwardHandle(b *testing.B) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := newFwdServer(b, l).start()
-	f, err := New(srv.l.Addr().String(), Options{Delivery: netsink.Delivery{Overflow: slogx.DropNewest}}, nil)
+	srv := forwardtest.NewServer(b, forwardtest.Options{})
+	f, err := New(srv.Addr(), Options{Delivery: netsink.Delivery{Overflow: slogx.DropNewest}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -559,11 +542,9 @@ func fwdNorm(v any) any {
 // A server that wants the handshake while no SharedKey is set is named as such.
 func TestForwardUnexpectedHelo(t *testing.T) {
 	nettest.NoLeak(t)
-	srv := newFwdServer(t, fwdListen(t))
-	srv.sharedKey = "k"
-	srv.start()
+	srv := forwardtest.NewServer(t, forwardtest.Options{SharedKey: "k"})
 	errs := &fwdErrors{}
-	f, err := New(srv.l.Addr().String(), Options{Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 10 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
+	f, err := New(srv.Addr(), Options{Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 10 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -576,4 +557,27 @@ func TestForwardUnexpectedHelo(t *testing.T) {
 	if !strings.Contains(errs.text(), "set Options.SharedKey") {
 		t.Errorf("errors: %s", errs.text())
 	}
+}
+
+// fwdInt returns the integer v holds, whatever its Go type, or -1.
+func fwdInt(v any) int {
+	switch n := v.(type) {
+	case int8:
+		return int(n)
+	case int16:
+		return int(n)
+	case int32:
+		return int(n)
+	case int64:
+		return int(n)
+	case uint8:
+		return int(n)
+	case uint16:
+		return int(n)
+	case uint32:
+		return int(n)
+	case uint64:
+		return int(n)
+	}
+	return -1
 }

@@ -44,7 +44,7 @@ func FuzzForwardReplies(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		// Every reply is refused or accepted within its limit, whatever it claims.
 		within := func(d *replyDec, limit int) {
-			if used := limit - d.left; used < 0 || used > limit {
+			if used := d.Used(); used < 0 || used > limit {
 				t.Fatalf("reply took %d bytes, limit %d", used, limit)
 			}
 		}

@@ -3,7 +3,6 @@ package forward
 import (
 	"bytes"
 	"crypto/rand"
-	"crypto/sha512"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
@@ -11,6 +10,8 @@ import (
 	"io"
 
 	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/slogx/handlers/netsink/forward/internal/fluentwire"
 )
 
 // The shared-key handshake of Forward protocol v1 ("Handshake Messages"): the server opens
@@ -33,11 +34,11 @@ type forwardHelo struct {
 // forwardReadHelo decodes ["HELO", {"nonce": ..., "auth": ..., "keepalive": bool}].
 func forwardReadHelo(d *replyDec) (forwardHelo, error) {
 	var h forwardHelo
-	d.begin(forwardMaxHandshakeBytes)
+	d.Begin(forwardMaxHandshakeBytes)
 	if err := forwardReadHead(d, "HELO", 2); err != nil {
 		return h, err
 	}
-	n, err := d.mapLen()
+	n, err := d.MapLen()
 	if err != nil {
 		return h, fmt.Errorf("HELO options: %w", err)
 	}
@@ -46,19 +47,19 @@ func forwardReadHelo(d *replyDec) (forwardHelo, error) {
 	}
 	h.keepalive = true // the spec's default
 	for range n {
-		k, err := d.str()
+		k, err := d.Str()
 		if err != nil {
 			return h, fmt.Errorf("HELO options: %w", err)
 		}
 		switch k {
 		case "nonce":
-			h.nonce, err = d.raw()
+			h.nonce, err = d.Raw()
 		case "auth":
-			h.auth, err = d.raw()
+			h.auth, err = d.Raw()
 		case "keepalive":
-			h.keepalive, err = d.boolean()
+			h.keepalive, err = d.Bool()
 		default:
-			err = d.skip(1)
+			err = d.Skip(1)
 		}
 		if err != nil {
 			return h, fmt.Errorf("HELO %q: %w", k, err)
@@ -81,21 +82,21 @@ type forwardPong struct {
 // forwardReadPong decodes ["PONG", auth_result, reason, server_hostname, digest].
 func forwardReadPong(d *replyDec) (forwardPong, error) {
 	var p forwardPong
-	d.begin(forwardMaxHandshakeBytes)
+	d.Begin(forwardMaxHandshakeBytes)
 	if err := forwardReadHead(d, "PONG", 5); err != nil {
 		return p, err
 	}
 	var err error
-	if p.ok, err = d.boolean(); err != nil {
+	if p.ok, err = d.Bool(); err != nil {
 		return p, fmt.Errorf("PONG auth_result: %w", err)
 	}
-	if p.reason, err = d.str(); err != nil {
+	if p.reason, err = d.Str(); err != nil {
 		return p, fmt.Errorf("PONG reason: %w", err)
 	}
-	if p.hostname, err = d.str(); err != nil {
+	if p.hostname, err = d.Str(); err != nil {
 		return p, fmt.Errorf("PONG hostname: %w", err)
 	}
-	if p.digest, err = d.str(); err != nil {
+	if p.digest, err = d.Str(); err != nil {
 		return p, fmt.Errorf("PONG digest: %w", err)
 	}
 	return p, nil
@@ -103,14 +104,14 @@ func forwardReadPong(d *replyDec) (forwardPong, error) {
 
 // forwardReadHead reads an array of n elements whose first is the string typ.
 func forwardReadHead(d *replyDec, typ string, n int) error {
-	l, err := d.arrayLen()
+	l, err := d.ArrayLen()
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", typ, err)
 	}
 	if l != n {
 		return fmt.Errorf("%s: array of %d elements, want %d", typ, l, n)
 	}
-	s, err := d.str()
+	s, err := d.Str()
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", typ, err)
 	}
@@ -118,15 +119,6 @@ func forwardReadHead(d *replyDec, typ string, n int) error {
 		return fmt.Errorf("got %.16q, want %s", s, typ)
 	}
 	return nil
-}
-
-// forwardDigest is the spec's hex(sha512(parts...)).
-func forwardDigest(parts ...[]byte) string {
-	h := sha512.New()
-	for _, p := range parts {
-		h.Write(p)
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // forwardCredentials are what the client proves it knows.
@@ -145,7 +137,7 @@ func forwardPing(c forwardCredentials, h forwardHelo) ([]byte, []byte, error) {
 	salt := []byte(hex.EncodeToString(raw))
 	userDigest := ""
 	if len(h.auth) > 0 {
-		userDigest = forwardDigest(h.auth, []byte(c.username), []byte(c.password))
+		userDigest = fluentwire.Digest(h.auth, []byte(c.username), []byte(c.password))
 	}
 	var buf bytes.Buffer
 	enc := msgpack.NewEncoder(&buf)
@@ -153,7 +145,7 @@ func forwardPing(c forwardCredentials, h forwardHelo) ([]byte, []byte, error) {
 	_ = enc.EncodeString("PING")
 	_ = enc.EncodeString(c.hostname)
 	_ = enc.EncodeString(string(salt))
-	_ = enc.EncodeString(forwardDigest(salt, []byte(c.hostname), h.nonce, []byte(c.sharedKey)))
+	_ = enc.EncodeString(fluentwire.Digest(salt, []byte(c.hostname), h.nonce, []byte(c.sharedKey)))
 	_ = enc.EncodeString(c.username)
 	_ = enc.EncodeString(userDigest)
 	return buf.Bytes(), salt, nil
@@ -183,7 +175,7 @@ func forwardHandshake(rw io.Writer, d *replyDec, c forwardCredentials) error {
 	if !p.ok {
 		return fmt.Errorf("handshake: the server rejected the shared key or credentials: %q", p.reason)
 	}
-	want := forwardDigest(salt, []byte(p.hostname), h.nonce, []byte(c.sharedKey))
+	want := fluentwire.Digest(salt, []byte(p.hostname), h.nonce, []byte(c.sharedKey))
 	if subtle.ConstantTimeCompare([]byte(want), []byte(p.digest)) != 1 {
 		return fmt.Errorf("handshake: server %q does not prove the same shared key (digest mismatch)", p.hostname)
 	}

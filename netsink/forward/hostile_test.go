@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward/forwardtest"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
@@ -60,11 +61,11 @@ func nestedAck(chunk string, depth int) []byte {
 // deliverOnce logs one record through a Forward to srv, whose first reply is hostile, and
 // checks that the record is delivered on a second connection and the reply was refused
 // with an error containing want.
-func deliverOnce(t *testing.T, srv *fwdServer, o Options, want string) {
+func deliverOnce(t *testing.T, srv *forwardtest.Server, o Options, want string) {
 	t.Helper()
 	errs := &fwdErrors{}
 	o.Backoff = fastBackoff()
-	f, err := New(srv.l.Addr().String(), o, &slogx.Options{OnError: errs.add})
+	f, err := New(srv.Addr(), o, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,14 +88,13 @@ func TestForwardDeepAck(t *testing.T) {
 		return
 	}
 	nettest.NoLeak(t)
-	srv := newFwdServer(t, fwdListen(t))
-	srv.reply = func(n int, chunk string) []byte {
+	srv := forwardtest.NewServer(t, forwardtest.Options{})
+	srv.SetReply(func(n int, chunk string) []byte {
 		if n == 1 {
 			return nestedAck(chunk, 10_000_000)
 		}
 		return nil
-	}
-	srv.start()
+	})
 	deliverOnce(t, srv, Options{}, "nested deeper than 16")
 }
 
@@ -123,16 +123,15 @@ func TestForwardDeepHelo(t *testing.T) {
 // limit is refused from its length claim, before its bytes are read.
 func TestForwardHugeAck(t *testing.T) {
 	nettest.NoLeak(t)
-	srv := newFwdServer(t, fwdListen(t))
+	srv := forwardtest.NewServer(t, forwardtest.Options{})
 	claim := []byte{0x82, 0xa1, 'x', 0xdb, 0x10, 0x00, 0x00, 0x00} // str32 of 256 MiB
 	body := make([]byte, 8<<20)                                    // what the server sends of it
-	srv.reply = func(n int, chunk string) []byte {
+	srv.SetReply(func(n int, chunk string) []byte {
 		if n == 1 {
 			return append(claim, body...)
 		}
 		return nil
-	}
-	srv.start()
+	})
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	deliverOnce(t, srv, Options{AckTimeout: 5 * time.Second}, "reply exceeds its size limit (1024 bytes)")
@@ -165,18 +164,17 @@ func TestForwardHugeHelo(t *testing.T) {
 // connection: it must end within AckTimeout.
 func TestForwardStalledReplyWhenIdle(t *testing.T) {
 	nettest.NoLeak(t)
-	srv := newFwdServer(t, fwdListen(t))
-	srv.reply = func(n int, chunk string) []byte {
+	srv := forwardtest.NewServer(t, forwardtest.Options{})
+	srv.SetReply(func(n int, chunk string) []byte {
 		if n == 1 {
 			ack := []byte{0x81, 0xa3, 'a', 'c', 'k', 0xa0 | byte(len(chunk))}
 			ack = append(ack, chunk...)
 			return append(ack, 0x81, 0xa3, 'a') // then the start of a reply, never finished
 		}
 		return nil
-	}
-	srv.start()
+	})
 	errs := &fwdErrors{}
-	f, err := New(srv.l.Addr().String(), Options{AckTimeout: 50 * time.Millisecond, Delivery: netsink.Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
+	f, err := New(srv.Addr(), Options{AckTimeout: 50 * time.Millisecond, Delivery: netsink.Delivery{Backoff: fastBackoff()}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
 		t.Fatal(err)
 	}

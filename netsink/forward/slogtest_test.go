@@ -5,6 +5,7 @@ import (
 	"testing"
 	"testing/slogtest"
 
+	"github.com/slogx/handlers/netsink/forward/forwardtest"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
@@ -14,11 +15,11 @@ import (
 func TestForwardSlogtest(t *testing.T) {
 	nettest.NoLeak(t)
 	var f *Handler
-	var srv *fwdServer
+	var srv *forwardtest.Server
 	slogtest.Run(t, func(t *testing.T) slog.Handler {
-		srv = newFwdServer(t, fwdListen(t)).start()
+		srv = forwardtest.NewServer(t, forwardtest.Options{})
 		var err error
-		f, err = New(srv.l.Addr().String(), Options{}, nil)
+		f, err = New(srv.Addr(), Options{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -28,11 +29,11 @@ func TestForwardSlogtest(t *testing.T) {
 		if err := f.Flush(nettest.Ctx(t)); err != nil {
 			t.Fatal(err)
 		}
-		es := srv.waitEntries(t, 1)
+		es := srv.WaitEntries(1)
 		if len(es) != 1 {
 			t.Fatalf("%d entries, want 1", len(es))
 		}
-		m := es[0].Rec
+		m := es[0].Record
 		m[slog.MessageKey] = m["message"]
 		delete(m, "message")
 		if !es[0].Time.IsZero() {

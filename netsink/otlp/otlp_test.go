@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"log/slog"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -23,6 +20,7 @@ import (
 	"github.com/slogx/handlers/internal/testutil"
 	"github.com/slogx/handlers/netsink"
 	"github.com/slogx/handlers/netsink/internal/nettest"
+	"github.com/slogx/handlers/netsink/otlp/otlptest"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -56,9 +54,9 @@ func (otlpStringer) String() string { return "stringer" }
 func TestOTLPRecordFields(t *testing.T) {
 	for _, isJSON := range []bool{false, true} {
 		t.Run(fmt.Sprintf("json=%v", isJSON), func(t *testing.T) {
-			ts := newOTLPTestServer(t)
+			rcv := newReceiver(t, otlptest.Options{})
 			errs := &otlpErrs{}
-			h := newTestOTLP(t, Options{URL: ts.URL + "/v1/logs", Protocol: otlpProtocol(isJSON), Scope: "test-scope",
+			h := newTestOTLP(t, Options{URL: rcv.URL(), Protocol: otlpProtocol(isJSON), Scope: "test-scope",
 				Resource: []slog.Attr{slog.String("deployment.environment", "test"), slog.Group("host", slog.Int("cpus", 2))}},
 				&slogx.Options{Level: slog.LevelDebug, OnError: errs.add})
 			at := time.Date(2026, 3, 4, 5, 6, 7, 123456789, time.UTC)
@@ -80,7 +78,7 @@ func TestOTLPRecordFields(t *testing.T) {
 				t.Fatal(err)
 			}
 			nettest.Flush(t, h)
-			req := ts.next(t)
+			req := nth(rcv, 0)
 			if req.Path != "/v1/logs" {
 				t.Errorf("path %q", req.Path)
 			}
@@ -88,24 +86,24 @@ func TestOTLPRecordFields(t *testing.T) {
 			if ct := req.Header.Get("Content-Type"); ct != wantCT {
 				t.Errorf("content type %q", ct)
 			}
-			got := otlpDecodeRequest(t, req.Body, isJSON)
-			if got.Scope != "test-scope" || got.Resource["deployment.environment"] != "test" ||
-				got.Resource["service.name"] != filepath.Base(os.Args[0]) ||
-				!reflect.DeepEqual(got.Resource["host"], map[string]any{"cpus": int64(2)}) {
-				t.Errorf("resource %v, scope %q", got.Resource, got.Scope)
+			recs := decoded(t, req)
+			if len(recs) != 1 {
+				t.Fatalf("%d records", len(recs))
 			}
-			if len(got.Records) != 1 {
-				t.Fatalf("%d records", len(got.Records))
+			rec := recs[0]
+			if rec.Scope != "test-scope" || rec.Resource["deployment.environment"] != "test" ||
+				rec.Resource["service.name"] != filepath.Base(os.Args[0]) ||
+				!reflect.DeepEqual(rec.Resource["host"], map[string]any{"cpus": int64(2)}) {
+				t.Errorf("resource %v, scope %q", rec.Resource, rec.Scope)
 			}
-			rec := got.Records[0]
-			if rec.Time != uint64(at.UnixNano()) || rec.Observed == 0 || rec.Severity != 13 ||
+			if !rec.Time.Equal(at) || rec.ObservedTime.IsZero() || rec.SeverityNumber != 13 ||
 				rec.SeverityText != "WARN" || rec.Body != "hello \"otlp\"\n" {
 				t.Errorf("record %+v", rec)
 			}
-			if rec.Attrs["pre"] != "p" || len(rec.AttrOrder) != 2 {
-				t.Errorf("attrs %v", rec.AttrOrder)
+			if rec.Attributes["pre"] != "p" || len(rec.AttributeKeys) != 2 {
+				t.Errorf("attrs %v", rec.AttributeKeys)
 			}
-			g := rec.Attrs["grp"].(map[string]any)
+			g := rec.Attributes["grp"].(map[string]any)
 			want := map[string]any{
 				"s": "v", "i": int64(-42), "u": int64(7), "big": "18446744073709551615",
 				"f": 1.5, "b": true, "d": int64(time.Second), "t": "2026-03-04T05:06:07.123456789Z",
@@ -128,8 +126,8 @@ func TestOTLPRecordFields(t *testing.T) {
 			if len(g) != len(want) {
 				t.Errorf("got %d attrs, want %d: %v", len(g), len(want), g)
 			}
-			if s := h.Stats(); s.Records != 1 || s.Errors != 0 || s.Dropped != 0 || s.Bytes != uint64(req.Raw) {
-				t.Errorf("stats %+v (body %d): %s", s, req.Raw, errs)
+			if s := h.Stats(); s.Records != 1 || s.Errors != 0 || s.Dropped != 0 || s.Bytes != uint64(req.WireBytes) {
+				t.Errorf("stats %+v (body %d): %s", s, req.WireBytes, errs)
 			}
 		})
 	}
@@ -156,23 +154,22 @@ func TestOTLPSeverity(t *testing.T) {
 }
 
 func TestOTLPGzipAndHeaders(t *testing.T) {
-	ts := newOTLPTestServer(t)
-	h := newTestOTLP(t, Options{URL: ts.URL + "/v1/logs", Compression: "gzip", Headers: map[string]string{"x-api-key": "k1"}}, nil)
+	rcv := newReceiver(t, otlptest.Options{})
+	h := newTestOTLP(t, Options{URL: rcv.URL(), Compression: "gzip", Headers: map[string]string{"x-api-key": "k1"}}, nil)
 	lg := slog.New(h)
 	for i := range 100 {
 		lg.Info("compressible record", "i", i)
 	}
 	nettest.Flush(t, h)
 	n := 0
-	for n < 100 {
-		req := ts.next(t)
-		if req.Header.Get("Content-Encoding") != "gzip" || req.Header.Get("X-Api-Key") != "k1" {
-			t.Fatalf("headers %v", req.Header)
+	for i := 0; n < 100; i++ {
+		req := nth(rcv, i)
+		if req.Header.Get("Content-Encoding") != "gzip" || req.Header.Get("X-Api-Key") != "k1" || req.WireBytes >= len(req.Body) {
+			t.Fatalf("headers %v, %d bytes sent for %d", req.Header, req.WireBytes, len(req.Body))
 		}
-		got := otlpDecodeRequest(t, req.Body, false)
-		for _, r := range got.Records {
-			if r.Attrs["i"] != int64(n) {
-				t.Fatalf("record %d: %v", n, r.Attrs)
+		for _, r := range decoded(t, req) {
+			if r.Attributes["i"] != int64(n) {
+				t.Fatalf("record %d: %v", n, r.Attributes)
 			}
 			n++
 		}
@@ -180,8 +177,8 @@ func TestOTLPGzipAndHeaders(t *testing.T) {
 }
 
 func TestOTLPEnv(t *testing.T) {
-	ts := newOTLPTestServer(t)
-	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", ts.URL+"/base/")
+	rcv := newReceiver(t, otlptest.Options{})
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", rcv.Endpoint()+"/base/")
 	t.Setenv("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20tok, x-a = 1 ")
 	t.Setenv("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "x-a=2")
 	t.Setenv("OTEL_SERVICE_NAME", "svc")
@@ -190,23 +187,22 @@ func TestOTLPEnv(t *testing.T) {
 	h := newTestOTLP(t, Options{}, nil)
 	slog.New(h).Info("env")
 	nettest.Flush(t, h)
-	req := ts.next(t)
-	if req.Path != "/base/v1/logs" || req.Header.Get("Authorization") != "Bearer tok" || req.Header.Get("X-A") != "2" {
+	req := nth(rcv, 0)
+	if req.Path != "/base/v1/logs" || req.Header.Get("Authorization") != "Bearer tok" || req.Header.Get("X-A") != "2" || !req.JSON {
 		t.Fatalf("path %q headers %v", req.Path, req.Header)
 	}
-	got := otlpDecodeRequest(t, req.Body, true)
-	if got.Resource["service.name"] != "svc" || got.Resource["team"] != "a,b" {
-		t.Fatalf("resource %v", got.Resource)
+	if res := decoded(t, req)[0].Resource; res["service.name"] != "svc" || res["team"] != "a,b" {
+		t.Fatalf("resource %v", res)
 	}
 
-	t.Setenv("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", ts.URL+"/exact")
+	t.Setenv("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", rcv.Endpoint()+"/exact")
 	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "")
 	h2 := newTestOTLP(t, Options{Resource: []slog.Attr{slog.String("service.name", "code")}}, nil)
 	slog.New(h2).Info("env")
 	nettest.Flush(t, h2)
-	req = ts.next(t)
-	if got := otlpDecodeRequest(t, req.Body, false); req.Path != "/exact" || got.Resource["service.name"] != "code" {
-		t.Fatalf("path %q resource %v", req.Path, got.Resource)
+	req = nth(rcv, 1)
+	if res := decoded(t, req)[0].Resource; req.Path != "/exact" || req.JSON || res["service.name"] != "code" {
+		t.Fatalf("path %q resource %v", req.Path, res)
 	}
 
 	t.Setenv("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "")
@@ -269,47 +265,46 @@ func (c *otlpClock) readCount() int {
 func TestOTLPRetryAfter(t *testing.T) {
 	for _, header := range []string{"120", "date"} {
 		t.Run(header, func(t *testing.T) {
-			ts := newOTLPTestServer(t)
+			rcv := newReceiver(t, otlptest.Options{})
 			clock := &otlpClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 			ra := header
 			if header == "date" {
 				ra = clock.now.Add(120 * time.Second).Format(http.TimeFormat)
 			}
-			answered := make(chan int, 1)
-			ts.respond(func(w http.ResponseWriter) {
-				answered <- clock.readCount()
-				w.Header().Set("Retry-After", ra)
-				w.WriteHeader(http.StatusServiceUnavailable)
-			})
+			answer := make(chan struct{})
+			rcv.Respond(1, otlptest.Response{Status: http.StatusServiceUnavailable, RetryAfter: ra, Hold: answer})
 			errs := &otlpErrs{}
-			o := Options{URL: ts.URL, now: clock.Now, Delivery: netsink.Delivery{Backoff: netsink.Backoff{Initial: time.Millisecond}}}
+			o := Options{URL: rcv.URL(), now: clock.Now, Delivery: netsink.Delivery{Backoff: netsink.Backoff{Initial: time.Millisecond}}}
 			h := newTestOTLP(t, o, &slogx.Options{OnError: errs.add})
 			lg := slog.New(h)
 			lg.Info("one")
-			ts.next(t) // the 503
+			rcv.WaitRequests(1) // the 503, held until answer is closed
 			// The sender reads the clock twice more before it waits: to date the answer
 			// (and, for an HTTP date, to parse it before that), and to check the schedule.
 			// Only then may the clock move, or the wait would count from the moved clock.
-			base := <-answered
+			base := clock.readCount()
+			close(answer)
 			for deadline := time.Now().Add(10 * time.Second); clock.readCount() < base+2 && time.Now().Before(deadline); {
 				time.Sleep(time.Millisecond)
 			}
 			// The backoff alone (1 ms) would allow a retry; Retry-After does not, yet.
 			clock.advance(60 * time.Second)
-			lg.Info("two")
-			before := clock.readCount() // the observed time of "two" read, the sender's next
-			for deadline := time.Now().Add(10 * time.Second); clock.readCount() == before && time.Now().Before(deadline); {
+			// Counted before the log call: the sender may wake and read the clock before
+			// Info returns, and a count taken after would wait for a read that never comes.
+			before := clock.readCount()
+			lg.Info("two") // reads the clock once (the observed time); the sender then once
+			for deadline := time.Now().Add(10 * time.Second); clock.readCount() < before+2 && time.Now().Before(deadline); {
 				time.Sleep(time.Millisecond)
 			}
-			ts.none(t)
+			if n := len(rcv.Requests()); n != 1 {
+				t.Fatalf("%d requests before Retry-After elapsed, want 1", n)
+			}
 			clock.advance(61 * time.Second)
 			lg.Info("three")
 			nettest.Flush(t, h)
 			var msgs []any
-			for len(msgs) < 3 {
-				for _, r := range otlpDecodeRequest(t, ts.next(t).Body, false).Records {
-					msgs = append(msgs, r.Body)
-				}
+			for _, r := range rcv.WaitRecords(3) {
+				msgs = append(msgs, r.Body)
 			}
 			if !reflect.DeepEqual(msgs, []any{"one", "two", "three"}) {
 				t.Fatalf("got %v", msgs)
@@ -346,28 +341,26 @@ func TestOTLPStatuses(t *testing.T) {
 		retried bool
 	}{{429, true}, {502, true}, {503, true}, {504, true}, {500, false}, {400, false}, {401, false}, {404, false}} {
 		t.Run(fmt.Sprint(c.status), func(t *testing.T) {
-			ts := newOTLPTestServer(t)
-			ts.respond(func(w http.ResponseWriter) {
-				w.Header().Set("Content-Type", "application/x-protobuf")
-				w.WriteHeader(c.status)
-				_, _ = w.Write(pbString(nil, otlpStatusMessage, "the reason"))
-			})
+			rcv := newReceiver(t, otlptest.Options{})
+			rcv.Respond(1, otlptest.Response{Status: c.status, Body: pbString(nil, otlpStatusMessage, "the reason")})
 			errs := &otlpErrs{}
-			h := newTestOTLP(t, Options{URL: ts.URL, Delivery: netsink.Delivery{Backoff: netsink.Backoff{Initial: time.Millisecond}}}, &slogx.Options{OnError: errs.add})
+			h := newTestOTLP(t, Options{URL: rcv.URL(), Delivery: netsink.Delivery{Backoff: netsink.Backoff{Initial: time.Millisecond}}}, &slogx.Options{OnError: errs.add})
 			slog.New(h).Info("x")
 			nettest.Flush(t, h)
-			ts.next(t)
+			nth(rcv, 0)
 			s := h.Stats()
 			if c.retried {
-				ts.next(t)
+				nth(rcv, 1)
 				if s.Records != 1 || s.Errors != 0 {
 					t.Fatalf("stats %+v: %s", s, errs)
 				}
 				return
 			}
-			ts.none(t)
+			if n := len(rcv.Requests()); n != 1 {
+				t.Fatalf("%d requests, want 1 (not retried)", n)
+			}
 			if s.Records != 0 || s.Errors != 1 || !strings.Contains(errs.String(), "the reason") ||
-				!strings.Contains(errs.String(), "netsink: otlp "+ts.URL) {
+				!strings.Contains(errs.String(), "netsink: otlp "+rcv.URL()) {
 				t.Fatalf("stats %+v: %s", s, errs)
 			}
 		})
@@ -377,7 +370,7 @@ func TestOTLPStatuses(t *testing.T) {
 func TestOTLPPartialSuccess(t *testing.T) {
 	for _, isJSON := range []bool{false, true} {
 		t.Run(fmt.Sprintf("json=%v", isJSON), func(t *testing.T) {
-			ts := newOTLPTestServer(t)
+			rcv := newReceiver(t, otlptest.Options{})
 			body := func(rejected int64, msg string) []byte {
 				if isJSON {
 					return fmt.Appendf(nil, `{"partialSuccess":{"rejectedLogRecords":"%d","errorMessage":%q}}`, rejected, msg)
@@ -389,16 +382,11 @@ func TestOTLPPartialSuccess(t *testing.T) {
 				ps = pbString(ps, otlpPartialMessage, msg)
 				return pbBytes(nil, otlpResponsePartialSuccess, ps)
 			}
-			reply := func(b []byte) func(w http.ResponseWriter) {
-				return func(w http.ResponseWriter) {
-					w.Header().Set("Content-Type", map[bool]string{false: "application/x-protobuf", true: "application/json"}[isJSON])
-					_, _ = w.Write(b)
-				}
-			}
-			ts.respond(reply(body(2, "too old")), reply(body(0, "just a warning")))
+			rcv.Respond(1, otlptest.Response{Body: body(2, "too old")})
+			rcv.Respond(1, otlptest.Response{Body: body(0, "just a warning")})
 			errs := &otlpErrs{}
 			// BatchInterval holds the three records for Flush to send in one request.
-			h := newTestOTLP(t, Options{URL: ts.URL, Protocol: otlpProtocol(isJSON), Delivery: netsink.Delivery{BatchInterval: time.Hour}}, &slogx.Options{OnError: errs.add})
+			h := newTestOTLP(t, Options{URL: rcv.URL(), Protocol: otlpProtocol(isJSON), Delivery: netsink.Delivery{BatchInterval: time.Hour}}, &slogx.Options{OnError: errs.add})
 			lg := slog.New(h)
 			for range 3 {
 				lg.Info("x")
@@ -421,22 +409,19 @@ type otlpTraceKey struct{}
 func TestOTLPTraceContext(t *testing.T) {
 	for _, isJSON := range []bool{false, true} {
 		t.Run(fmt.Sprintf("json=%v", isJSON), func(t *testing.T) {
-			ts := newOTLPTestServer(t)
+			rcv := newReceiver(t, otlptest.Options{})
 			tc := func(ctx context.Context) ([16]byte, [8]byte, byte, bool) {
 				v, ok := ctx.Value(otlpTraceKey{}).([16]byte)
 				return v, [8]byte{0xa, 0xb, 0xc, 0xd, 0xe, 0xf, 0x10, 0x11}, 1, ok
 			}
-			h := newTestOTLP(t, Options{URL: ts.URL, Protocol: otlpProtocol(isJSON), TraceContext: tc}, nil)
+			h := newTestOTLP(t, Options{URL: rcv.URL(), Protocol: otlpProtocol(isJSON), TraceContext: tc}, nil)
 			id := [16]byte{0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
 			ctx := context.WithValue(context.Background(), otlpTraceKey{}, id)
 			lg := slog.New(h).With("a", 1).WithGroup("g")
 			lg.InfoContext(ctx, "traced")
 			lg.Info("untraced")
 			nettest.Flush(t, h)
-			var recs []otlpTestRecord
-			for len(recs) < 2 {
-				recs = append(recs, otlpDecodeRequest(t, ts.next(t).Body, isJSON).Records...)
-			}
+			recs := rcv.WaitRecords(2)
 			if r := recs[0]; r.TraceID != "deadbeef0102030405060708090a0b0c" || r.SpanID != "0a0b0c0d0e0f1011" || r.Flags != 1 {
 				t.Errorf("traced: %+v", r)
 			}
@@ -448,8 +433,8 @@ func TestOTLPTraceContext(t *testing.T) {
 }
 
 func TestOTLPAddSourceAndReplaceAttr(t *testing.T) {
-	ts := newOTLPTestServer(t)
-	h := newTestOTLP(t, Options{URL: ts.URL}, &slogx.Options{AddSource: true,
+	rcv := newReceiver(t, otlptest.Options{})
+	h := newTestOTLP(t, Options{URL: rcv.URL()}, &slogx.Options{AddSource: true,
 		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 			if a.Key == "secret" {
 				return slog.Attr{}
@@ -458,18 +443,18 @@ func TestOTLPAddSourceAndReplaceAttr(t *testing.T) {
 		}})
 	slog.New(h).Info("src", "secret", "x", "kept", 1)
 	nettest.Flush(t, h)
-	r := otlpDecodeRequest(t, ts.next(t).Body, false).Records[0]
-	if r.Attrs["secret"] != nil || r.Attrs["kept"] != int64(1) || r.Attrs["code.line.number"] == nil ||
-		!strings.HasSuffix(r.Attrs["code.file.path"].(string), "otlp_test.go") ||
-		!strings.Contains(r.Attrs["code.function.name"].(string), "TestOTLPAddSourceAndReplaceAttr") {
-		t.Fatalf("attrs %v", r.Attrs)
+	r := rcv.WaitRecords(1)[0]
+	if _, ok := r.Attributes["secret"]; ok || r.Attributes["kept"] != int64(1) || r.Attributes["code.line.number"] == nil ||
+		!strings.HasSuffix(r.Attributes["code.file.path"].(string), "otlp_test.go") ||
+		!strings.Contains(r.Attributes["code.function.name"].(string), "TestOTLPAddSourceAndReplaceAttr") {
+		t.Fatalf("attrs %v", r.Attributes)
 	}
 }
 
 // Close delivers what is queued, even a batch waiting for its interval.
 func TestOTLPCloseFlushes(t *testing.T) {
-	ts := newOTLPTestServer(t)
-	h, err := New(Options{URL: ts.URL, Delivery: netsink.Delivery{BatchInterval: time.Hour}}, &slogx.Options{OnError: func(error) {}})
+	rcv := newReceiver(t, otlptest.Options{})
+	h, err := New(Options{URL: rcv.URL(), Delivery: netsink.Delivery{BatchInterval: time.Hour}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -477,7 +462,7 @@ func TestOTLPCloseFlushes(t *testing.T) {
 	if err := h.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if got := otlpDecodeRequest(t, ts.next(t).Body, false).Records; len(got) != 1 || got[0].Body != "queued" {
+	if got := rcv.WaitRecords(1); len(got) != 1 || got[0].Body != "queued" {
 		t.Fatalf("%+v", got)
 	}
 	if err := h.Handle(context.Background(), slog.NewRecord(time.Now(), 0, "late", 0)); !errors.Is(err, slogx.ErrClosed) {
@@ -491,10 +476,10 @@ func TestOTLPHandleAllocs(t *testing.T) {
 	if testutil.RaceEnabled {
 		t.Skip("sync.Pool drops items under -race")
 	}
-	ts := newOTLPTestServer(t)
+	rcv := newReceiver(t, otlptest.Options{Discard: true})
 	tc := func(context.Context) ([16]byte, [8]byte, byte, bool) { return [16]byte{1}, [8]byte{2}, 1, true }
 	for _, isJSON := range []bool{false, true} {
-		h := newTestOTLP(t, Options{URL: ts.URL, Protocol: otlpProtocol(isJSON), TraceContext: tc, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
+		h := newTestOTLP(t, Options{URL: rcv.URL(), Protocol: otlpProtocol(isJSON), TraceContext: tc, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
 		var hd slog.Handler = h.WithAttrs([]slog.Attr{slog.String("svc", "x")}).WithGroup("req")
 		r := otlpBenchRecord()
 		ctx := context.Background()
@@ -508,8 +493,8 @@ func TestOTLPHandleAllocs(t *testing.T) {
 func BenchmarkOTLPHandle(b *testing.B) {
 	for _, isJSON := range []bool{false, true} {
 		b.Run(fmt.Sprintf("json=%v", isJSON), func(b *testing.B) {
-			ts := newOTLPTestServer(b)
-			h, err := New(Options{URL: ts.URL, Protocol: otlpProtocol(isJSON), Delivery: netsink.Delivery{Overflow: slogx.DropNewest}}, nil)
+			rcv := otlptest.NewReceiver(b, otlptest.Options{Discard: true})
+			h, err := New(Options{URL: rcv.URL(), Protocol: otlpProtocol(isJSON), Delivery: netsink.Delivery{Overflow: slogx.DropNewest}}, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -554,29 +539,15 @@ func BenchmarkOTLPEncode(b *testing.B) {
 }
 
 func TestOTLPTLS(t *testing.T) {
-	nettest.NoLeak(t)
-	got := make(chan otlpTestRequest, 1)
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		req, err := otlpDecodeProtoRequest(body)
-		if err != nil {
-			http.Error(w, err.Error(), 400)
-			return
-		}
-		got <- req
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake below
-	srv.StartTLS()
-	defer srv.Close()
-	tlsConf := srv.Client().Transport.(*http.Transport).TLSClientConfig
-	h := newTestOTLP(t, Options{URL: srv.URL + "/v1/logs", TLS: tlsConf}, nil)
+	rcv := newReceiver(t, otlptest.Options{TLS: true})
+	h := newTestOTLP(t, Options{URL: rcv.URL(), TLS: rcv.TLSConfig()}, nil)
 	slog.New(h).Info("over tls")
 	nettest.Flush(t, h)
-	if r := <-got; len(r.Records) != 1 || r.Records[0].Body != "over tls" {
+	if r := rcv.WaitRecords(1); len(r) != 1 || r[0].Body != "over tls" {
 		t.Fatalf("%+v", r)
 	}
 	// Without the test's CA the certificate is refused: a failed batch, counted.
-	h2 := newTestOTLP(t, Options{URL: srv.URL + "/v1/logs", Delivery: netsink.Delivery{MaxRetries: -1}}, &slogx.Options{OnError: func(error) {}})
+	h2 := newTestOTLP(t, Options{URL: rcv.URL(), Delivery: netsink.Delivery{MaxRetries: -1}}, &slogx.Options{OnError: func(error) {}})
 	slog.New(h2).Info("refused")
 	nettest.Flush(t, h2)
 	if s := h2.Stats(); s.Errors != 1 || s.Records != 0 {
@@ -602,14 +573,18 @@ func TestOTLPAnyShapes(t *testing.T) {
 		} else {
 			body = pbBytes(nil, 1, pbBytes(nil, 2, pbBytes(nil, 2, b)))
 		}
-		rec := otlpDecodeRequest(t, body, isJSON).Records[0]
-		if rec.Attrs["arr"] == nil || rec.Attrs["nilerr"] != "<nil>" ||
-			!reflect.DeepEqual(rec.Attrs["attrs"], map[string]any{"x": int64(1)}) ||
-			!reflect.DeepEqual(rec.Attrs["nested"], []any{[]any{map[string]any{"k": int64(1)}}}) {
-			t.Errorf("json=%v: %#v", isJSON, rec.Attrs)
+		recs, err := otlptest.Decode(body, isJSON)
+		if err != nil || len(recs) != 1 {
+			t.Fatalf("json=%v: %d records, %v", isJSON, len(recs), err)
+		}
+		rec := recs[0]
+		if rec.Attributes["arr"] == nil || rec.Attributes["nilerr"] != "<nil>" ||
+			!reflect.DeepEqual(rec.Attributes["attrs"], map[string]any{"x": int64(1)}) ||
+			!reflect.DeepEqual(rec.Attributes["nested"], []any{[]any{map[string]any{"k": int64(1)}}}) {
+			t.Errorf("json=%v: %#v", isJSON, rec.Attributes)
 		}
 		depth := 0
-		for v := rec.Attrs["cycle"]; ; depth++ {
+		for v := rec.Attributes["cycle"]; ; depth++ {
 			m, ok := v.(map[string]any)
 			if !ok {
 				break
@@ -672,25 +647,20 @@ func TestOTLPExplicitSettingsBeatEnvironment(t *testing.T) {
 		{"none", "http/protobuf", "", "application/x-protobuf"},
 		{"", "", "gzip", "application/json"},
 	} {
-		got := make(chan [2]string, 1)
-		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			select {
-			case got <- [2]string{r.Header.Get("Content-Encoding"), r.Header.Get("Content-Type")}:
-			default:
-			}
-		}))
-		h, err := New(Options{URL: ts.URL + "/v1/logs", Compression: tc.compression, Protocol: tc.protocol}, nil)
+		rcv := otlptest.NewReceiver(t, otlptest.Options{})
+		h, err := New(Options{URL: rcv.URL(), Compression: tc.compression, Protocol: tc.protocol}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		slog.New(h).Info("x")
-		if g := <-got; g[0] != tc.encoding || g[1] != tc.contentType {
+		req := rcv.WaitRequests(1)[0]
+		if g := [2]string{req.Header.Get("Content-Encoding"), req.Header.Get("Content-Type")}; g[0] != tc.encoding || g[1] != tc.contentType {
 			t.Errorf("%+v: Content-Encoding %q, Content-Type %q", tc, g[0], g[1])
 		}
 		if err := h.Close(); err != nil {
 			t.Error(err)
 		}
-		ts.Close()
+		rcv.Close()
 	}
 }
 

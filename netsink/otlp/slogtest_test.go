@@ -5,9 +5,9 @@ import (
 	"log/slog"
 	"testing"
 	"testing/slogtest"
-	"time"
 
 	"github.com/slogx/handlers/netsink/internal/nettest"
+	"github.com/slogx/handlers/netsink/otlp/otlptest"
 )
 
 // TestOTLPSlogtest runs testing/slogtest over real requests, both encodings, reading each
@@ -16,11 +16,12 @@ import (
 func TestOTLPSlogtest(t *testing.T) {
 	for _, isJSON := range []bool{false, true} {
 		t.Run(fmt.Sprintf("json=%v", isJSON), func(t *testing.T) {
-			ts := newOTLPTestServer(t)
 			var h *Handler
+			var rcv *otlptest.Receiver
 			slogtest.Run(t, func(t *testing.T) slog.Handler {
+				rcv = newReceiver(t, otlptest.Options{})
 				var err error
-				h, err = New(Options{URL: ts.URL, Protocol: otlpProtocol(isJSON)}, nil)
+				h, err = New(Options{URL: rcv.URL(), Protocol: otlpProtocol(isJSON)}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -28,17 +29,16 @@ func TestOTLPSlogtest(t *testing.T) {
 				return h
 			}, func(t *testing.T) map[string]any {
 				nettest.Flush(t, h)
-				recs := otlpDecodeRequest(t, ts.next(t).Body, isJSON).Records
-				ts.none(t)
-				if len(recs) != 1 {
-					t.Fatalf("one record expected, got %d", len(recs))
+				recs := decoded(t, nth(rcv, 0))
+				if n := len(rcv.Requests()); n != 1 || len(recs) != 1 {
+					t.Fatalf("one record expected, got %d in %d requests", len(recs), n)
 				}
 				r := recs[0]
 				m := map[string]any{slog.LevelKey: r.SeverityText, slog.MessageKey: r.Body}
-				if r.Time != 0 {
-					m[slog.TimeKey] = time.Unix(0, int64(r.Time))
+				if !r.Time.IsZero() {
+					m[slog.TimeKey] = r.Time
 				}
-				for k, v := range r.Attrs {
+				for k, v := range r.Attributes {
 					m[k] = v
 				}
 				return m

@@ -2,21 +2,16 @@ package nettest
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"log/slog"
-	"math/big"
-	"net"
 	"runtime"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
+	"github.com/slogx/handlers/netsink/internal/testpeer"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -76,31 +71,14 @@ func (e *Errs) None(t *testing.T) {
 	}
 }
 
-// TestCert makes a self-signed certificate for localhost and 127.0.0.1, and a pool that
-// trusts it.
+// TestCert makes a self-signed certificate for localhost and the loopback addresses, and a
+// pool that trusts it (testpeer.SelfSigned, which forwardtest serves TLS with).
 func TestCert(t testing.TB) (tls.Certificate, *x509.CertPool) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	cert, pool, err := testpeer.SelfSigned()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IsCA: true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(c)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: c}, pool
+	return cert, pool
 }
 
 // PC returns the pc of its caller's call site, as slog.Logger does for a record.
