@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward/forwardtest"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
@@ -39,19 +40,18 @@ func TestSpoolForwardSurvivesKill(t *testing.T) {
 	accepted := nettest.KillDuring(t, "TestSpoolForwardSurvivesKill", 100_000,
 		"SLOGX_SPOOL_DIR="+dir, "SLOGX_SPOOL_ADDR="+down)
 
-	srv := newFwdServer(t, fwdListen(t)).start()
-	h := spoolForward(t, srv.l.Addr().String(), dir)
+	srv := forwardtest.NewServer(t, forwardtest.Options{})
+	h := spoolForward(t, srv.Addr(), dir)
 	nettest.Flush(t, h)
 	st := h.Stats()
 	if err := h.Close(); err != nil {
 		t.Fatal(err)
 	}
-	srv.mu.Lock()
-	got := make([]int64, 0, len(srv.entries))
-	for _, e := range srv.entries {
-		got = append(got, int64(fwdInt(e.Rec["n"])))
+	var got []int64
+	for _, e := range srv.Entries() {
+		n, _ := e.Record["n"].(int64)
+		got = append(got, n)
 	}
-	srv.mu.Unlock()
 	top, dups := nettest.CheckArrived(t, got, accepted, spoolKillRecords)
 	for i, n := range got {
 		if n != int64(i+1) {
