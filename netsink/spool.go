@@ -32,7 +32,10 @@ type Spool struct {
 	Dir string
 
 	// MaxBytes bounds the segment files together; zero means 1 GiB. Segments are MaxBytes/8,
-	// from 64 KiB to 64 MiB, and MaxBytes must hold at least two.
+	// from 64 KiB to 64 MiB, and MaxBytes must hold at least two; a record larger than a
+	// segment is dropped (counted). Segment files get their disk blocks when they are made,
+	// so a full disk drops the record that needed a new one (counted, with the cause), never
+	// the process.
 	MaxBytes int64
 
 	// Sync decides what survives a power loss. Zero leaves writeback to the kernel: a crash
