@@ -334,3 +334,38 @@ func TestSpoolBatchesOutliveSend(t *testing.T) {
 		}
 	}
 }
+
+// A segment that cannot be made (here its name and the spare's are taken by directories; a
+// full disk is the same error, from fallocate) drops the record that needed it, with the
+// cause, and the records already spooled are still delivered.
+func TestSpoolCannotGrow(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	dir := t.TempDir()
+	p := newLPeer(t, 100, 0)
+	tr := &lclient{addr: p.l.Addr().String(), acker: true}
+	tr.down.Store(true)
+	e, _, _ := openSpooled(t, tr, dir, Options{Spool: spool.Options{MaxBytes: 1 << 20, Segment: 64 << 10}})
+	for _, name := range []string{"00000000000000000002.seg", "spare"} {
+		if err := os.MkdirAll(filepath.Join(dir, name, "taken"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	perSeg := (64<<10 - 16) / (16 + recSize)
+	var err error
+	i := uint64(1)
+	for ; err == nil && i <= uint64(2*perSeg); i++ {
+		_, err = e.Write(lrec(i))
+	}
+	if !errors.Is(err, slogx.ErrDropped) || errors.Is(err, slogx.ErrBufferFull) || i-1 != uint64(perSeg)+1 {
+		t.Fatalf("record %d: %v", i-1, err)
+	}
+	t.Log(err)
+	tr.down.Store(false)
+	e.poke()
+	if err := e.Flush(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.received(); !slices.Equal(got, seqs(1, uint64(perSeg))) {
+		t.Fatalf("received %d records", len(got))
+	}
+}
