@@ -76,7 +76,7 @@ type output struct {
 	w    io.Writer
 	lw   LevelWriter     // w, when it wants the level
 	dc   DeliveryCounter // w, when it counts delivered records itself
-	full fullWriter      // w, when it can tell it would drop a record before it is encoded
+	full BoundedWriter      // w, when it can tell it would drop a record before it is encoded
 	term string
 	rep  *Reporter
 	// closed is set under mu; it is atomic because concurrent writers check it without mu.
@@ -90,12 +90,21 @@ type output struct {
 	records, bytes uint64
 }
 
-// fullWriter is a writer with a bounded buffer that can tell, before a record is encoded,
-// that it would drop it (a network writer whose peer is down and whose buffer is full): Full
-// returns the error of that drop (wrapping ErrDropped), or nil. Handle then drops the record
-// without encoding it, so that a log call costs less, not more, while the service is in
-// trouble.
-type fullWriter interface{ Full() error }
+// A BoundedWriter is a writer with a bounded buffer that can tell, before a record is
+// encoded, that it would drop it (a network writer whose peer is down and whose buffer is
+// full): Full returns the error of that drop (wrapping ErrDropped or ErrBufferFull), or nil.
+// Handle then drops the record without encoding it, so that a log call costs less, not more,
+// while the service is in trouble. Full must be safe to call concurrently with Write.
+type BoundedWriter interface {
+	Full() error
+}
+
+// A RecoveryCounter is a writer that keeps undelivered records across runs of the program
+// (a network writer with a disk spool): Recovered is how many it found from an earlier run,
+// reported as Stats.Recovered.
+type RecoveryCounter interface {
+	Recovered() uint64
+}
 
 // A ConcurrentWriter is a writer that is safe for concurrent Write calls and may wait in
 // Write (a network writer whose overflow policy is Block with a bound). When
@@ -118,7 +127,7 @@ func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 	lw, _ := w.(LevelWriter)
 	dc, _ := w.(DeliveryCounter)
 	cw, _ := w.(ConcurrentWriter)
-	fw, _ := w.(fullWriter)
+	fw, _ := w.(BoundedWriter)
 	enc := opts.buildEncoder()
 	if we, ok := enc.(writerEncoder); ok {
 		enc = we.withWriter(w)
@@ -248,7 +257,7 @@ func (h *Handler) Stats() Stats {
 	}
 	s.Errors = o.rep.Errors()
 	s.Dropped = o.rep.Dropped()
-	if rc, ok := o.w.(interface{ Recovered() uint64 }); ok {
+	if rc, ok := o.w.(RecoveryCounter); ok {
 		s.Recovered = rc.Recovered() // a network writer with a disk spool
 	}
 	return s

@@ -77,7 +77,8 @@ func closeAll(hs ...slog.Handler) error {
 // figures are Stats' Records and Bytes; a ConcurrentWriter is written without the Handler's
 // lock; a Flusher is flushed by Handler.Flush (it must be safe to call Flush concurrently
 // with Write); a Syncer is synced by Handler.Sync; an io.Closer is closed by Handler.Close;
-// a LevelWriter is given each record's level.
+// a LevelWriter is given each record's level; a BoundedWriter that is full drops a record
+// before it is encoded; a RecoveryCounter's figure is Stats' Recovered.
 func Open(opts *Options, open func(rep *Reporter) (io.Writer, error)) (*Handler, error) {
 	rep := NewReporter(opts.errorFunc())
 	w, err := open(rep)
