@@ -24,7 +24,8 @@ type impl struct {
 // record prepared once (time set, attributes added) passed to Handle, so neither time.Now nor
 // attribute construction is measured. zap's equivalent is Core.Write with a prepared Entry
 // and fields; zerolog has no handler layer, so its equivalent is one event carrying the same
-// fixed time and fields.
+// fixed time and fields. The last row, hand-append, is the same line appended by hand (see
+// handAppend): the floor the encoders are measured against.
 func handleImpls(c benchCase, w io.Writer) []impl {
 	ctx := context.Background()
 	var out []impl
@@ -58,7 +59,8 @@ func handleImpls(c benchCase, w io.Writer) []impl {
 	default:
 		panic(fmt.Sprintf("no zerolog workload for case %q", c.name))
 	}
-	return append(out, impl{"zerolog", zop})
+	out = append(out, impl{"zerolog", zop})
+	return append(out, impl{"hand-append", handAppend(c, w)})
 }
 
 // loggerImpls returns the logger-level workload of c for every library, writing to w: what an
