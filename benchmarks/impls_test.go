@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/slogx/handlers/slogx"
@@ -180,4 +181,29 @@ func perRequestImpls(w io.Writer) []impl {
 		return nil
 	}})
 	return out
+}
+
+// messageLens are the message lengths of BenchmarkMessage.
+var messageLens = []int{16, 1024}
+
+// message returns n bytes of plain ASCII words: nothing to escape in JSON, spaces (so Text
+// quotes the message).
+func message(n int) string {
+	return strings.Repeat("lorem ipsum dolo", n/16+1)[:n]
+}
+
+// messageImpls returns the BenchmarkMessage workload, writing to w: a record prepared once
+// (fixed time, level Info, no attributes) whose message is message(n), passed to Handle of
+// each slog handler; zerolog writes one event with the same time and message.
+func messageImpls(n int, w io.Writer) []impl {
+	ctx := context.Background()
+	m := message(n)
+	var out []impl
+	for _, sh := range slogHandlers {
+		h := sh.new(w)
+		r := slog.NewRecord(benchTime, slog.LevelInfo, m, 0)
+		out = append(out, impl{sh.name, func() error { return h.Handle(ctx, r) }})
+	}
+	zl := newZerolog(w)
+	return append(out, impl{"zerolog", func() error { zl.Info().Time("time", benchTime).Msg(m); return nil }})
 }

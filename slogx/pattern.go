@@ -247,6 +247,11 @@ func (p *pattern) WithGroup(name string) Encoder {
 
 // Append implements Encoder.
 func (p *pattern) Append(b []byte, r slog.Record) []byte {
+	return p.appendRecord(b, &r)
+}
+
+// appendRecord is Append for a record the caller holds (see recordEncoder).
+func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
 	var fr runtime.Frame
 	if p.needSource && r.PC != 0 {
 		fr, _ = runtime.CallersFrames([]uintptr{r.PC}).Next()
@@ -287,7 +292,7 @@ func (p *pattern) Append(b []byte, r slog.Record) []byte {
 		case fieldLevelno:
 			v = intValue(int64(PythonLevel(r.Level)))
 		case fieldName:
-			b = f.appendString(b, p.loggerName(&r), p.escape)
+			b = f.appendString(b, p.loggerName(r), p.escape)
 			continue
 		case fieldMessage:
 			b = f.appendString(b, r.Message, p.escape)
@@ -308,10 +313,10 @@ func (p *pattern) Append(b []byte, r slog.Record) []byte {
 			v = intValue(goroutineID())
 		case fieldAttrs:
 			if f.plain && f.verb == 's' {
-				b = p.attrs.appendRecord(b, &r)
+				b = p.attrs.appendRecord(b, r)
 				continue
 			}
-			v = strValue(string(p.attrs.appendRecord(nil, &r)))
+			v = strValue(string(p.attrs.appendRecord(nil, r)))
 		}
 		b = f.appendValue(b, v, p.escape)
 	}

@@ -40,9 +40,7 @@ func appendJSONValue(b []byte, v slog.Value) []byte {
 func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
 	switch k {
 	case slog.KindString:
-		b = append(b, '"')
-		b = jsonstr.AppendEscaped(b, v.String())
-		return append(b, '"')
+		return jsonstr.Append(b, v.String())
 	case slog.KindInt64:
 		return appendInt(b, v.Int64())
 	case slog.KindUint64:
@@ -58,9 +56,14 @@ func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
 	}
 }
 
-// appendJSONKey appends an attribute's key, escaped, without quotes.
-func appendJSONKey(b []byte, key string) []byte {
-	return jsonstr.AppendEscaped(b, key)
+// appendJSONKey appends an attribute's key, quoted and escaped, and the colon, after a comma
+// if comma.
+func appendJSONKey(b []byte, comma bool, key string) []byte {
+	if comma {
+		b = append(b, ',')
+	}
+	b = jsonstr.Append(b, key)
+	return append(b, ':')
 }
 
 // appendJSONAny handles user values; only these can panic (a nil receiver in MarshalJSON or
