@@ -72,17 +72,28 @@ func (e *structured) appendJSONAttrs(b []byte, r *slog.Record, comma bool) []byt
 		b = append(b, pre...)
 		comma = pre[len(pre)-1] != '{' // a group opened last has no member yet
 	}
+	// Every attribute is written after a comma (a closure this small is inlined, with b a
+	// local, not a captured variable); without one wanted, the first comma is taken out.
+	at := len(b)
 	r.Attrs(func(a slog.Attr) bool {
-		if k := a.Value.Kind(); attrwalk.PlainKind(k) {
-			b = appendJSONKey(b, comma, a.Key)
-			b = appendJSONPlain(b, a.Value, k)
-			comma = true
-		} else {
-			b, comma = e.appendWalkedAttr(b, comma, a)
-		}
+		b = e.appendJSONAttr(b, a)
 		return true
 	})
+	if !comma && len(b) > at && b[at] == ',' {
+		b = append(b[:at], b[at+1:]...)
+	}
 	return b
+}
+
+// appendJSONAttr appends a comma and a.
+func (e *structured) appendJSONAttr(b []byte, a slog.Attr) []byte {
+	k := a.Value.Kind()
+	if !attrwalk.PlainKind(k) {
+		b, _ = e.appendWalkedAttr(b, true, a)
+		return b
+	}
+	b = jsonstr.AppendMember(b, a.Key)
+	return appendJSONPlain(b, a.Value, k)
 }
 
 func (e *structured) appendTextDirect(b []byte, r *slog.Record) []byte {
@@ -116,21 +127,29 @@ func (e *structured) appendTextAttrs(b []byte, r *slog.Record, space bool) []byt
 		b = append(b, pre...)
 		space = true
 	}
+	// As in appendJSONAttrs: every attribute after a space, the first taken out if unwanted.
+	at := len(b)
 	r.Attrs(func(a slog.Attr) bool {
-		if k := a.Value.Kind(); attrwalk.PlainKind(k) {
-			if space {
-				b = append(b, ' ')
-			}
-			b = appendTextString(b, a.Key)
-			b = append(b, '=')
-			b = appendTextValue(b, a.Value)
-			space = true
-		} else {
-			b, space = e.appendWalkedAttr(b, space, a)
-		}
+		b = e.appendTextAttr(b, a)
 		return true
 	})
+	if !space && len(b) > at && b[at] == ' ' {
+		b = append(b[:at], b[at+1:]...)
+	}
 	return b
+}
+
+// appendTextAttr appends a space and a.
+func (e *structured) appendTextAttr(b []byte, a slog.Attr) []byte {
+	k := a.Value.Kind()
+	if !attrwalk.PlainKind(k) {
+		b, _ = e.appendWalkedAttr(b, true, a)
+		return b
+	}
+	b = append(b, ' ')
+	b = appendTextString(b, a.Key)
+	b = append(b, '=')
+	return appendTextValue(b, a.Value)
 }
 
 // appendWalkedAttr appends a, which is not plain, through the walker, after a separator if

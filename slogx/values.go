@@ -60,7 +60,7 @@ func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
 // if comma.
 func appendJSONKey(b []byte, comma bool, key string) []byte {
 	if comma {
-		b = append(b, ',')
+		return jsonstr.AppendMember(b, key)
 	}
 	b = jsonstr.Append(b, key)
 	return append(b, ':')

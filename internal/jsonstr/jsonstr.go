@@ -5,7 +5,6 @@ package jsonstr
 
 import (
 	"encoding/binary"
-	"slices"
 	"unicode/utf8"
 
 	"github.com/slogx/handlers/internal/swar"
@@ -18,57 +17,84 @@ import (
 // Most keys and values are plain ASCII, and most are short: a string of up to 16 bytes is
 // tested a word at a time (see unsafeBits), at most two overlapping words, and when it needs
 // no escaping it is stored with its quotes as those words, after one capacity check, with no
-// copy call: about twenty instructions whatever its length.
+// copy call and no per-byte work: about twenty instructions whatever its length.
 func Append(dst []byte, s string) []byte {
-	n := len(s)
-	at := len(dst)
-	switch {
-	case n > 16:
-	case n >= 8:
-		w1, w2 := swar.Load8(s), swar.Load8(s[n-8:])
-		if (unsafeBits(w1)|unsafeBits(w2))&swar.Highs != 0 {
-			break
+	n, at := len(s), len(dst)
+	if n <= 16 && cap(dst)-at >= room {
+		d := (*[room]byte)(dst[at : at+room])
+		switch {
+		case n >= 8:
+			w1, w2 := swar.Load8(s), swar.Load8(s[n-8:])
+			if (unsafeBits(w1)|unsafeBits(w2))&swar.Highs == 0 {
+				d[0] = '"'
+				binary.LittleEndian.PutUint64(d[1:], w1)
+				binary.LittleEndian.PutUint64(d[n-7:], w2)
+				d[n+1] = '"'
+				return dst[:at+n+2]
+			}
+		case n >= 4:
+			// Two words, each a quote and four bytes, the second overwriting the zeros the
+			// first leaves after its four bytes.
+			lo, hi := uint64(swar.Load4(s)), uint64(swar.Load4(s[n-4:]))
+			if unsafeBits(lo|hi<<32)&swar.Highs == 0 {
+				binary.LittleEndian.PutUint64(d[0:], '"'|lo<<8)
+				binary.LittleEndian.PutUint64(d[n-3:], hi|'"'<<32)
+				return dst[:at+n+2]
+			}
+		case n >= 1:
+			// The first, middle and last bytes are every byte of a string of 1 to 3; the
+			// rest of the word tested is 'a', which needs no escaping.
+			c0, c1, c2 := s[0], s[n>>1], s[n-1]
+			if unsafeBits(uint64(c0)|uint64(c1)<<8|uint64(c2)<<16|0x61616161_61000000)&swar.Highs == 0 {
+				d[0], d[1] = '"', c0
+				d[1+n>>1] = c1
+				d[n] = c2
+				d[n+1] = '"'
+				return dst[:at+n+2]
+			}
+		default:
+			d[0], d[1] = '"', '"'
+			return dst[:at+2]
 		}
-		dst = slices.Grow(dst, n+2)[:at+n+2]
-		d := dst[at:]
-		d[0] = '"'
-		binary.LittleEndian.PutUint64(d[1:], w1)
-		binary.LittleEndian.PutUint64(d[n-7:], w2)
-		d[n+1] = '"'
-		return dst
-	case n >= 4:
-		w1, w2 := swar.Load4(s), swar.Load4(s[n-4:])
-		if unsafeBits(uint64(w1)|uint64(w2)<<32)&swar.Highs != 0 {
-			break
-		}
-		dst = slices.Grow(dst, n+2)[:at+n+2]
-		d := dst[at:]
-		d[0] = '"'
-		binary.LittleEndian.PutUint32(d[1:], w1)
-		binary.LittleEndian.PutUint32(d[n-3:], w2)
-		d[n+1] = '"'
-		return dst
-	case n >= 1:
-		// The first, middle and last bytes are every byte of a string of 1 to 3; the rest
-		// of the word is 'a', which needs no escaping.
-		c0, c1, c2 := s[0], s[n>>1], s[n-1]
-		if unsafeBits(uint64(c0)|uint64(c1)<<8|uint64(c2)<<16|0x61616161_61000000)&swar.Highs != 0 {
-			break
-		}
-		dst = slices.Grow(dst, 5)[:at+n+2]
-		d := dst[at : at+5 : at+5]
-		d[0], d[1] = '"', c0
-		d[1+n>>1] = c1
-		d[n] = c2
-		d[n+1] = '"'
-		return dst
-	default:
-		return append(dst, '"', '"')
 	}
 	dst = append(dst, '"')
 	dst = AppendEscaped(dst, s)
 	return append(dst, '"')
 }
+
+// AppendMember appends what precedes the value of an object member other than the first: a
+// comma, key quoted and escaped as Append does, and a colon. A key of 4 to 16 bytes that
+// needs no escaping is written with two or four stores.
+func AppendMember(dst []byte, key string) []byte {
+	n, at := len(key), len(dst)
+	if n >= 4 && n <= 16 && cap(dst)-at >= room {
+		d := (*[room]byte)(dst[at : at+room])
+		if n <= 8 {
+			lo, hi := uint64(swar.Load4(key)), uint64(swar.Load4(key[n-4:]))
+			if unsafeBits(lo|hi<<32)&swar.Highs == 0 {
+				binary.LittleEndian.PutUint64(d[0:], ','|'"'<<8|lo<<16)
+				binary.LittleEndian.PutUint64(d[n-2:], hi|'"'<<32|':'<<40)
+				return dst[:at+n+4]
+			}
+		} else {
+			w1, w2 := swar.Load8(key), swar.Load8(key[n-8:])
+			if (unsafeBits(w1)|unsafeBits(w2))&swar.Highs == 0 {
+				binary.LittleEndian.PutUint16(d[0:], ','|'"'<<8)
+				binary.LittleEndian.PutUint64(d[2:], w1)
+				binary.LittleEndian.PutUint64(d[n-6:], w2)
+				binary.LittleEndian.PutUint16(d[n+2:], '"'|':'<<8)
+				return dst[:at+n+4]
+			}
+		}
+	}
+	dst = append(dst, ',')
+	dst = Append(dst, key)
+	return append(dst, ':')
+}
+
+// room is the spare capacity the word stores of Append and AppendMember need (they may
+// write a few bytes past the end of what they append, within capacity).
+const room = 24
 
 // AppendEscaped escapes s for JSON (HTML not escaped, as slog) without quotes.
 //
