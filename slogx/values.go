@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"math/bits"
 	"reflect"
 	"slices"
 	"strconv"
@@ -179,25 +180,19 @@ func appendShortDecimal(b []byte, f float64, lo, hi float64) (_ []byte, ok bool)
 	} else {
 		b = appendUint(b, ip)
 	}
-	frac := n % 1e6
+	frac := uint32(n % 1e6)
 	if frac == 0 {
 		return b, true
 	}
-	// Six fractional digits, two at a time from a table, written in place and then cut
-	// after the last non-zero one: fixed-size stores, no copy call.
+	// Six fractional digits computed at once (digits8 gives eight, the first two '0'),
+	// stored after the point and cut after the last non-zero one: two stores, no copy call.
 	at := len(b)
-	b = slices.Grow(b, 7)[:at+7]
-	d := (*[7]byte)(b[at:])
-	p1, p2, p3 := frac/10000, frac/100%100, frac%100
+	b = slices.Grow(b, 9)
+	d := (*[9]byte)(b[at : at+9])
+	w := digits8(frac)
 	d[0] = '.'
-	d[1], d[2] = digits2[2*p1], digits2[2*p1+1]
-	d[3], d[4] = digits2[2*p2], digits2[2*p2+1]
-	d[5], d[6] = digits2[2*p3], digits2[2*p3+1]
-	end := 7
-	for d[end-1] == '0' {
-		end--
-	}
-	return b[:at+end], true
+	binary.LittleEndian.PutUint64(d[1:], w>>16)
+	return b[:at+7-bits.LeadingZeros64(w-ascii0s)/8], true
 }
 
 // appendJSONTime appends t as time.Time.MarshalJSON does, without allocating. A non-nil tc
