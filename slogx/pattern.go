@@ -92,6 +92,9 @@ type patternPart struct {
 	plain  bool   // no flags, width or precision: append directly
 	numInt bool   // the conversion wants an integer
 	numFlt bool   // the conversion wants a float
+	// levels: for a levelname field converted with %s (padded or not), the five Python
+	// level names as the conversion writes them, so that a record's costs a copy.
+	levels *[5]string
 }
 
 // patternField numbers the fields, so that Append switches on a small integer rather than
@@ -195,6 +198,13 @@ func compilePattern(f string) ([]patternPart, error) {
 		}
 		p.plain = spec == "" && (verb == 's' || verb == 'd' || verb == 'i')
 		p.gofmt = "%" + spec + string(goVerb)
+		if field == fieldLevelname && verb == 's' && (p.plain || p.padS) {
+			// The names have no control characters: escaping does not change them.
+			p.levels = new([5]string)
+			for i, l := range pythonLevels {
+				p.levels[i] = string(p.appendString(nil, PythonLevelName(l), false))
+			}
+		}
 		// The literal before a field goes with it: one part per field, not two, in the
 		// loop every record runs.
 		p.lit = string(lit)
@@ -250,11 +260,14 @@ func (p *pattern) Append(b []byte, r slog.Record) []byte {
 	return p.appendRecord(b, &r)
 }
 
-// appendRecord is Append for a record the caller holds (see recordEncoder).
+// appendRecord is Append for a record the caller holds (Handler passes a pointer to its own
+// copy). The fields of the usual formats are written here, without a patternValue; every
+// other field and conversion takes appendField.
 func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
-	var fr runtime.Frame
+	var fr *runtime.Frame
 	if p.needSource && r.PC != 0 {
-		fr, _ = runtime.CallersFrames([]uintptr{r.PC}).Next()
+		f, _ := runtime.CallersFrames([]uintptr{r.PC}).Next()
+		fr = &f
 	}
 	for i := range p.parts {
 		f := &p.parts[i]
@@ -269,58 +282,95 @@ func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
 		default:
 			b = append(b, l...)
 		}
-		if f.key == "" {
-			continue
-		}
-		var v patternValue
 		switch f.field {
+		case fieldLiteral:
+			continue
 		case fieldAsctime:
 			if f.plain && f.verb == 's' {
 				b = p.appendAsctime(b, r.Time)
 				continue
 			}
-			v = strValue(string(p.appendAsctime(nil, r.Time)))
-		case fieldCreated:
-			v = floatValue(float64(r.Time.UnixNano()) / 1e9)
-		case fieldMsecs:
-			v = floatValue(float64(r.Time.Nanosecond() / 1e6))
-		case fieldRelativeCreated:
-			v = floatValue(float64(r.Time.Sub(p.start)) / float64(time.Millisecond))
 		case fieldLevelname:
-			b = f.appendString(b, PythonLevelName(r.Level), p.escape)
+			if i := pythonLevelIndex(r.Level); i >= 0 && f.levels != nil {
+				b = append(b, f.levels[i]...)
+			} else {
+				b = f.appendString(b, PythonLevelName(r.Level), p.escape)
+			}
 			continue
-		case fieldLevelno:
-			v = intValue(int64(PythonLevel(r.Level)))
 		case fieldName:
-			b = f.appendString(b, p.loggerName(r), p.escape)
+			b = f.appendText(b, p.loggerName(r), p.escape)
 			continue
 		case fieldMessage:
-			b = f.appendString(b, r.Message, p.escape)
+			b = f.appendText(b, r.Message, p.escape)
 			continue
-		case fieldPathname:
-			v = strValue(fr.File)
-		case fieldFilename:
-			v = strValue(filepath.Base(fr.File))
-		case fieldModule:
-			v = strValue(strings.TrimSuffix(filepath.Base(fr.File), ".go"))
-		case fieldLineno:
-			v = intValue(int64(fr.Line))
-		case fieldFuncName:
-			v = strValue(fr.Function)
-		case fieldProcess:
-			v = intValue(int64(p.pid))
-		case fieldThread:
-			v = intValue(goroutineID())
 		case fieldAttrs:
 			if f.plain && f.verb == 's' {
 				b = p.attrs.appendRecord(b, r)
 				continue
 			}
-			v = strValue(string(p.attrs.appendRecord(nil, r)))
 		}
-		b = f.appendValue(b, v, p.escape)
+		b = p.appendField(b, f, r, fr)
 	}
 	return b
+}
+
+// appendField appends a field with its conversion, the general way: through a patternValue.
+// fr is the record's frame when the format needs one, else nil.
+func (p *pattern) appendField(b []byte, f *patternPart, r *slog.Record, fr *runtime.Frame) []byte {
+	if fr == nil {
+		fr = &runtime.Frame{}
+	}
+	var v patternValue
+	switch f.field {
+	case fieldAsctime:
+		v = strValue(string(p.appendAsctime(nil, r.Time)))
+	case fieldCreated:
+		v = floatValue(float64(r.Time.UnixNano()) / 1e9)
+	case fieldMsecs:
+		v = floatValue(float64(r.Time.Nanosecond() / 1e6))
+	case fieldRelativeCreated:
+		v = floatValue(float64(r.Time.Sub(p.start)) / float64(time.Millisecond))
+	case fieldLevelno:
+		v = intValue(int64(PythonLevel(r.Level)))
+	case fieldPathname:
+		v = strValue(fr.File)
+	case fieldFilename:
+		v = strValue(filepath.Base(fr.File))
+	case fieldModule:
+		v = strValue(strings.TrimSuffix(filepath.Base(fr.File), ".go"))
+	case fieldLineno:
+		v = intValue(int64(fr.Line))
+	case fieldFuncName:
+		v = strValue(fr.Function)
+	case fieldProcess:
+		v = intValue(int64(p.pid))
+	case fieldThread:
+		v = intValue(goroutineID())
+	case fieldAttrs:
+		v = strValue(string(p.attrs.appendRecord(nil, r)))
+	}
+	return f.appendValue(b, v, p.escape)
+}
+
+// pythonLevels are the slog levels of Python's five named levels, in the order of
+// patternPart.levels.
+var pythonLevels = [5]slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError, LevelCritical}
+
+// pythonLevelIndex is l's index in pythonLevels, or -1.
+func pythonLevelIndex(l slog.Level) int {
+	switch l {
+	case slog.LevelDebug:
+		return 0
+	case slog.LevelInfo:
+		return 1
+	case slog.LevelWarn:
+		return 2
+	case slog.LevelError:
+		return 3
+	case LevelCritical:
+		return 4
+	}
+	return -1
 }
 
 // patternValue is a field's value before conversion: Python's % converts by the conversion
@@ -395,6 +445,15 @@ func (f *patternPart) appendString(b []byte, s string, escape bool) []byte {
 	return fmt.Appendf(b, f.gofmt, s)
 }
 
+// appendText is appendString for a text field, with the usual case (plain %s, nothing to
+// escape) inline.
+func (f *patternPart) appendText(b []byte, s string, escape bool) []byte {
+	if f.plain && !escape {
+		return append(b, s...)
+	}
+	return f.appendString(b, s, escape)
+}
+
 // appendSpaces appends n spaces (none if n <= 0).
 func appendSpaces(b []byte, n int) []byte {
 	for ; n > 0; n-- {
@@ -406,17 +465,29 @@ func appendSpaces(b []byte, n int) []byte {
 // loggerName is the record's LoggerKey attribute, else the handler's (found once, in
 // WithAttrs), else "root".
 func (p *pattern) loggerName(r *slog.Record) string {
-	name := p.name
-	if len(p.attrs.s.groups) == 0 {
-		r.Attrs(func(a slog.Attr) bool {
-			if a.Key == LoggerKey {
-				name = anyfmt.ValueString(a.Value.Resolve())
-				return false
-			}
-			return true
-		})
+	if len(p.attrs.s.groups) > 0 {
+		return p.name
 	}
-	return name
+	// A closure this small is inlined: the loop over the attributes makes no call.
+	var v slog.Value
+	found := false
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == LoggerKey {
+			v, found = a.Value, true
+			return false
+		}
+		return true
+	})
+	return p.recordName(v, found)
+}
+
+// recordName is the logger name of a record whose first LoggerKey attribute, if found, has
+// value v. Inside groups (WithGroup) the record's attributes do not name the logger.
+func (p *pattern) recordName(v slog.Value, found bool) string {
+	if found && len(p.attrs.s.groups) == 0 {
+		return anyfmt.ValueString(v.Resolve())
+	}
+	return p.name
 }
 
 func (p *pattern) appendAsctime(b []byte, t time.Time) []byte {
