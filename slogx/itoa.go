@@ -29,6 +29,12 @@ func appendUint(b []byte, u uint64) []byte {
 	at := len(b)
 	b = slices.Grow(b, 24) // 20 digits at most, written as three words
 	d := (*[24]byte)(b[at : at+24])
+	if u < 1e4 { // a status, a count: four digits in half a word
+		w := digits4(uint32(u))
+		lead := bits.TrailingZeros32(w-ascii0s&0xffffffff) / 8
+		binary.LittleEndian.PutUint32(d[:], w>>(8*lead))
+		return b[:at+4-lead]
+	}
 	if u < 1e8 {
 		n := putDigitsTrimmed(d[:8], uint32(u))
 		return b[:at+n]
@@ -56,6 +62,14 @@ func putDigitsTrimmed(d []byte, n uint32) int {
 
 // ascii0s is eight '0' bytes: digits8 adds it, and subtracting it gives the digit values.
 const ascii0s = 0x30303030_30303030
+
+// digits4 is digits8 for n < 1e4: four digits in the bytes of a 32-bit word.
+func digits4(n uint32) uint32 {
+	x := n/100 | (n%100)<<16
+	t := (x * 103 >> 10) & 0xf_000f
+	x = t | (x-t*10)<<8
+	return x + ascii0s&0xffffffff
+}
 
 // digits8 returns the eight decimal digits of n < 1e8, zero-padded, as the bytes of a
 // little-endian word: its first byte is the most significant digit. The digits are found

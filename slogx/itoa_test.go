@@ -58,3 +58,13 @@ func TestDigits8(t *testing.T) {
 		}
 	}
 }
+
+func TestDigits4(t *testing.T) {
+	for n := uint32(0); n < 1e4; n++ {
+		var d [4]byte
+		binary.LittleEndian.PutUint32(d[:], digits4(n))
+		if got, want := string(d[:]), fmt.Sprintf("%04d", n); got != want {
+			t.Fatalf("digits4(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

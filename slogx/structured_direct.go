@@ -93,7 +93,21 @@ func (e *structured) appendJSONAttr(b []byte, a slog.Attr) []byte {
 		return b
 	}
 	b = jsonstr.AppendMember(b, a.Key)
-	return appendJSONPlain(b, a.Value, k)
+	// The kinds of appendJSONPlain most attributes have, without its call.
+	switch v := a.Value; k {
+	case slog.KindString:
+		return jsonstr.Append(b, v.String())
+	case slog.KindInt64:
+		return appendInt(b, v.Int64())
+	case slog.KindDuration:
+		return appendInt(b, int64(v.Duration()))
+	case slog.KindBool:
+		return appendBool(b, v.Bool())
+	case slog.KindFloat64:
+		return appendJSONFloat(b, v.Float64())
+	default:
+		return appendJSONPlain(b, v, k)
+	}
 }
 
 func (e *structured) appendTextDirect(b []byte, r *slog.Record) []byte {

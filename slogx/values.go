@@ -49,12 +49,21 @@ func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
 	case slog.KindFloat64:
 		return appendJSONFloat(b, v.Float64())
 	case slog.KindBool:
-		return strconv.AppendBool(b, v.Bool())
+		return appendBool(b, v.Bool())
 	case slog.KindDuration:
 		return appendInt(b, int64(v.Duration()))
 	default: // KindTime
 		return appendJSONTime(b, v.Time(), nil)
 	}
+}
+
+// appendBool appends true or false, as strconv.AppendBool does, with byte appends rather
+// than a copy call.
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, 't', 'r', 'u', 'e')
+	}
+	return append(b, 'f', 'a', 'l', 's', 'e')
 }
 
 // appendJSONKey appends an attribute's key, quoted and escaped, and the colon, after a comma
@@ -115,13 +124,14 @@ func appendAnyString(b []byte, s string, isJSON bool) []byte {
 // appendJSONFloat formats f exactly as encoding/json does, without its allocations. NaN and
 // infinities are not JSON; slog prints json.Marshal's error for them, and so do we.
 func appendJSONFloat(b []byte, f float64) []byte {
+	// encoding/json's positional range is [1e-6, 1e21); NaN and infinities never take the
+	// short path.
+	if b2, ok := appendShortDecimal(b, f, 1e-6, 1e9); ok {
+		return b2
+	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return appendErrorString(b, &json.UnsupportedValueError{
 			Value: reflect.ValueOf(f), Str: strconv.FormatFloat(f, 'g', -1, 64)}, true)
-	}
-	if b2, ok := appendShortDecimal(b, f, 1e-6, 1e9); ok {
-		// encoding/json's positional range is [1e-6, 1e21).
-		return b2
 	}
 	abs := math.Abs(f)
 	format := byte('f')
@@ -256,7 +266,7 @@ func appendTextValue(b []byte, v slog.Value) []byte {
 	case slog.KindFloat64:
 		return appendTextFloat(b, v.Float64())
 	case slog.KindBool:
-		return strconv.AppendBool(b, v.Bool())
+		return appendBool(b, v.Bool())
 	case slog.KindDuration:
 		return appendDuration(b, v.Duration())
 	default:

@@ -33,12 +33,14 @@ func Append(dst []byte, s string) []byte {
 				return dst[:at+n+2]
 			}
 		case n >= 4:
-			// Two words, each a quote and four bytes, the second overwriting the zeros the
-			// first leaves after its four bytes.
+			// Two words: a quote and the first four bytes, then the last four bytes and a
+			// quote. Each word's top bytes are filler (the other half) that the second word
+			// overwrites or that lies past the end: without it the compiler, seeing zeros
+			// there, splits each 8-byte store into four.
 			lo, hi := uint64(swar.Load4(s)), uint64(swar.Load4(s[n-4:]))
 			if unsafeBits(lo|hi<<32)&swar.Highs == 0 {
-				binary.LittleEndian.PutUint64(d[0:], '"'|lo<<8)
-				binary.LittleEndian.PutUint64(d[n-3:], hi|'"'<<32)
+				binary.LittleEndian.PutUint64(d[0:], '"'|lo<<8|hi<<40)
+				binary.LittleEndian.PutUint64(d[n-3:], hi|'"'<<32|lo<<40)
 				return dst[:at+n+2]
 			}
 		case n >= 1:
@@ -70,10 +72,11 @@ func AppendMember(dst []byte, key string) []byte {
 	if n >= 4 && n <= 16 && cap(dst)-at >= room {
 		d := (*[room]byte)(dst[at : at+room])
 		if n <= 8 {
+			// As in Append: two words with filler in their top bytes.
 			lo, hi := uint64(swar.Load4(key)), uint64(swar.Load4(key[n-4:]))
 			if unsafeBits(lo|hi<<32)&swar.Highs == 0 {
-				binary.LittleEndian.PutUint64(d[0:], ','|'"'<<8|lo<<16)
-				binary.LittleEndian.PutUint64(d[n-2:], hi|'"'<<32|':'<<40)
+				binary.LittleEndian.PutUint64(d[0:], ','|'"'<<8|lo<<16|hi<<48)
+				binary.LittleEndian.PutUint64(d[n-2:], hi|'"'<<32|':'<<40|lo<<48)
 				return dst[:at+n+4]
 			}
 		} else {
