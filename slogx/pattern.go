@@ -50,12 +50,23 @@ func Pattern(format, datefmt string) (Encoder, error) {
 	if p.parts, err = compilePattern(format); err != nil {
 		return nil, fmt.Errorf("slogx.Pattern: %w", err)
 	}
-	for _, f := range p.parts {
+	names, nameAt, attrsAt := 0, -1, -1
+	for i, f := range p.parts {
 		switch f.key {
 		case "pathname", "filename", "module", "lineno", "funcName":
 			p.needSource = true
 		}
+		switch {
+		case f.field == fieldName:
+			names++
+			if f.plain && f.verb == 's' {
+				nameAt = i
+			}
+		case f.field == fieldAttrs && f.plain && f.verb == 's' && attrsAt < 0:
+			attrsAt = i
+		}
 	}
+	p.nameFirst = names == 1 && nameAt >= 0 && nameAt < attrsAt
 	return p, nil
 }
 
@@ -76,7 +87,12 @@ type pattern struct {
 	pid        int
 	start      time.Time
 	needSource bool
-	escape     bool       // PatternOptions.EscapeControls
+	// nameFirst: the format's one name field is a plain %s before its first plain %s attrs
+	// field. Its name is then written as the handler's (the usual one) and corrected after
+	// the attributes, in the rare record that has a LoggerKey attribute of its own: the
+	// attributes' pass tells, and no pass over the record looks for it first.
+	nameFirst bool
+	escape    bool       // PatternOptions.EscapeControls
 	times      *timeCache // asctime's default form; shared with derived encoders
 }
 
@@ -269,6 +285,7 @@ func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
 		f, _ := runtime.CallersFrames([]uintptr{r.PC}).Next()
 		fr = &f
 	}
+	namePos := -1 // where the name was written, if nameFirst
 	for i := range p.parts {
 		f := &p.parts[i]
 		// Literals between fields are mostly a separator of a byte or two (" ", ": "):
@@ -298,6 +315,11 @@ func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
 			}
 			continue
 		case fieldName:
+			if p.nameFirst && !p.escape {
+				namePos = len(b)
+				b = append(b, p.name...)
+				continue
+			}
 			b = f.appendText(b, p.loggerName(r), p.escape)
 			continue
 		case fieldMessage:
@@ -305,7 +327,18 @@ func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
 			continue
 		case fieldAttrs:
 			if f.plain && f.verb == 's' {
-				b = p.attrs.appendRecord(b, r)
+				if namePos < 0 {
+					b = p.attrs.appendRecord(b, r)
+					continue
+				}
+				var saw bool
+				b, saw = p.attrs.appendRecordSeeing(b, r, true)
+				if saw {
+					if name := p.loggerName(r); name != p.name {
+						b = replaceAt(b, namePos, len(p.name), name)
+					}
+				}
+				namePos = -1
 				continue
 			}
 		}
@@ -454,6 +487,20 @@ func (f *patternPart) appendText(b []byte, s string, escape bool) []byte {
 	return f.appendString(b, s, escape)
 }
 
+// replaceAt replaces the n bytes of b at i with s.
+func replaceAt(b []byte, i, n int, s string) []byte {
+	if len(s) <= n {
+		copy(b[i+len(s):], b[i+n:])
+		b = b[:len(b)-(n-len(s))]
+	} else {
+		d := len(s) - n
+		b = slices.Grow(b, d)[:len(b)+d]
+		copy(b[i+len(s):], b[i+n:len(b)-d])
+	}
+	copy(b[i:], s)
+	return b
+}
+
 // appendSpaces appends n spaces (none if n <= 0).
 func appendSpaces(b []byte, n int) []byte {
 	for ; n > 0; n-- {
@@ -506,8 +553,7 @@ func (p *pattern) appendAsctime(b []byte, t time.Time) []byte {
 	} else {
 		b = t.AppendFormat(b, "2006-01-02 15:04:05")
 	}
-	ms := t.Nanosecond() / 1e6
-	return append(b, ',', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	return appendMillis(b, ',', t)
 }
 
 // goroutineID parses the running goroutine's id from its stack header ("goroutine 42 [").

@@ -128,12 +128,15 @@ func (e *structured) appendTextDirect(b []byte, r *slog.Record) []byte {
 	}
 	b = append(b, " msg="...)
 	b = appendTextString(b, r.Message)
-	return e.appendTextAttrs(b, r, true)
+	b, _ = e.appendTextAttrs(b, r, true, false)
+	return b
 }
 
 // appendTextAttrs appends the precomputed attributes and those of r, each after a space if
-// space (or anything was written before it).
-func (e *structured) appendTextAttrs(b []byte, r *slog.Record, space bool) []byte {
+// space (or anything was written before it). With seeLogger, it also reports whether one of
+// r's attributes has the key LoggerKey: Pattern learns in this pass that the name it wrote
+// is the usual one, without a pass of its own over the record.
+func (e *structured) appendTextAttrs(b []byte, r *slog.Record, space, seeLogger bool) (_ []byte, sawLogger bool) {
 	if pre := e.pre; len(pre) > 0 {
 		if space {
 			b = append(b, ' ')
@@ -142,15 +145,24 @@ func (e *structured) appendTextAttrs(b []byte, r *slog.Record, space bool) []byt
 		space = true
 	}
 	// As in appendJSONAttrs: every attribute after a space, the first taken out if unwanted.
+	// Two loops, so that Text's has nothing more to keep in registers.
 	at := len(b)
-	r.Attrs(func(a slog.Attr) bool {
-		b = e.appendTextAttr(b, a)
-		return true
-	})
+	if seeLogger {
+		r.Attrs(func(a slog.Attr) bool {
+			sawLogger = sawLogger || a.Key == LoggerKey
+			b = e.appendTextAttr(b, a)
+			return true
+		})
+	} else {
+		r.Attrs(func(a slog.Attr) bool {
+			b = e.appendTextAttr(b, a)
+			return true
+		})
+	}
 	if !space && len(b) > at && b[at] == ' ' {
 		b = append(b[:at], b[at+1:]...)
 	}
-	return b
+	return b, sawLogger
 }
 
 // appendTextAttr appends a space and a.

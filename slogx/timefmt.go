@@ -76,10 +76,20 @@ func (c *timeCache) appendRFC3339Millis(b []byte, t time.Time) []byte {
 	if e == nil {
 		return appendRFC3339MillisSlow(b, t)
 	}
-	ms := t.Nanosecond() / 1e6
-	b = append(b, e.date[:]...)
-	b = append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	at := len(b)
+	b = slices.Grow(b, 19)[:at+19]
+	*(*[19]byte)(b[at:]) = e.date
+	b = appendMillis(b, '.', t)
+	if len(e.zone) == 1 {
+		return append(b, e.zone[0]) // "Z"
+	}
 	return append(b, e.zone...)
+}
+
+// appendMillis appends sep and the three digits of t's millisecond.
+func appendMillis(b []byte, sep byte, t time.Time) []byte {
+	ms := uint32(t.Nanosecond()) / 1e6
+	return append(b, sep, byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
 }
 
 func appendRFC3339MillisSlow(b []byte, t time.Time) []byte {
