@@ -93,7 +93,7 @@ type pattern struct {
 	// attributes' pass tells, and no pass over the record looks for it first.
 	nameFirst bool
 	escape    bool       // PatternOptions.EscapeControls
-	times      *timeCache // asctime's default form; shared with derived encoders
+	times     *timeCache // asctime's default form; shared with derived encoders
 }
 
 type patternPart struct {
