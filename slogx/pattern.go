@@ -59,10 +59,10 @@ func Pattern(format, datefmt string) (Encoder, error) {
 		switch {
 		case f.field == fieldName:
 			names++
-			if f.plain && f.verb == 's' {
+			if f.plainS {
 				nameAt = i
 			}
-		case f.field == fieldAttrs && f.plain && f.verb == 's' && attrsAt < 0:
+		case f.field == fieldAttrs && f.plainS && attrsAt < 0:
 			attrsAt = i
 		}
 	}
@@ -106,6 +106,7 @@ type patternPart struct {
 	verb   byte   // Python conversion
 	gofmt  string // Go verb with flags for fmt, when plain is false
 	plain  bool   // no flags, width or precision: append directly
+	plainS bool   // plain and the conversion is s
 	numInt bool   // the conversion wants an integer
 	numFlt bool   // the conversion wants a float
 	// levels: for a levelname field converted with %s (padded or not), the five Python
@@ -213,6 +214,7 @@ func compilePattern(f string) ([]patternPart, error) {
 			return nil, fmt.Errorf("format %q: unsupported conversion %%%c for %q", f, verb, key)
 		}
 		p.plain = spec == "" && (verb == 's' || verb == 'd' || verb == 'i')
+		p.plainS = p.plain && verb == 's'
 		p.gofmt = "%" + spec + string(goVerb)
 		if field == fieldLevelname && verb == 's' && (p.plain || p.padS) {
 			// The names have no control characters: escaping does not change them.
@@ -286,8 +288,9 @@ func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
 		fr = &f
 	}
 	namePos := -1 // where the name was written, if nameFirst
-	for i := range p.parts {
-		f := &p.parts[i]
+	parts := p.parts
+	for i := range parts {
+		f := &parts[i]
 		// Literals between fields are mostly a separator of a byte or two (" ", ": "):
 		// byte appends, not a copy call each.
 		switch l := f.lit; len(l) {
@@ -303,7 +306,7 @@ func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
 		case fieldLiteral:
 			continue
 		case fieldAsctime:
-			if f.plain && f.verb == 's' {
+			if f.plainS {
 				b = p.appendAsctime(b, r.Time)
 				continue
 			}
@@ -326,7 +329,7 @@ func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
 			b = f.appendText(b, r.Message, p.escape)
 			continue
 		case fieldAttrs:
-			if f.plain && f.verb == 's' {
+			if f.plainS {
 				if namePos < 0 {
 					b = p.attrs.appendRecord(b, r)
 					continue
