@@ -16,6 +16,7 @@
 #   ROUNDS     rounds (samples per benchmark)               [6]  (COUNT is accepted too)
 #   BENCHTIME  -benchtime per run                           [100ms]
 #   CPU        -cpu list of GOMAXPROCS values               [1,2]
+#   INSTR      1: end with instr.sh's instruction table when valgrind is installed [1]
 # Arguments are passed to benchtable, e.g. ./run.sh -baseline 'Queue=chan'.
 # benchstat: go install golang.org/x/perf/cmd/benchstat@latest
 set -euo pipefail
@@ -79,3 +80,13 @@ fi
 
 echo
 go run ./cmd/benchtable -primary cpu-ns/op "$@" "$raw" | tee results/latest.md
+
+# The instruction counts, which load does not move, with the same binary.
+if [ "${INSTR:-1}" = 1 ]; then
+	if command -v valgrind >/dev/null; then
+		echo
+		BIN=$bin OUT=results/latest.instr.md bash instr.sh
+	else
+		echo "valgrind not installed: no instruction table (make bench-instr)" >&2
+	fi
+fi
