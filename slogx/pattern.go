@@ -110,8 +110,10 @@ type patternPart struct {
 	numInt bool   // the conversion wants an integer
 	numFlt bool   // the conversion wants a float
 	// levels: for a levelname field converted with %s (padded or not), the five Python
-	// level names as the conversion writes them, so that a record's costs a copy.
-	levels *[5]string
+	// level names as the conversion writes them after the literal, so that a record's costs
+	// a copy; lit is then empty and levelLit the literal, for the other levels.
+	levels   *[5]string
+	levelLit string
 }
 
 // patternField numbers the fields, so that Append switches on a small integer rather than
@@ -216,16 +218,18 @@ func compilePattern(f string) ([]patternPart, error) {
 		p.plain = spec == "" && (verb == 's' || verb == 'd' || verb == 'i')
 		p.plainS = p.plain && verb == 's'
 		p.gofmt = "%" + spec + string(goVerb)
-		if field == fieldLevelname && verb == 's' && (p.plain || p.padS) {
-			// The names have no control characters: escaping does not change them.
-			p.levels = new([5]string)
-			for i, l := range pythonLevels {
-				p.levels[i] = string(p.appendString(nil, PythonLevelName(l), false))
-			}
-		}
 		// The literal before a field goes with it: one part per field, not two, in the
 		// loop every record runs.
 		p.lit = string(lit)
+		if field == fieldLevelname && verb == 's' && (p.plain || p.padS) {
+			// The names have no control characters: escaping does not change them. The
+			// literal goes in front of each, one copy per record instead of two.
+			p.levels = new([5]string)
+			for i, l := range pythonLevels {
+				p.levels[i] = p.lit + string(p.appendString(nil, PythonLevelName(l), false))
+			}
+			p.levelLit, p.lit = p.lit, ""
+		}
 		lit = lit[:0]
 		parts = append(parts, p)
 		i = j
@@ -314,6 +318,7 @@ func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
 			if i := pythonLevelIndex(r.Level); i >= 0 && f.levels != nil {
 				b = append(b, f.levels[i]...)
 			} else {
+				b = append(b, f.levelLit...)
 				b = f.appendString(b, PythonLevelName(r.Level), p.escape)
 			}
 			continue
@@ -335,7 +340,11 @@ func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
 					continue
 				}
 				var saw bool
-				b, saw = p.attrs.appendRecordSeeing(b, r, true)
+				if a := p.attrs.s; a.direct() && !a.opts.AddSource {
+					b, saw = a.appendTextAttrs(b, r, false, true) // the usual case, one call less
+				} else {
+					b, saw = p.attrs.appendRecordSeeing(b, r, true)
+				}
 				if saw {
 					if name := p.loggerName(r); name != p.name {
 						b = replaceAt(b, namePos, len(p.name), name)
@@ -549,13 +558,14 @@ func (p *pattern) appendAsctime(b []byte, t time.Time) []byte {
 	// the T): formatting them cost over a thousand instructions per record.
 	if e := p.times.entry(t); e != nil {
 		at := len(b)
-		b = slices.Grow(b, 19)[:at+19]
-		d := (*[19]byte)(b[at:])
-		*d = e.date
-		d[10] = ' '
-	} else {
-		b = t.AppendFormat(b, "2006-01-02 15:04:05")
+		b = slices.Grow(b, 23)[:at+23]
+		d := (*[23]byte)(b[at:])
+		*(*[19]byte)(d[:19]) = e.date
+		ms := uint32(t.Nanosecond()) / 1e6
+		d[10], d[19], d[20], d[21], d[22] = ' ', ',', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10)
+		return b
 	}
+	b = t.AppendFormat(b, "2006-01-02 15:04:05")
 	return appendMillis(b, ',', t)
 }
 

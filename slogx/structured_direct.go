@@ -148,11 +148,15 @@ func (e *structured) appendTextAttrs(b []byte, r *slog.Record, space, seeLogger 
 	// Two loops, so that Text's has nothing more to keep in registers.
 	at := len(b)
 	if seeLogger {
+		saw := false
 		r.Attrs(func(a slog.Attr) bool {
-			sawLogger = sawLogger || a.Key == LoggerKey
+			if len(a.Key) == len(LoggerKey) && a.Key == LoggerKey {
+				saw = true
+			}
 			b = e.appendTextAttr(b, a)
 			return true
 		})
+		sawLogger = saw
 	} else {
 		r.Attrs(func(a slog.Attr) bool {
 			b = e.appendTextAttr(b, a)
