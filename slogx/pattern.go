@@ -67,6 +67,10 @@ func Pattern(format, datefmt string) (Encoder, error) {
 		}
 	}
 	p.nameFirst = names == 1 && nameAt >= 0 && nameAt < attrsAt
+	if p.nameFirst {
+		p.nameLit, p.parts[nameAt].lit = p.parts[nameAt].lit, ""
+		p.litName = p.nameLit + p.name
+	}
 	return p, nil
 }
 
@@ -92,6 +96,8 @@ type pattern struct {
 	// the attributes, in the rare record that has a LoggerKey attribute of its own: the
 	// attributes' pass tells, and no pass over the record looks for it first.
 	nameFirst bool
+	nameLit   string     // with nameFirst, the literal before the name, taken out of its part
+	litName   string     // nameLit + name, written in one copy
 	escape    bool       // PatternOptions.EscapeControls
 	times     *timeCache // asctime's default form; shared with derived encoders
 }
@@ -263,6 +269,7 @@ func (p *pattern) WithAttrs(as []slog.Attr) Encoder {
 				c.name = anyfmt.ValueString(a.Value.Resolve())
 			}
 		}
+		c.litName = c.nameLit + c.name
 	}
 	return c
 }
@@ -323,10 +330,13 @@ func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
 			}
 			continue
 		case fieldName:
-			if p.nameFirst && !p.escape {
-				namePos = len(b)
-				b = append(b, p.name...)
-				continue
+			if p.nameFirst {
+				if !p.escape {
+					b = append(b, p.litName...)
+					namePos = len(b) - len(p.name)
+					continue
+				}
+				b = append(b, p.nameLit...)
 			}
 			b = f.appendText(b, p.loggerName(r), p.escape)
 			continue
@@ -401,19 +411,10 @@ func (p *pattern) appendField(b []byte, f *patternPart, r *slog.Record, fr *runt
 // patternPart.levels.
 var pythonLevels = [5]slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError, LevelCritical}
 
-// pythonLevelIndex is l's index in pythonLevels, or -1.
+// pythonLevelIndex is l's index in pythonLevels, or -1. Those levels are -4 to 12 by 4.
 func pythonLevelIndex(l slog.Level) int {
-	switch l {
-	case slog.LevelDebug:
-		return 0
-	case slog.LevelInfo:
-		return 1
-	case slog.LevelWarn:
-		return 2
-	case slog.LevelError:
-		return 3
-	case LevelCritical:
-		return 4
+	if i := uint(l + 4); i <= 16 && i%4 == 0 {
+		return int(i / 4)
 	}
 	return -1
 }
