@@ -104,21 +104,19 @@ const room = 24
 // Runs of bytes that need no escaping are found 32 or 16 bytes at a time (see unsafeBits)
 // and copied whole: under two instructions per byte of plain text, the copy included.
 func AppendEscaped(buf []byte, s string) []byte {
-	t := s
-	for len(t) >= 32 {
-		w1, w2, w3, w4 := swar.Load8(t), swar.Load8(t[8:]), swar.Load8(t[16:]), swar.Load8(t[24:])
+	i := 0
+	for ; i <= len(s)-32; i += 32 {
+		c := s[i : i+32]
+		w1, w2, w3, w4 := swar.Load8(c), swar.Load8(c[8:]), swar.Load8(c[16:]), swar.Load8(c[24:])
 		if unsafeBits4(w1, w2, w3, w4)&swar.Highs != 0 {
 			break
 		}
-		t = t[32:]
 	}
-	for len(t) >= 16 {
-		if (unsafeBits(swar.Load8(t))|unsafeBits(swar.Load8(t[8:])))&swar.Highs != 0 {
+	for ; i <= len(s)-16; i += 16 {
+		if c := s[i : i+16]; (unsafeBits(swar.Load8(c))|unsafeBits(swar.Load8(c[8:])))&swar.Highs != 0 {
 			break
 		}
-		t = t[16:]
 	}
-	i := len(s) - len(t)
 	if i < len(s) && len(s) >= 16 && i+16 > len(s) {
 		// The tail of a long string: its last 16 bytes, which overlap what was tested.
 		if c := s[len(s)-16:]; (unsafeBits(swar.Load8(c))|unsafeBits(swar.Load8(c[8:])))&swar.Highs == 0 {
