@@ -22,6 +22,7 @@
 #   OUT        also write the table (markdown) to this file   [none]
 set -euo pipefail
 cd "$(dirname "$0")"
+source ./lib.sh
 
 command -v valgrind >/dev/null || { echo "instr.sh: valgrind is not installed" >&2; exit 1; }
 n1=${N1:-1000}
@@ -64,24 +65,19 @@ leaves=(
 	OTLP/5attrs/otelslog-sdk:6000
 )
 
-# anchored turns a benchmark name into the -test.bench pattern matching it alone.
-anchored() {
-	local IFS=/ out=() part
-	read -ra parts <<<"Benchmark$1"
-	for part in "${parts[@]}"; do
-		out+=("^$(printf '%s' "$part" | sed 's/[][\\.*^$+?(){}|]/\\&/g')\$")
-	done
-	printf '%s' "${out[*]}"
-}
-
 # count prints the smallest count of instructions callgrind counted in REPEAT runs of leaf $1
-# at $2 iterations, or nothing when the benchmark does not exist (it ran no iteration).
+# at $2 iterations; nothing when the benchmark does not exist (it ran no iteration), and
+# "failed" (with the benchmark's output on stderr) when a run failed.
 count() {
 	local log=$tmp/log min= c i
 	for ((i = 0; i < repeat; i++)); do
-		GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-			"$bin" -test.run '^$' -test.bench "$(anchored "$1")" -test.benchtime "$2x" \
-			-test.cpu 1 >"$tmp/out" 2>"$log" || { cat "$tmp/out" "$log" >&2; return 1; }
+		if ! GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+			"$bin" -test.run '^$' -test.bench "$(anchored "Benchmark$1")" -test.benchtime "$2x" \
+			-test.cpu 1 >"$tmp/out" 2>"$log"; then
+			grep -v '^==' "$tmp/out" "$log" | tail -20 >&2
+			echo failed
+			return
+		fi
 		grep -q '^Benchmark' "$tmp/out" || return 0
 		c=$(awk '/Collected :/ { print $NF }' "$log")
 		if [ -z "$min" ] || [ "$c" -lt "$min" ]; then min=$c; fi
@@ -90,6 +86,7 @@ count() {
 }
 
 declare -A per
+failed=()
 echo "instr.sh: callgrind, -benchtime ${n1}x and ${n2}x per benchmark, smallest of $repeat runs each" >&2
 for entry in "${leaves[@]}"; do
 	leaf=${entry%%:*} m2=$n2
@@ -99,6 +96,11 @@ for entry in "${leaves[@]}"; do
 	b=$(count "$leaf" "$m2")
 	if [ -z "$a" ] || [ -z "$b" ]; then
 		echo "instr.sh: $leaf: no such benchmark, skipped" >&2
+		continue
+	fi
+	if [ "$a" = failed ] || [ "$b" = failed ]; then
+		echo "instr.sh: $leaf failed (above), left out of the table" >&2
+		failed+=("$leaf")
 		continue
 	fi
 	per[$leaf]=$(((b - a + (m2 - n1) / 2) / (m2 - n1)))
@@ -143,8 +145,13 @@ pair() { # measure, leaf, baseline leaf, target
 	pair "OTLP \`Handle\` (whole process) vs JSON \`Handle\`" OTLP/5attrs/slogx-otlp Handle/5attrs/slogx-json "≤ 1.10x"
 	pair "OTLP vs otelslog + SDK (which drops records: see README)" OTLP/5attrs/slogx-otlp OTLP/5attrs/otelslog-sdk ""
 } >"$tmp/table"
+if [ ${#failed[@]} -gt 0 ]; then
+	echo
+	echo "Failed, not in the table: ${failed[*]}"
+fi >>"$tmp/table"
 echo
 cat "$tmp/table"
 if [ -n "${OUT:-}" ]; then
 	cp "$tmp/table" "$OUT"
 fi
+[ ${#failed[@]} -eq 0 ]

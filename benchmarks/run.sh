@@ -21,6 +21,7 @@
 # benchstat: go install golang.org/x/perf/cmd/benchstat@latest
 set -euo pipefail
 cd "$(dirname "$0")"
+source ./lib.sh
 
 bench=${BENCH:-.}
 rounds=${ROUNDS:-${COUNT:-6}}
@@ -41,17 +42,6 @@ awk '/^Benchmark[^ \t]*[ \t]+[0-9]+[ \t]/ { print $1 }' "$tmp/list" | awk '!seen
 n=$(wc -l <"$tmp/leaves")
 [ "$n" -gt 0 ] || { echo "run.sh: no benchmark matches $bench" >&2; exit 1; }
 echo "run.sh: $n benchmarks x $rounds rounds x -cpu $cpu, -benchtime $benchtime" >&2
-
-# anchored turns a benchmark name into the -test.bench pattern matching it alone: each
-# /-separated element quoted and anchored.
-anchored() {
-	local IFS=/ out=() part
-	read -ra parts <<<"$1"
-	for part in "${parts[@]}"; do
-		out+=("^$(printf '%s' "$part" | sed 's/[][\\.*^$+?(){}|]/\\&/g')\$")
-	done
-	printf '%s' "${out[*]}"
-}
 
 grep -E '^(goos|goarch|pkg|cpu):' "$tmp/list" >"$raw" || true
 for ((i = 1; i <= rounds; i++)); do
