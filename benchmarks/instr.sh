@@ -20,6 +20,8 @@
 #   ROWS       a regexp: measure only the rows it matches     [all]
 #   BIN        a test binary of this module already built     [build one]
 #   OUT        also write the table (markdown) to this file   [none]
+#   FROM       measure nothing: print the table again from the per-benchmark lines of a
+#              previous run's output (stderr) saved in this file
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./lib.sh
@@ -33,6 +35,9 @@ filter=${ROWS:-.}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 bin=${BIN:-}
+if [ -n "${FROM:-}" ]; then
+	bin=none
+fi
 if [ -z "$bin" ]; then
 	bin=$tmp/benchmarks.test
 	go test -c -o "$bin" .
@@ -87,7 +92,14 @@ count() {
 
 declare -A per
 failed=()
-echo "instr.sh: callgrind, -benchtime ${n1}x and ${n2}x per benchmark, smallest of $repeat runs each" >&2
+if [ -n "${FROM:-}" ]; then
+	while read -r leaf n unit; do
+		if [ "$unit" = instructions/op ] && [[ $leaf =~ $filter ]]; then per[$leaf]=$n; fi
+	done <"$FROM"
+	leaves=()
+else
+	echo "instr.sh: callgrind, -benchtime ${n1}x and ${n2}x per benchmark, smallest of $repeat runs each" >&2
+fi
 for entry in "${leaves[@]}"; do
 	leaf=${entry%%:*} m2=$n2
 	[ "$leaf" = "$entry" ] || [ -n "${N2:-}" ] || m2=${entry#*:}
@@ -108,7 +120,7 @@ for entry in "${leaves[@]}"; do
 done
 
 # The table: each measure, its figure and the target it is held to (issue 27).
-ratio() { [ -n "${per[$1]:-}" ] && [ -n "${per[$2]:-}" ] && awk -v a="${per[$1]}" -v b="${per[$2]}" 'BEGIN { printf "%.2fx", a / b }'; }
+ratio() { [ -n "${per[$1]:-}" ] && [ -n "${per[$2]:-}" ] && awk -v a="${per[$1]}" -v b="${per[$2]}" 'BEGIN { printf "%.3fx", a / b }'; }
 row() { # measure, figure, target
 	if [ -n "$2" ]; then printf '| %s | %s | %s |\n' "$1" "$2" "$3"; fi
 }
