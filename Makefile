@@ -2,7 +2,7 @@
 GO ?= go
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: demo test vet test-main test-bench test-interop bench cross wine api
+.PHONY: demo test vet test-main test-bench test-interop bench bench-instr cross wine api
 
 demo:
 	$(GO) run ./examples/demo
@@ -34,8 +34,16 @@ test-interop:
 api:
 	$(GO) run ./internal/apicheck -w
 
+# Interleaved rounds of every benchmark (CPU time, spreads), then, when valgrind is installed,
+# the instruction table of bench-instr (INSTR=0 skips it).
 bench:
 	cd benchmarks && bash run.sh
+
+# Instructions per op (valgrind's callgrind) of the benchmarks behind the published ratios, and
+# the ratios: deterministic, so a claim can be checked in minutes on any machine
+# (ROWS='Handle|Pattern' for a few rows; see benchmarks/instr.sh).
+bench-instr:
+	cd benchmarks && bash instr.sh
 
 cross:
 	bash .ci/cross.sh

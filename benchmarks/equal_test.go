@@ -39,9 +39,9 @@ func TestSlogxJSONHandleZeroAllocs(t *testing.T) {
 
 // TestSameOutputAsSlog checks that slogx and slog are benchmarked doing equal work: for every
 // case, the handler-level workload of slogx JSON (Text) writes exactly the bytes of
-// slog.JSONHandler (slog.TextHandler).
+// slog.JSONHandler (slog.TextHandler), and so does the hand-written anchor.
 func TestSameOutputAsSlog(t *testing.T) {
-	pairs := [][2]string{{"slog-json", "slogx-json"}, {"slog-text", "slogx-text"}}
+	pairs := [][2]string{{"slog-json", "slogx-json"}, {"slog-text", "slogx-text"}, {"slog-json", "hand-append"}}
 	for _, c := range cases {
 		outs := handleOutputs(t, c)
 		for _, p := range pairs {

@@ -1,6 +1,7 @@
 package benchmarks
 
 import (
+	"fmt"
 	"io"
 	"testing"
 )
@@ -81,4 +82,16 @@ func BenchmarkPattern(b *testing.B) {
 // Target: slogx at most zap's allocations (6 per op).
 func BenchmarkPerRequest(b *testing.B) {
 	b.Run(perRequest.name, func(b *testing.B) { run(b, perRequestImpls(io.Discard), false) })
+}
+
+// BenchmarkMessage measures what a message's length costs: the noattrs record with a
+// message of plain ASCII words of 16 and of 1,024 bytes (see messageImpls). The difference
+// of a row between the two, divided by 1,008, is its cost per message byte, the figure
+// `make bench-instr` prints for slogx JSON.
+//
+// Names: BenchmarkMessage/{16B,1024B}/<impl>; slog-json is the baseline.
+func BenchmarkMessage(b *testing.B) {
+	for _, n := range messageLens {
+		b.Run(fmt.Sprintf("%dB", n), func(b *testing.B) { run(b, messageImpls(n, io.Discard), false) })
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/slogx/handlers/slogx"
@@ -24,7 +25,8 @@ type impl struct {
 // record prepared once (time set, attributes added) passed to Handle, so neither time.Now nor
 // attribute construction is measured. zap's equivalent is Core.Write with a prepared Entry
 // and fields; zerolog has no handler layer, so its equivalent is one event carrying the same
-// fixed time and fields.
+// fixed time and fields. The last row, hand-append, is the same line appended by hand (see
+// handAppend): the floor the encoders are measured against.
 func handleImpls(c benchCase, w io.Writer) []impl {
 	ctx := context.Background()
 	var out []impl
@@ -58,7 +60,8 @@ func handleImpls(c benchCase, w io.Writer) []impl {
 	default:
 		panic(fmt.Sprintf("no zerolog workload for case %q", c.name))
 	}
-	return append(out, impl{"zerolog", zop})
+	out = append(out, impl{"zerolog", zop})
+	return append(out, impl{"hand-append", handAppend(c, w)})
 }
 
 // loggerImpls returns the logger-level workload of c for every library, writing to w: what an
@@ -178,4 +181,29 @@ func perRequestImpls(w io.Writer) []impl {
 		return nil
 	}})
 	return out
+}
+
+// messageLens are the message lengths of BenchmarkMessage.
+var messageLens = []int{16, 1024}
+
+// message returns n bytes of plain ASCII words: nothing to escape in JSON, spaces (so Text
+// quotes the message).
+func message(n int) string {
+	return strings.Repeat("lorem ipsum dolo", n/16+1)[:n]
+}
+
+// messageImpls returns the BenchmarkMessage workload, writing to w: a record prepared once
+// (fixed time, level Info, no attributes) whose message is message(n), passed to Handle of
+// each slog handler; zerolog writes one event with the same time and message.
+func messageImpls(n int, w io.Writer) []impl {
+	ctx := context.Background()
+	m := message(n)
+	var out []impl
+	for _, sh := range slogHandlers {
+		h := sh.new(w)
+		r := slog.NewRecord(benchTime, slog.LevelInfo, m, 0)
+		out = append(out, impl{sh.name, func() error { return h.Handle(ctx, r) }})
+	}
+	zl := newZerolog(w)
+	return append(out, impl{"zerolog", func() error { zl.Info().Time("time", benchTime).Msg(m); return nil }})
 }

@@ -16,10 +16,12 @@
 #   ROUNDS     rounds (samples per benchmark)               [6]  (COUNT is accepted too)
 #   BENCHTIME  -benchtime per run                           [100ms]
 #   CPU        -cpu list of GOMAXPROCS values               [1,2]
+#   INSTR      1: end with instr.sh's instruction table when valgrind is installed [1]
 # Arguments are passed to benchtable, e.g. ./run.sh -baseline 'Queue=chan'.
 # benchstat: go install golang.org/x/perf/cmd/benchstat@latest
 set -euo pipefail
 cd "$(dirname "$0")"
+source ./lib.sh
 
 bench=${BENCH:-.}
 rounds=${ROUNDS:-${COUNT:-6}}
@@ -40,17 +42,6 @@ awk '/^Benchmark[^ \t]*[ \t]+[0-9]+[ \t]/ { print $1 }' "$tmp/list" | awk '!seen
 n=$(wc -l <"$tmp/leaves")
 [ "$n" -gt 0 ] || { echo "run.sh: no benchmark matches $bench" >&2; exit 1; }
 echo "run.sh: $n benchmarks x $rounds rounds x -cpu $cpu, -benchtime $benchtime" >&2
-
-# anchored turns a benchmark name into the -test.bench pattern matching it alone: each
-# /-separated element quoted and anchored.
-anchored() {
-	local IFS=/ out=() part
-	read -ra parts <<<"$1"
-	for part in "${parts[@]}"; do
-		out+=("^$(printf '%s' "$part" | sed 's/[][\\.*^$+?(){}|]/\\&/g')\$")
-	done
-	printf '%s' "${out[*]}"
-}
 
 grep -E '^(goos|goarch|pkg|cpu):' "$tmp/list" >"$raw" || true
 for ((i = 1; i <= rounds; i++)); do
@@ -79,3 +70,13 @@ fi
 
 echo
 go run ./cmd/benchtable -primary cpu-ns/op "$@" "$raw" | tee results/latest.md
+
+# The instruction counts, which load does not move, with the same binary.
+if [ "${INSTR:-1}" = 1 ]; then
+	if command -v valgrind >/dev/null; then
+		echo
+		BIN=$bin OUT=results/latest.instr.md bash instr.sh
+	else
+		echo "valgrind not installed: no instruction table (make bench-instr)" >&2
+	fi
+fi

@@ -42,6 +42,12 @@ type Handler struct {
 	out   *output
 }
 
+// newHandlerOf returns a Handler over enc with level and out.
+func newHandlerOf(enc Encoder, level levelCheck, out *output) Handler {
+	cenc, _ := enc.(ContextEncoder)
+	return Handler{enc: enc, cenc: cenc, level: level, out: out}
+}
+
 // levelCheck is the minimum level: a fixed slog.Level is compared directly, and only a
 // Leveler that can change (a *slog.LevelVar) costs its method call. Every disabled debug line
 // pays this, so it should cost what slog's own handlers cost.
@@ -66,8 +72,8 @@ func (c *levelCheck) enabled(level slog.Level) bool {
 
 // derive returns a Handler sharing h's level and output over enc.
 func (h *Handler) derive(enc Encoder) *Handler {
-	cenc, _ := enc.(ContextEncoder)
-	return &Handler{enc: enc, cenc: cenc, level: h.level, out: h.out}
+	d := newHandlerOf(enc, h.level, h.out)
+	return &d
 }
 
 // output is the part shared by a Handler and every handler derived from it.
@@ -132,14 +138,10 @@ func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 	if we, ok := enc.(writerEncoder); ok {
 		enc = we.withWriter(w)
 	}
-	cenc, _ := enc.(ContextEncoder)
-	return &Handler{
-		enc:   enc,
-		cenc:  cenc,
-		level: newLevelCheck(opts.minLevel()),
-		out: &output{w: w, lw: lw, dc: dc, full: fw, term: opts.terminator(), rep: rep,
-			concurrent: cw != nil && cw.ConcurrentWrite()},
-	}
+	h := newHandlerOf(enc, newLevelCheck(opts.minLevel()),
+		&output{w: w, lw: lw, dc: dc, full: fw, term: opts.terminator(), rep: rep,
+			concurrent: cw != nil && cw.ConcurrentWrite()})
+	return &h
 }
 
 // Enabled reports whether level is at least the configured minimum level.
@@ -157,11 +159,21 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 		}
 	}
 	buf := buffer.Get()
+	// This package's encoders take the record by pointer: passing Handle's own copy saves
+	// copying its 300 bytes once more. Through an interface the pointer would escape, and the
+	// record with it, so they are called by type.
 	var b []byte
-	if h.cenc != nil {
-		b = h.cenc.AppendContext(ctx, *buf, r)
-	} else {
-		b = h.enc.Append(*buf, r)
+	switch e := h.enc.(type) {
+	case *structured:
+		b = e.appendRecord(*buf, &r)
+	case *pattern:
+		b = e.appendRecord(*buf, &r)
+	default:
+		if h.cenc != nil {
+			b = h.cenc.AppendContext(ctx, *buf, r)
+		} else {
+			b = h.enc.Append(*buf, r)
+		}
 	}
 	b = append(b, h.out.term...)
 	o := h.out

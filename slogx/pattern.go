@@ -50,11 +50,26 @@ func Pattern(format, datefmt string) (Encoder, error) {
 	if p.parts, err = compilePattern(format); err != nil {
 		return nil, fmt.Errorf("slogx.Pattern: %w", err)
 	}
-	for _, f := range p.parts {
+	names, nameAt, attrsAt := 0, -1, -1
+	for i, f := range p.parts {
 		switch f.key {
 		case "pathname", "filename", "module", "lineno", "funcName":
 			p.needSource = true
 		}
+		switch {
+		case f.field == fieldName:
+			names++
+			if f.plainS {
+				nameAt = i
+			}
+		case f.field == fieldAttrs && f.plainS && attrsAt < 0:
+			attrsAt = i
+		}
+	}
+	p.nameFirst = names == 1 && nameAt >= 0 && nameAt < attrsAt
+	if p.nameFirst {
+		p.nameLit, p.parts[nameAt].lit = p.parts[nameAt].lit, ""
+		p.litName = p.nameLit + p.name
 	}
 	return p, nil
 }
@@ -76,8 +91,15 @@ type pattern struct {
 	pid        int
 	start      time.Time
 	needSource bool
-	escape     bool       // PatternOptions.EscapeControls
-	times      *timeCache // asctime's default form; shared with derived encoders
+	// nameFirst: the format's one name field is a plain %s before its first plain %s attrs
+	// field. Its name is then written as the handler's (the usual one) and corrected after
+	// the attributes, in the rare record that has a LoggerKey attribute of its own: the
+	// attributes' pass tells, and no pass over the record looks for it first.
+	nameFirst bool
+	nameLit   string     // with nameFirst, the literal before the name, taken out of its part
+	litName   string     // nameLit + name, written in one copy
+	escape    bool       // PatternOptions.EscapeControls
+	times     *timeCache // asctime's default form; shared with derived encoders
 }
 
 type patternPart struct {
@@ -90,8 +112,14 @@ type patternPart struct {
 	verb   byte   // Python conversion
 	gofmt  string // Go verb with flags for fmt, when plain is false
 	plain  bool   // no flags, width or precision: append directly
+	plainS bool   // plain and the conversion is s
 	numInt bool   // the conversion wants an integer
 	numFlt bool   // the conversion wants a float
+	// levels: for a levelname field converted with %s (padded or not), the five Python
+	// level names as the conversion writes them after the literal, so that a record's costs
+	// a copy; lit is then empty and levelLit the literal, for the other levels.
+	levels   *[5]string
+	levelLit string
 }
 
 // patternField numbers the fields, so that Append switches on a small integer rather than
@@ -194,10 +222,20 @@ func compilePattern(f string) ([]patternPart, error) {
 			return nil, fmt.Errorf("format %q: unsupported conversion %%%c for %q", f, verb, key)
 		}
 		p.plain = spec == "" && (verb == 's' || verb == 'd' || verb == 'i')
+		p.plainS = p.plain && verb == 's'
 		p.gofmt = "%" + spec + string(goVerb)
 		// The literal before a field goes with it: one part per field, not two, in the
 		// loop every record runs.
 		p.lit = string(lit)
+		if field == fieldLevelname && verb == 's' && (p.plain || p.padS) {
+			// The names have no control characters: escaping does not change them. The
+			// literal goes in front of each, one copy per record instead of two.
+			p.levels = new([5]string)
+			for i, l := range pythonLevels {
+				p.levels[i] = p.lit + string(p.appendString(nil, PythonLevelName(l), false))
+			}
+			p.levelLit, p.lit = p.lit, ""
+		}
 		lit = lit[:0]
 		parts = append(parts, p)
 		i = j
@@ -231,6 +269,7 @@ func (p *pattern) WithAttrs(as []slog.Attr) Encoder {
 				c.name = anyfmt.ValueString(a.Value.Resolve())
 			}
 		}
+		c.litName = c.nameLit + c.name
 	}
 	return c
 }
@@ -247,12 +286,22 @@ func (p *pattern) WithGroup(name string) Encoder {
 
 // Append implements Encoder.
 func (p *pattern) Append(b []byte, r slog.Record) []byte {
-	var fr runtime.Frame
+	return p.appendRecord(b, &r)
+}
+
+// appendRecord is Append for a record the caller holds (Handler passes a pointer to its own
+// copy). The fields of the usual formats are written here, without a patternValue; every
+// other field and conversion takes appendField.
+func (p *pattern) appendRecord(b []byte, r *slog.Record) []byte {
+	var fr *runtime.Frame
 	if p.needSource && r.PC != 0 {
-		fr, _ = runtime.CallersFrames([]uintptr{r.PC}).Next()
+		f, _ := runtime.CallersFrames([]uintptr{r.PC}).Next()
+		fr = &f
 	}
-	for i := range p.parts {
-		f := &p.parts[i]
+	namePos := -1 // where the name was written, if nameFirst
+	parts := p.parts
+	for i := range parts {
+		f := &parts[i]
 		// Literals between fields are mostly a separator of a byte or two (" ", ": "):
 		// byte appends, not a copy call each.
 		switch l := f.lit; len(l) {
@@ -264,58 +313,110 @@ func (p *pattern) Append(b []byte, r slog.Record) []byte {
 		default:
 			b = append(b, l...)
 		}
-		if f.key == "" {
-			continue
-		}
-		var v patternValue
 		switch f.field {
+		case fieldLiteral:
+			continue
 		case fieldAsctime:
-			if f.plain && f.verb == 's' {
+			if f.plainS {
 				b = p.appendAsctime(b, r.Time)
 				continue
 			}
-			v = strValue(string(p.appendAsctime(nil, r.Time)))
-		case fieldCreated:
-			v = floatValue(float64(r.Time.UnixNano()) / 1e9)
-		case fieldMsecs:
-			v = floatValue(float64(r.Time.Nanosecond() / 1e6))
-		case fieldRelativeCreated:
-			v = floatValue(float64(r.Time.Sub(p.start)) / float64(time.Millisecond))
 		case fieldLevelname:
-			b = f.appendString(b, PythonLevelName(r.Level), p.escape)
+			if i := pythonLevelIndex(r.Level); i >= 0 && f.levels != nil {
+				b = append(b, f.levels[i]...)
+			} else {
+				b = append(b, f.levelLit...)
+				b = f.appendString(b, PythonLevelName(r.Level), p.escape)
+			}
 			continue
-		case fieldLevelno:
-			v = intValue(int64(PythonLevel(r.Level)))
 		case fieldName:
-			b = f.appendString(b, p.loggerName(&r), p.escape)
+			if p.nameFirst {
+				if !p.escape {
+					b = append(b, p.litName...)
+					namePos = len(b) - len(p.name)
+					continue
+				}
+				b = append(b, p.nameLit...)
+			}
+			b = f.appendText(b, p.loggerName(r), p.escape)
 			continue
 		case fieldMessage:
-			b = f.appendString(b, r.Message, p.escape)
+			b = f.appendText(b, r.Message, p.escape)
 			continue
-		case fieldPathname:
-			v = strValue(fr.File)
-		case fieldFilename:
-			v = strValue(filepath.Base(fr.File))
-		case fieldModule:
-			v = strValue(strings.TrimSuffix(filepath.Base(fr.File), ".go"))
-		case fieldLineno:
-			v = intValue(int64(fr.Line))
-		case fieldFuncName:
-			v = strValue(fr.Function)
-		case fieldProcess:
-			v = intValue(int64(p.pid))
-		case fieldThread:
-			v = intValue(goroutineID())
 		case fieldAttrs:
-			if f.plain && f.verb == 's' {
-				b = p.attrs.appendRecord(b, &r)
+			if f.plainS {
+				if namePos < 0 {
+					b = p.attrs.appendRecord(b, r)
+					continue
+				}
+				var saw bool
+				if a := p.attrs.s; a.direct() && !a.opts.AddSource {
+					b, saw = a.appendTextAttrs(b, r, false, true) // the usual case, one call less
+				} else {
+					b, saw = p.attrs.appendRecordSeeing(b, r, true)
+				}
+				if saw {
+					if name := p.loggerName(r); name != p.name {
+						b = replaceAt(b, namePos, len(p.name), name)
+					}
+				}
+				namePos = -1
 				continue
 			}
-			v = strValue(string(p.attrs.appendRecord(nil, &r)))
 		}
-		b = f.appendValue(b, v, p.escape)
+		b = p.appendField(b, f, r, fr)
 	}
 	return b
+}
+
+// appendField appends a field with its conversion, the general way: through a patternValue.
+// fr is the record's frame when the format needs one, else nil.
+func (p *pattern) appendField(b []byte, f *patternPart, r *slog.Record, fr *runtime.Frame) []byte {
+	if fr == nil {
+		fr = &runtime.Frame{}
+	}
+	var v patternValue
+	switch f.field {
+	case fieldAsctime:
+		v = strValue(string(p.appendAsctime(nil, r.Time)))
+	case fieldCreated:
+		v = floatValue(float64(r.Time.UnixNano()) / 1e9)
+	case fieldMsecs:
+		v = floatValue(float64(r.Time.Nanosecond() / 1e6))
+	case fieldRelativeCreated:
+		v = floatValue(float64(r.Time.Sub(p.start)) / float64(time.Millisecond))
+	case fieldLevelno:
+		v = intValue(int64(PythonLevel(r.Level)))
+	case fieldPathname:
+		v = strValue(fr.File)
+	case fieldFilename:
+		v = strValue(filepath.Base(fr.File))
+	case fieldModule:
+		v = strValue(strings.TrimSuffix(filepath.Base(fr.File), ".go"))
+	case fieldLineno:
+		v = intValue(int64(fr.Line))
+	case fieldFuncName:
+		v = strValue(fr.Function)
+	case fieldProcess:
+		v = intValue(int64(p.pid))
+	case fieldThread:
+		v = intValue(goroutineID())
+	case fieldAttrs:
+		v = strValue(string(p.attrs.appendRecord(nil, r)))
+	}
+	return f.appendValue(b, v, p.escape)
+}
+
+// pythonLevels are the slog levels of Python's five named levels, in the order of
+// patternPart.levels.
+var pythonLevels = [5]slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError, LevelCritical}
+
+// pythonLevelIndex is l's index in pythonLevels, or -1. Those levels are -4 to 12 by 4.
+func pythonLevelIndex(l slog.Level) int {
+	if i := uint(l + 4); i <= 16 && i%4 == 0 {
+		return int(i / 4)
+	}
+	return -1
 }
 
 // patternValue is a field's value before conversion: Python's % converts by the conversion
@@ -390,6 +491,29 @@ func (f *patternPart) appendString(b []byte, s string, escape bool) []byte {
 	return fmt.Appendf(b, f.gofmt, s)
 }
 
+// appendText is appendString for a text field, with the usual case (plain %s, nothing to
+// escape) inline.
+func (f *patternPart) appendText(b []byte, s string, escape bool) []byte {
+	if f.plain && !escape {
+		return append(b, s...)
+	}
+	return f.appendString(b, s, escape)
+}
+
+// replaceAt replaces the n bytes of b at i with s.
+func replaceAt(b []byte, i, n int, s string) []byte {
+	if len(s) <= n {
+		copy(b[i+len(s):], b[i+n:])
+		b = b[:len(b)-(n-len(s))]
+	} else {
+		d := len(s) - n
+		b = slices.Grow(b, d)[:len(b)+d]
+		copy(b[i+len(s):], b[i+n:len(b)-d])
+	}
+	copy(b[i:], s)
+	return b
+}
+
 // appendSpaces appends n spaces (none if n <= 0).
 func appendSpaces(b []byte, n int) []byte {
 	for ; n > 0; n-- {
@@ -401,17 +525,29 @@ func appendSpaces(b []byte, n int) []byte {
 // loggerName is the record's LoggerKey attribute, else the handler's (found once, in
 // WithAttrs), else "root".
 func (p *pattern) loggerName(r *slog.Record) string {
-	name := p.name
-	if len(p.attrs.s.groups) == 0 {
-		r.Attrs(func(a slog.Attr) bool {
-			if a.Key == LoggerKey {
-				name = anyfmt.ValueString(a.Value.Resolve())
-				return false
-			}
-			return true
-		})
+	if len(p.attrs.s.groups) > 0 {
+		return p.name
 	}
-	return name
+	// A closure this small is inlined: the loop over the attributes makes no call.
+	var v slog.Value
+	found := false
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == LoggerKey {
+			v, found = a.Value, true
+			return false
+		}
+		return true
+	})
+	return p.recordName(v, found)
+}
+
+// recordName is the logger name of a record whose first LoggerKey attribute, if found, has
+// value v. Inside groups (WithGroup) the record's attributes do not name the logger.
+func (p *pattern) recordName(v slog.Value, found bool) string {
+	if found && len(p.attrs.s.groups) == 0 {
+		return anyfmt.ValueString(v.Resolve())
+	}
+	return p.name
 }
 
 func (p *pattern) appendAsctime(b []byte, t time.Time) []byte {
@@ -423,15 +559,15 @@ func (p *pattern) appendAsctime(b []byte, t time.Time) []byte {
 	// the T): formatting them cost over a thousand instructions per record.
 	if e := p.times.entry(t); e != nil {
 		at := len(b)
-		b = slices.Grow(b, 19)[:at+19]
-		d := (*[19]byte)(b[at:])
-		*d = e.date
-		d[10] = ' '
-	} else {
-		b = t.AppendFormat(b, "2006-01-02 15:04:05")
+		b = slices.Grow(b, 23)[:at+23]
+		d := (*[23]byte)(b[at:])
+		*(*[19]byte)(d[:19]) = e.date
+		ms := uint32(t.Nanosecond()) / 1e6
+		d[10], d[19], d[20], d[21], d[22] = ' ', ',', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10)
+		return b
 	}
-	ms := t.Nanosecond() / 1e6
-	return append(b, ',', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	b = t.AppendFormat(b, "2006-01-02 15:04:05")
+	return appendMillis(b, ',', t)
 }
 
 // goroutineID parses the running goroutine's id from its stack header ("goroutine 42 [").

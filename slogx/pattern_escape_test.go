@@ -46,6 +46,10 @@ func TestPatternEscapeControls(t *testing.T) {
 			`[login failed for bob\r\n2024-05-06 07:08:09,045 INFO root login ok for admin                ]` + "\n"}, // the width counts a raw CR as one
 		{"logger name", "%(name)s: %(levelname)s", esc, []any{slogx.LoggerKey, "app\nERROR x"},
 			`app\nERROR x: WARNING` + "\n"},
+		{"logger name before attrs", "[%(levelname)s] <%(name)s> %(attrs)s", esc, []any{slogx.LoggerKey, "app\nERROR x"},
+			`[WARNING] <app\nERROR x> logger="app\nERROR x" user="bob\nINFO forged"` + "\n"},
+		{"logger name before attrs, raw", "[%(levelname)s] <%(name)s> %(attrs)s", slogx.PatternOptions{}, []any{slogx.LoggerKey, "app"},
+			`[WARNING] <app> logger=app user="bob\nINFO forged"` + "\n"},
 		{"attrs are Text's, escaped either way", "%(attrs)s", slogx.PatternOptions{}, nil,
 			`user="bob\nINFO forged"` + "\n"},
 		{"precision cuts the message, not an escape", "%(message).21s", esc, nil, `login failed for bob\r` + "\n"},

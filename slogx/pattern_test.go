@@ -155,8 +155,8 @@ func TestPatternZeroAllocs(t *testing.T) {
 
 // TestPatternRecordLoggerName checks %(name)s when the record carries its own LoggerKey
 // attribute: Pattern writes the line with the handler's name while %(attrs)s looks for the
-// key, and writes it again when the record names another logger (see pattern.Append). Every
-// case is also checked without %(attrs)s, where the name is found by a scan first.
+// key, and writes it again when the record names another logger (see pattern.nameFirst);
+// formats with the name after the attributes, or none, find it by a scan first.
 func TestPatternRecordLoggerName(t *testing.T) {
 	tm := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 	rec := func(attrs ...slog.Attr) slog.Record {
@@ -175,6 +175,8 @@ func TestPatternRecordLoggerName(t *testing.T) {
 			[]any{slogx.LoggerKey, "app"}, "app: m logger=app n=1\n"},
 		{"record names another", "%(name)s: %(message)s %(attrs)s", rec(slog.Int("n", 1), slog.String(slogx.LoggerKey, "db")),
 			[]any{slogx.LoggerKey, "app"}, "db: m logger=app n=1 logger=db\n"},
+		{"record names a longer one", "%(name)s: %(message)s %(attrs)s", rec(slog.Int("n", 1), slog.String(slogx.LoggerKey, "database.pool")),
+			[]any{slogx.LoggerKey, "app"}, "database.pool: m logger=app n=1 logger=database.pool\n"},
 		{"record names the same", "%(name)s: %(message)s %(attrs)s", rec(slog.String(slogx.LoggerKey, "app")),
 			[]any{slogx.LoggerKey, "app"}, "app: m logger=app logger=app\n"},
 		{"first of two wins", "%(name)s %(attrs)s", rec(slog.String(slogx.LoggerKey, "x"), slog.String(slogx.LoggerKey, "y")),

@@ -105,7 +105,7 @@ func (e *structured) handlerWithAttrs(h *Handler, as []slog.Attr) *Handler {
 		buf = make([]byte, 0, n)
 	}
 	e.withAttrsInto(&d.e, buf, as)
-	d.h = Handler{enc: &d.e, level: h.level, out: h.out}
+	d.h = newHandlerOf(&d.e, h.level, h.out)
 	return &d.h
 }
 
@@ -180,6 +180,12 @@ func (e *structured) attrSep() string {
 
 // Append implements Encoder.
 func (e *structured) Append(dst []byte, r slog.Record) []byte {
+	return e.appendRecord(dst, &r)
+}
+
+// appendWalked appends r with every attribute through the walker: the path of records the
+// direct path (appendRecord) cannot take, with ReplaceAttr or groups still to open.
+func (e *structured) appendWalked(dst []byte, r *slog.Record) []byte {
 	// The state lives here and is initialized in place: returning it from a constructor
 	// copied it (Walker included, some 400 bytes) once per record.
 	var s state
@@ -248,7 +254,7 @@ func (e *structured) Append(dst []byte, r slog.Record) []byte {
 	} else {
 		s.appendAttr(slog.String(slog.MessageKey, r.Message))
 	}
-	s.appendNonBuiltIns(&r)
+	s.appendNonBuiltIns(r)
 	s.free()
 	return s.buf
 }
@@ -322,20 +328,26 @@ func (s *state) appendNonBuiltIns(r *slog.Record) {
 	// Attrs of the record are inside the groups started with WithGroup, which open before
 	// the first attr written. A record without attrs opens no group.
 	nOpenGroups := e.nOpenGroups
-	if r.NumAttrs() > 0 {
-		if e.groupPrefix != "" {
-			s.prefixWrite(e.groupPrefix)
+	first := true
+	r.Attrs(func(a slog.Attr) bool {
+		if first {
+			// Found out here rather than with r.NumAttrs, which copies the record.
+			first = false
+			if e.groupPrefix != "" {
+				s.prefixWrite(e.groupPrefix)
+			}
+			if len(e.groups) > 0 {
+				// Without groups the walk begun by init goes on as it is: it was begun
+				// with no groups, all (none) open, and the built-ins left it between
+				// attributes.
+				s.walk.End()
+				s.begin(e.groups, e.nOpenGroups)
+			}
 		}
-		if len(e.groups) > 0 {
-			// Without groups the walk begun by init goes on as it is: it was begun with
-			// no groups, all (none) open, and the built-ins left it between attributes.
-			s.walk.End()
-			s.begin(e.groups, e.nOpenGroups)
-		}
-		r.Attrs(func(a slog.Attr) bool {
-			s.appendAttr(a)
-			return true
-		})
+		s.appendAttr(a)
+		return true
+	})
+	if !first {
 		nOpenGroups = s.walk.BaseOpen()
 	}
 	if e.json {
@@ -375,14 +387,7 @@ func (s *state) appendAttr(a slog.Attr) {
 		if s.e.json {
 			// Inline the JSON key. The JSON separator is "," or "": a byte append avoids a
 			// memmove call.
-			b := s.buf
-			if s.sep != "" {
-				b = append(b, ',', '"')
-			} else {
-				b = append(b, '"')
-			}
-			b = appendJSONKey(b, a.Key)
-			b = append(b, '"', ':')
+			b := appendJSONKey(s.buf, s.sep != "", a.Key)
 			s.buf = appendJSONPlain(b, a.Value, k)
 			s.sep = ","
 			return
@@ -443,9 +448,7 @@ func (s *state) appendKey(key string) {
 
 func (s *state) appendString(str string) {
 	if s.e.json {
-		s.buf = append(s.buf, '"')
-		s.buf = jsonstr.AppendEscaped(s.buf, str)
-		s.buf = append(s.buf, '"')
+		s.buf = jsonstr.Append(s.buf, str)
 	} else {
 		s.buf = appendTextString(s.buf, str)
 	}

@@ -268,3 +268,63 @@ func TestJSONEscapingShortStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstSeparator: the direct path writes every attribute after a separator and takes
+// out the first when none is wanted (a JSON group opened last in the precomputed attributes,
+// TextAttrs without precomputed attributes); the first attribute may then be empty, a group,
+// a LogValuer or an empty group, each written (or not) as slog does.
+func TestFirstSeparator(t *testing.T) {
+	firsts := map[string][]slog.Attr{
+		"plain":        {slog.Int("x", 1), slog.String("y", "z")},
+		"empty":        {{}, slog.Int("x", 1)},
+		"group":        {slog.Group("g", slog.Int("a", 1)), slog.Int("x", 1)},
+		"empty-group":  {slog.Group("e"), slog.Int("x", 1)},
+		"valuer":       {slog.Any("lv", logValuer{"v"}), slog.Int("x", 1)},
+		"only-dropped": {{}},
+	}
+	derive := map[string]func(slog.Handler) slog.Handler{
+		"none":  func(h slog.Handler) slog.Handler { return h },
+		"group": func(h slog.Handler) slog.Handler { return h.WithGroup("G") },
+		"group-with-hollow": func(h slog.Handler) slog.Handler {
+			return h.WithGroup("G").WithAttrs([]slog.Attr{slog.Any("h", emptyGroupValuer{})})
+		},
+		"with-group-with": func(h slog.Handler) slog.Handler {
+			return h.WithAttrs([]slog.Attr{slog.Int("w", 0)}).WithGroup("G").WithAttrs([]slog.Attr{slog.Group("e2")})
+		},
+	}
+	for fname, attrs := range firsts {
+		for dname, d := range derive {
+			for _, json := range []bool{true, false} {
+				var want, got bytes.Buffer
+				std, enc := slog.Handler(slog.NewTextHandler(&want, nil)), slogx.Text()
+				if json {
+					std, enc = slog.NewJSONHandler(&want, nil), slogx.JSON()
+				}
+				r := slog.NewRecord(time.Time{}, slog.LevelInfo, "m", 0)
+				r.AddAttrs(attrs...)
+				d(std).Handle(context.Background(), r)
+				d(slogx.NewHandler(&got, &slogx.Options{Encoder: enc})).Handle(context.Background(), r)
+				if got.String() != want.String() {
+					t.Errorf("%s/%s json=%v:\nslog: %s\nours: %s", fname, dname, json, want.String(), got.String())
+				}
+			}
+			// TextAttrs: Text's line after "msg=m", without its leading space.
+			var want bytes.Buffer
+			r := slog.NewRecord(time.Time{}, slog.LevelInfo, "m", 0)
+			r.AddAttrs(attrs...)
+			d(slog.NewTextHandler(&want, nil)).Handle(context.Background(), r)
+			line := strings.TrimSuffix(strings.TrimPrefix(want.String(), "level=INFO msg=m"), "\n")
+			line = strings.TrimPrefix(line, " ")
+			var got bytes.Buffer
+			d(slogx.NewHandler(&got, &slogx.Options{Encoder: slogx.TextAttrs(), Terminator: "|"})).Handle(context.Background(), r)
+			if got := strings.TrimSuffix(got.String(), "|"); got != line {
+				t.Errorf("TextAttrs %s/%s: got %q, want %q", fname, dname, got, line)
+			}
+		}
+	}
+}
+
+// emptyGroupValuer resolves to an empty group, which slog prints as {} inside a group.
+type emptyGroupValuer struct{}
+
+func (emptyGroupValuer) LogValue() slog.Value { return slog.GroupValue() }

@@ -1,6 +1,8 @@
 package slogx
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -41,30 +43,24 @@ func (c *timeCache) entry(t time.Time) *timeEntry {
 // appendRFC3339Nano appends t, whose second e is (see timeCache.entry), as time.RFC3339Nano
 // formats it.
 func (e *timeEntry) appendRFC3339Nano(b []byte, t time.Time) []byte {
-	// Room for the date, the fraction and a one-byte zone is made once; date and fraction
-	// are fixed-size stores into it (array copies through slice-to-array conversions, which
-	// the compiler does inline), then the fraction is cut after its last non-zero digit as
-	// RFC3339Nano does: no copy call per record.
+	// Room for the date, the fraction and a one-byte zone is made once; the date is a
+	// fixed-size store into it (an array copy through a slice-to-array conversion, which the
+	// compiler does inline), the fraction two stores: '.' and its first digit, then the other
+	// eight computed at once (digits8), cut after the last non-zero one as RFC3339Nano does.
 	at := len(b)
-	b = slices.Grow(b, 19+10+1)[:at+19+10]
-	*(*[19]byte)(b[at:]) = e.date
+	b = slices.Grow(b, 19+10+8)
+	d := (*[19 + 10 + 8]byte)(b[at : at+19+10+8])
+	*(*[19]byte)(d[:19]) = e.date
 	n := 19
-	if ns := t.Nanosecond(); ns != 0 {
-		// Nine digits, two at a time from a table.
-		d := (*[10]byte)(b[at+19:])
-		d[0] = '.'
-		d[9] = byte('0' + ns%10)
-		ns /= 10
-		for i := 7; i >= 1; i -= 2 {
-			q := ns % 100
-			ns /= 100
-			d[i], d[i+1] = digits2[2*q], digits2[2*q+1]
+	if ns := uint32(t.Nanosecond()); ns != 0 {
+		first, rest := ns/1e8, ns%1e8
+		binary.LittleEndian.PutUint16(d[19:], uint16('.')|uint16('0'+first)<<8)
+		n += 2
+		if rest != 0 {
+			w := digits8(rest)
+			binary.LittleEndian.PutUint64(d[21:], w)
+			n += 8 - bits.LeadingZeros64(w-ascii0s)/8 // the trailing '0's are the high bytes
 		}
-		k := 10
-		for d[k-1] == '0' {
-			k--
-		}
-		n += k
 	}
 	b = b[:at+n]
 	if len(e.zone) == 1 {
@@ -73,10 +69,6 @@ func (e *timeEntry) appendRFC3339Nano(b []byte, t time.Time) []byte {
 	return append(b, e.zone...)
 }
 
-const digits2 = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
-	"8081828384858687888990919293949596979899"
-
 // appendRFC3339Millis appends t as slog.TextHandler does: RFC 3339 with exactly three
 // fractional digits, truncated.
 func (c *timeCache) appendRFC3339Millis(b []byte, t time.Time) []byte {
@@ -84,10 +76,20 @@ func (c *timeCache) appendRFC3339Millis(b []byte, t time.Time) []byte {
 	if e == nil {
 		return appendRFC3339MillisSlow(b, t)
 	}
-	ms := t.Nanosecond() / 1e6
-	b = append(b, e.date[:]...)
-	b = append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	at := len(b)
+	b = slices.Grow(b, 19)[:at+19]
+	*(*[19]byte)(b[at:]) = e.date
+	b = appendMillis(b, '.', t)
+	if len(e.zone) == 1 {
+		return append(b, e.zone[0]) // "Z"
+	}
 	return append(b, e.zone...)
+}
+
+// appendMillis appends sep and the three digits of t's millisecond.
+func appendMillis(b []byte, sep byte, t time.Time) []byte {
+	ms := uint32(t.Nanosecond()) / 1e6
+	return append(b, sep, byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
 }
 
 func appendRFC3339MillisSlow(b []byte, t time.Time) []byte {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"math/bits"
 	"reflect"
 	"slices"
 	"strconv"
@@ -40,9 +41,7 @@ func appendJSONValue(b []byte, v slog.Value) []byte {
 func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
 	switch k {
 	case slog.KindString:
-		b = append(b, '"')
-		b = jsonstr.AppendEscaped(b, v.String())
-		return append(b, '"')
+		return jsonstr.Append(b, v.String())
 	case slog.KindInt64:
 		return appendInt(b, v.Int64())
 	case slog.KindUint64:
@@ -50,7 +49,7 @@ func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
 	case slog.KindFloat64:
 		return appendJSONFloat(b, v.Float64())
 	case slog.KindBool:
-		return strconv.AppendBool(b, v.Bool())
+		return appendBool(b, v.Bool())
 	case slog.KindDuration:
 		return appendInt(b, int64(v.Duration()))
 	default: // KindTime
@@ -58,9 +57,23 @@ func appendJSONPlain(b []byte, v slog.Value, k slog.Kind) []byte {
 	}
 }
 
-// appendJSONKey appends an attribute's key, escaped, without quotes.
-func appendJSONKey(b []byte, key string) []byte {
-	return jsonstr.AppendEscaped(b, key)
+// appendBool appends true or false, as strconv.AppendBool does, with byte appends rather
+// than a copy call.
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, 't', 'r', 'u', 'e')
+	}
+	return append(b, 'f', 'a', 'l', 's', 'e')
+}
+
+// appendJSONKey appends an attribute's key, quoted and escaped, and the colon, after a comma
+// if comma.
+func appendJSONKey(b []byte, comma bool, key string) []byte {
+	if comma {
+		return jsonstr.AppendMember(b, key)
+	}
+	b = jsonstr.Append(b, key)
+	return append(b, ':')
 }
 
 // appendJSONAny handles user values; only these can panic (a nil receiver in MarshalJSON or
@@ -111,13 +124,14 @@ func appendAnyString(b []byte, s string, isJSON bool) []byte {
 // appendJSONFloat formats f exactly as encoding/json does, without its allocations. NaN and
 // infinities are not JSON; slog prints json.Marshal's error for them, and so do we.
 func appendJSONFloat(b []byte, f float64) []byte {
+	// encoding/json's positional range is [1e-6, 1e21); NaN and infinities never take the
+	// short path.
+	if b2, ok := appendShortDecimal(b, f, 1e-6, 1e9); ok {
+		return b2
+	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return appendErrorString(b, &json.UnsupportedValueError{
 			Value: reflect.ValueOf(f), Str: strconv.FormatFloat(f, 'g', -1, 64)}, true)
-	}
-	if b2, ok := appendShortDecimal(b, f, 1e-6, 1e9); ok {
-		// encoding/json's positional range is [1e-6, 1e21).
-		return b2
 	}
 	abs := math.Abs(f)
 	format := byte('f')
@@ -176,25 +190,19 @@ func appendShortDecimal(b []byte, f float64, lo, hi float64) (_ []byte, ok bool)
 	} else {
 		b = appendUint(b, ip)
 	}
-	frac := n % 1e6
+	frac := uint32(n % 1e6)
 	if frac == 0 {
 		return b, true
 	}
-	// Six fractional digits, two at a time from a table, written in place and then cut
-	// after the last non-zero one: fixed-size stores, no copy call.
+	// Six fractional digits computed at once (digits8 gives eight, the first two '0'),
+	// stored after the point and cut after the last non-zero one: two stores, no copy call.
 	at := len(b)
-	b = slices.Grow(b, 7)[:at+7]
-	d := (*[7]byte)(b[at:])
-	p1, p2, p3 := frac/10000, frac/100%100, frac%100
+	b = slices.Grow(b, 9)
+	d := (*[9]byte)(b[at : at+9])
+	w := digits8(frac)
 	d[0] = '.'
-	d[1], d[2] = digits2[2*p1], digits2[2*p1+1]
-	d[3], d[4] = digits2[2*p2], digits2[2*p2+1]
-	d[5], d[6] = digits2[2*p3], digits2[2*p3+1]
-	end := 7
-	for d[end-1] == '0' {
-		end--
-	}
-	return b[:at+end], true
+	binary.LittleEndian.PutUint64(d[1:], w>>16)
+	return b[:at+7-bits.LeadingZeros64(w-ascii0s)/8], true
 }
 
 // appendJSONTime appends t as time.Time.MarshalJSON does, without allocating. A non-nil tc
@@ -258,7 +266,7 @@ func appendTextValue(b []byte, v slog.Value) []byte {
 	case slog.KindFloat64:
 		return appendTextFloat(b, v.Float64())
 	case slog.KindBool:
-		return strconv.AppendBool(b, v.Bool())
+		return appendBool(b, v.Bool())
 	case slog.KindDuration:
 		return appendDuration(b, v.Duration())
 	default:

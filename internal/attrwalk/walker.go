@@ -84,10 +84,16 @@ const plainKinds = 1<<slog.KindString | 1<<slog.KindInt64 | 1<<slog.KindUint64 |
 	1<<slog.KindBool | 1<<slog.KindDuration | 1<<slog.KindTime
 
 // PlainKind reports whether a value of kind k needs no resolving and is never empty: a
-// string, number, bool, duration or time. (A bit test: it runs once per attribute.)
+// string, number, bool, duration or time. Those kinds are the consecutive constants
+// slog.KindBool to slog.KindUint64 (checked when compiling, below), so it is one comparison:
+// it runs once per attribute.
 func PlainKind(k slog.Kind) bool {
-	return k < 64 && plainKinds&(1<<k) != 0
+	return uint(k-slog.KindBool) <= uint(slog.KindUint64-slog.KindBool)
 }
+
+// The array types differ, and this does not compile, unless plainKinds is exactly the range
+// PlainKind tests.
+var _ [0]struct{} = [plainKinds ^ (1<<(slog.KindUint64+1) - 1<<slog.KindBool)]struct{}{}
 
 // Add gives w the next attribute to walk; call Next until Done.
 func (w *Walker) Add(a slog.Attr) {

@@ -5,7 +5,6 @@ package jsonstr
 
 import (
 	"encoding/binary"
-	"slices"
 	"unicode/utf8"
 
 	"github.com/slogx/handlers/internal/swar"
@@ -14,55 +13,117 @@ import (
 // Append appends s to dst as a quoted JSON string, escaped as slog's JSON handler escapes
 // (HTML left alone; invalid UTF-8 as U+FFFD; U+2028 and U+2029 escaped). It allocates
 // nothing beyond growing dst.
+//
+// Most keys and values are plain ASCII, and most are short: a string of up to 16 bytes is
+// tested a word at a time (see unsafeBits), at most two overlapping words, and when it needs
+// no escaping it is stored with its quotes as those words, after one capacity check, with no
+// copy call and no per-byte work: about twenty instructions whatever its length.
 func Append(dst []byte, s string) []byte {
+	n, at := len(s), len(dst)
+	if n <= 16 && cap(dst)-at >= room {
+		d := (*[room]byte)(dst[at : at+room])
+		switch {
+		case n >= 8:
+			w1, w2 := swar.Load8(s), swar.Load8(s[n-8:])
+			if (unsafeBits(w1)|unsafeBits(w2))&swar.Highs == 0 {
+				d[0] = '"'
+				binary.LittleEndian.PutUint64(d[1:], w1)
+				binary.LittleEndian.PutUint64(d[n-7:], w2)
+				d[n+1] = '"'
+				return dst[:at+n+2]
+			}
+		case n >= 4:
+			// Two words: a quote and the first four bytes, then the last four bytes and a
+			// quote. Each word's top bytes are filler (the other half) that the second word
+			// overwrites or that lies past the end: without it the compiler, seeing zeros
+			// there, splits each 8-byte store into four.
+			lo, hi := uint64(swar.Load4(s)), uint64(swar.Load4(s[n-4:]))
+			if unsafeBits(lo|hi<<32)&swar.Highs == 0 {
+				binary.LittleEndian.PutUint64(d[0:], '"'|lo<<8|hi<<40)
+				binary.LittleEndian.PutUint64(d[n-3:], hi|'"'<<32|lo<<40)
+				return dst[:at+n+2]
+			}
+		case n >= 1:
+			// The first, middle and last bytes are every byte of a string of 1 to 3; the
+			// rest of the word tested is 'a', which needs no escaping.
+			c0, c1, c2 := s[0], s[n>>1], s[n-1]
+			if unsafeBits(uint64(c0)|uint64(c1)<<8|uint64(c2)<<16|0x61616161_61000000)&swar.Highs == 0 {
+				d[0], d[1] = '"', c0
+				d[1+n>>1] = c1
+				d[n] = c2
+				d[n+1] = '"'
+				return dst[:at+n+2]
+			}
+		default:
+			d[0], d[1] = '"', '"'
+			return dst[:at+2]
+		}
+	}
 	dst = append(dst, '"')
 	dst = AppendEscaped(dst, s)
 	return append(dst, '"')
 }
 
-// AppendEscaped escapes s for JSON (HTML not escaped, as slog) without quotes.
-//
-// Most keys and values are plain ASCII, and most are short. Plain strings are found out a
-// word at a time (see jsonSafe8, internal/swar): the first and the last word of the string, overlapping,
-// cover any string of 4 to 16 bytes in two tests, and those two words are then stored as
-// they are, so a key costs about twenty instructions whatever its length and no copy call.
-// Longer strings (messages) are scanned word by word and copied whole.
-func AppendEscaped(buf []byte, s string) []byte {
-	n := len(s)
-	switch {
-	case n > 16:
-		i := 0
-		for ; i+8 <= n; i += 8 {
-			if !jsonSafe8(swar.Load8(s[i:])) {
-				return appendEscapedJSONFrom(buf, s, i)
+// AppendMember appends what precedes the value of an object member other than the first: a
+// comma, key quoted and escaped as Append does, and a colon. A key of 4 to 16 bytes that
+// needs no escaping is written with two or four stores.
+func AppendMember(dst []byte, key string) []byte {
+	n, at := len(key), len(dst)
+	if n >= 4 && n <= 16 && cap(dst)-at >= room {
+		d := (*[room]byte)(dst[at : at+room])
+		if n <= 8 {
+			// As in Append: two words with filler in their top bytes.
+			lo, hi := uint64(swar.Load4(key)), uint64(swar.Load4(key[n-4:]))
+			if unsafeBits(lo|hi<<32)&swar.Highs == 0 {
+				binary.LittleEndian.PutUint64(d[0:], ','|'"'<<8|lo<<16|hi<<48)
+				binary.LittleEndian.PutUint64(d[n-2:], hi|'"'<<32|':'<<40|lo<<48)
+				return dst[:at+n+4]
+			}
+		} else {
+			w1, w2 := swar.Load8(key), swar.Load8(key[n-8:])
+			if (unsafeBits(w1)|unsafeBits(w2))&swar.Highs == 0 {
+				binary.LittleEndian.PutUint16(d[0:], ','|'"'<<8)
+				binary.LittleEndian.PutUint64(d[2:], w1)
+				binary.LittleEndian.PutUint64(d[n-6:], w2)
+				binary.LittleEndian.PutUint16(d[n+2:], '"'|':'<<8)
+				return dst[:at+n+4]
 			}
 		}
-		if i == n || jsonSafe8(swar.Load8(s[n-8:])) {
+	}
+	dst = append(dst, ',')
+	dst = Append(dst, key)
+	return append(dst, ':')
+}
+
+// room is the spare capacity the word stores of Append and AppendMember need (they may
+// write a few bytes past the end of what they append, within capacity).
+const room = 24
+
+// AppendEscaped escapes s for JSON (HTML not escaped, as slog) without quotes.
+//
+// Runs of bytes that need no escaping are found 32 or 16 bytes at a time (see unsafeBits)
+// and copied whole: under two instructions per byte of plain text, the copy included.
+func AppendEscaped(buf []byte, s string) []byte {
+	i := 0
+	for ; i <= len(s)-32; i += 32 {
+		c := s[i : i+32]
+		w1, w2, w3, w4 := swar.Load8(c), swar.Load8(c[8:]), swar.Load8(c[16:]), swar.Load8(c[24:])
+		if unsafeBits4(w1, w2, w3, w4)&swar.Highs != 0 {
+			break
+		}
+	}
+	for ; i <= len(s)-16; i += 16 {
+		if c := s[i : i+16]; (unsafeBits(swar.Load8(c))|unsafeBits(swar.Load8(c[8:])))&swar.Highs != 0 {
+			break
+		}
+	}
+	if i < len(s) && len(s) >= 16 && i+16 > len(s) {
+		// The tail of a long string: its last 16 bytes, which overlap what was tested.
+		if c := s[len(s)-16:]; (unsafeBits(swar.Load8(c))|unsafeBits(swar.Load8(c[8:])))&swar.Highs == 0 {
 			return append(buf, s...)
 		}
-		return appendEscapedJSONFrom(buf, s, i)
-	case n >= 8:
-		w1, w2 := swar.Load8(s), swar.Load8(s[n-8:])
-		if !jsonSafe8(w1) || !jsonSafe8(w2) {
-			return appendEscapedJSONFrom(buf, s, 0)
-		}
-		at := len(buf)
-		buf = slices.Grow(buf, n)[:at+n]
-		binary.LittleEndian.PutUint64(buf[at:], w1)
-		binary.LittleEndian.PutUint64(buf[at+n-8:], w2)
-		return buf
-	case n >= 4:
-		w1, w2 := swar.Load4(s), swar.Load4(s[n-4:])
-		if !jsonSafe8(uint64(w1) | uint64(w2)<<32) {
-			return appendEscapedJSONFrom(buf, s, 0)
-		}
-		at := len(buf)
-		buf = slices.Grow(buf, n)[:at+n]
-		binary.LittleEndian.PutUint32(buf[at:], w1)
-		binary.LittleEndian.PutUint32(buf[at+n-4:], w2)
-		return buf
 	}
-	for i := range n {
+	for ; i < len(s); i++ {
 		if !jsonPlain[s[i]] {
 			return appendEscapedJSONFrom(buf, s, i)
 		}
@@ -70,12 +131,34 @@ func AppendEscaped(buf []byte, s string) []byte {
 	return append(buf, s...)
 }
 
-// jsonSafe8 reports whether none of the 8 bytes of w needs escaping in JSON: none is a
-// control character, '"', '\\' or non-ASCII. It tests the eight at once.
-func jsonSafe8(w uint64) bool {
-	const ones, highs = swar.Ones, swar.Highs
-	q, bs := w^(ones*'"'), w^(ones*'\\')
-	return (w|(w-ones*0x20)&^w|(q-ones)&^q|(bs-ones)&^bs)&highs == 0
+// unsafeBits has the high bit of a byte set where a byte of w needs escaping in JSON — a
+// control character, '"', '\\' or non-ASCII — and possibly above it; (unsafeBits(w) &
+// swar.Highs) != 0 exactly when one does. Three tests, one per term:
+//
+//   - w: a byte at or above 0x80 has its high bit set already.
+//   - (w ^ 0x02...) - 0x21...: xor with 2 maps the controls (0x00-0x1f) onto themselves and
+//     '"' (0x22) to 0x20, and no other byte below 0x80 below 0x21, so the subtraction
+//     borrows at a byte that is a control or '"'.
+//   - (w ^ 0x5c...) - 0x01...: the xor zeroes a '\\', and the subtraction borrows there.
+//
+// Why that is exact without the usual &^ masks: a subtraction borrows into the next byte only
+// from a byte that tests true, so no byte below the lowest one that does gets a high bit, and
+// that one gets it (the byte minus 0x21 or 1 wraps to 0xdf and up). When no byte needs
+// escaping, every byte is in [0x20, 0x7f], nothing borrows and no term sets a high bit.
+func unsafeBits(w uint64) uint64 {
+	const ones = swar.Ones
+	return w | ((w ^ ones*0x02) - ones*0x21) | ((w ^ ones*'\\') - ones)
+}
+
+// unsafeBits4 is unsafeBits(w1) | unsafeBits(w2) | unsafeBits(w3) | unsafeBits(w4), with
+// the first terms, which are linear, ored once.
+func unsafeBits4(w1, w2, w3, w4 uint64) uint64 {
+	const ones = swar.Ones
+	return w1 | w2 | w3 | w4 |
+		((w1 ^ ones*0x02) - ones*0x21) | ((w1 ^ ones*'\\') - ones) |
+		((w2 ^ ones*0x02) - ones*0x21) | ((w2 ^ ones*'\\') - ones) |
+		((w3 ^ ones*0x02) - ones*0x21) | ((w3 ^ ones*'\\') - ones) |
+		((w4 ^ ones*0x02) - ones*0x21) | ((w4 ^ ones*'\\') - ones)
 }
 
 // appendEscapedJSONFrom escapes s, whose first i bytes need no escaping.
