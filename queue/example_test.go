@@ -43,5 +43,5 @@ func ExampleNew() {
 	// level=INFO msg=request svc=api n=1
 	// level=INFO msg=request svc=api n=2
 	// flushed
-	// {Records:3 Bytes:0 Errors:0 Dropped:0}
+	// {Records:3 Bytes:0 Errors:0 Dropped:0 Recovered:0}
 }

@@ -82,7 +82,7 @@ type output struct {
 	w    io.Writer
 	lw   LevelWriter     // w, when it wants the level
 	dc   DeliveryCounter // w, when it counts delivered records itself
-	full BoundedWriter      // w, when it can tell it would drop a record before it is encoded
+	full BoundedWriter   // w, when it can tell it would drop a record before it is encoded
 	term string
 	rep  *Reporter
 	// closed is set under mu; it is atomic because concurrent writers check it without mu.
