@@ -10,6 +10,7 @@ import (
 	"math"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -29,11 +30,15 @@ const MaxDepth = 32
 // own AddSource output. Unknown fields are ignored so that a newer sender can add fields;
 // a record of another version ("v") is refused.
 //
-// Hostile input is safe: every declared length is checked against the bytes actually present
-// before anything is allocated — a map or array count against the bytes left once the
-// entries its enclosing maps and arrays still claim are set aside — so decoding allocates in
-// proportion to len(b) (at most 64 bytes per byte of input, the cost of the output itself),
-// and nesting is limited to 32 levels. Errors wrap ErrMalformed. b is not retained.
+// Hostile input is safe: decoding allocates at most 8 bytes per byte of b plus 4 KiB
+// (BudgetPerByte, BudgetSlack in the wire package), whatever the lengths inside claim —
+// a map or array count is checked against the bytes actually present and never sizes an
+// allocation beyond that budget — and nesting is limited to 32 levels. A valid frame
+// denser than that (attributes of a few bytes each: 2 bytes on the wire become a 40-byte
+// slog.Attr) is refused, with an error wrapping ErrMalformed, before the allocation that
+// would exceed it; a record whose attributes take 13 bytes or more each on the wire (a
+// 9-character key and a small integer) fits (TestDecodeRecordBudgetKeepsRealRecords).
+// Errors wrap ErrMalformed. b is not retained.
 func DecodeRecord(b []byte) (slog.Record, error) {
 	w := DecPool.Get().(*Dec)
 	var r slog.Record
@@ -95,11 +100,20 @@ type Dec struct {
 	d   *msgpack.Decoder
 	// strs returns recurring strings (keys, messages, level-like values) without allocating.
 	strs wireStrings
-	// top collects the top-level attributes of a record of more than wireTopInline before
-	// they are copied into the record: reused from frame to frame, so that such a record
-	// costs one slice (the record's own), not two. Only small ones are kept (see
-	// wireTopKeep). Fewer attributes are collected on the stack (see topAttrs).
-	top []slog.Attr
+	// stack holds the attributes of the maps being decoded, each map's after its
+	// enclosing map's: a group's are moved into a slice of exactly their number when it
+	// ends (see popGroup), the record's are copied by slog.Record.AddAttrs. It grows as
+	// entries are decoded, never by what a header claims, and is reused from frame to
+	// frame up to wireTopKeep entries (keep is that slice). A record of up to wireTopInline
+	// attributes and no group does not use it (see topAttrs).
+	stack, keep []slog.Attr
+	stackUsed   bool
+	// budget is what the frame may still allocate (see Budget, charge).
+	budget int64
+	// errKeys are the keys of the attributes whose value failed to decode, innermost
+	// first (see inAttr).
+	errKeys  [MaxDepth + 1]string
+	nErrKeys int
 	// reserved is the number of bytes that the entries claimed by the maps and arrays being
 	// decoded, and not started yet, need at least (two per map entry, one per element).
 	// A nested claim must fit in what remains beyond them: each level checked alone against
@@ -110,13 +124,15 @@ type Dec struct {
 var DecPool = sync.Pool{New: func() any { return NewDec() }}
 
 func NewDec() *Dec {
-	w := &Dec{strs: newWireStrings()}
+	w := &Dec{strs: newWireStrings(), keep: make([]slog.Attr, 0, wireTopKeep)}
+	w.stack = w.keep
+	w.strs.budget = &w.budget
 	w.d = msgpack.NewDecoder(&w.cur)
 	return w
 }
 
-// wireTopKeep is the largest top-level attribute slice a Dec keeps for the next frame:
-// a hostile frame's million attributes must not stay allocated with the connection.
+// wireTopKeep is the largest attribute stack a Dec keeps for the next frame: a hostile
+// frame's million attributes must not stay allocated with the connection.
 const wireTopKeep = 64
 
 func Malformed(format string, args ...any) error {
@@ -133,13 +149,21 @@ func (w *Dec) record(b []byte) (rec slog.Record, h Header, err error) {
 // record is some 300 bytes, copied at every return, and a header, 40, copied through a
 // temporary that stalled the store buffer.
 func (w *Dec) RecordInto(b []byte, rec *slog.Record, h *Header) error {
-	w.cur, w.reserved = Cursor{b: b}, 0
+	w.start(b)
 	w.strs.frame()
 	// Not deferred: a defer in a function with as many returns as fields is not open-coded,
 	// and cost a twentieth of the decode.
 	err := w.fields(rec, h)
+	if err != nil && w.nErrKeys > 0 {
+		err = w.attrPathError(err)
+	}
 	w.release()
 	return err
+}
+
+// start prepares w to decode the frame b, with b's allocation budget.
+func (w *Dec) start(b []byte) {
+	w.cur, w.reserved, w.budget, w.nErrKeys = Cursor{b: b}, 0, Budget(len(b))-wireErrReserve, 0
 }
 
 // wireTopInline is how many attributes a slog.Record holds without a slice of its own.
@@ -157,10 +181,10 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 		level   slog.Level
 		msg     string
 		src     *slog.Source
-		attrs   []slog.Attr // in small, or w.top
+		attrs   []slog.Attr // in small, or on w.stack
 		// small holds the attributes of a record that the record holds inline: on the
 		// stack, they are written without the garbage collector's write barriers and need
-		// no clearing after the frame, as w.top does.
+		// no clearing after the frame, as w.stack does.
 		small [wireTopInline]slog.Attr
 	)
 	for i := 0; i < n; i++ {
@@ -230,6 +254,19 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	if w.cur.remaining() != 0 {
 		return Malformed("%d bytes after the record", w.cur.remaining())
 	}
+	if w.budget < 0 {
+		return w.tooDense() // a string was refused (see wireStrings.alloc)
+	}
+	// What AddAttrs allocates: a slice for the attributes past the inline ones.
+	nBack := len(attrs) - wireTopInline
+	if src != nil {
+		nBack++
+	}
+	if nBack > 0 {
+		if err := w.charge(allocCost(nBack * attrSize)); err != nil {
+			return err
+		}
+	}
 	// slog.NewRecord(t, level, msg, 0), written in place: assigning the record it returns
 	// copies it through a temporary, which stalled the store buffer.
 	*rec = slog.Record{}
@@ -242,16 +279,17 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 }
 
 // topAttrs decodes the record's attributes: into small when they are few enough for the
-// record to hold inline (see fields), else into w.top.
+// record to hold inline (see fields), else onto w.stack.
 func (w *Dec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
 	n, err := w.mapLen()
 	if err != nil {
 		return nil, err
 	}
 	if n > cap(small) {
-		top, err := w.entries(w.top[:0], n, 1)
-		w.top = top
-		return top, err
+		w.stackUsed = true
+		base := len(w.stack)
+		err := w.entries(n, 1)
+		return w.stack[base:], err
 	}
 	// The loop of entries, repeated: entries is recursive (through value, for groups), so
 	// the compiler assumes that what it is given escapes, and would move small to the heap.
@@ -269,7 +307,7 @@ func (w *Dec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
 		}
 		v, err := w.value(2)
 		if err != nil {
-			return as[:i], fmt.Errorf("attr %q: %w", k, err)
+			return as[:i], w.inAttr(k, err)
 		}
 		as[i].Key = k
 		as[i].Value = v
@@ -281,11 +319,10 @@ func (w *Dec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
 // values may hold the caller's data) unless the slice is small enough to keep.
 func (w *Dec) release() {
 	w.cur = Cursor{}
-	if cap(w.top) > wireTopKeep {
-		w.top = nil
-	} else if len(w.top) > 0 {
-		clear(w.top) // entries past len were cleared when the frame that wrote them ended
-		w.top = w.top[:0]
+	if w.stackUsed {
+		w.stackUsed = false
+		clear(w.keep[:cap(w.keep)]) // groups taken off the stack left their entries past len
+		w.stack = w.keep[:0]
 	}
 }
 
@@ -434,10 +471,13 @@ func (w *Dec) str() (string, error) {
 	return w.strs.get(w.take(n)), nil
 }
 
-// bytes reads a string or bin as a fresh byte slice.
+// bytes reads a string or bin as a fresh byte slice, boxed by the caller (slog.AnyValue).
 func (w *Dec) bytes() ([]byte, error) {
 	n, err := w.strLen()
 	if err != nil {
+		return nil, err
+	}
+	if err := w.charge(allocCost(n) + allocCost(24)); err != nil {
 		return nil, err
 	}
 	return append([]byte(nil), w.take(n)...), nil
@@ -535,6 +575,9 @@ func (w *Dec) source() (*slog.Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := w.charge(allocCost(int(unsafe.Sizeof(slog.Source{})))); err != nil {
+		return nil, err
+	}
 	src := &slog.Source{}
 	for i := 0; i < n; i++ {
 		w.startEntry()
@@ -561,47 +604,43 @@ func (w *Dec) source() (*slog.Source, error) {
 	return src, nil
 }
 
-// attrs decodes a map of attributes into a slice of its own (a group's value).
+// attrs decodes a map of attributes into a slice of its own (a group's value), of exactly
+// as many attributes as it holds: they are decoded onto w.stack, then moved.
 func (w *Dec) attrs(depth int) ([]slog.Attr, error) {
-	return w.appendAttrs(nil, depth)
-}
-
-// appendAttrs decodes a map of attributes, appending them to as.
-func (w *Dec) appendAttrs(as []slog.Attr, depth int) ([]slog.Attr, error) {
 	if depth > MaxDepth {
-		return as, Malformed("nested deeper than %d", MaxDepth)
+		return nil, Malformed("nested deeper than %d", MaxDepth)
 	}
 	n, err := w.mapLen()
-	if err != nil {
-		return as, err
+	if err != nil || n == 0 {
+		return nil, err
 	}
-	return w.entries(as, n, depth)
+	w.stackUsed = true
+	base := len(w.stack)
+	if err := w.entries(n, depth); err != nil {
+		return nil, err
+	}
+	return w.popGroup(base)
 }
 
-// entries decodes the n entries of a map of attributes whose header was read, appending
-// them to as. It grows as at most once, to the map's length, which was checked against the
-// bytes present (see mapLen).
-func (w *Dec) entries(as []slog.Attr, n, depth int) ([]slog.Attr, error) {
-	if n == 0 {
-		return as, nil
-	}
-	if cap(as)-len(as) < n {
-		// Exactly n more, in one allocation (slices.Grow allocates twice under -race).
-		as = append(make([]slog.Attr, 0, len(as)+n), as...)
-	}
+// entries decodes the n entries of a map of attributes whose header was read onto
+// w.stack, which grows as they decode: n is a claim, checked against the bytes present
+// (see mapLen) but not trusted with an allocation.
+func (w *Dec) entries(n, depth int) error {
 	for i := 0; i < n; i++ {
 		w.startEntry()
 		k, err := w.str()
 		if err != nil {
-			return as, err
+			return err
 		}
 		v, err := w.value(depth + 1)
 		if err != nil {
-			return as, fmt.Errorf("attr %q: %w", k, err)
+			return w.inAttr(k, err)
 		}
-		as = append(as, slog.Attr{Key: k, Value: v})
+		if err := w.pushAttr(k, v); err != nil {
+			return err
+		}
 	}
-	return as, nil
+	return nil
 }
 
 // value decodes any msgpack value into a slog.Value of the kind the encoder started from.
@@ -704,28 +743,55 @@ func (w *Dec) array(depth int) (slog.Value, error) {
 	if err != nil {
 		return slog.Value{}, err
 	}
-	out := make([]any, 0, n) // n fits in the unreserved bytes: see arrayLen
+	// The slice header boxed by AnyValue, then the elements, grown as they decode (up to
+	// n, a claim checked against the bytes present, never allocated from).
+	if err := w.charge(allocCost(24)); err != nil {
+		return slog.Value{}, err
+	}
+	out := []any{}
 	for i := 0; i < n; i++ {
 		w.reserved--
 		v, err := w.value(depth + 1)
 		if err != nil {
 			return slog.Value{}, err
 		}
-		out = append(out, wireToAny(v))
+		if len(out) == cap(out) {
+			c := min(max(2*cap(out), 8), n)
+			if err := w.charge(allocCost(c * 16)); err != nil {
+				return slog.Value{}, err
+			}
+			out = append(make([]any, 0, c), out...)
+		}
+		x, err := w.toAny(v)
+		if err != nil {
+			return slog.Value{}, err
+		}
+		out = append(out, x)
 	}
 	return slog.AnyValue(out), nil
 }
 
-// wireToAny turns a decoded value into a plain Go value, groups into maps.
-func wireToAny(v slog.Value) any {
+// toAny turns a decoded value into a plain Go value, groups into maps, within the budget.
+func (w *Dec) toAny(v slog.Value) (any, error) {
 	if v.Kind() != slog.KindGroup {
-		return v.Any()
+		if err := w.charge(boxCost(v)); err != nil {
+			return nil, err
+		}
+		return v.Any(), nil
 	}
-	m := make(map[string]any, len(v.Group()))
-	for _, a := range v.Group() {
-		m[a.Key] = wireToAny(a.Value)
+	g := v.Group()
+	if err := w.charge(mapCost(len(g))); err != nil {
+		return nil, err
 	}
-	return m
+	m := make(map[string]any, len(g))
+	for _, a := range g {
+		x, err := w.toAny(a.Value)
+		if err != nil {
+			return nil, err
+		}
+		m[a.Key] = x
+	}
+	return m, nil
 }
 
 func (w *Dec) ext() (slog.Value, error) {
@@ -749,6 +815,9 @@ func (w *Dec) ext() (slog.Value, error) {
 	case wireExtJSON:
 		if !json.Valid(p) {
 			return slog.Value{}, Malformed("invalid JSON value")
+		}
+		if err := w.charge(allocCost(n) + allocCost(24)); err != nil {
+			return slog.Value{}, err
 		}
 		return slog.AnyValue(RawJSON(append([]byte(nil), p...))), nil
 	}

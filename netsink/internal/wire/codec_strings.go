@@ -25,6 +25,10 @@ type wireStrings struct {
 	// without hashing (a hash and a bucket walk cost about three times the comparison).
 	last *[wireStringLast]string
 	pos  int // strings of the current frame so far
+	// budget is the decoder's (see Dec.charge): a string allocated is charged to it, and
+	// one beyond it is not allocated: get returns "" and the decoder, which checks the
+	// budget before it returns a record, refuses the frame.
+	budget *int64
 }
 
 const (
@@ -66,7 +70,7 @@ func (t *wireStrings) lookup(b []byte) string {
 		return ""
 	}
 	if len(b) > wireStringMax {
-		return string(b)
+		return t.alloc(b)
 	}
 	at := int(maphash.Bytes(t.seed, b)%(wireStringSlots/wireStringWays)) * wireStringWays
 	bucket := t.slots[at : at+wireStringWays : at+wireStringWays]
@@ -75,7 +79,19 @@ func (t *wireStrings) lookup(b []byte) string {
 			return s
 		}
 	}
+	s := t.alloc(b)
+	if s == "" {
+		return ""
+	}
 	copy(bucket[1:], bucket) // the oldest goes
-	bucket[0] = string(b)
-	return bucket[0]
+	bucket[0] = s
+	return s
+}
+
+// alloc returns a copy of b as a string, charged to the budget; "" past the budget.
+func (t *wireStrings) alloc(b []byte) string {
+	if *t.budget -= allocCost(len(b)); *t.budget < 0 {
+		return ""
+	}
+	return string(b)
 }
