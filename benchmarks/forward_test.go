@@ -13,6 +13,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward"
 )
 
 // BenchmarkForward measures the caller's cost of logging the 5attrs record to a Fluent
@@ -23,7 +24,7 @@ import (
 //	                                       Async, SubSecondPrecision (nanosecond EventTime, as
 //	                                       slogx sends): PostWithTime of a map prepared once
 //	                                       with the message, the level and the five fields
-//	BenchmarkForward/5attrs/slogx          netsink.NewForward: Handle of the prepared record
+//	BenchmarkForward/5attrs/slogx          forward.New: Handle of the prepared record
 //	                                       (PackedForward batches, chunk acks awaited)
 //
 // Both send to fwdDrain, a server that reads every message and acknowledges chunks.
@@ -67,7 +68,7 @@ func fluentRecord(c benchCase) map[string]any {
 func benchForward(b *testing.B, c benchCase) {
 	addr, stop := fwdDrain(b)
 	defer stop()
-	f, err := netsink.NewForward(addr, netsink.ForwardOptions{Tag: "bench", Delivery: netsink.Delivery{Buffer: 256 << 20, EnqueueTimeout: time.Minute}}, nil)
+	f, err := forward.New(addr, forward.Options{Tag: "bench", Delivery: netsink.Delivery{Buffer: 256 << 20, EnqueueTimeout: time.Minute}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

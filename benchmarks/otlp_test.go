@@ -14,6 +14,7 @@ import (
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/otlp"
 )
 
 // BenchmarkOTLP measures the caller's cost of one 5attrs record (the prepared record of
@@ -23,8 +24,8 @@ import (
 //	BenchmarkOTLP/5attrs/otelslog-sdk     go.opentelemetry.io/contrib/bridges/otelslog over the
 //	                                      OTel SDK's LoggerProvider with its BatchProcessor and
 //	                                      the otlploghttp exporter, defaults (the anchor)
-//	BenchmarkOTLP/5attrs/slogx-otlp       netsink.NewOTLP, protobuf
-//	BenchmarkOTLP/5attrs/slogx-otlp-json  netsink.NewOTLP with JSON
+//	BenchmarkOTLP/5attrs/slogx-otlp       otlp.New, protobuf
+//	BenchmarkOTLP/5attrs/slogx-otlp-json  otlp.New with JSON
 //
 // ns/op and allocs are the calling goroutine's Handle; cpu-ns/op is the whole process per
 // record: encoding, batching, the requests and the server reading them, on both sides.
@@ -44,7 +45,7 @@ func BenchmarkOTLP(b *testing.B) {
 			name := map[bool]string{false: "slogx-otlp", true: "slogx-otlp-json"}[json]
 			b.Run(name, func(b *testing.B) {
 				srv, got := otlpDiscardServer(b)
-				h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: srv.URL + "/v1/logs", JSON: json, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
+				h, err := otlp.New(otlp.Options{URL: srv.URL + "/v1/logs", JSON: json, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -111,7 +112,7 @@ func TestOTLPBothDeliver(t *testing.T) {
 		t.Fatal("otelslog delivered nothing")
 	}
 	srv2, got2 := otlpDiscardServer(t)
-	o, err := netsink.NewOTLP(netsink.OTLPOptions{URL: srv2.URL + "/v1/logs"}, nil)
+	o, err := otlp.New(otlp.Options{URL: srv2.URL + "/v1/logs"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

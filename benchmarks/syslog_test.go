@@ -14,11 +14,12 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/slogx"
 )
 
 // BenchmarkSyslog measures the 5attrs prepared record (the record of BenchmarkHandle) sent by
-// netsink.NewSyslog over loopback TCP, octet-counted, to a listener that drains and discards:
+// syslog.New over loopback TCP, octet-counted, to a listener that drains and discards:
 //
 //	BenchmarkSyslog/5attrs/rfc3164  SyslogRFC3164: <PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PROCID]: MSG
 //	                                (the baseline)
@@ -36,14 +37,14 @@ import (
 // delivered/op (Stats().Records per op, records the kernel accepted) is then below 1.
 //
 // BenchmarkSyslog/encode-5attrs/<format> is the formatting alone: the record through
-// slogx.NewHandler(io.Discard) with netsink.NewSyslogEncoder, the encoder NewSyslog uses, so
+// slogx.NewHandler(io.Discard) with syslog.NewEncoder, the encoder NewSyslog uses, so
 // that the formats compare without the transport, whose cost grows with the bytes.
 func BenchmarkSyslog(b *testing.B) {
 	r := cases[1].record()
 	b.Run("encode-5attrs", func(b *testing.B) {
 		for _, f := range syslogFormats {
 			b.Run(f.name, func(b *testing.B) {
-				enc, err := netsink.NewSyslogEncoder(syslogBenchOptions("", f.format), nil)
+				enc, err := syslog.NewEncoder(syslogBenchOptions("", f.format), nil)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -63,23 +64,23 @@ func BenchmarkSyslog(b *testing.B) {
 // syslogFormats are the rows of BenchmarkSyslog, baseline first.
 var syslogFormats = []struct {
 	name   string
-	format netsink.SyslogFormat
+	format syslog.Format
 }{
-	{"rfc3164", netsink.SyslogRFC3164},
-	{"rfc5424", netsink.SyslogRFC5424},
-	{"python", netsink.SyslogPython},
+	{"rfc3164", syslog.RFC3164},
+	{"rfc5424", syslog.RFC5424},
+	{"python", syslog.Python},
 }
 
 // newBenchSyslog returns a stream Syslog to addr in format f. Hostname, AppName and ProcID
 // are fixed so that the messages have the same length on every machine.
-func newBenchSyslog(addr string, f netsink.SyslogFormat) (*netsink.Syslog, error) {
-	return netsink.NewSyslog(syslogBenchOptions(addr, f), nil)
+func newBenchSyslog(addr string, f syslog.Format) (*syslog.Handler, error) {
+	return syslog.New(syslogBenchOptions(addr, f), nil)
 }
 
 // syslogBenchOptions are the options of every Syslog row: a stream to addr, fixed header
 // fields.
-func syslogBenchOptions(addr string, f netsink.SyslogFormat) netsink.SyslogOptions {
-	return netsink.SyslogOptions{
+func syslogBenchOptions(addr string, f syslog.Format) syslog.Options {
+	return syslog.Options{
 		Network:  "tcp",
 		Addr:     addr,
 		Format:   f,
@@ -90,7 +91,7 @@ func syslogBenchOptions(addr string, f netsink.SyslogFormat) netsink.SyslogOptio
 	}
 }
 
-func benchSyslog(b *testing.B, r slog.Record, f netsink.SyslogFormat) {
+func benchSyslog(b *testing.B, r slog.Record, f syslog.Format) {
 	peer := newSyslogPeer(b, nil)
 	defer peer.stop()
 	h, err := newBenchSyslog(peer.addr(), f)

@@ -8,6 +8,11 @@ import (
 	"strings"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward"
+	"github.com/slogx/handlers/netsink/httpsink"
+	"github.com/slogx/handlers/netsink/otlp"
+	"github.com/slogx/handlers/netsink/smtp"
+	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/sinks"
 	"github.com/slogx/handlers/slogx"
 )
@@ -44,10 +49,10 @@ func datagramHandler(c *hctx) opener {
 // sysLogHandler is logging.handlers.SysLogHandler(address=('localhost', 514),
 // facility=LOG_USER, socktype=None), sending what CPython sends (SyslogPython).
 func sysLogHandler(c *hctx) opener {
-	o := netsink.SyslogOptions{Format: netsink.SyslogPython, Severity: netsink.PythonSeverity,
+	o := syslog.Options{Format: syslog.Python, Severity: syslog.PythonSeverity,
 		Facility: c.facility("facility")}
 	o.Network, o.Addr = c.syslogAddress()
-	return func() (slog.Handler, error) { return netsink.NewSyslog(o, c.opts) }
+	return func() (slog.Handler, error) { return syslog.New(o, c.opts) }
 }
 
 // syslogAddress reads address ([host, port] or a socket path) and socktype.
@@ -93,22 +98,22 @@ func (c *hctx) syslogAddress() (network, addr string) {
 
 // facility reads a facility: a name of SysLogHandler.facility_names, a number, or
 // ext://logging.handlers.SysLogHandler.LOG_LOCAL0.
-func (c *hctx) facility(key string) netsink.Facility {
+func (c *hctx) facility(key string) syslog.Facility {
 	v, ok := c.Value(key)
 	if !ok {
-		return netsink.LOG_USER
+		return syslog.LOG_USER
 	}
 	switch f := v.(type) {
 	case int64:
 		if f >= 1 && f <= 23 {
-			return netsink.Facility(f)
+			return syslog.Facility(f)
 		}
 	case string:
 		name := f
 		if rest, ok := strings.CutPrefix(f, "ext://logging.handlers.SysLogHandler.LOG_"); ok {
 			name = strings.ToLower(rest)
 		}
-		if fac, err := netsink.ParseFacility(name); err == nil && fac != netsink.LOG_KERN {
+		if fac, err := syslog.ParseFacility(name); err == nil && fac != syslog.LOG_KERN {
 			return fac
 		}
 	}
@@ -116,11 +121,11 @@ func (c *hctx) facility(key string) netsink.Facility {
 	return 0
 }
 
-// slogxSyslog is slogx.netsink.Syslog: netsink.NewSyslog with its own keys — network
+// slogxSyslog is slogx.netsink.Syslog: syslog.New with its own keys — network
 // (udp, tcp, tcp+tls, unix, unixgram), address ("host:port" or a path), facility,
 // format (rfc5424, rfc3164, python), framing (octet-counting, lf), appName, hostname, ident.
 func slogxSyslog(c *hctx) opener {
-	o := netsink.SyslogOptions{
+	o := syslog.Options{
 		Network:  c.OneOf("network", "", "udp", "tcp", "tcp+tls", "unix", "unixgram"),
 		Addr:     c.String("address", ""),
 		Facility: c.facility("facility"),
@@ -130,27 +135,27 @@ func slogxSyslog(c *hctx) opener {
 	}
 	switch c.OneOf("format", "rfc5424", "rfc5424", "rfc3164", "python") {
 	case "rfc5424":
-		o.Format = netsink.SyslogRFC5424
+		o.Format = syslog.RFC5424
 	case "rfc3164":
-		o.Format = netsink.SyslogRFC3164
+		o.Format = syslog.RFC3164
 	case "python":
-		o.Format, o.Severity = netsink.SyslogPython, netsink.PythonSeverity
+		o.Format, o.Severity = syslog.Python, syslog.PythonSeverity
 	}
 	if c.OneOf("framing", "octet-counting", "octet-counting", "lf") == "lf" {
-		o.Framing = netsink.SyslogLF
+		o.Framing = syslog.LF
 	}
 	opts := c.opts
-	if !c.Has("formatter") && o.Format != netsink.SyslogPython {
+	if !c.Has("formatter") && o.Format != syslog.Python {
 		opts = c.levelOnly() // the message and its attributes, netsink's default MSG
 	}
-	return func() (slog.Handler, error) { return netsink.NewSyslog(o, opts) }
+	return func() (slog.Handler, error) { return syslog.New(o, opts) }
 }
 
 // smtpHandler is logging.handlers.SMTPHandler(mailhost, fromaddr, toaddrs, subject,
 // credentials=None, secure=None, timeout=1.0). secure [] is STARTTLS, [keyfile, certfile]
 // adds a client certificate; credentials without secure are refused (clear text).
 func smtpHandler(c *hctx) opener {
-	o := netsink.SMTPOptions{
+	o := smtp.Options{
 		Addr:           c.mailhost(),
 		From:           c.RequiredString("fromaddr"),
 		To:             c.Strings("toaddrs"),
@@ -172,7 +177,7 @@ func smtpHandler(c *hctx) opener {
 	} else if o.Username != "" {
 		c.Errorf("credentials", "would be sent in clear text: add secure: [] (STARTTLS)")
 	}
-	return func() (slog.Handler, error) { return netsink.NewSMTP(o, c.opts) }
+	return func() (slog.Handler, error) { return smtp.New(o, c.opts) }
 }
 
 // mailhost reads SMTPHandler's mailhost: "host" or [host, port].
@@ -237,8 +242,8 @@ func httpHandler(c *hctx) opener {
 	if c.Bool("secure", false) {
 		scheme = "https"
 	}
-	o := netsink.HTTPOptions{URL: scheme + "://" + host + path, Method: c.OneOf("method", "GET", "GET", "POST"),
-		Format: netsink.FormatPython}
+	o := httpsink.Options{URL: scheme + "://" + host + path, Method: c.OneOf("method", "GET", "GET", "POST"),
+		Format: httpsink.Python}
 	if creds := c.Strings("credentials"); creds != nil {
 		if len(creds) != 2 {
 			c.Errorf("credentials", "want [username, password]")
@@ -247,7 +252,7 @@ func httpHandler(c *hctx) opener {
 		}
 		o.Username, o.Password = creds[0], creds[len(creds)-1]
 	}
-	return func() (slog.Handler, error) { return netsink.NewHTTP(o, c.levelOnly()) }
+	return func() (slog.Handler, error) { return httpsink.New(o, c.levelOnly()) }
 }
 
 // ntEventLogHandler is logging.handlers.NTEventLogHandler(appname, dllname=None,
@@ -274,24 +279,24 @@ func describeDeep(v any) string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// slogxForward is slogx.netsink.Forward: netsink.NewForward with address ("host:port" or
+// slogxForward is slogx.netsink.Forward: forward.New with address ("host:port" or
 // "unix:///path"), tag, sharedKey, hostname and compress (Fluent Forward v1, chunk acks).
 func slogxForward(c *hctx) opener {
 	addr := c.RequiredString("address")
-	o := netsink.ForwardOptions{
+	o := forward.Options{
 		Tag:       c.String("tag", ""),
 		SharedKey: c.String("sharedKey", ""),
 		Hostname:  c.String("hostname", ""),
 		Compress:  c.Bool("compress", false),
 	}
-	return func() (slog.Handler, error) { return netsink.NewForward(addr, o, c.levelOnly()) }
+	return func() (slog.Handler, error) { return forward.New(addr, o, c.levelOnly()) }
 }
 
-// slogxOTLP is slogx.netsink.OTLP: netsink.NewOTLP with url (empty: OTel's environment
+// slogxOTLP is slogx.netsink.OTLP: otlp.New with url (empty: OTel's environment
 // variables, then http://localhost:4318/v1/logs), scope, json and compress; headers and the
 // resource come from OTEL_EXPORTER_OTLP_HEADERS and OTEL_RESOURCE_ATTRIBUTES.
 func slogxOTLP(c *hctx) opener {
-	o := netsink.OTLPOptions{
+	o := otlp.Options{
 		URL:   c.String("url", ""),
 		Scope: c.String("scope", ""),
 		JSON:  c.Bool("json", false),
@@ -302,5 +307,5 @@ func slogxOTLP(c *hctx) opener {
 			o.Compression = "gzip"
 		}
 	}
-	return func() (slog.Handler, error) { return netsink.NewOTLP(o, c.levelOnly()) }
+	return func() (slog.Handler, error) { return otlp.New(o, c.levelOnly()) }
 }

@@ -48,9 +48,9 @@
 //	logging.handlers.TimedRotatingFileHandler  filename when interval backupCount utc atTime("HH:MM[:SS]") encoding delay   rotate.NewTimedHandler
 //	logging.handlers.SocketHandler             host port                                    netsink.NewSocket
 //	logging.handlers.DatagramHandler           host port                                    netsink.NewDatagram
-//	logging.handlers.SysLogHandler             address([host, port] or path) facility socktype   netsink.NewSyslog (SyslogPython)
-//	logging.handlers.SMTPHandler               mailhost fromaddr toaddrs subject credentials secure timeout   netsink.NewSMTP
-//	logging.handlers.HTTPHandler               host url method(GET|POST) secure credentials netsink.NewHTTP (FormatPython)
+//	logging.handlers.SysLogHandler             address([host, port] or path) facility socktype   syslog.New (syslog.Python)
+//	logging.handlers.SMTPHandler               mailhost fromaddr toaddrs subject credentials secure timeout   smtp.New
+//	logging.handlers.HTTPHandler               host url method(GET|POST) secure credentials httpsink.New (FormatPython)
 //	logging.handlers.MemoryHandler             capacity flushLevel target flushOnClose      slogx.Memory
 //	logging.handlers.QueueHandler              handlers (3.12), queue, listener             queue.New over slogx.Fanout
 //	logging.handlers.NTEventLogHandler         appname dllname logtype(Application)         sinks.NewEventLog (Windows)

@@ -1,4 +1,4 @@
-// Tests of netsink.Forward against the OpenTelemetry Collector's fluentforward receiver, in
+// Tests of forward.Handler against the OpenTelemetry Collector's fluentforward receiver, in
 // process. (No doc.go here: the interop module is shared with the OTLP tests, and every file
 // of this side is named forward_*.)
 
@@ -22,6 +22,7 @@ import (
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -103,7 +104,7 @@ func TestForwardIntoFluentForwardReceiver(t *testing.T) {
 		t.Run(fmt.Sprintf("compress=%v", compress), func(t *testing.T) {
 			sink := new(consumertest.LogsSink)
 			r := startFwdReceiver(t, fwdFreePort(t), sink)
-			f, err := netsink.NewForward(r.addr, netsink.ForwardOptions{Tag: "slogx.interop", Compress: compress}, &slogx.Options{Level: slog.LevelDebug})
+			f, err := forward.New(r.addr, forward.Options{Tag: "slogx.interop", Compress: compress}, &slogx.Options{Level: slog.LevelDebug})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,7 +201,7 @@ func TestForwardReceiverRestart(t *testing.T) {
 	r := startFwdReceiver(t, addr, sink)
 	var mu sync.Mutex
 	var errs []error
-	f, err := netsink.NewForward(addr, netsink.ForwardOptions{Delivery: netsink.Delivery{Backoff: netsink.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond}}}, &slogx.Options{OnError: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }})
+	f, err := forward.New(addr, forward.Options{Delivery: netsink.Delivery{Backoff: netsink.Backoff{Initial: 20 * time.Millisecond, Max: 100 * time.Millisecond}}}, &slogx.Options{OnError: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +268,7 @@ func BenchmarkForwardToReceiver(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer rcv.Shutdown(context.Background())
-			f, err := netsink.NewForward(addr, netsink.ForwardOptions{Compress: compress, Delivery: netsink.Delivery{EnqueueTimeout: time.Minute}}, nil)
+			f, err := forward.New(addr, forward.Options{Compress: compress, Delivery: netsink.Delivery{EnqueueTimeout: time.Minute}}, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

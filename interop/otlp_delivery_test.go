@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -31,7 +32,7 @@ func TestOTLPCollectorRestart(t *testing.T) {
 	addr := otlpFreeAddr(t)
 	rc := startOTLPReceiver(t, addr, nil)
 	errs := &otlpErrs{}
-	h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: rc.url(),
+	h, err := otlp.New(otlp.Options{URL: rc.url(),
 
 		Resource: []slog.Attr{slog.String("service.name", "interop")}, TraceContext: otlpTraceContext, Delivery: netsink.Delivery{BatchRecords: 100, MaxRetries: 1000,
 			Backoff: netsink.Backoff{Initial: 10 * time.Millisecond, Max: 50 * time.Millisecond}},
@@ -70,7 +71,7 @@ func TestOTLPCollectorRetryAfter(t *testing.T) {
 	rc := startOTLPReceiver(t, otlpFreeAddr(t), nil)
 	proxy := newOTLPFlaky(t, "http://"+rc.addr, 2, "1")
 	errs := &otlpErrs{}
-	h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: proxy.URL + "/v1/logs",
+	h, err := otlp.New(otlp.Options{URL: proxy.URL + "/v1/logs",
 
 		Resource:     []slog.Attr{slog.String("service.name", "interop")},
 		TraceContext: otlpTraceContext, Delivery: netsink.Delivery{Backoff: netsink.Backoff{Initial: time.Millisecond}},
@@ -110,7 +111,7 @@ func TestOTLPCollectorThroughput(t *testing.T) {
 			if c.gzip {
 				compression = "gzip"
 			}
-			h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: rc.url(), JSON: c.json, Compression: compression, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
+			h, err := otlp.New(otlp.Options{URL: rc.url(), JSON: c.json, Compression: compression, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

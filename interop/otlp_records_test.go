@@ -11,7 +11,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -138,7 +138,7 @@ func TestOTLPCollectorRecords(t *testing.T) {
 			if c.gzip {
 				compression = "gzip"
 			}
-			h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: rc.url(), JSON: c.json, Compression: compression,
+			h, err := otlp.New(otlp.Options{URL: rc.url(), JSON: c.json, Compression: compression,
 				Resource: []slog.Attr{slog.String("service.name", "interop")}, TraceContext: otlpTraceContext},
 				&slogx.Options{Level: slog.Level(-8), OnError: errs.add})
 			if err != nil {
@@ -157,7 +157,7 @@ func TestOTLPCollectorRecords(t *testing.T) {
 	}
 }
 
-func otlpFlush(t testing.TB, h *netsink.OTLP) {
+func otlpFlush(t testing.TB, h *otlp.Handler) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

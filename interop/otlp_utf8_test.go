@@ -13,7 +13,7 @@ import (
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -46,7 +46,7 @@ func TestOTLPInvalidUTF8(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	h, err := netsink.NewOTLP(netsink.OTLPOptions{URL: srv.URL + "/v1/logs",
+	h, err := otlp.New(otlp.Options{URL: srv.URL + "/v1/logs",
 		Resource: []slog.Attr{slog.String("service.\xffname", "a\xfeb")}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,12 @@
-package netsink
+package netsink_test
 
 import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/syslog"
 )
 
 // One address validation for every network constructor (issue 15): each refuses what the
@@ -13,13 +16,13 @@ func TestAddressValidation(t *testing.T) {
 		kind, network string
 		new           func(addr string) (io.Closer, error)
 	}{
-		{"socket", "tcp", func(a string) (io.Closer, error) { return NewSocket(a, SocketOptions{}, nil) }},
-		{"datagram", "udp", func(a string) (io.Closer, error) { return NewDatagram(a, DatagramOptions{}, nil) }},
+		{"socket", "tcp", func(a string) (io.Closer, error) { return netsink.NewSocket(a, netsink.SocketOptions{}, nil) }},
+		{"datagram", "udp", func(a string) (io.Closer, error) { return netsink.NewDatagram(a, netsink.DatagramOptions{}, nil) }},
 		{"syslog", "udp", func(a string) (io.Closer, error) {
-			return NewSyslog(SyslogOptions{Network: "udp", Addr: a}, nil)
+			return syslog.New(syslog.Options{Network: "udp", Addr: a}, nil)
 		}},
 		{"syslog", "tcp", func(a string) (io.Closer, error) {
-			return NewSyslog(SyslogOptions{Network: "tcp", Addr: a}, nil)
+			return syslog.New(syslog.Options{Network: "tcp", Addr: a}, nil)
 		}},
 	}
 	// service is a name Go knows for the network even without /etc/services.

@@ -11,6 +11,11 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward"
+	"github.com/slogx/handlers/netsink/httpsink"
+	"github.com/slogx/handlers/netsink/otlp"
+	"github.com/slogx/handlers/netsink/smtp"
+	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -39,19 +44,19 @@ func TestCloseTimeoutEveryEngineHandler(t *testing.T) {
 			return netsink.NewSocket(addr, netsink.SocketOptions{Delivery: d}, quiet())
 		}},
 		{"syslog tcp", func() (handler, error) {
-			return netsink.NewSyslog(netsink.SyslogOptions{Network: "tcp", Addr: addr, Delivery: d}, quiet())
+			return syslog.New(syslog.Options{Network: "tcp", Addr: addr, Delivery: d}, quiet())
 		}},
 		{"forward", func() (handler, error) {
-			return netsink.NewForward(addr, netsink.ForwardOptions{Delivery: d}, quiet())
+			return forward.New(addr, forward.Options{Delivery: d}, quiet())
 		}},
 		{"otlp", func() (handler, error) {
-			return netsink.NewOTLP(netsink.OTLPOptions{URL: "http://" + addr + "/v1/logs", Delivery: d}, quiet())
+			return otlp.New(otlp.Options{URL: "http://" + addr + "/v1/logs", Delivery: d}, quiet())
 		}},
 		{"http", func() (handler, error) {
-			return netsink.NewHTTP(netsink.HTTPOptions{URL: "http://" + addr + "/log", Delivery: d}, quiet())
+			return httpsink.New(httpsink.Options{URL: "http://" + addr + "/log", Delivery: d}, quiet())
 		}},
 		{"smtp", func() (handler, error) {
-			return netsink.NewSMTP(netsink.SMTPOptions{Addr: addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: d}, quiet())
+			return smtp.New(smtp.Options{Addr: addr, From: "app@example.com", To: []string{"ops@example.com"}, Delivery: d}, quiet())
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -87,19 +92,19 @@ func TestEveryEngineHandlerRefusesUnknownOverflow(t *testing.T) {
 			return netsink.NewSocket("127.0.0.1:1", netsink.SocketOptions{Delivery: d}, nil)
 		},
 		"syslog": func() (io.Closer, error) {
-			return netsink.NewSyslog(netsink.SyslogOptions{Network: "tcp", Addr: "127.0.0.1:1", Delivery: d}, nil)
+			return syslog.New(syslog.Options{Network: "tcp", Addr: "127.0.0.1:1", Delivery: d}, nil)
 		},
 		"forward": func() (io.Closer, error) {
-			return netsink.NewForward("127.0.0.1:1", netsink.ForwardOptions{Delivery: d}, nil)
+			return forward.New("127.0.0.1:1", forward.Options{Delivery: d}, nil)
 		},
 		"otlp": func() (io.Closer, error) {
-			return netsink.NewOTLP(netsink.OTLPOptions{URL: "http://127.0.0.1:1/v1/logs", Delivery: d}, nil)
+			return otlp.New(otlp.Options{URL: "http://127.0.0.1:1/v1/logs", Delivery: d}, nil)
 		},
 		"http": func() (io.Closer, error) {
-			return netsink.NewHTTP(netsink.HTTPOptions{URL: "http://127.0.0.1:1/", Delivery: d}, nil)
+			return httpsink.New(httpsink.Options{URL: "http://127.0.0.1:1/", Delivery: d}, nil)
 		},
 		"smtp": func() (io.Closer, error) {
-			return netsink.NewSMTP(netsink.SMTPOptions{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, Delivery: d}, nil)
+			return smtp.New(smtp.Options{Addr: "127.0.0.1:1", From: "a@example.com", To: []string{"b@example.com"}, Delivery: d}, nil)
 		},
 	} {
 		if _, err := open(); err == nil || !strings.Contains(err.Error(), "overflow") {

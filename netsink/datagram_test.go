@@ -35,7 +35,7 @@ func wireServePacket(t *testing.T, srv *Server) string {
 }
 
 func TestDatagramDelivers(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt}
 	addr := wireServePacket(t, srv)
@@ -58,7 +58,7 @@ func TestDatagramDelivers(t *testing.T) {
 
 // A record over MaxDatagram is dropped whole and counted; the next one goes through.
 func TestDatagramTooLarge(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	addr := wireServePacket(t, &Server{Handler: capt})
 	var reported []error
@@ -101,7 +101,7 @@ func TestNewDatagramErrors(t *testing.T) {
 
 // TestDatagramSlogtest runs slogtest end to end over UDP on loopback.
 func TestDatagramSlogtest(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	addr := wireServePacket(t, &Server{Handler: capt})
 	d, err := NewDatagram(addr, DatagramOptions{}, nil)
@@ -123,7 +123,7 @@ func TestDatagramSlogtest(t *testing.T) {
 
 // Bad datagrams are counted per reason and do not stop the server.
 func TestServePacketBadDatagrams(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, MaxFrame: 1000, OnError: func(error) {}}
 	addr := wireServePacket(t, srv)

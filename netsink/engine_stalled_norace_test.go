@@ -1,6 +1,6 @@
 //go:build !race
 
-package netsink
+package netsink_test
 
 import "time"
 

@@ -1,4 +1,4 @@
-package netsink
+package netsink_test
 
 import (
 	"context"
@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/internal/nettest"
+	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -64,14 +67,14 @@ func TestStalledPeerNeverBlocksHandle(t *testing.T) {
 		open  func(addr string) (handler, func() int, error)
 	}{
 		{"socket", true, func(addr string) (handler, func() int, error) {
-			s, err := NewSocket(addr, SocketOptions{Delivery: Delivery{CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
+			s, err := netsink.NewSocket(addr, netsink.SocketOptions{Delivery: netsink.Delivery{CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 			if err != nil {
 				return nil, nil, err
 			}
 			return s, s.Pending, nil
 		}},
 		{"syslog tcp", false, func(addr string) (handler, func() int, error) {
-			s, err := NewSyslog(SyslogOptions{Network: "tcp", Addr: addr, DialTimeout: 100 * time.Millisecond, WriteTimeout: 100 * time.Millisecond, Delivery: Delivery{CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
+			s, err := syslog.New(syslog.Options{Network: "tcp", Addr: addr, DialTimeout: 100 * time.Millisecond, WriteTimeout: 100 * time.Millisecond, Delivery: netsink.Delivery{CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 			if err != nil {
 				return nil, nil, err
 			}
@@ -79,7 +82,7 @@ func TestStalledPeerNeverBlocksHandle(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			wireNoLeak(t)
+			nettest.NoLeak(t)
 			h, pending, err := tc.open(stalledPeer(t))
 			if err != nil {
 				t.Fatal(err)
@@ -135,10 +138,10 @@ func TestStalledPeerNeverBlocksHandle(t *testing.T) {
 // room, whatever the number of callers waiting with it. The handler must not hold its lock
 // while the writer waits, or the k-th caller would wait k bounds.
 func TestBlockBoundIsPerCall(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	const bound = 300 * time.Millisecond
 	const callers = 8 // one after the other would take 2.4 s
-	s, err := NewSocket(stalledPeer(t), SocketOptions{Delivery: Delivery{Buffer: 4 << 10, Overflow: slogx.Block,
+	s, err := netsink.NewSocket(stalledPeer(t), netsink.SocketOptions{Delivery: netsink.Delivery{Buffer: 4 << 10, Overflow: slogx.Block,
 		EnqueueTimeout: bound, CloseTimeout: time.Millisecond}}, &slogx.Options{OnError: func(error) {}})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/queue"
 	"github.com/slogx/handlers/slogx"
 )
@@ -14,7 +15,7 @@ import (
 // Flush through any chain of middleware waits for the network handler behind it: when it
 // returns, the collector has every record. Close of the outermost handler closes the Socket.
 func TestFlushAndCloseThroughMiddlewareReachSocket(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	keep := func(context.Context, slog.Record) bool { return true }
 	chains := map[string]func(h slog.Handler) slog.Handler{
 		"queue+filters+fanout": func(h slog.Handler) slog.Handler {
@@ -40,7 +41,7 @@ func TestFlushAndCloseThroughMiddlewareReachSocket(t *testing.T) {
 			for i := range n {
 				l.Info("r", "i", i)
 			}
-			if err := slogx.Flush(wireCtx(t), h); err != nil {
+			if err := slogx.Flush(nettest.Ctx(t), h); err != nil {
 				t.Fatal(err)
 			}
 			if got := len(capt.records()); got != n {

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // The real python3 sends, through logging.handlers.SocketHandler on one connection, a record
@@ -40,7 +42,7 @@ h.close()
 `
 
 func TestPythonSocketHandlerObjects(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	py := wirePython(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, AcceptPickle: true, OnError: func(error) {}}

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"go.uber.org/goleak"
 )
 
 // wireCapture is a slog.Handler that keeps every record it gets and lets a test wait for a
@@ -105,15 +103,3 @@ func wireAttrInt(r slog.Record, key string) int64 {
 
 // wireFastBackoff makes reconnects quick in tests.
 var wireFastBackoff = Backoff{Initial: time.Millisecond, Max: 20 * time.Millisecond}
-
-func wireCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// wireNoLeak checks, after every other cleanup of t (servers closed), that no goroutine
-// was left behind.
-func wireNoLeak(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t) })
-}

@@ -7,6 +7,8 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // wireWaitStats waits, bounded, until cond holds for the Server's counters: the counters
@@ -30,7 +32,7 @@ func wireWaitStats(t *testing.T, srv *Server, what string, cond func(ServerStats
 // slot held by an idle connection, a Socket connecting afterwards evicts the longest idle one
 // and gets all its records acknowledged at once, long before any deadline.
 func TestServerIdleConnectionsDoNotLockOut(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	const slots = 8
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, MaxConns: slots, FirstFrameTimeout: time.Hour, ReadTimeout: time.Hour, OnError: func(error) {}}
@@ -82,7 +84,7 @@ func TestServerIdleConnectionsDoNotLockOut(t *testing.T) {
 // A connection that sends no frame within FirstFrameTimeout is closed and counted; one that
 // sends a frame in time is served.
 func TestServerFirstFrameTimeout(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, FirstFrameTimeout: 20 * time.Millisecond, ReadTimeout: time.Hour, OnError: func(error) {}}
 	addr := wireServe(t, srv, "127.0.0.1:0")

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // The real python3 logs through logging.handlers.SocketHandler and DatagramHandler to a
@@ -36,7 +38,7 @@ dh.close()
 `
 
 func TestPythonSocketAndDatagramHandlers(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	py := wirePython(t)
 	tcpCapt, udpCapt := newWireCapture(), newWireCapture()
 	tcpSrv := &Server{Handler: tcpCapt, AcceptPickle: true}
@@ -99,7 +101,7 @@ func TestPythonSocketAndDatagramHandlers(t *testing.T) {
 
 // Without AcceptPickle, Python's SocketHandler traffic is refused and counted.
 func TestPythonSocketHandlerRefused(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	py := wirePython(t)
 	capt := newWireCapture()
 	errs := make(chan error, 10)

@@ -19,7 +19,7 @@ import (
 // interruption, then msgpack and pickle frames. A sequenced frame (a Socket's) arriving after
 // the half-close is left for its sender to replay: no ack could reach it.
 func TestServerShutdownHandlesLingeringFrames(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, AcceptPickle: true, OnError: func(error) {}}
 	addr := wireServe(t, srv, "127.0.0.1:0")

@@ -18,7 +18,7 @@ import (
 
 // A bad frame closes its own connection only; the counters say why.
 func TestServerBadFrameClosesOnlyThatConnection(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, MaxFrame: 1 << 10, OnError: func(error) {}}
 	addr := wireServe(t, srv, "127.0.0.1:0")
@@ -63,7 +63,7 @@ var errDeadline = os.ErrDeadlineExceeded
 
 // A sequenced frame is acknowledged; a replayed one is dropped as a duplicate and acked again.
 func TestServerAcksAndDedup(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt}
 	addr := wireServe(t, srv, "127.0.0.1:0")
@@ -120,7 +120,7 @@ func TestServerAcksAndDedup(t *testing.T) {
 
 // MaxConns: a connection over the limit takes the slot of the idle one, which is closed.
 func TestServerMaxConns(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, MaxConns: 1}
 	addr := wireServe(t, srv, "127.0.0.1:0")
@@ -176,7 +176,7 @@ func TestServerEvictsOnlyIdle(t *testing.T) {
 // ReadTimeout closes a connection silent after its first frame (before it,
 // FirstFrameTimeout does: see TestServerFirstFrameTimeout).
 func TestServerReadTimeout(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt, ReadTimeout: 10 * time.Millisecond, OnError: func(error) {}}
 	addr := wireServe(t, srv, "127.0.0.1:0")
@@ -200,7 +200,7 @@ func TestServerReadTimeout(t *testing.T) {
 
 // Shutdown with a handler stuck: it gives up when its context is done, closing everything.
 func TestServerShutdownBounded(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	capt.gate = make(chan struct{})
 	capt.entered = make(chan struct{}, 1)

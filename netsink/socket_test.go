@@ -2,16 +2,10 @@ package netsink
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/big"
 	"net"
 	"strings"
 	"sync"
@@ -25,7 +19,7 @@ import (
 )
 
 func TestSocketDelivers(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt}
 	addr := wireServe(t, srv, "127.0.0.1:0")
@@ -39,7 +33,7 @@ func TestSocketDelivers(t *testing.T) {
 	for i := 0; i < n; i++ {
 		l.Debug("hello", "i", i, slog.Group("g", "x", true))
 	}
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	recs := capt.wait(t, n)
@@ -70,7 +64,7 @@ func TestSocketDelivers(t *testing.T) {
 
 // TestSocketSlogtest runs slogtest end to end: Socket -> TCP -> Server -> decoded records.
 func TestSocketSlogtest(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	addr := wireServe(t, &Server{Handler: capt}, "127.0.0.1:0")
 	s, err := NewSocket(addr, SocketOptions{}, nil)
@@ -79,7 +73,7 @@ func TestSocketSlogtest(t *testing.T) {
 	}
 	defer s.Close()
 	err = slogtest.TestHandler(s, func() []map[string]any {
-		if err := s.Flush(wireCtx(t)); err != nil {
+		if err := s.Flush(nettest.Ctx(t)); err != nil {
 			t.Fatal(err)
 		}
 		var ms []map[string]any
@@ -134,7 +128,7 @@ func wireRestart(t *testing.T, stop func(*Server), shareDedup bool) []int64 {
 	}
 	wireServe(t, srv2, addr)
 	<-logged
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -171,7 +165,7 @@ func wireExactlyOnce(t *testing.T, got []int64, n int) {
 // A collector killed mid-stream (connections cut, no last ack) and restarted on the same
 // port with the same Dedup: every record arrives exactly once, in order.
 func TestSocketCollectorKilledAndRestarted(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	got := wireRestart(t, func(s *Server) { s.Close() }, true)
 	wireExactlyOnce(t, got, 3000)
 }
@@ -179,7 +173,7 @@ func TestSocketCollectorKilledAndRestarted(t *testing.T) {
 // A collector shut down gracefully (last ack sent, lingering close) and replaced by a fresh
 // process (empty Dedup): still exactly once, in order.
 func TestSocketCollectorShutdownAndReplaced(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	got := wireRestart(t, func(s *Server) {
 		if err := s.Shutdown(context.Background()); err != nil {
 			t.Error(err)
@@ -192,7 +186,7 @@ func TestSocketCollectorShutdownAndReplaced(t *testing.T) {
 // records handled but not acknowledged before the kill may be handled twice (at least once),
 // and only those: every duplicate directly repeats a run that ended at the kill.
 func TestSocketCollectorKilledAndReplaced(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	got := wireRestart(t, func(s *Server) { s.Close() }, false)
 	const n = 3000
 	rewinds := 0
@@ -220,7 +214,7 @@ func TestSocketCollectorKilledAndReplaced(t *testing.T) {
 // A collector whose handler blocks: Handle fills the buffer, then waits at most
 // EnqueueTimeout and drops, counted — it never waits for the network.
 func TestSocketSlowCollectorDoesNotBlock(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	capt.gate = make(chan struct{})
 	capt.entered = make(chan struct{}, 1)
@@ -253,7 +247,7 @@ func TestSocketSlowCollectorDoesNotBlock(t *testing.T) {
 		t.Errorf("Dropped = %d, want %d", st.Dropped, dropped)
 	}
 	close(capt.gate)
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -273,7 +267,7 @@ func TestSocketSlowCollectorDoesNotBlock(t *testing.T) {
 // Records logged while no collector listens wait in the buffer and arrive in order once one
 // starts; the ones beyond the buffer are dropped and counted.
 func TestSocketBuffersWhileDown(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -303,7 +297,7 @@ func TestSocketBuffersWhileDown(t *testing.T) {
 	}
 	capt := newWireCapture()
 	wireServe(t, &Server{Handler: capt}, addr)
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -320,7 +314,7 @@ func TestSocketBuffersWhileDown(t *testing.T) {
 
 // Close with a collector that never comes: the wait is bounded and the loss counted.
 func TestSocketCloseCountsUnacked(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -346,7 +340,7 @@ func TestSocketCloseCountsUnacked(t *testing.T) {
 }
 
 func TestSocketTooLarge(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	addr := wireServe(t, &Server{Handler: capt}, "127.0.0.1:0")
 	s, err := NewSocket(addr, SocketOptions{MaxFrame: 200}, &slogx.Options{OnError: func(error) {}})
@@ -361,7 +355,7 @@ func TestSocketTooLarge(t *testing.T) {
 	if err := s.Handle(context.Background(), wireRecI(1)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if st := s.Stats(); st.Dropped != 1 || st.Records != 1 {
@@ -380,7 +374,7 @@ func TestNewSocketErrors(t *testing.T) {
 
 // 1000 Sockets, each its own connection, log concurrently to one Server.
 func TestSocketThousandSenders(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	srv := &Server{Handler: capt}
 	addr := wireServe(t, srv, "127.0.0.1:0")
@@ -399,7 +393,7 @@ func TestSocketThousandSenders(t *testing.T) {
 			for i := 0; i < per; i++ {
 				l.Info("m", "i", i)
 			}
-			if err := s.Flush(wireCtx(t)); err != nil {
+			if err := s.Flush(nettest.Ctx(t)); err != nil {
 				t.Error(err)
 			}
 			if err := s.Close(); err != nil {
@@ -426,8 +420,8 @@ func TestSocketThousandSenders(t *testing.T) {
 }
 
 func TestSocketTLS(t *testing.T) {
-	wireNoLeak(t)
-	cert, pool := wireTestCert(t)
+	nettest.NoLeak(t)
+	cert, pool := nettest.TestCert(t)
 	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
 	if err != nil {
 		t.Fatal(err)
@@ -445,7 +439,7 @@ func TestSocketTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	slog.New(s).Info("over tls", "k", "v")
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -454,35 +448,9 @@ func TestSocketTLS(t *testing.T) {
 	}
 }
 
-// wireTestCert makes a self-signed certificate for localhost and 127.0.0.1.
-func wireTestCert(t testing.TB) (tls.Certificate, *x509.CertPool) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IsCA: true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(c)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: c}, pool
-}
-
 // With EnqueueTimeout, Handle waits for room and succeeds when the collector catches up.
 func TestSocketEnqueueWaitsForRoom(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	capt.gate = make(chan struct{})
 	capt.entered = make(chan struct{}, 1)
@@ -503,7 +471,7 @@ func TestSocketEnqueueWaitsForRoom(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("Handle: %v", err)
 	}
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if got := capt.records(); len(got) != 2 || s.Stats().Dropped != 0 {
@@ -515,7 +483,7 @@ func TestSocketEnqueueWaitsForRoom(t *testing.T) {
 // records behind it for good: after a few connections die on it, it is dropped and counted,
 // and everything else arrives, in order.
 func TestSocketPoisonRecordDropped(t *testing.T) {
-	wireNoLeak(t)
+	nettest.NoLeak(t)
 	capt := newWireCapture()
 	addr := wireServe(t, &Server{Handler: capt, MaxFrame: 300, OnError: func(error) {}}, "127.0.0.1:0")
 	var reported []error
@@ -528,13 +496,13 @@ func TestSocketPoisonRecordDropped(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	s.Handle(ctx, wireRecI(1))
-	if err := s.Flush(wireCtx(t)); err != nil { // the first record is acknowledged on its own
+	if err := s.Flush(nettest.Ctx(t)); err != nil { // the first record is acknowledged on its own
 		t.Fatal(err)
 	}
 	s.Handle(ctx, slog.NewRecord(time.Now(), 0, strings.Repeat("x", 1000), 0))
 	s.Handle(ctx, wireRecI(2))
 	s.Handle(ctx, wireRecI(3))
-	if err := s.Flush(wireCtx(t)); err != nil {
+	if err := s.Flush(nettest.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if st := s.Stats(); st.Dropped != 1 || st.Records != 3 {

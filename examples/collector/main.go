@@ -28,6 +28,8 @@ import (
 	"time"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward"
+	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/rotate"
 	"github.com/slogx/handlers/slogx"
 )
@@ -93,14 +95,14 @@ func openOutput(path string, maxBytes int64, backups int) (io.WriteCloser, error
 func openForwarders(c config, level slog.Leveler) ([]*slogx.Handler, error) {
 	var hs []*slogx.Handler
 	if c.forward != "" {
-		f, err := netsink.NewForward(c.forward, netsink.ForwardOptions{Tag: c.forwardTag}, &slogx.Options{Level: level})
+		f, err := forward.New(c.forward, forward.Options{Tag: c.forwardTag}, &slogx.Options{Level: level})
 		if err != nil {
 			return nil, err
 		}
 		hs = append(hs, f.Handler)
 	}
 	if c.otlp != "" {
-		o, err := netsink.NewOTLP(netsink.OTLPOptions{URL: c.otlp}, &slogx.Options{Level: level})
+		o, err := otlp.New(otlp.Options{URL: c.otlp}, &slogx.Options{Level: level})
 		if err != nil {
 			for _, h := range hs {
 				h.Close()

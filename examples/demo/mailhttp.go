@@ -24,14 +24,16 @@ import (
 	"time"
 
 	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
+	gosmtp "github.com/emersion/go-smtp"
 
 	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/httpsink"
+	"github.com/slogx/handlers/netsink/smtp"
 	"github.com/slogx/handlers/slogx"
 )
 
 // demoMailHTTP runs an SMTP server (STARTTLS with a certificate made on the spot, AUTH PLAIN)
-// and an HTTP server on 127.0.0.1, logs through netsink.NewSMTP and netsink.NewHTTP, and
+// and an HTTP server on 127.0.0.1, logs through smtp.New and httpsink.New, and
 // prints what each server received. It writes no files, so it ignores the demo directory.
 func demoMailHTTP(out io.Writer, _ string) error {
 	cert, roots, err := demoMailCert()
@@ -41,7 +43,7 @@ func demoMailHTTP(out io.Writer, _ string) error {
 
 	// --- SMTP: Python's SMTPHandler, batched, over STARTTLS with AUTH PLAIN.
 	mails := make(chan demoMail, 10)
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(c *gosmtp.Conn) (gosmtp.Session, error) {
 		return &demoMailSession{conn: c, mails: mails}, nil
 	}))
 	srv.Domain = "localhost"
@@ -54,7 +56,7 @@ func demoMailHTTP(out io.Writer, _ string) error {
 	go func() { defer close(smtpDone); _ = srv.Serve(l) }()
 	defer func() { _ = srv.Close(); <-smtpDone }()
 
-	sm, err := netsink.NewSMTP(netsink.SMTPOptions{
+	sm, err := smtp.New(smtp.Options{
 		Addr: l.Addr().String(), From: "Demo <demo@example.com>", To: []string{"ops@example.com"},
 		Subject:  "[demo] {{.LevelName}}: {{.Message}}",
 		Username: "demo", Password: "demo-pass", StartTLS: true, TLS: &tls.Config{RootCAs: roots}, Delivery: netsink.Delivery{BatchInterval: time.Minute}, // one mail for the whole burst (Close sends it)
@@ -108,7 +110,7 @@ func demoMailHTTP(out io.Writer, _ string) error {
 	defer func() { _ = hs.Shutdown(context.Background()); <-httpDone }()
 	base := "http://" + hl.Addr().String()
 
-	py, err := netsink.NewHTTP(netsink.HTTPOptions{URL: base + "/python", Name: "demo"}, nil)
+	py, err := httpsink.New(httpsink.Options{URL: base + "/python", Name: "demo"}, nil)
 	if err != nil {
 		return err
 	}
@@ -116,7 +118,7 @@ func demoMailHTTP(out io.Writer, _ string) error {
 	if err := py.Close(); err != nil {
 		return err
 	}
-	nd, err := netsink.NewHTTP(netsink.HTTPOptions{URL: base + "/bulk", Format: netsink.FormatNDJSON, Delivery: netsink.Delivery{BatchRecords: 10, BatchInterval: time.Minute}}, &slogx.Options{Level: slog.LevelDebug})
+	nd, err := httpsink.New(httpsink.Options{URL: base + "/bulk", Format: httpsink.NDJSON, Delivery: netsink.Delivery{BatchRecords: 10, BatchInterval: time.Minute}}, &slogx.Options{Level: slog.LevelDebug})
 	if err != nil {
 		return err
 	}
@@ -127,7 +129,7 @@ func demoMailHTTP(out io.Writer, _ string) error {
 	if err := nd.Close(); err != nil {
 		return err
 	}
-	_, insecure := netsink.NewHTTP(netsink.HTTPOptions{URL: base, Username: "u", Password: "p"}, nil)
+	_, insecure := httpsink.New(httpsink.Options{URL: base, Username: "u", Password: "p"}, nil)
 
 	mu.Lock()
 	defer mu.Unlock()
@@ -160,7 +162,7 @@ type demoMail struct {
 }
 
 type demoMailSession struct {
-	conn  *smtp.Conn
+	conn  *gosmtp.Conn
 	mails chan<- demoMail
 	user  string
 }
@@ -175,10 +177,10 @@ func (s *demoMailSession) Auth(string) (sasl.Server, error) {
 		return nil
 	}), nil
 }
-func (s *demoMailSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *demoMailSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (s *demoMailSession) Reset()                               {}
-func (s *demoMailSession) Logout() error                        { return nil }
+func (s *demoMailSession) Mail(string, *gosmtp.MailOptions) error { return nil }
+func (s *demoMailSession) Rcpt(string, *gosmtp.RcptOptions) error { return nil }
+func (s *demoMailSession) Reset()                                 {}
+func (s *demoMailSession) Logout() error                          { return nil }
 func (s *demoMailSession) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {

@@ -6,7 +6,8 @@ import (
 	"log/slog"
 
 	"github.com/slogx/handlers/examples/internal/standin"
-	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/forward"
+	"github.com/slogx/handlers/netsink/otlp"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -18,14 +19,14 @@ func demoScale(out io.Writer, _ string) error {
 		return err
 	}
 	defer fwd.Close()
-	otlp := standin.NewOTLP()
-	defer otlp.Close()
+	col := standin.NewOTLP()
+	defer col.Close()
 
-	f, err := netsink.NewForward(fwd.Addr(), netsink.ForwardOptions{Tag: "demo", Compress: true}, nil)
+	f, err := forward.New(fwd.Addr(), forward.Options{Tag: "demo", Compress: true}, nil)
 	if err != nil {
 		return err
 	}
-	o, err := netsink.NewOTLP(netsink.OTLPOptions{URL: otlp.URL(), Resource: []slog.Attr{slog.String("service.name", "slogx-demo")}}, nil)
+	o, err := otlp.New(otlp.Options{URL: col.URL(), Resource: []slog.Attr{slog.String("service.name", "slogx-demo")}}, nil)
 	if err != nil {
 		f.Close()
 		return err
@@ -39,6 +40,6 @@ func demoScale(out io.Writer, _ string) error {
 	}
 	fs, ost := f.Stats(), o.Stats()
 	fmt.Fprintf(out, "forward (gzip, chunk acks) -> %s: %q; Records %d (acknowledged)\n", fwd.Addr(), fwd.All(), fs.Records)
-	fmt.Fprintf(out, "otlp (protobuf) -> %s: %q; Records %d (2xx)\n", otlp.URL(), otlp.All(), ost.Records)
+	fmt.Fprintf(out, "otlp (protobuf) -> %s: %q; Records %d (2xx)\n", col.URL(), col.All(), ost.Records)
 	return nil
 }

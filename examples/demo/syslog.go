@@ -8,13 +8,13 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/slogx/handlers/netsink"
+	"github.com/slogx/handlers/netsink/syslog"
 	"github.com/slogx/handlers/slogx"
 )
 
 // demoSyslog runs an embedded syslog collector on 127.0.0.1 (UDP, plus a TCP listener for the
 // stream framings and a unix datagram socket in dir), sends the same records with
-// netsink.NewSyslog in each format, and prints every message the collector received.
+// syslog.New in each format, and prints every message the collector received.
 func demoSyslog(out io.Writer, dir string) error {
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
@@ -32,9 +32,9 @@ func demoSyslog(out io.Writer, dir string) error {
 		}
 		return string(buf[:n]), nil
 	}
-	logTo := func(o netsink.SyslogOptions, opts *slogx.Options) error {
-		o.Hostname, o.AppName, o.Facility = "demo-host", "slogx-demo", netsink.LOG_LOCAL0
-		h, err := netsink.NewSyslog(o, opts)
+	logTo := func(o syslog.Options, opts *slogx.Options) error {
+		o.Hostname, o.AppName, o.Facility = "demo-host", "slogx-demo", syslog.LOG_LOCAL0
+		h, err := syslog.New(o, opts)
 		if err != nil {
 			return err
 		}
@@ -54,14 +54,14 @@ func demoSyslog(out io.Writer, dir string) error {
 	fmt.Fprintf(out, "syslog: collector on udp %s\n", udp)
 	for _, c := range []struct {
 		name string
-		o    netsink.SyslogOptions
+		o    syslog.Options
 		opts *slogx.Options
 	}{
-		{"RFC 5424 (default)", netsink.SyslogOptions{}, nil},
-		{"RFC 5424, all attrs as STRUCTURED-DATA", netsink.SyslogOptions{StructuredDataID: "slog@32473"}, nil},
-		{"RFC 5424, MSG = slogx.JSON()", netsink.SyslogOptions{}, &slogx.Options{Encoder: slogx.JSON()}},
-		{"RFC 3164", netsink.SyslogOptions{Format: netsink.SyslogRFC3164}, nil},
-		{"Python (CPython SysLogHandler bytes)", netsink.SyslogOptions{Format: netsink.SyslogPython}, nil},
+		{"RFC 5424 (default)", syslog.Options{}, nil},
+		{"RFC 5424, all attrs as STRUCTURED-DATA", syslog.Options{StructuredDataID: "slog@32473"}, nil},
+		{"RFC 5424, MSG = slogx.JSON()", syslog.Options{}, &slogx.Options{Encoder: slogx.JSON()}},
+		{"RFC 3164", syslog.Options{Format: syslog.RFC3164}, nil},
+		{"Python (CPython SysLogHandler bytes)", syslog.Options{Format: syslog.Python}, nil},
 	} {
 		c.o.Network, c.o.Addr = "udp", udp
 		if err := logTo(c.o, c.opts); err != nil {
@@ -85,7 +85,7 @@ func demoSyslog(out io.Writer, dir string) error {
 		return fmt.Errorf("syslog demo: listen %s: %w", sock, err)
 	}
 	defer upc.Close()
-	if err := logTo(netsink.SyslogOptions{Network: "unixgram", Addr: sock}, nil); err != nil {
+	if err := logTo(syslog.Options{Network: "unixgram", Addr: sock}, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "syslog: unixgram %s (local RFC 3164)\n", filepath.Base(sock))
@@ -98,7 +98,7 @@ func demoSyslog(out io.Writer, dir string) error {
 	}
 
 	// TCP: octet counting (RFC 6587) and LF framing, raw bytes as the collector sees them.
-	for _, framing := range []netsink.SyslogFraming{netsink.SyslogOctetCounting, netsink.SyslogLF} {
+	for _, framing := range []syslog.Framing{syslog.OctetCounting, syslog.LF} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return fmt.Errorf("syslog demo: listen tcp: %w", err)
@@ -115,13 +115,13 @@ func demoSyslog(out io.Writer, dir string) error {
 			b, _ := io.ReadAll(io.LimitReader(c, 1<<20))
 			got <- b
 		}()
-		err = logTo(netsink.SyslogOptions{Network: "tcp", Addr: ln.Addr().String(), Framing: framing}, nil)
+		err = logTo(syslog.Options{Network: "tcp", Addr: ln.Addr().String(), Framing: framing}, nil)
 		ln.Close() // unblocks Accept if the handler never connected
 		raw := <-got
 		if err != nil {
 			return err
 		}
-		name := map[netsink.SyslogFraming]string{netsink.SyslogOctetCounting: "octet counting", netsink.SyslogLF: "LF framing"}[framing]
+		name := map[syslog.Framing]string{syslog.OctetCounting: "octet counting", syslog.LF: "LF framing"}[framing]
 		fmt.Fprintf(out, "syslog: tcp, %s: %q\n", name, raw)
 	}
 	return nil

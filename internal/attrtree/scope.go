@@ -1,7 +1,7 @@
-// Package attrtree builds the attribute tree of a record for encoders that cannot precompute
-// bytes: msgpack maps need their length up front, syslog structured data, HTTP form bodies and
-// SMTP subjects are built from a tree. It applies slog's rules through the one walker,
-// internal/attrwalk, so every encoder of this module sees the same attributes.
+// Package attrtree builds the attribute tree of a record for the encoders that look attributes
+// up rather than write them in order: the HTTP form body (dotted keys, checked against
+// Python's own) and the SMTP subject template's Attr. It applies slog's rules through the one
+// walker, internal/attrwalk, so every encoder of this module sees the same attributes.
 package attrtree
 
 import (

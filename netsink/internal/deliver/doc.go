@@ -1,5 +1,6 @@
 // Package deliver is the delivery engine of every netsink handler that is not one datagram
-// per record: the writer behind Socket and stream Syslog (and, later, HTTP and SMTP).
+// per record: the writer behind Socket, stream syslog, forward, otlp, smtp and httpsink,
+// configured through netsink.Delivery (FromDelivery).
 //
 // An Engine is an io.Writer for slogx.Handler. Write copies one encoded record into a buffer
 // bounded in bytes and returns; one sender goroutine takes records from the buffer in

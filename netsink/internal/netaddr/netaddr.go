@@ -1,5 +1,6 @@
 // Package netaddr holds the checks every netsink constructor makes on what it is given
-// before anything connects: addresses (host:port and its port) and HTTP header names.
+// before anything connects — addresses (host:port and its port), HTTP header names — and
+// the bound on what an HTTP client reads back.
 package netaddr
 
 import (
@@ -68,3 +69,7 @@ func ValidHeaderName(k string) bool {
 	}
 	return true
 }
+
+// MaxResponse bounds what is read of a response body: enough to reuse the connection
+// and quote the start of an error page, never an unbounded read from the network.
+const MaxResponse = 64 << 10
