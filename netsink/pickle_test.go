@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -186,7 +187,7 @@ func TestPickleBackReferences(t *testing.T) {
 		runtime.ReadMemStats(&m1)
 		alloc := m1.TotalAlloc - m0.TotalAlloc
 		t.Logf("%s: %d-byte frame, %d bytes allocated, %d written: %v", name, len(p), alloc, w.n, err)
-		if !errors.Is(err, ErrPickleRefused) || !strings.Contains(err.Error(), "to more than 1048576 bytes") {
+		if !errors.Is(err, ErrPickleRefused) || !strings.Contains(err.Error(), fmt.Sprintf("to more than %d bytes", pickleExpansion(len(p), DefaultMaxFrame))) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 		// Each 2-byte BINGET costs a 16-byte slot on the stack (grown by doubling) and one in

@@ -39,7 +39,7 @@ const attrSize = int(unsafe.Sizeof(slog.Attr{}))
 // allocCost is what the runtime allocates for an object of n bytes: the size class it
 // rounds up to (16 at least: a string shorter than that may take a block of the tiny
 // allocator to itself), or whole 8 KiB pages above 32 KiB, counting the 8-byte header that
-// objects with pointers get above 512 bytes. TestAllocCostCoversRuntime holds it to the
+// objects with pointers get above 512 bytes. TestAllocCostCoversRuntimeAllocs holds it to the
 // runtime.
 func allocCost(n int) int64 {
 	if n > 512 {
@@ -73,7 +73,7 @@ var wireSizeClasses = [...]int{24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 
 
 // mapCost is an upper bound of what a map[string]any of n entries, made with n as its size
 // hint, allocates: its header, then groups of 8 slots of 32 bytes at a load of at most 7/8,
-// doubled at a power of two. TestAllocCostCoversRuntime holds it to the runtime.
+// doubled at a power of two. TestAllocCostCoversRuntimeAllocs holds it to the runtime.
 func mapCost(n int) int64 {
 	if n == 0 {
 		return 48

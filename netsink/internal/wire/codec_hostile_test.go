@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/slogx/handlers/internal/testutil"
 )
 
 // wireRecordPrefix starts a record frame whose "attrs" value follows: {"v":1,"attrs":...}.
@@ -149,16 +151,13 @@ func wireHostileFrames(size int) map[string][]byte {
 // decoder (made before, as the Server makes it when the connection opens). Before the
 // budget, the 1 MiB "nested map32 claims" frame allocated 20 MiB and a dense valid frame up
 // to 64 times its size.
-func TestDecodeRecordAllocationBounded(t *testing.T) {
+func TestDecodeRecordAllocsWithinBudget(t *testing.T) {
+	if testutil.RaceEnabled {
+		t.Skip("the race runtime allocates more (sync.Pool drops items: json.Valid's scanner)")
+	}
 	for _, size := range []int{1 << 10, 64 << 10, 1 << 20} {
 		for name, p := range wireHostileFrames(size) {
-			dec := NewDec()
-			var m0, m1 runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&m0)
-			_, _, err := dec.record(p)
-			runtime.ReadMemStats(&m1)
-			alloc := m1.TotalAlloc - m0.TotalAlloc
+			alloc, err := wireDecodeAlloc(p)
 			if size == 1<<20 {
 				t.Logf("%s: %d-byte frame, %d bytes allocated (%.1fx): %v", name, len(p), alloc, float64(alloc)/float64(len(p)), wireShort(err))
 			}
@@ -173,6 +172,24 @@ func TestDecodeRecordAllocationBounded(t *testing.T) {
 			}
 		}
 	}
+}
+
+// wireDecodeAlloc decodes p with a new connection decoder (made before, as the Server makes
+// it when the connection opens) and returns what decoding allocated: the least of three
+// runs, since whatever else the runtime allocates meanwhile only adds.
+func wireDecodeAlloc(p []byte) (alloc uint64, err error) {
+	for i := range 3 {
+		dec := NewDec()
+		var m0, m1 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		_, _, err = dec.record(p)
+		runtime.ReadMemStats(&m1)
+		if a := m1.TotalAlloc - m0.TotalAlloc; i == 0 || a < alloc {
+			alloc = a
+		}
+	}
+	return alloc, err
 }
 
 // wireShort cuts an error's message for a log line.
@@ -220,7 +237,10 @@ func TestDecodeRecordBudgetKeepsRealRecords(t *testing.T) {
 
 // The budget's costs are upper bounds of what the runtime allocates for each object the
 // decoder makes: slices and strings of every size class, maps of any size.
-func TestAllocCostCoversRuntime(t *testing.T) {
+func TestAllocCostCoversRuntimeAllocs(t *testing.T) {
+	if testutil.RaceEnabled {
+		t.Skip("the race runtime allocates differently")
+	}
 	var sinkB []byte
 	var sinkA []any
 	var sinkM map[string]any
@@ -233,8 +253,9 @@ func TestAllocCostCoversRuntime(t *testing.T) {
 			f()
 		}
 		runtime.ReadMemStats(&m1)
-		// Less a byte a run: what the runtime itself may allocate meanwhile.
-		return max((m1.TotalAlloc-m0.TotalAlloc)/runs, 1) - 1
+		// Less 8 bytes a run: what the runtime itself may allocate meanwhile (a few
+		// hundred bytes in all), far below the steps between size classes.
+		return max((m1.TotalAlloc-m0.TotalAlloc)/runs, 8) - 8
 	}
 	for n := 1; n <= 256<<10; n += 1 + n/7 {
 		if got := measure(func() { sinkB = make([]byte, n) }); got > uint64(allocCost(n)) {

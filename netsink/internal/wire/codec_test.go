@@ -16,6 +16,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"github.com/slogx/handlers/internal/testutil"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
@@ -363,14 +364,21 @@ func FuzzDecodeRecord(f *testing.F) {
 	}
 	dec := NewDec()
 	f.Fuzz(func(t *testing.T, b []byte) {
-		// Whatever the input, decoding allocates within its budget (2 KiB are left for
-		// what the runtime allocates meanwhile).
-		var m0, m1 runtime.MemStats
-		runtime.ReadMemStats(&m0)
-		_, _, derr := dec.record(b)
-		runtime.ReadMemStats(&m1)
-		if alloc := m1.TotalAlloc - m0.TotalAlloc; alloc > uint64(Budget(len(b)))+2<<10 {
-			t.Fatalf("%d-byte frame: %d bytes allocated, budget %d (%v)", len(b), alloc, Budget(len(b)), derr)
+		// Whatever the input, decoding allocates within its budget. Measured again when over:
+		// what the runtime allocates meanwhile only adds, and not twice.
+		derr := error(nil)
+		for try := 0; ; try++ {
+			var m0, m1 runtime.MemStats
+			runtime.ReadMemStats(&m0)
+			_, _, derr = dec.record(b)
+			runtime.ReadMemStats(&m1)
+			alloc := m1.TotalAlloc - m0.TotalAlloc
+			if alloc <= uint64(Budget(len(b))) || testutil.RaceEnabled {
+				break
+			}
+			if try == 2 {
+				t.Fatalf("%d-byte frame: %d bytes allocated, budget %d (%v)", len(b), alloc, Budget(len(b)), derr)
+			}
 		}
 		r, err := DecodeRecord(b)
 		if (err == nil) != (derr == nil) {
