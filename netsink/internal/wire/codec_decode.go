@@ -151,11 +151,15 @@ func (w *Dec) record(b []byte) (rec slog.Record, h Header, err error) {
 func (w *Dec) RecordInto(b []byte, rec *slog.Record, h *Header) error {
 	w.start(b)
 	w.strs.frame()
+	*rec = slog.Record{}
 	// Not deferred: a defer in a function with as many returns as fields is not open-coded,
 	// and cost a twentieth of the decode.
 	err := w.fields(rec, h)
-	if err != nil && w.nErrKeys > 0 {
-		err = w.attrPathError(err)
+	if err != nil {
+		*rec = slog.Record{}
+		if w.nErrKeys > 0 {
+			err = w.attrPathError(err)
+		}
 	}
 	w.release()
 	return err
@@ -169,7 +173,62 @@ func (w *Dec) start(b []byte) {
 // wireTopInline is how many attributes a slog.Record holds without a slice of its own.
 const wireTopInline = 5
 
-// fields decodes the record map at the cursor into rec.
+// The fields of a record, told apart by wireField.
+const (
+	fieldOther = iota
+	fieldV
+	fieldTime
+	fieldLevel
+	fieldMsg
+	fieldID
+	fieldSeq
+	fieldSource
+	fieldAttrs
+)
+
+// wireField tells which field key names: by its length, then its bytes compared in place,
+// where a switch over the names compared them with calls to runtime.memequal.
+func wireField(key []byte) int {
+	switch len(key) {
+	case 1:
+		if key[0] == 'v' {
+			return fieldV
+		}
+	case 2:
+		if key[0] == 'i' && key[1] == 'd' {
+			return fieldID
+		}
+	case 3:
+		switch {
+		case key[0] == 'm' && key[1] == 's' && key[2] == 'g':
+			return fieldMsg
+		case key[0] == 's' && key[1] == 'e' && key[2] == 'q':
+			return fieldSeq
+		}
+	case 4:
+		if binary.LittleEndian.Uint32(key) == 't'|'i'<<8|'m'<<16|'e'<<24 {
+			return fieldTime
+		}
+	case 5:
+		switch binary.LittleEndian.Uint32(key) {
+		case 'l' | 'e'<<8 | 'v'<<16 | 'e'<<24:
+			if key[4] == 'l' {
+				return fieldLevel
+			}
+		case 'a' | 't'<<8 | 't'<<16 | 'r'<<24:
+			if key[4] == 's' {
+				return fieldAttrs
+			}
+		}
+	case 6:
+		if binary.LittleEndian.Uint32(key) == 's'|'o'<<8|'u'<<16|'r'<<24 && key[4] == 'c' && key[5] == 'e' {
+			return fieldSource
+		}
+	}
+	return fieldOther
+}
+
+// fields decodes the record map at the cursor into rec, which is zero.
 func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	n, err := w.mapLen()
 	if err != nil {
@@ -181,11 +240,8 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 		level   slog.Level
 		msg     string
 		src     *slog.Source
-		attrs   []slog.Attr // in small, or on w.stack
-		// small holds the attributes of a record that the record holds inline: on the
-		// stack, they are written without the garbage collector's write barriers and need
-		// no clearing after the frame, as w.stack does.
-		small [wireTopInline]slog.Attr
+		attrs   []slog.Attr // on w.stack, unless they went straight into rec (inline)
+		inline  bool
 	)
 	for i := 0; i < n; i++ {
 		w.startEntry()
@@ -197,18 +253,18 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 				return err
 			}
 		}
-		switch string(key) { // compared, not converted: no allocation
-		case "v":
+		switch wireField(key) {
+		case fieldV:
 			if version, err = w.int(); err != nil {
 				return err
 			}
-		case "time":
+		case fieldTime:
 			ns, err := w.int()
 			if err != nil {
 				return err
 			}
 			t = time.Unix(0, ns)
-		case "level":
+		case fieldLevel:
 			l, err := w.int()
 			if err != nil {
 				return err
@@ -217,25 +273,29 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 				return Malformed("level %d out of range", l)
 			}
 			level = slog.Level(l)
-		case "msg":
+		case fieldMsg:
 			if msg, err = w.str(); err != nil {
 				return err
 			}
-		case "id":
+		case fieldID:
 			if h.ID, err = w.rawStr(); err != nil {
 				return err
 			}
-		case "seq":
+		case fieldSeq:
 			if h.Seq, err = w.seq(); err != nil {
 				return err
 			}
 			h.HasSeq = true
-		case "source":
+		case fieldSource:
 			if src, err = w.source(); err != nil {
 				return err
 			}
-		case "attrs":
-			if attrs, err = w.topAttrs(small[:0]); err != nil {
+			if inline {
+				// After the attributes (not this package's order): the source goes first.
+				attrs, inline = w.unInline(rec), false
+			}
+		case fieldAttrs:
+			if attrs, inline, err = w.topAttrs(rec, src != nil); err != nil {
 				return err
 			}
 		default:
@@ -257,6 +317,15 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	if w.budget < 0 {
 		return w.tooDense() // a string was refused (see wireStrings.alloc)
 	}
+	rec.Time, rec.Level, rec.Message = t, level, msg
+	if inline {
+		if src != nil { // its place was left first (see topAttrs)
+			front, nFront := recordFront(rec)
+			front[0] = slog.Any(slog.SourceKey, src)
+			*nFront++
+		}
+		return nil
+	}
 	// What AddAttrs allocates: a slice for the attributes past the inline ones.
 	nBack := len(attrs) - wireTopInline
 	if src != nil {
@@ -267,10 +336,6 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 			return err
 		}
 	}
-	// slog.NewRecord(t, level, msg, 0), written in place: assigning the record it returns
-	// copies it through a temporary, which stalled the store buffer.
-	*rec = slog.Record{}
-	rec.Time, rec.Level, rec.Message = t, level, msg
 	if src != nil {
 		rec.AddAttrs(slog.Any(slog.SourceKey, src))
 	}
@@ -278,41 +343,72 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	return nil
 }
 
-// topAttrs decodes the record's attributes: into small when they are few enough for the
-// record to hold inline (see fields), else onto w.stack.
-func (w *Dec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
+// topAttrs decodes the record's attributes: straight into rec when the record holds them
+// inline (inline is true: up to 5, or 4 after a source, and slog.Record laid out as
+// recordFront expects), else onto w.stack, for fields to add.
+func (w *Dec) topAttrs(rec *slog.Record, src bool) (_ []slog.Attr, inline bool, err error) {
 	n, err := w.mapLen()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if n > cap(small) {
+	room := wireTopInline
+	if src {
+		room--
+	}
+	front, nFront := recordFront(rec)
+	if n > room || front == nil {
 		w.stackUsed = true
 		base := len(w.stack)
 		err := w.entries(n, 1)
-		return w.stack[base:], err
+		return w.stack[base:], false, err
 	}
-	// The loop of entries, repeated: entries is recursive (through value, for groups), so
-	// the compiler assumes that what it is given escapes, and would move small to the heap.
-	// Key and Value are stored apart: a slog.Attr built whole goes through a temporary,
-	// whose copy stalled the store buffer.
-	as := small[:n]
-	for i := range as {
+	dst := front[:]
+	if src {
+		dst = front[1:] // the source's place, taken at the end
+	}
+	// The loop of entries, repeated: written in place, in the record, without the copy
+	// that slog.Record.AddAttrs makes (and its check of each attribute). An empty group is
+	// left out, as AddAttrs leaves it out.
+	j := 0
+	for range n {
 		w.startEntry()
 		// str, with the fixstr every key the encoder writes read without a call.
 		var k string
 		if b, ok := w.fixStr(); ok {
 			k = w.strs.get(b)
 		} else if k, err = w.str(); err != nil {
-			return as[:i], err
+			return nil, false, err
 		}
+		group := w.cur.off < len(w.cur.b) && wireMapCode(w.cur.b[w.cur.off])
 		v, err := w.value(2)
 		if err != nil {
-			return as[:i], w.inAttr(k, err)
+			return nil, false, w.inAttr(k, err)
 		}
-		as[i].Key = k
-		as[i].Value = v
+		if group && len(v.Group()) == 0 {
+			continue
+		}
+		dst[j].Key = k // Key and Value apart: a slog.Attr built whole goes through a temporary
+		dst[j].Value = v
+		j++
 	}
-	return as, nil
+	*nFront = j
+	return nil, true, nil
+}
+
+// wireMapCode reports whether c starts a msgpack map.
+func wireMapCode(c byte) bool {
+	return c >= mpFixedMapLow && c <= mpFixedMapHigh || c == mpMap16 || c == mpMap32
+}
+
+// unInline takes back the attributes topAttrs wrote into rec, onto w.stack.
+func (w *Dec) unInline(rec *slog.Record) []slog.Attr {
+	front, nFront := recordFront(rec)
+	w.stackUsed = true
+	base := len(w.stack)
+	w.stack = append(w.stack, front[:*nFront]...) // at most 5: within the kept stack
+	clear(front[:])
+	*nFront = 0
+	return w.stack[base:]
 }
 
 // release drops what the last frame left referenced: the input, and the attributes (their
