@@ -45,7 +45,7 @@ func BenchmarkOTLP(b *testing.B) {
 			name := map[bool]string{false: "slogx-otlp", true: "slogx-otlp-json"}[json]
 			b.Run(name, func(b *testing.B) {
 				srv, got := otlpDiscardServer(b)
-				h, err := otlp.New(otlp.Options{URL: srv.URL + "/v1/logs", JSON: json, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
+				h, err := otlp.New(otlp.Options{URL: srv.URL + "/v1/logs", Protocol: map[bool]string{false: "http/protobuf", true: "http/json"}[json], Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -40,7 +40,7 @@ func rotateOptionWriters(c rotateOption) []rotateWriter {
 			return rotate.NewSize(filepath.Join(dir, "size.log"), o)
 		}}
 	}
-	o := rotate.SizeOptions{Lock: c.opt == "slogx-size-lock", Compress: c.opt == "slogx-size-compress"}
+	o := rotate.SizeOptions{Files: rotate.Files{Lock: c.opt == "slogx-size-lock", Compress: c.opt == "slogx-size-compress"}}
 	return []rotateWriter{rotateWriters(rotateCases[0])[0], size("slogx-size", rotate.SizeOptions{}), size(c.opt, o)}
 }
 

@@ -21,6 +21,9 @@ type Args struct {
 	m    map[string]any // the entry, without the keys the loader consumed
 	used map[string]bool
 	err  error
+
+	rename map[string]string // keys as the document spells them, where they differ
+	props  *Args             // the "." properties, once Properties was called
 }
 
 func newArgs(path string, m map[string]any) *Args {
@@ -46,6 +49,9 @@ func (a *Args) Value(key string) (v any, ok bool) {
 func (a *Args) Errorf(key, format string, args ...any) error {
 	if a.err == nil {
 		place := a.path
+		if r, ok := a.rename[key]; ok {
+			key = r
+		}
 		if key != "" {
 			place = join(a.path, key)
 		}
@@ -115,15 +121,19 @@ func (a *Args) Float(key string, def float64) float64 {
 	return def
 }
 
-// Seconds returns the number of seconds at key as a duration, or def when absent.
+// maxSeconds bounds the durations a document may give: a year, well inside time.Duration.
+const maxSeconds = 366 * 24 * 3600
+
+// Seconds returns the number of seconds at key as a duration, or def when absent. More
+// than a year is an error.
 func (a *Args) Seconds(key string, def time.Duration) time.Duration {
 	if !a.Has(key) {
 		a.used[key] = true
 		return def
 	}
 	f := a.Float(key, 0)
-	if f < 0 {
-		a.Errorf(key, "want a non-negative number of seconds, got %v", f)
+	if f < 0 || f > maxSeconds || f != f {
+		a.Errorf(key, "want a number of seconds from 0 to %d, got %v", maxSeconds, f)
 		return def
 	}
 	return time.Duration(f * float64(time.Second))
@@ -192,12 +202,39 @@ func (a *Args) Unused() []string {
 	return out
 }
 
+// Properties returns the entry's "." mapping — the attributes CPython sets on the object
+// after making it — as Args of their own (empty when absent). Like the entry's keys, every
+// property must be read.
+func (a *Args) Properties() *Args {
+	if a.props == nil {
+		m, _ := a.Value(".")
+		pm, ok := m.(map[string]any)
+		if !ok && m != nil {
+			a.wrong(".", "a mapping of properties", m)
+		}
+		if pm == nil {
+			pm = map[string]any{}
+		}
+		a.props = newArgs(join(a.path, "."), pm)
+	}
+	return a.props
+}
+
 // finish returns the first error, or an error naming the first key nobody read.
 func (a *Args) finish(class string) error {
 	if a.err != nil {
 		return a.err
 	}
+	if a.props != nil {
+		if err := a.props.finish(class + " (a property)"); err != nil {
+			a.err = err
+			return err
+		}
+	}
 	if u := a.Unused(); len(u) > 0 {
+		if u[0] == "." {
+			return a.Errorf(u[0], "properties are not supported by %s", class)
+		}
 		return a.Errorf(u[0], "unknown key for %s", class)
 	}
 	return nil

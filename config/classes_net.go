@@ -28,6 +28,9 @@ func (c *hctx) hostPort() string {
 		c.Errorf("port", "required (unix sockets are not supported; use a port)")
 	}
 	port := c.Int("port", 0)
+	if port < 0 || port > 65535 {
+		c.Errorf("port", "want a port from 0 to 65535, got %d", port)
+	}
 	return net.JoinHostPort(host, strconv.Itoa(port))
 }
 
@@ -231,7 +234,7 @@ func literalTemplate(s string) string {
 }
 
 // httpHandler is logging.handlers.HTTPHandler(host, url, method='GET', secure=False,
-// credentials=None), sending CPython's form (FormatPython).
+// credentials=None), sending CPython's form (httpsink.Python).
 func httpHandler(c *hctx) opener {
 	host := c.RequiredString("host")
 	path := c.RequiredString("url")
@@ -299,7 +302,12 @@ func slogxOTLP(c *hctx) opener {
 	o := otlp.Options{
 		URL:   c.String("url", ""),
 		Scope: c.String("scope", ""),
-		JSON:  c.Bool("json", false),
+	}
+	if c.Has("json") { // explicit either way, which OTEL_* does not override
+		o.Protocol = "http/protobuf"
+		if c.Bool("json", false) {
+			o.Protocol = "http/json"
+		}
 	}
 	if c.Has("compress") { // false is an explicit "none", which OTEL_* does not override
 		o.Compression = "none"

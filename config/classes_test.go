@@ -98,8 +98,8 @@ handlers:
   http: {class: logging.handlers.HTTPHandler, host: "%[5]s", url: /log, method: GET}
   mem: {class: logging.handlers.MemoryHandler, capacity: 10, target: file, flushLevel: 40}
   queue: {class: logging.handlers.QueueHandler, handlers: [rot, timed]}
-  size: {class: slogx.rotate.Size, filename: %[1]s/size.log, maxBytes: 1000, backupCount: 1, compress: true}
-  timed2: {class: slogx.rotate.Timed, filename: %[1]s/timed2.log, when: H}
+  size: {class: slogx.rotate.Size, filename: %[1]s/size.log, maxBytes: 1000, backupCount: 1, compress: true, maxAge: 86400}
+  timed2: {class: slogx.rotate.Timed, filename: %[1]s/timed2.log, when: H, maxAge: 3600.5}
   syslog2: {class: slogx.netsink.Syslog, network: udp, address: "127.0.0.1:%[3]s", format: rfc5424, appName: app, level: CRITICAL}
   queue2: {class: slogx.queue.Queue, handlers: [size], capacity: 16, overflow: drop-oldest}
 loggers:

@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"log/slog"
+	"math"
 
 	"github.com/slogx/handlers/queue"
 	"github.com/slogx/handlers/slogx"
@@ -12,8 +13,8 @@ import (
 // flushOnClose=True); target names another handler.
 func memoryHandler(c *hctx) opener {
 	capacity := c.Int("capacity", 0)
-	if !c.Has("capacity") || capacity < 1 {
-		c.Errorf("capacity", "want a positive integer")
+	if !c.Has("capacity") || capacity < 1 || capacity > maxCapacity {
+		c.Errorf("capacity", "want an integer from 1 to %d (records held in memory)", maxCapacity)
 	}
 	o := slogx.MemoryOptions{Capacity: capacity, FlushLevel: c.Level("flushLevel", slog.LevelError),
 		Level: c.opts.Level, NoFlushOnClose: !c.Bool("flushOnClose", true)}
@@ -49,7 +50,7 @@ func queueHandler(c *hctx) opener {
 // slogxQueue is slogx.queue.Queue: handlers, capacity and overflow (block, drop-newest,
 // drop-oldest).
 func slogxQueue(c *hctx) opener {
-	o := queue.Options{Capacity: c.Int("capacity", 0)}
+	o := queue.Options{Capacity: c.nonNegative("capacity", maxCapacity)}
 	switch c.OneOf("overflow", "block", "block", "drop-newest", "drop-oldest") {
 	case "drop-newest":
 		o.Overflow = queue.DropNewest
@@ -71,11 +72,8 @@ func (c *hctx) queue(o queue.Options) opener {
 	}
 	level := c.opts.Level
 	return func() (slog.Handler, error) {
-		var h slog.Handler = queue.New(slogx.Fanout(targets...), o)
-		if level.Level() != notset {
-			h = slogx.LevelFilter(h, level)
-		}
-		return h, nil
+		// The level is a LevelVar Apply may change: the filter stays even at NOTSET.
+		return slogx.LevelFilter(queue.New(slogx.Fanout(targets...), o), level), nil
 	}
 }
 
@@ -97,3 +95,16 @@ func (b borrowed) Handle(ctx context.Context, r slog.Record) error { return b.h.
 func (b borrowed) WithAttrs(as []slog.Attr) slog.Handler           { return borrowed{b.h.WithAttrs(as)} }
 func (b borrowed) WithGroup(name string) slog.Handler              { return borrowed{b.h.WithGroup(name)} }
 func (b borrowed) Flush(ctx context.Context) error                 { return slogx.Flush(ctx, b.h) }
+
+// slogxSample is slogx.Sample: the records of target sampled as zap samples them — per
+// level band and message, the first First of each Tick, then every Thereafter-th. Keys:
+// target (a handler name), tick (seconds), first, thereafter.
+func slogxSample(c *hctx) opener {
+	target := c.borrow("target", c.RequiredString("target"))
+	o := slogx.SampleOptions{Tick: c.Seconds("tick", 0), First: c.nonNegative("first", math.MaxInt32),
+		Thereafter: c.nonNegative("thereafter", math.MaxInt32)}
+	level := c.opts.Level
+	return func() (slog.Handler, error) {
+		return slogx.LevelFilter(slogx.Sample(target, o), level), nil
+	}
+}

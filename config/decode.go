@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // decode parses a JSON or YAML document into plain values: map[string]any, []any, string,
@@ -38,85 +35,53 @@ func decodeJSON(data []byte) (map[string]any, error) {
 	return n.(map[string]any), nil
 }
 
-func decodeYAML(data []byte) (map[string]any, error) {
-	var v any
-	if err := yaml.Unmarshal(data, &v); err != nil {
-		return nil, fmt.Errorf("config: YAML: %w", err)
-	}
-	if v == nil {
-		return nil, fmt.Errorf("config: empty document")
-	}
-	n, err := normalize("", v)
-	if err != nil {
-		return nil, err
-	}
-	m, ok := n.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("config: the document must be a mapping, got %s", describe(n))
-	}
-	return m, nil
-}
-
-// normalize converts what the decoders produce into the plain value types, checking that
-// mapping keys are strings.
-func normalize(path string, v any) (any, error) {
+// transform returns a copy of the plain value v (mappings, lists, scalars) whose scalars
+// are replaced by what leaf returns for them; path names v's place, for errors. It is the
+// one walk over a document: JSON's numbers, cfg:// references and ${VAR} substitution are
+// leaves of it.
+func transform(path string, v any, leaf func(path string, v any) (any, error)) (any, error) {
 	switch v := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, e := range v {
-			n, err := normalize(join(path, k), e)
+			n, err := transform(join(path, k), e, leaf)
 			if err != nil {
 				return nil, err
 			}
 			out[k] = n
 		}
 		return out, nil
-	case map[any]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			ks, ok := k.(string)
-			if !ok {
-				return nil, fmt.Errorf("config: %s: keys must be strings, got %s", orTop(path), describe(k))
-			}
-			n, err := normalize(join(path, ks), e)
-			if err != nil {
-				return nil, err
-			}
-			out[ks] = n
-		}
-		return out, nil
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
-			n, err := normalize(fmt.Sprintf("%s[%d]", path, i), e)
+			n, err := transform(fmt.Sprintf("%s[%d]", path, i), e, leaf)
 			if err != nil {
 				return nil, err
 			}
 			out[i] = n
 		}
 		return out, nil
-	case json.Number:
-		if i, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+	}
+	return leaf(path, v)
+}
+
+// normalize converts what encoding/json produces (with UseNumber) into the plain value
+// types: json.Number becomes int64 or float64.
+func normalize(path string, v any) (any, error) {
+	return transform(path, v, func(path string, v any) (any, error) {
+		n, ok := v.(json.Number)
+		if !ok {
+			return v, nil
+		}
+		if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
 			return i, nil
 		}
-		f, err := v.Float64()
+		f, err := n.Float64()
 		if err != nil {
-			return nil, fmt.Errorf("config: %s: bad number %s", orTop(path), v)
+			return nil, fmt.Errorf("config: %s: bad number %s", orTop(path), n)
 		}
 		return f, nil
-	case int:
-		return int64(v), nil
-	case int64, float64, string, bool, nil:
-		return v, nil
-	case uint64:
-		if v > math.MaxInt64 {
-			return nil, fmt.Errorf("config: %s: number %d out of range", orTop(path), v)
-		}
-		return int64(v), nil
-	default:
-		// Timestamps and other YAML types: refuse rather than guess.
-		return nil, fmt.Errorf("config: %s: unsupported value %v (%T); quote it to make it a string", orTop(path), v, v)
-	}
+	})
 }
 
 func join(path, key string) string {

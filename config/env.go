@@ -10,31 +10,17 @@ import (
 // lookup. "$$" is a literal "$"; a "$" not followed by "{" or "$" is kept as is. A variable
 // that is not set (and has no default) is an error naming the place.
 func expandEnv(path string, v any, lookup func(string) (string, bool)) (any, error) {
-	switch v := v.(type) {
-	case string:
-		s, err := expandString(v, lookup)
+	return transform(path, v, func(path string, v any) (any, error) {
+		s, ok := v.(string)
+		if !ok {
+			return v, nil
+		}
+		s, err := expandString(s, lookup)
 		if err != nil {
 			return nil, fmt.Errorf("config: %s: %w", path, err)
 		}
 		return s, nil
-	case map[string]any:
-		for k, e := range v {
-			n, err := expandEnv(join(path, k), e, lookup)
-			if err != nil {
-				return nil, err
-			}
-			v[k] = n
-		}
-	case []any:
-		for i, e := range v {
-			n, err := expandEnv(fmt.Sprintf("%s[%d]", path, i), e, lookup)
-			if err != nil {
-				return nil, err
-			}
-			v[i] = n
-		}
-	}
-	return v, nil
+	})
 }
 
 func expandString(s string, lookup func(string) (string, bool)) (string, error) {

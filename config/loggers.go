@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/slogx/handlers/slogx"
@@ -15,11 +16,15 @@ type loggerConf struct {
 	handlers  []string // handler names, in order
 	propagate bool
 	filters   []string // logger-name prefixes (logging.Filter names)
+	fns       []Filter // registered filters
+	contexts  []func(context.Context) []slog.Attr
 }
 
 // readLogger reads a loggers entry (or root) as configure_logger does: level, handlers,
-// propagate (default true; ignored on root, as in Python) and filters.
-func readLogger(a *Args, handlers map[string]any, filters map[string]string) (*loggerConf, error) {
+// propagate (default true; ignored on root, as in Python) and filters, plus slogx's
+// context (a registered context function's name, or a list of them). CPython ignores
+// every other key (gunicorn's qualname): so does readLogger, with a warning.
+func (b *builder) readLogger(a *Args, handlers map[string]any, filters map[string]filterSpec) (*loggerConf, error) {
 	l := &loggerConf{propagate: a.Bool("propagate", true)}
 	l.level, l.levelSet, _ = a.level("level")
 	l.handlers = a.Strings("handlers")
@@ -28,8 +33,21 @@ func readLogger(a *Args, handlers map[string]any, filters map[string]string) (*l
 			a.Errorf("handlers["+itoa(i)+"]", "unknown handler %q", h)
 		}
 	}
-	l.filters = resolveFilters(a, "filters", filters)
-	return l, a.finish("a logger")
+	l.filters, l.fns = resolveFilters(a, "filters", filters)
+	names := a.Strings("context")
+	for i, n := range names {
+		if n == ContextWith {
+			l.contexts = append(l.contexts, nil) // slogx.ContextAttrs(h, nil) reads them
+			continue
+		}
+		f, ok := lookup(b.reg, &b.reg.contexts, n)
+		if !ok {
+			a.Errorf(join("context", itoa(i)), "unregistered context function %q: register it with config.RegisterContext(%q, f) (or Registry.RegisterContext) before loading", n, n)
+			break
+		}
+		l.contexts = append(l.contexts, f)
+	}
+	return l, b.ignore(a, "a logger")
 }
 
 // canonical maps the names of the root logger ("" and "root", as logging.getLogger does)
@@ -63,26 +81,35 @@ func ancestors(name string) []string {
 	return append(chain, "")
 }
 
-// resolve computes, once per logger name, what Python computes per record: the effective
-// level (the nearest ancestor with a level set; root's default WARNING), the logger's own
-// filters, and the handlers of the logger and of its ancestors up to the first one that
-// does not propagate — each handler told the logger name (slogx.LoggerKey) and skipped if
-// its filters reject that name. A chain with no handler at all gets Python's lastResort.
-func (l *Logging) resolve(name string) slog.Handler {
-	name = canonical(name)
-	rec := recordName(name)
-	chain := ancestors(name)
-	lh := &loggerHandler{min: notset}
-	for _, n := range chain {
+// effective returns name's effective level: the nearest configured ancestor's (root always
+// has one). l.mu is held.
+func (l *Logging) effective(name string) slog.Level {
+	for _, n := range ancestors(name) {
 		if c, ok := l.loggers[n]; ok && c.levelSet {
-			lh.min = c.level
-			break
+			return c.level
 		}
 	}
-	if c, ok := l.loggers[name]; ok && !passesAll(c.filters, rec) {
-		return lh // the logger's own filters reject every record it makes
+	return notset
+}
+
+// resolve computes, once per logger name, what Python computes per record: the logger's
+// own filters, its context functions and those of its ancestors, and the handlers of the
+// logger and of its ancestors up to the first one that does not propagate — each handler
+// told the logger name (slogx.LoggerKey) and skipped if its name filters reject that name.
+// A chain with no handler at all gets Python's lastResort. The effective level is level,
+// which SetLevel and Apply update. l.mu is held.
+func (l *Logging) resolve(name string, level *slog.LevelVar) slog.Handler {
+	rec := recordName(name)
+	chain := ancestors(name)
+	lh := &loggerHandler{min: level, name: rec}
+	if c, ok := l.loggers[name]; ok {
+		if !passesAll(c.filters, rec) {
+			return lh // the logger's own filters reject every record it makes
+		}
+		lh.fns = c.fns
 	}
 	var targets []slog.Handler
+	var contexts []func(context.Context) []slog.Attr
 	found := 0
 	for _, n := range chain {
 		c, ok := l.loggers[n]
@@ -92,7 +119,10 @@ func (l *Logging) resolve(name string) slog.Handler {
 		for _, hn := range c.handlers {
 			found++
 			e := l.handlers[hn]
-			if passesAll(e.filters, rec) {
+			switch {
+			case e.perRecord:
+				targets = append(targets, e.h) // decides its name filters and calls the others
+			case passesAll(e.filters, rec):
 				targets = append(targets, e.inner)
 			}
 		}
@@ -103,27 +133,63 @@ func (l *Logging) resolve(name string) slog.Handler {
 	if found == 0 {
 		targets = append(targets, l.lastResort)
 	}
+	withCtx := false
+	for _, n := range chain { // a logger tree's context, whatever propagate cuts
+		if c, ok := l.loggers[n]; ok {
+			for _, f := range c.contexts {
+				if f == nil {
+					withCtx = true
+				} else {
+					contexts = append(contexts, f)
+				}
+			}
+		}
+	}
 	attrs := []slog.Attr{slog.String(slogx.LoggerKey, rec)}
 	for i, t := range targets {
 		targets[i] = borrowed{t.WithAttrs(attrs)}
 	}
 	lh.out = slogx.Fanout(targets...)
+	if len(contexts) > 0 {
+		slices.Reverse(contexts) // root's first
+		lh.out = slogx.ContextAttrs(lh.out, joinContexts(contexts))
+	}
+	if withCtx {
+		lh.out = slogx.ContextAttrs(lh.out, nil)
+	}
 	return lh
 }
 
-// loggerHandler is what a Logger writes to: the logger's effective level in front of the
-// handlers resolved for it. It does not close them (the Logging does); Flush reaches them.
+// joinContexts returns one context function adding the attributes of every f in order.
+func joinContexts(fs []func(context.Context) []slog.Attr) func(context.Context) []slog.Attr {
+	if len(fs) == 1 {
+		return fs[0]
+	}
+	return func(ctx context.Context) []slog.Attr {
+		var all []slog.Attr
+		for _, f := range fs {
+			all = append(all, f(ctx)...)
+		}
+		return all
+	}
+}
+
+// loggerHandler is what a Logger writes to: the logger's effective level and own filters
+// in front of the handlers resolved for it. It does not close them (the Logging does);
+// Flush reaches them. min is shared with the Logging, which changes it at run time.
 type loggerHandler struct {
-	min slog.Level
-	out slog.Handler // nil: the logger's filters reject everything
+	min  *slog.LevelVar
+	name string
+	fns  []Filter
+	out  slog.Handler // nil: the logger's filters reject everything
 }
 
 func (h *loggerHandler) Enabled(ctx context.Context, l slog.Level) bool {
-	return l >= h.min && h.out != nil && h.out.Enabled(ctx, l)
+	return l >= h.min.Level() && h.out != nil && h.out.Enabled(ctx, l)
 }
 
 func (h *loggerHandler) Handle(ctx context.Context, r slog.Record) error {
-	if h.out == nil || r.Level < h.min {
+	if h.out == nil || r.Level < h.min.Level() || !callAll(h.fns, ctx, h.name, r) {
 		return nil
 	}
 	return h.out.Handle(ctx, r)
@@ -133,14 +199,18 @@ func (h *loggerHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	if h.out == nil {
 		return h
 	}
-	return &loggerHandler{min: h.min, out: h.out.WithAttrs(as)}
+	c := *h
+	c.out = h.out.WithAttrs(as)
+	return &c
 }
 
 func (h *loggerHandler) WithGroup(name string) slog.Handler {
 	if h.out == nil {
 		return h
 	}
-	return &loggerHandler{min: h.min, out: h.out.WithGroup(name)}
+	c := *h
+	c.out = h.out.WithGroup(name)
+	return &c
 }
 
 // Flush flushes the logger's handlers.

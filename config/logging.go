@@ -16,22 +16,34 @@ import (
 type Logging struct {
 	handlers   map[string]handlerEntry // by name in the document
 	order      []slog.Handler          // build order: a handler after those it wraps
-	loggers    map[string]*loggerConf  // "" is root
 	lastResort slog.Handler
+	warnings   []error
+	opts       Options // what it was loaded with, for Apply
 
-	mu    sync.Mutex
-	cache map[string]*slog.Logger
+	mu      sync.Mutex
+	loggers map[string]*loggerConf // "" is root; SetLevel and Apply change levels
+	cache   map[string]*cachedLogger
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
+// cachedLogger is a logger handed out by Logger, with its effective level, which SetLevel
+// and Apply update in place.
+type cachedLogger struct {
+	lg    *slog.Logger
+	level *slog.LevelVar
+}
+
 // handlerEntry is a built handler: as the document describes it (h, with its filters) and
-// without its filters (inner), which loggers use after deciding the filters once.
+// without its filters (inner), which loggers use after deciding the name filters once;
+// perRecord is set when a registered filter must see every record (then loggers use h).
 type handlerEntry struct {
-	h       slog.Handler
-	inner   slog.Handler
-	filters []string
+	h         slog.Handler
+	inner     slog.Handler
+	filters   []string
+	perRecord bool
+	level     *slog.LevelVar
 }
 
 // Logger returns the logger called name ("" or "root" is the root logger; dotted names
@@ -40,19 +52,21 @@ type handlerEntry struct {
 // of its ancestors while propagate is true, each handler applying its own level and
 // filters, if the level is at least the logger's effective level (its own, or the nearest
 // configured ancestor's; root's default is WARNING). The hierarchy is resolved here, once
-// per name: logging costs the handlers' work and nothing per ancestor. A logger with no
-// handler on its chain writes WARNING and above to standard error, as Python's lastResort.
-// Logger returns the same *slog.Logger for the same name.
+// per name: logging costs the handlers' work, one atomic load for the level, and nothing
+// per ancestor. A logger with no handler on its chain writes WARNING and above to standard
+// error, as Python's lastResort. Logger returns the same *slog.Logger for the same name.
 func (l *Logging) Logger(name string) *slog.Logger {
 	name = canonical(name)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if lg, ok := l.cache[name]; ok {
-		return lg
+	if c, ok := l.cache[name]; ok {
+		return c.lg
 	}
-	lg := slog.New(l.resolve(name))
-	l.cache[name] = lg
-	return lg
+	lv := new(slog.LevelVar)
+	lv.Set(l.effective(name))
+	c := &cachedLogger{lg: slog.New(l.resolve(name, lv)), level: lv}
+	l.cache[name] = c
+	return c.lg
 }
 
 // Handler returns the handler the document calls name, or nil if there is none. It applies
@@ -64,6 +78,10 @@ func (l *Logging) Handler(name string) slog.Handler {
 	}
 	return nil
 }
+
+// Warnings returns the keys the document had that CPython ignores and so did the load
+// (see Options.Strict), one error each naming its place, in the order they were found.
+func (l *Logging) Warnings() []error { return append([]error(nil), l.warnings...) }
 
 // Flush flushes every handler that buffers (network handlers, memory and queue handlers)
 // and returns their errors joined, or ctx's error if ctx ends first.

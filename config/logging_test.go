@@ -89,7 +89,7 @@ func TestRegister(t *testing.T) {
 		t.Errorf("err = %v, want %s", err, want)
 	}
 	_, err = Parse([]byte(`{"version": 1, "handlers": {"a": {"()": "myapp.Buffer"}}}`))
-	if want := `config: handlers.a.(): unknown handler class "myapp.Buffer"`; err == nil || err.Error() != want {
+	if want := `config: handlers.a.(): unknown handler class "myapp.Buffer": register a config.Factory with config.Register("myapp.Buffer", f) (or Registry.Register) before loading`; err == nil || err.Error() != want {
 		t.Errorf("the package registry sees another registry's factory: %v", err)
 	}
 	defer func() {

@@ -111,7 +111,7 @@ func TestOTLPCollectorThroughput(t *testing.T) {
 			if c.gzip {
 				compression = "gzip"
 			}
-			h, err := otlp.New(otlp.Options{URL: rc.url(), JSON: c.json, Compression: compression, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
+			h, err := otlp.New(otlp.Options{URL: rc.url(), Protocol: map[bool]string{false: "http/protobuf", true: "http/json"}[c.json], Compression: compression, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

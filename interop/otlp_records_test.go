@@ -138,7 +138,7 @@ func TestOTLPCollectorRecords(t *testing.T) {
 			if c.gzip {
 				compression = "gzip"
 			}
-			h, err := otlp.New(otlp.Options{URL: rc.url(), JSON: c.json, Compression: compression,
+			h, err := otlp.New(otlp.Options{URL: rc.url(), Protocol: map[bool]string{false: "http/protobuf", true: "http/json"}[c.json], Compression: compression,
 				Resource: []slog.Attr{slog.String("service.name", "interop")}, TraceContext: otlpTraceContext},
 				&slogx.Options{Level: slog.Level(-8), OnError: errs.add})
 			if err != nil {

@@ -8,7 +8,10 @@ import (
 
 // DefaultMaxFrame is the largest frame, length prefix excluded, that Socket sends and Server
 // accepts unless configured otherwise: 1 MiB.
-const DefaultMaxFrame = wire.DefaultMaxFrame
+const DefaultMaxFrame = 1 << 20
+
+// The wire codec's own limit is this one.
+var _ = [1]struct{}{}[DefaultMaxFrame-wire.DefaultMaxFrame]
 
 // ErrFrameTooLarge is wrapped by the errors for a frame over the configured maximum, on the
 // sending side (the record is dropped and counted) and on the receiving side (the

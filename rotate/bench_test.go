@@ -58,7 +58,7 @@ func BenchmarkWriteSizeLock(b *testing.B) {
 	if !lockSupported {
 		b.Skip("no flock")
 	}
-	f, err := NewSize(filepath.Join(b.TempDir(), "size.log"), SizeOptions{MaxBytes: 1 << 20, BackupCount: 3, Lock: true})
+	f, err := NewSize(filepath.Join(b.TempDir(), "size.log"), SizeOptions{MaxBytes: 1 << 20, BackupCount: 3, Files: Files{Lock: true}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -68,16 +68,15 @@ func (w *worker) run(b *file) {
 // wait blocks until every queued job has run.
 func (w *worker) wait() { w.wg.Wait() }
 
-// compressJob is a backup as it was when queued: its name and identity. locate finds it
+// compressJob is a backup as it was when queued: its name and identity. file.locate finds it
 // again after renames, with the names locked, by identity (false once it was deleted).
 type compressJob struct {
-	src    string
-	fi     os.FileInfo
-	locate func(src string, fi os.FileInfo) (string, bool)
+	src string
+	fi  os.FileInfo
 }
 
 // queueCompress queues the backup now at src for gzip, with the names locked.
-func (b *file) queueCompress(src string, locate func(string, os.FileInfo) (string, bool)) {
+func (b *file) queueCompress(src string) {
 	fi, err := os.Lstat(src)
 	if err != nil || !fi.Mode().IsRegular() {
 		return // gone, or not ours to compress
@@ -87,7 +86,7 @@ func (b *file) queueCompress(src string, locate func(string, os.FileInfo) (strin
 		// under a backup name: removing it after compression would lose what comes next.
 		return
 	}
-	j := compressJob{src: src, fi: fi, locate: locate}
+	j := compressJob{src: src, fi: fi}
 	if !b.bg.add(b, func() error { return compressOne(b, j) }) {
 		b.report(fmt.Errorf("rotate %s: background backlog full, %s left uncompressed", b.path, src))
 	}
@@ -95,59 +94,68 @@ func (b *file) queueCompress(src string, locate func(string, os.FileInfo) (strin
 
 // compressOne gzips j's backup crash-safely: the gzip goes to a temporary file that is synced
 // and renamed to <backup>.gz before the original is removed, so a crash at any point leaves
-// the original or the complete .gz (recovery removes the other).
+// the original or the complete .gz (recovery removes the other). With shared (no Lock), the
+// backup is held exclusively from before the copy until it is removed: a writer of another
+// process that has not noticed the rollover yet still holds it shared, and then it is left
+// alone here; that writer queues it when it lets it go (file.letGo).
 func compressOne(b *file, j compressJob) (err error) {
 	b.lockNames()
-	src, ok := j.locate(j.src, j.fi)
-	var in *os.File
-	var err0 error
-	if ok {
-		in, err0 = os.Open(src)
-	}
+	in, ok, err := b.openBackup(j)
 	b.unlockNames()
-	if !ok || errors.Is(err0, os.ErrNotExist) {
-		return nil // retention removed it first
+	if err != nil {
+		return fmt.Errorf("rotate %s: compress: %w", b.path, err)
 	}
-	if err0 != nil {
-		return fmt.Errorf("rotate %s: compress: %w", b.path, err0)
+	if !ok {
+		return nil // removed first, or still written to
 	}
 	defer in.Close()
 	fi := j.fi
-	j.src = src
-	tmp, err := os.CreateTemp(filepath.Dir(j.src), filepath.Base(j.src)+tmpMark+"*")
+	src := in.Name()
+	tmp, err := os.CreateTemp(filepath.Dir(src), filepath.Base(src)+tmpMark+"*")
 	if err != nil {
 		return fmt.Errorf("rotate %s: compress: %w", b.path, err)
 	}
 	tmpName := tmp.Name()
+	// Held until tmp is closed, so that another process's recovery tells this live partial
+	// gzip from a crashed one's (cleanCompressLeftovers).
+	if _, err := holdExclusive(tmp); err != nil {
+		tmp.Close()
+		os.Remove(tmpName)
+		return fmt.Errorf("rotate %s: compress: %w", b.path, err)
+	}
 	done := false
 	defer func() {
 		if !done {
-			tmp.Close()
-			os.Remove(tmpName)
+			os.Remove(tmpName) // before Close: the flock keeps recovery away until then
 		}
+		tmp.Close() // synced already: its error cannot lose data
 	}()
 	zw := gzip.NewWriter(tmp)
-	zw.Name = filepath.Base(j.src)
+	zw.Name = filepath.Base(src)
 	zw.ModTime = fi.ModTime()
 	if _, err := io.Copy(zw, in); err != nil {
-		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, src, err)
 	}
 	if err := zw.Close(); err != nil {
-		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, src, err)
 	}
 	if err := tmp.Chmod(fi.Mode().Perm()); err != nil {
-		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, src, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, src, err)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("rotate %s: compress %s: %w", b.path, j.src, err)
+	// The .gz keeps the backup's age, which MaxAge goes by.
+	if err := os.Chtimes(tmpName, fi.ModTime(), fi.ModTime()); err != nil {
+		return fmt.Errorf("rotate %s: compress %s: %w", b.path, src, err)
+	}
+	if !renameOpenFiles {
+		tmp.Close() // Windows renames no open file; it has no flock to keep either
 	}
 
 	b.lockNames()
 	defer b.unlockNames()
-	cur, ok := j.locate(j.src, fi)
+	cur, ok := b.locate(src, fi)
 	if !ok {
 		return nil // deleted by retention while we compressed: the deferred cleanup drops tmp
 	}
@@ -164,16 +172,65 @@ func compressOne(b *file, j compressJob) (err error) {
 	return nil
 }
 
+// openBackup opens j's backup for compression, with the names locked. It reports false when
+// the backup is gone, or, with shared, while a writer holds it.
+func (b *file) openBackup(j compressJob) (*os.File, bool, error) {
+	src, ok := b.locate(j.src, j.fi)
+	if !ok {
+		return nil, false, nil
+	}
+	in, err := openToLock(src)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if b.shared {
+		held, err := holdExclusive(in)
+		if err != nil || !held {
+			in.Close()
+			return nil, false, err
+		}
+	}
+	if st, err := in.Stat(); err != nil || !os.SameFile(st, j.fi) {
+		in.Close()
+		return nil, false, err
+	}
+	return in, true, nil
+}
+
+// removeAbandoned removes the partial gzip name unless a live compression, in this process or
+// another, still holds it.
+func removeAbandoned(name string) error {
+	f, err := openToLock(name)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if held, err := holdExclusive(f); err != nil || !held {
+		return err
+	}
+	if err := os.Remove(name); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
 // sameAt reports whether name is the file fi describes.
 func sameAt(name string, fi os.FileInfo) bool {
 	st, err := os.Lstat(name)
 	return err == nil && os.SameFile(st, fi)
 }
 
-// cleanCompressLeftovers finishes what a crash interrupted: partial gzip files are removed
-// (the original is still there), and an original whose complete .gz exists is removed (the
-// crash fell between the rename and the removal). Only originals that isBackup accepts are
-// removed, so "app.log.bak" survives next to "app.log.bak.gz". It runs with the names locked.
+// cleanCompressLeftovers finishes what a crash interrupted: partial gzip files no live
+// compression holds are removed (the original is still there), and an original whose complete
+// .gz exists is removed (the crash fell between the rename and the removal). Only originals
+// that isBackup accepts are removed, so "app.log.bak" survives next to "app.log.bak.gz". It
+// runs with the names locked.
 func cleanCompressLeftovers(path string, isBackup func(name string) bool) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -192,7 +249,7 @@ func cleanCompressLeftovers(path string, isBackup func(name string) bool) error 
 		full := filepath.Join(dir, n)
 		switch {
 		case strings.Contains(n, tmpMark):
-			if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := removeAbandoned(full); err != nil {
 				errs = append(errs, err)
 			}
 		case strings.HasSuffix(n, ".gz"):

@@ -19,13 +19,13 @@ const crashEnv = "ROTATE_CRASH"
 func runCrashChild() int {
 	rotations := 0
 	f, err := NewSize(os.Getenv("ROTATE_PATH"), SizeOptions{MaxBytes: 200, BackupCount: 10,
-		Rotator: func(src, dst string) error {
+		Files: Files{Rotator: func(src, dst string) error {
 			rotations++
 			if rotations == 3 {
 				os.Exit(7)
 			}
 			return os.Rename(src, dst)
-		}})
+		}}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

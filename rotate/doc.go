@@ -4,10 +4,12 @@
 // losing data:
 //
 //   - a backup name that already exists is never overwritten;
-//   - Compress gzips backups on a background goroutine, crash-safely;
+//   - Compress gzips backups on a background goroutine, crash-safely, and never a backup a
+//     writer still appends to; MaxAge removes backups by age, as lumberjack does;
 //   - Lock (Unix) lets several processes write one file: it rotates once and no line is lost;
 //     without Lock no line is lost either (a process follows another's rotation instead of
-//     repeating it, and no rename replaces a name), but files may grow past MaxBytes;
+//     repeating it, no rename replaces a name, and with Compress or MaxAge a backup is
+//     compressed or removed only once no writer holds it), but files may grow past MaxBytes;
 //   - a failed rollover keeps writing to the current file, which stays open until a new one
 //     exists, and reports the failure;
 //   - an interrupted rollover is finished when the file is opened again.

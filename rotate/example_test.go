@@ -43,7 +43,7 @@ func ExampleNewSizeHandler() {
 	dir, _ := os.MkdirTemp("", "rotate")
 	defer os.RemoveAll(dir)
 	h, err := rotate.NewSizeHandler(filepath.Join(dir, "app.log"),
-		rotate.SizeOptions{MaxBytes: 10 << 20, BackupCount: 5, Compress: true},
+		rotate.SizeOptions{MaxBytes: 10 << 20, BackupCount: 5, Files: rotate.Files{Compress: true}},
 		&slogx.Options{Encoder: slogx.Text(), ReplaceAttr: noTime})
 	if err != nil {
 		panic(err)
@@ -54,6 +54,27 @@ func ExampleNewSizeHandler() {
 	fmt.Print(string(b))
 	// Output:
 	// level=INFO msg=hello user=ann
+}
+
+// Retention by age, as lumberjack's MaxAge: backups (gzipped ones included) last modified
+// more than MaxAge ago are removed when the log is opened and at each rollover.
+func ExampleFiles_maxAge() {
+	dir, _ := os.MkdirTemp("", "rotate")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "app.log")
+	old := time.Now().Add(-60 * 24 * time.Hour)
+	os.WriteFile(path+".2.gz", nil, 0o644) // a backup from two months ago
+	os.Chtimes(path+".2.gz", old, old)
+	f, err := rotate.NewSize(path, rotate.SizeOptions{MaxBytes: 10 << 20, BackupCount: 5,
+		Files: rotate.Files{Compress: true, MaxAge: 30 * 24 * time.Hour}})
+	if err != nil {
+		panic(err)
+	}
+	f.Close()
+	list(dir) // without Lock, Compress and MaxAge use app.log.lock for renames and removals
+	// Output:
+	// app.log 0
+	// app.log.lock 0
 }
 
 func ExampleNewTimed() {

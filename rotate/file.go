@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/slogx/handlers/internal/wholefile"
 	"github.com/slogx/handlers/slogx"
@@ -42,29 +43,68 @@ type file struct {
 	bg       worker
 	rep      *slogx.Reporter
 
+	// Without Lock but with Compress or MaxAge (where flock exists), nl is the flock on
+	// path + ".lock" taken for name changes only (not for writes), and shared is true: the
+	// current file is held with a shared flock, and a backup is compressed or removed only
+	// under an exclusive one (see holdShared), so never while a writer may still append to it.
+	nl     *flock
+	shared bool
+
+	maxAge time.Duration
+	now    func() time.Time
+
+	// locate finds, with the names locked, the backup that is the file fi (src, when not
+	// empty, is where it was last seen): backups move and retention removes them.
+	locate func(src string, fi os.FileInfo) (string, bool)
+
 	// openHook, when set, opens the log instead of os.OpenFile: tests make opening fail.
 	openHook func(name string, flag int, perm os.FileMode) (*os.File, error)
 }
 
-func (b *file) init(path string, perm os.FileMode, lock, compress bool, rep *slogx.Reporter) error {
+func (b *file) init(path string, o Files, rep *slogx.Reporter) error {
 	if path == "" {
 		return errors.New("rotate: empty path")
 	}
 	b.path = path
-	b.perm = perm
+	b.perm = o.Perm
 	if b.perm == 0 {
 		b.perm = defaultPerm
 	}
 	b.rep = rep
-	if lock {
+	b.compress = o.Compress
+	b.maxAge = o.MaxAge
+	b.now = o.now
+	if b.now == nil {
+		b.now = time.Now
+	}
+	switch {
+	case o.Lock:
 		lk, err := openLock(path, b.perm)
 		if err != nil {
 			return err
 		}
 		b.lk = lk
+	case lockSupported && (o.Compress || o.MaxAge > 0):
+		nl, err := openLock(path, b.perm)
+		if err != nil {
+			return err
+		}
+		b.nl, b.shared = nl, true
 	}
-	b.compress = compress
 	return nil
+}
+
+// closeLocks closes the flock files, if any.
+func (b *file) closeLocks() error {
+	var err error
+	for _, l := range []*flock{b.lk, b.nl} {
+		if l != nil {
+			if e := l.close(); e != nil && err == nil {
+				err = fmt.Errorf("rotate %s: close lock: %w", b.path, e)
+			}
+		}
+	}
+	return err
 }
 
 func (b *file) report(err error) { b.rep.Error(err) }
@@ -92,9 +132,29 @@ func (b *file) openFile() (handle, error) {
 	if open == nil {
 		open = os.OpenFile
 	}
-	f, err := open(b.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, b.perm)
-	if err != nil {
-		return handle{}, fmt.Errorf("rotate %s: open: %w", b.path, err)
+	var f *os.File
+	var err error
+	for try := 0; ; try++ {
+		f, err = open(b.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, b.perm)
+		if err != nil {
+			return handle{}, fmt.Errorf("rotate %s: open: %w", b.path, err)
+		}
+		if !b.shared {
+			break
+		}
+		held, herr := holdShared(f, b.path)
+		if herr != nil {
+			f.Close()
+			return handle{}, fmt.Errorf("rotate %s: open: %w", b.path, herr)
+		}
+		if held {
+			break
+		}
+		// Rotated away between the open and the lock: the new file is at path.
+		f.Close()
+		if try == 100 {
+			return handle{}, fmt.Errorf("rotate %s: open: the file kept being rotated away", b.path)
+		}
 	}
 	h := handle{f: f}
 	if h.fi, err = f.Stat(); err != nil {
@@ -127,9 +187,23 @@ func (b *file) reopen() error {
 	if err != nil {
 		return err
 	}
+	old := b.fi
 	b.closeFile()
 	b.adopt(h)
+	b.letGo(old)
 	return nil
+}
+
+// letGo, with the names locked, queues for compression the file fi that this process stopped
+// writing to after another one had made it a backup: without Lock, a compression that
+// found it still held left it to the last writer that lets it go.
+func (b *file) letGo(fi os.FileInfo) {
+	if !b.shared || !b.compress || fi == nil {
+		return
+	}
+	if name, ok := b.locate("", fi); ok {
+		b.queueCompress(name)
+	}
 }
 
 // atPath reports whether path still names the current file. Another process's rollover, or a
@@ -214,8 +288,8 @@ func (b *file) closeFile() {
 // the flock, it is ours already: only the mutex is taken.
 func (b *file) lockNames() {
 	b.names.Lock()
-	if b.lk != nil && !b.run.held {
-		if err := b.lk.lock(); err != nil {
+	if l := b.namesFlock(); l != nil && !b.run.held {
+		if err := l.lock(); err != nil {
 			// Writing on without the lock may rotate twice but loses nothing.
 			b.report(err)
 		}
@@ -223,10 +297,19 @@ func (b *file) lockNames() {
 }
 
 func (b *file) unlockNames() {
-	if b.lk != nil && !b.run.held {
-		b.lk.unlock()
+	if l := b.namesFlock(); l != nil && !b.run.held {
+		l.unlock()
 	}
 	b.names.Unlock()
+}
+
+// namesFlock is the flock that guards name changes across processes: Lock's, or without Lock
+// the names-only one (nil when there is neither).
+func (b *file) namesFlock() *flock {
+	if b.lk != nil {
+		return b.lk
+	}
+	return b.nl
 }
 
 // follow, called with the names locked, reopens the log if another process rotated it away
@@ -310,14 +393,80 @@ func (b *file) shutdown() error {
 		b.f = nil
 	}
 	b.endRun() // the background work below takes the flock for itself
+	if b.shared && b.compress && b.fi != nil {
+		// If another process made our file a backup, we were maybe the last writer holding it.
+		b.lockNames()
+		same, serr := b.atPath()
+		old := b.fi
+		b.fi = nil
+		if serr == nil && !same {
+			b.letGo(old)
+		}
+		b.unlockNames()
+	}
 	b.mu.Unlock()
 	b.bg.wait()
-	if b.lk != nil {
-		if e := b.lk.close(); e != nil && err == nil {
-			err = fmt.Errorf("rotate %s: close lock: %w", b.path, e)
-		}
+	if e := b.closeLocks(); e != nil && err == nil {
+		err = e
 	}
 	return err
+}
+
+// expire removes, with the names locked, those of the backups named in candidates whose
+// modification time is more than maxAge ago; never the current file and, with shared, never
+// a file a writer still holds (it is removed at a later rollover).
+func (b *file) expire(candidates []string) error {
+	if b.maxAge <= 0 {
+		return nil
+	}
+	cutoff := b.now().Add(-b.maxAge)
+	var errs []error
+	for _, n := range candidates {
+		fi, err := os.Lstat(n)
+		if err != nil || !fi.Mode().IsRegular() || !fi.ModTime().Before(cutoff) {
+			continue
+		}
+		if b.fi != nil && os.SameFile(fi, b.fi) {
+			continue // a failed rollover left the current file under a backup name
+		}
+		if err := b.removeUnheld(n, fi); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("rotate %s: remove backups older than MaxAge: %w", b.path, err)
+	}
+	return nil
+}
+
+// removeUnheld removes the backup name, which is the file fi, unless a writer holds it
+// (shared only).
+func (b *file) removeUnheld(name string, fi os.FileInfo) error {
+	if !b.shared {
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	f, err := openToLock(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	defer f.Close()
+	held, err := holdExclusive(f)
+	if err != nil || !held {
+		return err
+	}
+	if st, err := f.Stat(); err != nil || !os.SameFile(st, fi) {
+		return err
+	}
+	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // rename moves src to dst, through the user's Rotator when set (Python's rotate()), else
@@ -339,4 +488,15 @@ func rename(rotator func(src, dst string) error, src, dst string) error {
 func exists(name string) bool {
 	_, err := os.Lstat(name)
 	return err == nil
+}
+
+// openToLock opens name to read it and flock it: read-write where it may, since NFS emulates
+// flock with byte-range locks, which refuse an exclusive lock on a descriptor opened
+// read-only.
+func openToLock(name string) (*os.File, error) {
+	f, err := os.OpenFile(name, os.O_RDWR, 0)
+	if err != nil && errors.Is(err, fs.ErrPermission) {
+		return os.Open(name)
+	}
+	return f, err
 }

@@ -113,15 +113,15 @@ func runFullChild(mode, path string) int {
 	switch {
 	case strings.HasPrefix(mode, "size"):
 		// 24 records per file: the failing records fall mid-file, after one rollover.
-		s, err := NewSize(path, SizeOptions{MaxBytes: 25 * 64, BackupCount: 10, Lock: lock, Compress: compress, OnError: onError})
+		s, err := NewSize(path, SizeOptions{MaxBytes: 25 * 64, BackupCount: 10, Files: Files{Lock: lock, Compress: compress, OnError: onError}})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 2
 		}
 		w, settle = s, s.bg.wait
 	default:
-		tf, err := NewTimed(path, TimedOptions{When: "H", UTC: true, Lock: lock, OnError: onError,
-			Now: func() time.Time { return clock }})
+		tf, err := NewTimed(path, TimedOptions{When: "H", UTC: true,
+			Now: func() time.Time { return clock }, Files: Files{Lock: lock, OnError: onError}})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 2

@@ -216,7 +216,7 @@ func TestSizeHandlerFailedRolloverReported(t *testing.T) {
 	var reported []error
 	boom := errors.New("rotator refused")
 	h, err := NewSizeHandler(path, SizeOptions{MaxBytes: 100, BackupCount: 3,
-		Rotator: func(src, dst string) error { return boom }},
+		Files: Files{Rotator: func(src, dst string) error { return boom }}},
 		&slogx.Options{OnError: func(err error) { mu.Lock(); reported = append(reported, err); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)

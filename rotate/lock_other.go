@@ -32,3 +32,9 @@ func pathState(string, identity) (bool, int64, error) { return false, 0, errNoLo
 
 func (l *flock) readNext() (int64, bool) { return 0, false }
 func (l *flock) writeNext(int64) error   { return errNoLock }
+
+// holdShared is never called here: without flock, file.shared is false (Windows does not
+// rename a file another process has open, so no writer holds a backup). holdExclusive always
+// succeeds: recovery then removes every partial gzip, as if no other process compressed.
+func holdShared(*os.File, string) (bool, error) { return true, nil }
+func holdExclusive(*os.File) (bool, error)      { return true, nil }

@@ -9,11 +9,11 @@ import (
 )
 
 func TestLockUnsupported(t *testing.T) {
-	_, err := NewSize(filepath.Join(t.TempDir(), "a.log"), SizeOptions{Lock: true})
+	_, err := NewSize(filepath.Join(t.TempDir(), "a.log"), SizeOptions{Files: Files{Lock: true}})
 	if !errors.Is(err, errNoLock) {
 		t.Fatalf("NewSize with Lock: %v, want errNoLock", err)
 	}
-	_, err = NewTimed(filepath.Join(t.TempDir(), "a.log"), TimedOptions{Lock: true})
+	_, err = NewTimed(filepath.Join(t.TempDir(), "a.log"), TimedOptions{Files: Files{Lock: true}})
 	if !errors.Is(err, errNoLock) {
 		t.Fatalf("NewTimed with Lock: %v, want errNoLock", err)
 	}

@@ -92,3 +92,45 @@ func (l *flock) writeNext(at int64) error {
 	_, err := l.f.WriteAt(b, 0)
 	return err
 }
+
+// holdShared takes a shared flock on f, the log just opened at path, and reports whether f
+// is still the file at path once it is held. Without Lock every writer holds its current
+// file this way, so that a backup is compressed or removed only when no writer can append to
+// it any more (holdExclusive). It does not wait: a file that another process holds
+// exclusively is a backup being compressed, rotated away since the open (false).
+func holdShared(f *os.File, path string) (bool, error) {
+	if ok, err := tryFlock(f, unix.LOCK_SH); !ok || err != nil {
+		return false, err
+	}
+	var st, cur unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		return false, fmt.Errorf("stat: %w", err)
+	}
+	if err := unix.Stat(path, &cur); err != nil {
+		if err == unix.ENOENT {
+			return false, nil
+		}
+		return false, fmt.Errorf("stat: %w", err)
+	}
+	return st.Dev == cur.Dev && st.Ino == cur.Ino, nil
+}
+
+// holdExclusive takes an exclusive flock on f, a backup, without waiting, and reports whether
+// it got it: false while a writer still holds it (holdShared) or another process compresses
+// it. The lock lasts until f is closed.
+func holdExclusive(f *os.File) (bool, error) { return tryFlock(f, unix.LOCK_EX) }
+
+func tryFlock(f *os.File, how int) (bool, error) {
+	for {
+		err := unix.Flock(int(f.Fd()), how|unix.LOCK_NB)
+		switch err {
+		case nil:
+			return true, nil
+		case unix.EWOULDBLOCK:
+			return false, nil
+		case unix.EINTR:
+			continue
+		}
+		return false, fmt.Errorf("flock %s: %w", f.Name(), err)
+	}
+}

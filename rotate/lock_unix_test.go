@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -25,33 +24,11 @@ func TestLockManyProcesses(t *testing.T) {
 		maxBytes = 128 << 10
 		backups  = 100
 	)
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
-	var cmds []*exec.Cmd
-	var outs []*bytes.Buffer
-	for id := 0; id < children; id++ {
-		cmd := exec.Command(exe, "-test.run=^$")
-		cmd.Env = append(os.Environ(), childEnv+"="+strconv.Itoa(id), "ROTATE_PATH="+path,
-			"ROTATE_LINES="+strconv.Itoa(lines), "ROTATE_MAX="+strconv.Itoa(maxBytes),
-			"ROTATE_BACKUPS="+strconv.Itoa(backups))
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		cmds = append(cmds, cmd)
-		outs = append(outs, &out)
-	}
-	for i, cmd := range cmds {
-		if err := cmd.Wait(); err != nil {
-			t.Fatalf("child %d: %v\n%s", i, err, outs[i])
-		}
-		if outs[i].Len() > 0 {
-			t.Errorf("child %d reported: %s", i, outs[i])
+	for i, out := range (childRun{children, lines, maxBytes, backups, nil}).run(t, path) {
+		if out != "" {
+			t.Errorf("child %d reported: %s", i, out)
 		}
 	}
 
@@ -118,27 +95,16 @@ func TestLockManyProcesses(t *testing.T) {
 func TestLockCompressTwoWriters(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
-	o := SizeOptions{MaxBytes: 4 << 10, BackupCount: 100, Lock: true, Compress: true,
-		OnError: func(err error) { t.Errorf("reported: %v", err) }}
-	a, err := NewSize(path, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := NewSize(path, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	o := SizeOptions{MaxBytes: 4 << 10, BackupCount: 100, Files: Files{Lock: true, Compress: true,
+		OnError: func(err error) { t.Errorf("reported: %v", err) }}}
+	a := openSize(t, path, o)
+	b := openSize(t, path, o)
 	const n = 2000
 	for i := 0; i < n; i++ {
 		write(t, a, childLine(0, i))
 		write(t, b, childLine(1, i))
 	}
-	if err := a.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
+	closeAll(t, a, b)
 	seen := map[string]bool{}
 	ents, _ := os.ReadDir(dir)
 	for _, e := range ents {

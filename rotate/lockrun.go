@@ -2,22 +2,20 @@ package rotate
 
 import "time"
 
-// With Lock, every write used to take the flock, stat the path and release the flock: three
-// system calls around the one that writes, which made a locked log 4-5x as costly as a plain
-// file. When writes come back to back, a run now holds the flock across them, and only its
-// first write stats the path:
+// With Lock, a write that took the flock, stated the path and released the flock each time
+// would pay three system calls around the one that writes, 4-5x the cost of a plain file.
+// So when writes come back to back, a run holds the flock across them, and only its first
+// write stats the path:
 //
 //   - Every write that does not find a run takes the flock and follows the path (stat; reopen
 //     if another process rotated the file away; adopt the size the other processes grew it
-//     to), exactly what every locked write did before. If it came within lockRunGap of the
-//     previous write (this process is busy logging), it keeps the flock when done: a run
-//     starts. A write that came after a pause releases the flock at once, as before, so
-//     sporadic writers never hold the flock while idle.
+//     to). If it came within lockRunGap of the previous write (this process is busy
+//     logging), it keeps the flock when done: a run starts. A write that came after a pause
+//     releases the flock at once, so sporadic writers never hold the flock while idle.
 //   - While the run lasts this process holds the flock, so no other process using Lock can
 //     write, rotate or stat-and-follow: the path still names our file and its size is our
 //     last size plus what we wrote since. Checking them again would learn nothing, so the
-//     writes of a run skip the stat; a rollover during the run happens under the flock as
-//     before.
+//     writes of a run skip the stat; a rollover during the run happens under the flock.
 //   - A run ends after lockRunWrites writes, when a releaser goroutine finds that no write
 //     came since its previous check (the first lockRunGap after the run started, later ones
 //     further apart while writes go on; it sleeps on a timerfd: Go's timers wake about 1 ms
@@ -25,14 +23,14 @@ import "time"
 //     shortSleeper), when it has lasted lockRunHold whatever happens, or at Close. The next
 //     write starts over: flock, follow.
 //
-// So the cross-process rules are unchanged: every write and every rollover happens under the
-// flock, and every process checks the path between the moment it takes the flock and its
-// first write after any other process could have held it — a process never writes into a
-// file another has rotated away, the file rotates once per threshold, and each record is one
-// O_APPEND write(2) under the lock, whole. What changes: another process may wait for the
-// flock up to about lockRunHold (or lockRunWrites of our writes) while this one is busy, and
-// a file moved by a program that does not take the flock (a user's mv) is noticed when the
-// next run starts rather than at the next write.
+// So the cross-process rules hold: every write and every rollover happens under the flock,
+// and every process checks the path between the moment it takes the flock and its first write
+// after any other process could have held it — a process never writes into a file another has
+// rotated away, the file rotates once per threshold, and each record is one O_APPEND write(2)
+// under the lock, whole. The price: another process may wait for the flock up to about
+// lockRunHold (or lockRunWrites of our writes) while this one is busy, and a file moved by a
+// program that does not take the flock (a user's mv) is noticed when the next run starts
+// rather than at the next write.
 //
 // In-process users of the names lock (the compressor goroutine) take it while a run holds the
 // flock: the flock is ours already, so lockNames only takes the mutex and unlockNames leaves

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,33 +26,11 @@ func TestNoLockManyProcesses(t *testing.T) {
 		maxBytes = 64 << 10
 		backups  = 1000
 	)
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
-	var cmds []*exec.Cmd
-	var outs []*bytes.Buffer
-	for id := 0; id < children; id++ {
-		cmd := exec.Command(exe, "-test.run=^$")
-		cmd.Env = append(os.Environ(), childEnv+"="+strconv.Itoa(id), "ROTATE_NOLOCK=1", "ROTATE_PATH="+path,
-			"ROTATE_LINES="+strconv.Itoa(lines), "ROTATE_MAX="+strconv.Itoa(maxBytes),
-			"ROTATE_BACKUPS="+strconv.Itoa(backups))
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		cmds = append(cmds, cmd)
-		outs = append(outs, &out)
-	}
 	reports := 0
-	for i, cmd := range cmds {
-		if err := cmd.Wait(); err != nil {
-			t.Fatalf("child %d (a Write failed?): %v\n%s", i, err, outs[i])
-		}
-		reports += strings.Count(outs[i].String(), "child error:")
+	for _, out := range (childRun{children, lines, maxBytes, backups, []string{"ROTATE_NOLOCK=1"}}).run(t, path) {
+		reports += strings.Count(out, "child error:")
 	}
 
 	seen := make([][]bool, children)

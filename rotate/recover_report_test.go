@@ -20,7 +20,7 @@ func TestRecoveryFailureAtOpenIsReported(t *testing.T) {
 	for name, open := range map[string]func(path string, opts *slogx.Options) (*slogx.Handler, error){
 		"size": func(path string, opts *slogx.Options) (*slogx.Handler, error) {
 			return rotate.NewSizeHandler(path, rotate.SizeOptions{MaxBytes: 100, BackupCount: 2,
-				Rotator: func(string, string) error { return boom }}, opts)
+				Files: rotate.Files{Rotator: func(string, string) error { return boom }}}, opts)
 		},
 		"timed": func(path string, opts *slogx.Options) (*slogx.Handler, error) {
 			// A complete .gz beside its original: recovery removes the original, which
@@ -31,8 +31,8 @@ func TestRecoveryFailureAtOpenIsReported(t *testing.T) {
 			if err := os.WriteFile(path+".2026-01-01.gz", []byte("gz"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			return rotate.NewTimedHandler(path, rotate.TimedOptions{When: "D", BackupCount: 3, Compress: true,
-				Now: func() time.Time { return time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC) }}, opts)
+			return rotate.NewTimedHandler(path, rotate.TimedOptions{When: "D", BackupCount: 3,
+				Now: func() time.Time { return time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC) }, Files: rotate.Files{Compress: true}}, opts)
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

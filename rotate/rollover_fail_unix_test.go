@@ -67,16 +67,16 @@ func TestRolloverDirectoryGone(t *testing.T) {
 	type opener func(path string, clock *time.Time, rep func(error)) (io.WriteCloser, error)
 	cases := map[string]opener{
 		"size": func(path string, _ *time.Time, rep func(error)) (io.WriteCloser, error) {
-			return NewSize(path, SizeOptions{MaxBytes: 5 * 64, BackupCount: 3, OnError: rep})
+			return NewSize(path, SizeOptions{MaxBytes: 5 * 64, BackupCount: 3, Files: Files{OnError: rep}})
 		},
 		"size-lock": func(path string, _ *time.Time, rep func(error)) (io.WriteCloser, error) {
-			return NewSize(path, SizeOptions{MaxBytes: 5 * 64, BackupCount: 3, Lock: true, OnError: rep})
+			return NewSize(path, SizeOptions{MaxBytes: 5 * 64, BackupCount: 3, Files: Files{Lock: true, OnError: rep}})
 		},
 		"timed": func(path string, clock *time.Time, rep func(error)) (io.WriteCloser, error) {
-			return NewTimed(path, TimedOptions{When: "H", UTC: true, OnError: rep, Now: func() time.Time { return *clock }})
+			return NewTimed(path, TimedOptions{When: "H", UTC: true, Now: func() time.Time { return *clock }, Files: Files{OnError: rep}})
 		},
 		"timed-lock": func(path string, clock *time.Time, rep func(error)) (io.WriteCloser, error) {
-			return NewTimed(path, TimedOptions{When: "H", UTC: true, Lock: true, OnError: rep, Now: func() time.Time { return *clock }})
+			return NewTimed(path, TimedOptions{When: "H", UTC: true, Now: func() time.Time { return *clock }, Files: Files{Lock: true, OnError: rep}})
 		},
 	}
 	for name, open := range cases {
@@ -136,7 +136,7 @@ func TestRolloverCannotOpenNewFile(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "app.log")
 			var rep errorLog
-			s, err := NewSize(path, SizeOptions{MaxBytes: 5 * 64, BackupCount: 50, OnError: rep.add, Lock: c.lock})
+			s, err := NewSize(path, SizeOptions{MaxBytes: 5 * 64, BackupCount: 50, Files: Files{OnError: rep.add, Lock: c.lock}})
 			if err != nil {
 				t.Fatal(err)
 			}

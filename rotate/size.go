@@ -12,6 +12,8 @@ import (
 
 // SizeOptions configure size rotation, Python's RotatingFileHandler. The zero value never
 // rotates (Python's maxBytes=0).
+//
+//	rotate.SizeOptions{MaxBytes: 10 << 20, BackupCount: 5, Files: rotate.Files{Compress: true}}
 type SizeOptions struct {
 	// MaxBytes is the size a file may not reach: before a record is written, the file is
 	// rolled over if it is non-empty and size+len(record) >= MaxBytes (CPython 3.13's rule;
@@ -19,38 +21,14 @@ type SizeOptions struct {
 	MaxBytes int64
 
 	// BackupCount is how many backups path.1 .. path.N are kept, .1 the newest; the oldest
-	// is deleted when a new one is made. Zero (or negative) never rotates, as in Python.
+	// is deleted when a new one is made. It must be positive when MaxBytes is: Python's
+	// RotatingFileHandler never rotates with backupCount 0, which fills the disk of anyone
+	// expecting lumberjack's behaviour, so NewSize refuses it (config keeps Python's rule for
+	// dictConfig documents).
 	BackupCount int
 
-	// Namer, when set, maps a default backup name ("app.log.3") to the name used, as
-	// Python's BaseRotatingHandler.namer.
-	Namer func(defaultName string) string
-
-	// Rotator, when set, moves the previous base file to the (named) first backup instead
-	// of a rename, as Python's BaseRotatingHandler.rotator. Its source is path + ".rotating"
-	// (where a rollover parks the base file), not path. Only this move goes through it;
-	// older backups are renamed.
-	Rotator func(source, dest string) error
-
-	// Compress gzips each new backup (to name + ".gz") on a background goroutine: Write
-	// never waits for it, Close waits for it to finish, and a crash mid-compression leaves
-	// the uncompressed backup (compressed at the next open). With Lock, a process that opens
-	// the log while another is compressing may abort that compression: reported, nothing is
-	// lost, the backup stays uncompressed until the next open.
-	Compress bool
-
-	// Perm is the mode of created files (default 0644, less the umask).
-	Perm os.FileMode
-
-	// Lock makes several processes writing the same path safe: each write and rollover
-	// holds an flock on path + ".lock", and a process that finds the file rotated by another
-	// reopens it, so the file rotates once and no line is lost. Unix only: on other systems
-	// NewSize returns an error.
-	Lock bool
-
-	// OnError receives rotation and compression failures (nil: rate-limited standard
-	// error). NewSizeHandler reports them through the handler instead.
-	OnError func(error)
+	// Files holds the options size and time rotation share (Compress, MaxAge, Lock, ...).
+	Files
 }
 
 // SizeFile is an io.WriteCloser that appends to path and rotates it by size. Each Write is
@@ -70,18 +48,22 @@ type SizeOptions struct {
 // rotated by another reopens it instead of rotating again, and since no rename replaces a
 // name, no line is lost. What Lock adds is exact sizes: without it each process counts only
 // its own bytes between rollovers, so files grow past MaxBytes, and a race may rotate a file
-// early (a small backup). Keep BackupCount large enough for what the processes write in all. When the background part
-// fails, path.rotating stays until the next rollover or open finishes it. A write that fails
-// is returned, and leaves no part of its record in the file: a record is written whole or not
-// at all (a full disk's fragment is truncated away, so the next record starts its own line).
+// early (a small backup). Keep BackupCount large enough for what the processes write in all: a
+// process that has not noticed a rollover yet appends to the file that became a backup
+// (Compress and MaxAge wait for it to let go, see Files.Lock; dropping the oldest backup does
+// not). When the background part fails, path.rotating stays until the next rollover or open
+// finishes it. A write that fails is returned, and leaves no part of its record in the file: a
+// record is written whole or not at all (a full disk's fragment is truncated away, so the next
+// record starts its own line).
 //
 // Crash recovery: path.rotating is the only intermediate state. Finding it, NewSize (and the
 // next rollover) finishes the sequence: it finds the first missing backup index k (where an
 // interrupted shift stopped), shifts backups 1..k-1 up by one and renames path.rotating to .1;
 // with no index missing it drops the oldest, as a rollover does. Where an index was already
 // missing before (deleted by hand), this fills the gap instead of deleting the oldest backup
-// as Python would. With Compress, NewSize also removes partial .gz.tmp files, removes a backup
-// whose complete .gz exists, and queues uncompressed backups.
+// as Python would. With Compress, NewSize also removes the partial .gz.tmp files no live
+// compression holds, removes a backup whose complete .gz exists, and queues uncompressed
+// backups. With MaxAge, it removes the backups older than MaxAge.
 type SizeFile struct {
 	file
 	o       SizeOptions
@@ -89,8 +71,9 @@ type SizeFile struct {
 	retryAt int64 // after a failed rollover, no new attempt below this size
 }
 
-// NewSize opens (creating or appending to) path for size rotation. A rollover left half-done
-// by a crash is finished first; if that fails, the failure is reported through o.OnError (the
+// NewSize opens (creating or appending to) path for size rotation. MaxBytes with a
+// BackupCount of zero is an error (see SizeOptions). A rollover left half-done by a crash is
+// finished first; if that fails, the failure is reported through o.OnError (the
 // log stays usable, so it is not returned).
 func NewSize(path string, o SizeOptions) (*SizeFile, error) {
 	return newSize(path, o, slogx.NewReporter(o.OnError))
@@ -99,21 +82,30 @@ func NewSize(path string, o SizeOptions) (*SizeFile, error) {
 // newSize is NewSize reporting through rep, which NewSizeHandler makes the handler's own so
 // that even the failures found while opening reach Options.OnError and Stats.
 func newSize(path string, o SizeOptions, rep *slogx.Reporter) (*SizeFile, error) {
+	if o.MaxBytes > 0 && o.BackupCount <= 0 {
+		return nil, fmt.Errorf("rotate %s: MaxBytes %d with BackupCount %d would never rotate "+
+			"(Python's rule) and fill the disk: set BackupCount, the number of backups to keep",
+			path, o.MaxBytes, o.BackupCount)
+	}
 	s := &SizeFile{o: o, rotates: o.MaxBytes > 0 && o.BackupCount > 0}
-	if err := s.init(path, o.Perm, o.Lock, o.Compress, rep); err != nil {
+	if err := s.init(path, o.Files, rep); err != nil {
 		return nil, err
 	}
+	s.locate = s.locateSlot
 	s.lockNames()
 	err := s.recover()
 	if err != nil {
 		s.report(err) // the log is still usable: report and go on
 	}
 	err = s.open()
+	if err == nil {
+		if xerr := s.expire(s.backupNames()); xerr != nil {
+			s.report(xerr)
+		}
+	}
 	s.unlockNames()
 	if err != nil {
-		if s.lk != nil {
-			s.lk.close()
-		}
+		s.closeLocks()
 		return nil, err
 	}
 	s.queueUncompressed()
@@ -221,8 +213,8 @@ func (s *SizeFile) rollover(n int) {
 	}
 	s.retryAt = 0
 	if s.lk != nil || !s.bg.add(&s.file, s.finishJob) {
-		if err := s.finishPending(); err != nil {
-			s.report(fmt.Errorf("rotate %s: rollover: %w", s.path, err))
+		if err := s.finishRollover(); err != nil {
+			s.report(err)
 		}
 	}
 }
@@ -232,14 +224,37 @@ func (s *SizeFile) rolloverFailed(err error) {
 	s.report(fmt.Errorf("rotate %s: rollover: %w", s.path, err))
 }
 
-// finishJob is finishPending for the background goroutine.
+// finishJob is finishRollover for the background goroutine.
 func (s *SizeFile) finishJob() error {
 	s.lockNames()
 	defer s.unlockNames()
+	return s.finishRollover()
+}
+
+// finishRollover, with the names locked, completes a rollover (finishPending) and removes the
+// backups older than MaxAge.
+func (s *SizeFile) finishRollover() error {
+	var errs []error
 	if err := s.finishPending(); err != nil {
-		return fmt.Errorf("rotate %s: rollover: %w", s.path, err)
+		errs = append(errs, fmt.Errorf("rotate %s: rollover: %w", s.path, err))
 	}
-	return nil
+	errs = append(errs, s.expire(s.backupNames()))
+	return errors.Join(errs...)
+}
+
+// backupNames lists every name a backup may have, plain and gzipped, newest first.
+func (s *SizeFile) backupNames() []string {
+	if s.maxAge <= 0 {
+		return nil
+	}
+	names := make([]string, 0, 2*s.o.BackupCount)
+	for i := 1; i <= s.o.BackupCount; i++ {
+		n := s.name(i)
+		for _, ext := range slotExts {
+			names = append(names, n+ext)
+		}
+	}
+	return names
 }
 
 // finishPending completes a rollover, with the names locked: if pending() exists, the
@@ -276,7 +291,7 @@ func (s *SizeFile) finishPending() error {
 		return fmt.Errorf("rename %s to %s: %w", s.pending(), s.name(1), err)
 	}
 	if s.compress {
-		s.queueCompress(s.name(1), s.locate)
+		s.queueCompress(s.name(1))
 	}
 	return nil
 }
@@ -336,8 +351,8 @@ func (s *SizeFile) isBackup(name string) bool {
 	return false
 }
 
-// locate finds the backup that was fi when queued; backups shift while they wait.
-func (s *SizeFile) locate(_ string, fi os.FileInfo) (string, bool) {
+// locateSlot finds the backup that is fi (file.locate): backups shift while they wait.
+func (s *SizeFile) locateSlot(_ string, fi os.FileInfo) (string, bool) {
 	for i := 1; i <= s.o.BackupCount; i++ {
 		if n := s.name(i); sameAt(n, fi) {
 			return n, true
@@ -354,7 +369,7 @@ func (s *SizeFile) queueUncompressed() {
 	defer s.unlockNames()
 	for i := 1; i <= s.o.BackupCount; i++ {
 		if n := s.name(i); exists(n) {
-			s.queueCompress(n, s.locate)
+			s.queueCompress(n)
 		}
 	}
 }

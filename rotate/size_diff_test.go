@@ -68,7 +68,11 @@ func TestSizeMatchesCPython(t *testing.T) {
 	for i, sc := range scs {
 		gdir := filepath.Join(goDir, strconv.Itoa(i))
 		mkdir(t, gdir)
-		f, err := NewSize(filepath.Join(gdir, "app.log"), SizeOptions{MaxBytes: sc.MaxBytes, BackupCount: sc.BackupCount})
+		o := SizeOptions{MaxBytes: sc.MaxBytes, BackupCount: sc.BackupCount}
+		if o.BackupCount == 0 {
+			o.MaxBytes = 0 // Python's "never rotates", as config maps it (NewSize refuses MaxBytes without backups)
+		}
+		f, err := NewSize(filepath.Join(gdir, "app.log"), o)
 		if err != nil {
 			t.Fatal(err)
 		}

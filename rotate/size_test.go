@@ -29,8 +29,10 @@ func TestSizeRotationNames(t *testing.T) {
 	}
 }
 
+// MaxBytes 0 or negative never rotates (with MaxBytes and BackupCount 0, Python's other
+// "never", NewSize refuses: TestSizeRefusesMaxBytesWithoutBackups).
 func TestSizeZeroNeverRotates(t *testing.T) {
-	for _, o := range []SizeOptions{{MaxBytes: 0, BackupCount: 3}, {MaxBytes: 5, BackupCount: 0}, {MaxBytes: -1, BackupCount: -1}} {
+	for _, o := range []SizeOptions{{MaxBytes: 0, BackupCount: 3}, {MaxBytes: 0, BackupCount: 0}, {MaxBytes: -1, BackupCount: -1}} {
 		dir := t.TempDir()
 		f, err := NewSize(filepath.Join(dir, "app.log"), o)
 		if err != nil {
@@ -104,12 +106,12 @@ func TestSizeNamerRotator(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
 	var calls []string
-	f, err := NewSize(path, SizeOptions{MaxBytes: 6, BackupCount: 2,
+	f, err := NewSize(path, SizeOptions{MaxBytes: 6, BackupCount: 2, Files: Files{
 		Namer: func(n string) string { return n + ".bak" },
 		Rotator: func(src, dst string) error {
 			calls = append(calls, filepath.Base(src)+"->"+filepath.Base(dst))
 			return os.Rename(src, dst)
-		}})
+		}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +163,7 @@ func TestSizeFailedRolloverKeepsWriting(t *testing.T) {
 	var mu sync.Mutex
 	var errs []error
 	f, err := NewSize(path, SizeOptions{MaxBytes: 8, BackupCount: 2,
-		OnError: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }})
+		Files: Files{OnError: func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +269,7 @@ func gunzip(t testing.TB, name string) string {
 func TestSizeCompress(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
-	f, err := NewSize(path, SizeOptions{MaxBytes: 10, BackupCount: 3, Compress: true})
+	f, err := NewSize(path, SizeOptions{MaxBytes: 10, BackupCount: 3, Files: Files{Compress: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +279,7 @@ func TestSizeCompress(t *testing.T) {
 	if err := f.Close(); err != nil { // waits for compression
 		t.Fatal(err)
 	}
-	files := dirFiles(t, dir)
+	files := withoutNamesLock(dirFiles(t, dir))
 	t.Logf("files %v", keys(files))
 	if len(files) != 4 || files["app.log"] != "ffff\n" {
 		t.Fatalf("files %v", keys(files))
@@ -312,14 +314,14 @@ func TestSizeCompressRecovery(t *testing.T) {
 	os.WriteFile(path+".2", []byte("two\n"), 0o644)
 	os.WriteFile(path+".bak", []byte("mine\n"), 0o644)
 	gz("app.log.bak.gz", "mine\n")
-	f, err := NewSize(path, SizeOptions{MaxBytes: 100, BackupCount: 3, Compress: true})
+	f, err := NewSize(path, SizeOptions{MaxBytes: 100, BackupCount: 3, Files: Files{Compress: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	files := dirFiles(t, dir)
+	files := withoutNamesLock(dirFiles(t, dir))
 	want := []string{"app.log", "app.log.1.gz", "app.log.2.gz", "app.log.bak", "app.log.bak.gz"}
 	if strings.Join(keys(files), " ") != strings.Join(want, " ") {
 		t.Fatalf("files %v, want %v", keys(files), want)
@@ -336,4 +338,29 @@ func keys(m map[string]string) []string {
 	}
 	sortStrings(out)
 	return out
+}
+
+// MaxBytes with BackupCount 0 would never rotate (Python's rule) and fill the disk: NewSize
+// and NewSizeHandler refuse it, naming BackupCount, and create nothing.
+func TestSizeRefusesMaxBytesWithoutBackups(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	for _, bc := range []int{0, -1} {
+		o := SizeOptions{MaxBytes: 1 << 20, BackupCount: bc}
+		if _, err := NewSize(path, o); err == nil || !strings.Contains(err.Error(), "set BackupCount") {
+			t.Errorf("NewSize BackupCount %d: %v, want an error telling to set BackupCount", bc, err)
+		}
+		if _, err := NewSizeHandler(path, o, nil); err == nil || !strings.Contains(err.Error(), "set BackupCount") {
+			t.Errorf("NewSizeHandler BackupCount %d: %v, want an error telling to set BackupCount", bc, err)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("refused, yet created %d files", len(ents))
+	}
+	// MaxBytes 0 never rotates, whatever BackupCount: the zero value stays valid.
+	f, err := NewSize(path, SizeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
 }

@@ -41,36 +41,16 @@ type TimedOptions struct {
 	// touched.
 	BackupCount int
 
-	// Now is the clock (nil: time.Now). Rollover times are compared in whole seconds.
+	// Now is the clock of the schedule and of MaxAge (nil: time.Now). Rollover times are
+	// compared in whole seconds.
 	Now func() time.Time
 
 	// Location is the time zone of local-time rollovers and backup names (nil: time.Local),
 	// Python's process time zone.
 	Location *time.Location
 
-	// Namer maps a default backup name ("app.log.2026-11-26") to the name used, as in
-	// SizeOptions.
-	Namer func(defaultName string) string
-
-	// Rotator, when set, moves the base file to the (named) backup instead of a rename, as in
-	// SizeOptions; its source is path itself.
-	Rotator func(source, dest string) error
-
-	// Compress gzips each new backup on a background goroutine, as in SizeOptions: Write
-	// never waits for it, Close does.
-	Compress bool
-
-	// Perm is the mode of created files (default 0644, less the umask).
-	Perm os.FileMode
-
-	// Lock makes several processes writing the same path safe, as in SizeOptions: they
-	// agree on the rollover time and the file rotates once. Unix only: on other systems
-	// NewTimed returns an error.
-	Lock bool
-
-	// OnError receives rotation and compression failures (nil: rate-limited standard
-	// error). NewTimedHandler reports them through the handler instead.
-	OnError func(error)
+	// Files holds the options size and time rotation share (Compress, MaxAge, Lock, ...).
+	Files
 }
 
 // TimedFile is an io.WriteCloser that appends to path and rotates it on a time schedule
@@ -87,8 +67,9 @@ type TimedOptions struct {
 // SizeFile.
 //
 // Crash recovery: a rollover is one rename (atomic), so there is nothing half done to finish.
-// With Compress, NewTimed removes partial .gz.tmp files, removes a backup whose complete .gz
-// exists, and queues uncompressed backups.
+// With Compress, NewTimed removes the partial .gz.tmp files no live compression holds,
+// removes a backup whose complete .gz exists, and queues uncompressed backups. With MaxAge,
+// it removes the backups older than MaxAge.
 type TimedFile struct {
 	file
 	o          TimedOptions
@@ -132,9 +113,14 @@ func newTimed(path string, o TimedOptions, rep *slogx.Reporter) (*TimedFile, err
 	default:
 		t.ext = extDays
 	}
-	if err := t.init(path, o.Perm, o.Lock, o.Compress, rep); err != nil {
+	fo := o.Files
+	if fo.now == nil {
+		fo.now = o.Now
+	}
+	if err := t.init(path, fo, rep); err != nil {
 		return nil, err
 	}
+	t.locate = t.locateBackup
 	t.lockNames()
 	if err := t.recover(); err != nil {
 		t.report(err)
@@ -151,11 +137,14 @@ func newTimed(path string, o TimedOptions, rep *slogx.Reporter) (*TimedFile, err
 			t.rolloverAt = at // the schedule of the process that rotated last
 		}
 	}
+	if err == nil {
+		if xerr := t.expireOld(); xerr != nil {
+			t.report(xerr)
+		}
+	}
 	t.unlockNames()
 	if err != nil {
-		if t.lk != nil {
-			t.lk.close()
-		}
+		t.closeLocks()
 		return nil, err
 	}
 	t.queueUncompressed()
@@ -244,8 +233,11 @@ func (t *TimedFile) maybeRollover() {
 	if err != nil {
 		t.report(fmt.Errorf("rotate %s: rollover: %w", t.path, err))
 	}
+	if err := t.expireOld(); err != nil {
+		t.report(err)
+	}
 	if t.compress && exists(dfn) {
-		t.queueCompress(dfn, locateSame)
+		t.queueCompress(dfn)
 	}
 }
 
@@ -377,14 +369,39 @@ func (t *TimedFile) queueUncompressed() {
 	}
 	for _, n := range all {
 		if !strings.HasSuffix(n, ".gz") {
-			t.queueCompress(n, locateSame)
+			t.queueCompress(n)
 		}
 	}
 }
 
-// locateSame finds a timed backup: its name never changes, but retention may delete it.
-func locateSame(src string, fi os.FileInfo) (string, bool) {
-	return src, sameAt(src, fi)
+// locateBackup finds the backup that is fi (file.locate): its name never changes once made,
+// but retention may delete it. Without src, the backups are searched.
+func (t *TimedFile) locateBackup(src string, fi os.FileInfo) (string, bool) {
+	if src != "" {
+		return src, sameAt(src, fi)
+	}
+	all, err := t.backups()
+	if err != nil {
+		return "", false
+	}
+	for _, n := range all {
+		if sameAt(n, fi) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// expireOld removes the backups older than MaxAge, with the names locked.
+func (t *TimedFile) expireOld() error {
+	if t.maxAge <= 0 {
+		return nil
+	}
+	all, err := t.backups()
+	if err != nil {
+		return fmt.Errorf("rotate %s: list backups: %w", t.path, err)
+	}
+	return t.expire(all)
 }
 
 // Close closes the file and waits for background compression to finish. It is idempotent.

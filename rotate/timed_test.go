@@ -129,7 +129,7 @@ func TestTimedCompress(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
 	clk := &fakeClock{t: utc("2026-03-01 10:00:00")}
-	f, err := NewTimed(path, TimedOptions{When: "M", UTC: true, BackupCount: 2, Compress: true, Now: clk.Now})
+	f, err := NewTimed(path, TimedOptions{When: "M", UTC: true, BackupCount: 2, Now: clk.Now, Files: Files{Compress: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestTimedCompress(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	files := dirFiles(t, dir)
+	files := withoutNamesLock(dirFiles(t, dir))
 	if got := strings.Join(keys(files), " "); got != "app.log app.log.2026-03-01_10-01.gz app.log.2026-03-01_10-02.gz" {
 		t.Fatalf("files: %s", got)
 	}
@@ -158,7 +158,7 @@ func TestTimedLockTwoWriters(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
 	clk := &fakeClock{t: utc("2026-03-01 10:00:00")}
-	o := TimedOptions{When: "H", UTC: true, Lock: true, Now: clk.Now}
+	o := TimedOptions{When: "H", UTC: true, Now: clk.Now, Files: Files{Lock: true}}
 	a, err := NewTimed(path, o)
 	if err != nil {
 		t.Fatal(err)
@@ -189,12 +189,12 @@ func TestTimedNamerRotator(t *testing.T) {
 	path := filepath.Join(dir, "app.log")
 	clk := &fakeClock{t: utc("2026-03-01 10:00:00")}
 	var got []string
-	f, err := NewTimed(path, TimedOptions{When: "D", UTC: true, BackupCount: 1, Now: clk.Now,
+	f, err := NewTimed(path, TimedOptions{When: "D", UTC: true, BackupCount: 1, Now: clk.Now, Files: Files{
 		Namer: func(n string) string { return strings.Replace(n, "app.log.", "app.", 1) + ".log" },
 		Rotator: func(src, dst string) error {
 			got = append(got, filepath.Base(dst))
 			return os.Rename(src, dst)
-		}})
+		}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package rotate
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -37,3 +38,30 @@ func readFile(t testing.TB, name string) string {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// withoutNamesLock drops app.log.lock from files: Compress and MaxAge without Lock take a
+// flock on it for renames and removals where flock exists (see Files.Lock).
+func withoutNamesLock(files map[string]string) map[string]string {
+	delete(files, "app.log.lock")
+	return files
+}
+
+// openSize opens a SizeFile on path with o, failing t on an error.
+func openSize(t testing.TB, path string, o SizeOptions) *SizeFile {
+	t.Helper()
+	f, err := NewSize(path, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// closeAll closes every f, failing t on an error.
+func closeAll(t testing.TB, fs ...io.Closer) {
+	t.Helper()
+	for _, f := range fs {
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

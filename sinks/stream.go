@@ -26,6 +26,10 @@ func (u unclosable) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// Unwrap returns w, so that an encoder deciding by its writer (Console's ColorAuto) sees
+// the terminal behind this wrapper.
+func (u unclosable) Unwrap() io.Writer { return u.w }
+
 func (u unclosable) Sync() error {
 	if s, ok := u.w.(interface{ Sync() error }); ok {
 		return s.Sync()

@@ -15,8 +15,9 @@ import (
 type ColorMode uint8
 
 const (
-	// ColorAuto colors when ConsoleOptions.Writer is a terminal and NO_COLOR is unset or
-	// empty (https://no-color.org) and TERM is not "dumb". A nil Writer means no color.
+	// ColorAuto colors when the writer is a terminal and NO_COLOR is unset or empty
+	// (https://no-color.org) and TERM is not "dumb". The writer is ConsoleOptions.Writer if
+	// set, else the writer of the Handler the encoder is given to.
 	ColorAuto ColorMode = iota
 	// ColorAlways colors whatever the writer and the environment.
 	ColorAlways
@@ -34,11 +35,15 @@ type ConsoleOptions struct {
 	// Color chooses when to color: ColorAuto (the zero value), ColorAlways or ColorNever.
 	Color ColorMode
 
-	// Writer is where the handler will write, consulted for ColorAuto only, once, by
-	// Console: an encoder never sees its writer. Give the same *os.File the handler writes
-	// to (os.Stderr, say); a nil Writer, or one without a file descriptor, means no color.
-	// On Windows a console without ANSI support is switched to virtual terminal processing
-	// (Windows 10 and later); where that fails, no color.
+	// Writer, if set, is the writer ColorAuto checks, once, by Console. It is not needed
+	// with a Handler: nil means the writer of the Handler (NewHandler, Open, and every
+	// handler of this module built on them) the encoder is given to, checked once, when the
+	// Handler is built; an encoder used outside any Handler with a nil Writer never colors.
+	// A writer colors when it is a terminal: it has a file descriptor (an Fd method, as
+	// *os.File) that is one, or it wraps one that does, found through an Unwrap() io.Writer
+	// method (as sinks.NewStream's writer has). On Windows a console without ANSI support is
+	// switched to virtual terminal processing (Windows 10 and later); where that fails, no
+	// color.
 	Writer io.Writer
 }
 
@@ -56,12 +61,19 @@ const DefaultConsoleTimeFormat = "15:04:05.000"
 //
 // In order: the time (TimeFormat; omitted when the record has none), the level padded to
 // five columns ("INFO ", "WARN ", "ERROR", "DEBUG"; slog's offsets such as "INFO+2" are
-// longer and printed whole), with AddSource the caller as dir/file.go:line, the message (if any),
-// then the attributes as key=value, group members dotted (req.method=GET), keys and values
-// quoted exactly as slog.TextHandler quotes them. The message is written as is, unless it
-// holds a newline, a control character or invalid UTF-8: then it is quoted as Go quotes
-// strings, so that a message can neither break the line nor send escape sequences to the
-// terminal.
+// longer and printed whole), the logger name, with AddSource the caller as dir/file.go:line,
+// the message (if any), then the attributes as key=value, group members dotted
+// (req.method=GET), keys and values quoted exactly as slog.TextHandler quotes them. The
+// message is written as is, unless it holds a newline, a control character or invalid UTF-8:
+// then it is quoted as Go quotes strings, so that a message can neither break the line nor
+// send escape sequences to the terminal.
+//
+// The logger name is the value of a LoggerKey attribute at the top level, the record's own
+// (the first) or else the handler's (the last added with WithAttrs before any WithGroup), as
+// for Pattern's %(name)s: slog.New(h).With(slogx.LoggerKey, "app.db") prints "app.db" after
+// the level. Top-level LoggerKey attributes make the column and are not repeated among the
+// attributes; one inside a group is an attribute like any other. Without one there is no
+// column; an empty name is none.
 //
 // A value whose text spans lines (a string, an error, anything else formatted with %+v,
 // as Text formats it) leaves the line: after it, in attribute order, comes the key
@@ -69,15 +81,23 @@ const DefaultConsoleTimeFormat = "15:04:05.000"
 // A final newline of the value is not shown, "\r\n" counts as a newline, and control
 // characters other than tab are escaped (\x1b).
 //
-// ReplaceAttr sees time, level, msg and source as slog's handlers call it (no groups) and
-// may remove them or change their values; they keep their places, so a renamed key is not
-// shown. Attributes follow slog's rules exactly as JSON and Text apply them.
+// ReplaceAttr sees time, level, msg, source and the logger name as slog's handlers call it
+// for built-ins (no groups) and may remove them or change their values; they keep their
+// places, so a renamed key is not shown. Attributes follow slog's rules exactly as JSON and
+// Text apply them.
 //
-// With color, the time, the caller and the keys are dimmed and the level colored by severity: DEBUG blue,
-// INFO green, WARN yellow, ERROR red, ERROR+4 and above bold red. Without color the output
-// is plain bytes, stable from release to release.
+// Whether to color is decided once: by Console when ConsoleOptions.Writer is set, else when
+// a Handler is built with the encoder (see ColorAuto). With color, the time, the caller and
+// the keys are dimmed and the level colored by severity: DEBUG blue, INFO green, WARN
+// yellow, ERROR red, ERROR+4 and above bold red. Without color the output is plain bytes,
+// stable from release to release.
 func Console(o ConsoleOptions) Encoder {
-	e := &console{layout: o.TimeFormat, color: o.Color.enabled(o.Writer), times: new(timeCache)}
+	e := &console{layout: o.TimeFormat, times: new(timeCache)}
+	if o.Color == ColorAuto && o.Writer == nil {
+		e.auto = true
+	} else {
+		e.color = o.Color.enabled(o.Writer)
+	}
 	if e.layout == "" {
 		e.layout = DefaultConsoleTimeFormat
 	}
@@ -87,7 +107,9 @@ func Console(o ConsoleOptions) Encoder {
 type console struct {
 	layout string
 	color  bool
+	auto   bool // ColorAuto without a Writer: the Handler's writer decides, in withWriter
 	opts   EncoderOptions
+	name   []byte // the handler's logger name column, formatted; nil: none
 
 	// pre holds the attributes added with WithAttrs, encoded, space-separated; preBlock
 	// their multi-line values, each beginning with a newline.
@@ -110,6 +132,16 @@ func (e *console) rules() attrwalk.Rules {
 	return attrwalk.Rules{ReplaceAttr: e.opts.ReplaceAttr}
 }
 
+// withWriter decides ColorAuto for the Handler's writer w when no Writer was given.
+func (e *console) withWriter(w io.Writer) Encoder {
+	if !e.auto {
+		return e
+	}
+	c := e.clone()
+	c.auto, c.color = false, ColorAuto.enabled(w)
+	return c
+}
+
 // WithOptions implements Encoder.
 func (e *console) WithOptions(o EncoderOptions) Encoder {
 	c := e.clone()
@@ -127,12 +159,35 @@ func (e *console) WithGroup(name string) Encoder {
 	return c
 }
 
-// WithAttrs implements Encoder.
+// WithAttrs implements Encoder. A top-level LoggerKey attribute becomes the logger column.
 func (e *console) WithAttrs(as []slog.Attr) Encoder {
+	var name []byte
+	named := false
+	if len(e.groups) == 0 && slices.ContainsFunc(as, isLoggerAttr) {
+		rest := make([]slog.Attr, 0, len(as)-1)
+		for _, a := range as {
+			if !isLoggerAttr(a) {
+				rest = append(rest, a)
+				continue
+			}
+			s := consoleState{e: e}
+			s.logger(a)
+			name, named = s.buf, true
+		}
+		as = rest
+	}
 	if countEmptyGroups(as) == len(as) {
-		return e
+		if !named {
+			return e
+		}
+		c := e.clone()
+		c.name = name
+		return c
 	}
 	c := e.clone()
+	if named {
+		c.name = name
+	}
 	block := c.preBlock
 	s := consoleState{e: c, buf: c.pre, started: len(c.pre) > 0, block: &block}
 	if e.groupPrefix != "" {
@@ -172,6 +227,13 @@ func (e *console) Append(dst []byte, r slog.Record) []byte {
 		}
 	}
 	s.level(r.Level)
+	top := len(e.groups) == 0 // the record's attributes are at the top level
+	if !top || !s.recordLogger(&r) {
+		if len(e.name) > 0 {
+			s.field()
+			s.buf = append(s.buf, e.name...)
+		}
+	}
 	if e.opts.AddSource {
 		if src := r.Source(); src != nil {
 			if a, ok := rules.Builtin(slog.Any(slog.SourceKey, src)); ok {
@@ -202,7 +264,9 @@ func (e *console) Append(dst []byte, r slog.Record) []byte {
 		}
 		s.walk.Begin(rules, e.groups, e.nOpenGroups)
 		r.Attrs(func(a slog.Attr) bool {
-			s.attr(a)
+			if !top || !isLoggerAttr(a) {
+				s.attr(a)
+			}
 			return true
 		})
 	}
@@ -212,6 +276,35 @@ func (e *console) Append(dst []byte, r slog.Record) []byte {
 	}
 	s.free()
 	return s.buf
+}
+
+func isLoggerAttr(a slog.Attr) bool { return a.Key == LoggerKey }
+
+// recordLogger writes the logger column from the record's first LoggerKey attribute, if it
+// has one, and reports whether it has.
+func (s *consoleState) recordLogger(r *slog.Record) bool {
+	found := false
+	r.Attrs(func(a slog.Attr) bool {
+		if isLoggerAttr(a) {
+			s.logger(a)
+			found = true
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// logger writes the logger column of the LoggerKey attribute a, as ReplaceAttr leaves it
+// (nothing if it removes it or leaves an empty string).
+func (s *consoleState) logger(a slog.Attr) {
+	a.Value = a.Value.Resolve()
+	a, ok := s.e.rules().Builtin(a)
+	if !ok || (a.Value.Kind() == slog.KindString && a.Value.String() == "") {
+		return
+	}
+	s.field()
+	s.headerValue(a.Value)
 }
 
 // appendTime appends the record's time in the layout. The default layout takes the clock

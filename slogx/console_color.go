@@ -38,11 +38,29 @@ func (m ColorMode) enabled(w io.Writer) bool {
 	case ColorAlways:
 		return true
 	case ColorAuto:
-		if w == nil || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 			return false
 		}
-		f, ok := w.(interface{ Fd() uintptr })
+		f, ok := unwrapWriter(w).(interface{ Fd() uintptr })
 		return ok && colorTerminal(f.Fd())
 	}
 	return false
+}
+
+// unwrapWriter follows Unwrap() io.Writer methods from w to the first writer with a file
+// descriptor, or to the last writer of the chain: a handler's writer is often a wrapper
+// (sinks.NewStream's hides Close) around the *os.File that decides. The chain is followed a
+// bounded number of steps, in case it loops.
+func unwrapWriter(w io.Writer) io.Writer {
+	for range 16 {
+		if _, ok := w.(interface{ Fd() uintptr }); ok {
+			return w
+		}
+		u, ok := w.(interface{ Unwrap() io.Writer })
+		if !ok {
+			return w
+		}
+		w = u.Unwrap()
+	}
+	return w
 }

@@ -3,6 +3,8 @@
 package slogx_test
 
 import (
+	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -10,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/slogx/handlers/sinks"
 	"github.com/slogx/handlers/slogx"
 )
 
@@ -67,5 +70,66 @@ func TestConsoleColorAutoTerminal(t *testing.T) {
 	t.Setenv("TERM", "dumb")
 	if colored(slogx.ConsoleOptions{Writer: pts}) {
 		t.Error("TERM=dumb colored")
+	}
+}
+
+// TestConsoleColorAutoHandlerWriter: without ConsoleOptions.Writer, the Handler's own writer
+// decides, when the Handler is built, through a wrapper too (sinks.NewStream's); a Writer
+// given explicitly still decides.
+func TestConsoleColorAutoHandlerWriter(t *testing.T) {
+	master, pts := openPTY(t)
+	t.Setenv("NO_COLOR", "")
+	t.Setenv("TERM", "xterm-256color")
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	// colored logs one record through h and reads it back from r, the other end of h's
+	// writer (the record is in the pty's or the pipe's buffer before the read).
+	colored := func(h *slogx.Handler, r io.Reader) bool {
+		slog.New(h).Info("m")
+		b := make([]byte, 4096)
+		n, err := r.Read(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Contains(string(b[:n]), "\x1b[")
+	}
+	for name, c := range map[string]struct {
+		h    func(enc slogx.Encoder) *slogx.Handler
+		r    io.Reader
+		want bool
+	}{
+		"NewHandler(pty)": {func(enc slogx.Encoder) *slogx.Handler {
+			return slogx.NewHandler(pts, &slogx.Options{Encoder: enc})
+		}, master, true},
+		"sinks.NewStream(pty)": {func(enc slogx.Encoder) *slogx.Handler {
+			return sinks.NewStream(pts, &slogx.Options{Encoder: enc})
+		}, master, true},
+		"NewHandler(pipe)": {func(enc slogx.Encoder) *slogx.Handler {
+			return slogx.NewHandler(pw, &slogx.Options{Encoder: enc})
+		}, pr, false},
+	} {
+		if got := colored(c.h(slogx.Console(slogx.ConsoleOptions{})), c.r); got != c.want {
+			t.Errorf("%s: colored %v, want %v", name, got, c.want)
+		}
+		// An explicit Writer decides instead of the handler's.
+		if colored(c.h(slogx.Console(slogx.ConsoleOptions{Writer: pw})), c.r) {
+			t.Errorf("%s with Writer a pipe: colored", name)
+		}
+		if !colored(c.h(slogx.Console(slogx.ConsoleOptions{Writer: pts})), c.r) {
+			t.Errorf("%s with Writer a terminal: not colored", name)
+		}
+	}
+	// The environment is read when the handler is built, not per record.
+	h := slogx.NewHandler(pts, &slogx.Options{Encoder: slogx.Console(slogx.ConsoleOptions{})})
+	t.Setenv("NO_COLOR", "1")
+	if !colored(h, master) {
+		t.Error("a handler built before NO_COLOR was set changed its mind")
+	}
+	if colored(slogx.NewHandler(pts, &slogx.Options{Encoder: slogx.Console(slogx.ConsoleOptions{})}), master) {
+		t.Error("NO_COLOR=1 colored")
 	}
 }

@@ -368,19 +368,18 @@ func BenchmarkConsole(b *testing.B) {
 }
 
 func ExampleConsole() {
-	enc := slogx.Console(slogx.ConsoleOptions{
-		Color:  slogx.ColorAuto, // colored only if Writer is a terminal and NO_COLOR is unset
-		Writer: os.Stdout,       // consulted once, here, for ColorAuto
-	})
+	// ColorAuto (the zero value): colored only if the handler's writer is a terminal and
+	// NO_COLOR is unset, decided once, when the handler is built.
+	enc := slogx.Console(slogx.ConsoleOptions{})
 	h := slogx.NewHandler(os.Stdout, &slogx.Options{Encoder: enc, ReplaceAttr: noTime})
-	logger := slog.New(h).With("svc", "api")
+	logger := slog.New(h).With(slogx.LoggerKey, "api", "region", "eu")
 	logger.Info("listening", "port", 8080, slog.Group("tls", "enabled", true))
 	logger.WithGroup("req").Warn("slow request", "method", "GET", "path", "/search?q=a b")
 	logger.Error("query failed", "err", errors.New("timeout\nwhile reading row 3"), "db", "main")
 	// Output:
-	// INFO  listening svc=api port=8080 tls.enabled=true
-	// WARN  slow request svc=api req.method=GET req.path="/search?q=a b"
-	// ERROR query failed svc=api db=main
+	// INFO  api listening region=eu port=8080 tls.enabled=true
+	// WARN  api slow request region=eu req.method=GET req.path="/search?q=a b"
+	// ERROR api query failed region=eu db=main
 	//   err:
 	//     timeout
 	//     while reading row 3

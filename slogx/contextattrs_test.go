@@ -43,7 +43,7 @@ func TestContextAttrsAdded(t *testing.T) {
 	l.Log(nil, slog.LevelInfo, "nil context") // a nil context must not break it
 	want := `level=INFO msg=one k=1 request_id=r1 tenant=acme
 level=INFO msg="no context attrs"
-level=INFO msg=grouped svc=api g.k=2 g.request_id=r1 g.tenant=acme
+level=INFO msg=grouped svc=api g.k=2 request_id=r1 tenant=acme
 level=INFO msg="nil context"
 `
 	if buf.String() != want {
@@ -150,5 +150,15 @@ func TestContextAttrsZeroAllocs(t *testing.T) {
 		if n := testing.AllocsPerRun(300, func() { h.Handle(ctx, r) }); n != 0 {
 			t.Errorf("%s: %v allocs/op, want 0", name, n)
 		}
+	}
+	// ContextWith's attributes, read back by ContextAttrs(h, nil), under a request-scoped
+	// context a few values deep.
+	hw := slogx.ContextAttrs(slogx.NewHandler(discard{}, nil), nil)
+	ctx := slogx.ContextWith(context.Background(), slog.String("request_id", "r1"))
+	ctx = context.WithValue(ctx, ctxAttrsKey{}, "other")
+	ctx = slogx.ContextWith(ctx, slog.String("tenant", "acme"))
+	hw.Handle(ctx, r)
+	if n := testing.AllocsPerRun(300, func() { hw.Handle(ctx, r) }); n != 0 {
+		t.Errorf("ContextWith: %v allocs/op, want 0", n)
 	}
 }

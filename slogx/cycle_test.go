@@ -6,29 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slogx/handlers/internal/testutil"
 	"github.com/slogx/handlers/slogx"
 )
-
-type cycleNode struct {
-	Name string
-	Next *cycleNode
-	Kids map[string]any
-}
-
-// cyclicValues are values that contain themselves: fmt recurses into the map and the slice
-// forever, which overflowed the stack and killed the test binary before.
-func cyclicValues() map[string]any {
-	m := map[string]any{"k": 1}
-	m["self"] = m
-	fan := map[string]any{}
-	fan["a"], fan["b"] = fan, fan
-	s := []any{1, nil}
-	s[1] = s
-	n := &cycleNode{Name: "n"}
-	n.Next = n
-	n.Kids = map[string]any{"n": n, "m": m}
-	return map[string]any{"map": m, "fan-out map": fan, "slice": s, "pointer struct": n}
-}
 
 // TestEncodersSurviveCycles logs each self-containing value with every slogx encoder: the
 // record is written, bounded, with a marker where the value recurses.
@@ -46,7 +26,7 @@ func TestEncodersSurviveCycles(t *testing.T) {
 			return e
 		}(), "!CYCLE"},
 	} {
-		for name, v := range cyclicValues() {
+		for name, v := range testutil.CyclicValues() {
 			t.Run(enc.name+"/"+name, func(t *testing.T) {
 				var buf bytes.Buffer
 				l := slog.New(slogx.NewHandler(&buf, &slogx.Options{Encoder: enc.e})).With(slogx.LoggerKey, v)

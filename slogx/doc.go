@@ -1,6 +1,6 @@
 // Package slogx is the core of slogx: one [Handler] shape for every sink, the shared encoders
 // ([JSON], [Text], [Pattern], [Console]), the lifecycle every handler follows ([Flusher],
-// [Flush], [Close]) and the middleware that composes handlers ([Fanout], [Filter],
+// [Flush], [Close]) and the middleware that composes handlers ([Fanout], [Failover], [Filter],
 // [LevelFilter], [Memory], [Sample], [ContextAttrs], [LevelHandler]).
 //
 // Every handler in this module is a level, an [Encoder] and a writer:

@@ -2,6 +2,7 @@ package slogx
 
 import (
 	"context"
+	"io"
 	"log/slog"
 )
 
@@ -35,4 +36,11 @@ type ContextEncoder interface {
 	Encoder
 	// AppendContext is Append with the context Handle received.
 	AppendContext(ctx context.Context, dst []byte, r slog.Record) []byte
+}
+
+// writerEncoder is an Encoder that adapts to the writer of its Handler: Console with
+// ColorAuto colors only a terminal. The Handler calls withWriter once, at construction,
+// after WithOptions and before any WithAttrs or WithGroup, with the writer it was given.
+type writerEncoder interface {
+	withWriter(w io.Writer) Encoder
 }

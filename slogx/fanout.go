@@ -7,10 +7,16 @@ import (
 	"log/slog"
 )
 
-// fanoutHandler sends each record to several handlers.
-type fanoutHandler struct {
-	hs  []slog.Handler
-	rep *Reporter // panics of targets, which could not report themselves
+// multiHandler is Fanout and Failover: the handlers they own, in order, and the reporter of
+// their panics. They differ only in how Handle picks targets.
+type multiHandler struct {
+	hs       []slog.Handler
+	rep      *Reporter // panics of targets, which could not report themselves
+	failover bool      // Failover: stop at the first target that takes the record
+}
+
+func newMulti(hs []slog.Handler, failover bool) *multiHandler {
+	return &multiHandler{hs: append([]slog.Handler(nil), hs...), rep: NewReporter(nil), failover: failover}
 }
 
 // Fanout returns a handler that passes each record to every handler of hs that is enabled for
@@ -32,19 +38,20 @@ func Fanout(hs ...slog.Handler) slog.Handler {
 	if len(hs) == 1 {
 		return hs[0]
 	}
-	return &fanoutHandler{hs: append([]slog.Handler(nil), hs...), rep: NewReporter(nil)}
+	return newMulti(hs, false)
 }
 
-// Flush flushes every target that is a Flusher and joins their errors.
-func (f *fanoutHandler) Flush(ctx context.Context) error { return flushAll(ctx, f.hs...) }
+// Flush flushes every target that is a Flusher, all of them even when one fails, and joins
+// their errors.
+func (m *multiHandler) Flush(ctx context.Context) error { return flushAll(ctx, m.hs...) }
 
 // Close closes every target that is an io.Closer and joins their errors. The handlers derived
 // with WithAttrs and WithGroup share the targets' resources, so closing any of them closes all.
-func (f *fanoutHandler) Close() error { return closeAll(f.hs...) }
+func (m *multiHandler) Close() error { return closeAll(m.hs...) }
 
 // Enabled reports whether any target is enabled for level.
-func (f *fanoutHandler) Enabled(ctx context.Context, level slog.Level) bool {
-	for _, h := range f.hs {
+func (m *multiHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	for _, h := range m.hs {
 		if h.Enabled(ctx, level) {
 			return true
 		}
@@ -52,52 +59,63 @@ func (f *fanoutHandler) Enabled(ctx context.Context, level slog.Level) bool {
 	return false
 }
 
-// Handle passes a clone of r to each enabled target and joins their errors.
-func (f *fanoutHandler) Handle(ctx context.Context, r slog.Record) error {
+// Handle passes r to the enabled targets: every one of them (Fanout), or each in turn until
+// one takes it (Failover).
+func (m *multiHandler) Handle(ctx context.Context, r slog.Record) error {
+	if m.failover {
+		return m.handleFirst(ctx, &r)
+	}
 	var errs []error
-	for i, h := range f.hs {
+	for i, h := range m.hs {
 		if !h.Enabled(ctx, r.Level) {
 			continue
 		}
 		c := r.Clone()
-		if err := f.handleOne(ctx, i, h, &c); err != nil {
+		if err := m.handleOne(ctx, i, &c); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// handleOne takes the clone by pointer: a Record is ~300 bytes and is copied again into Handle.
-func (f *fanoutHandler) handleOne(ctx context.Context, i int, h slog.Handler, r *slog.Record) (err error) {
+// handleOne passes r to target i, turning a panic into a reported error. It takes the record
+// by pointer: a Record is ~300 bytes and is copied again into Handle.
+func (m *multiHandler) handleOne(ctx context.Context, i int, r *slog.Record) (err error) {
+	h := m.hs[i]
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("slogx: fanout target %d (%T) panicked: %v", i, h, p)
-			f.rep.Error(err)
+			kind := "fanout"
+			if m.failover {
+				kind = "failover"
+			}
+			err = fmt.Errorf("slogx: %s target %d (%T) panicked: %v", kind, i, h, p)
+			m.rep.Error(err)
 		}
 	}()
 	return h.Handle(ctx, *r)
 }
 
-// WithAttrs returns a Fanout of every target's WithAttrs.
-func (f *fanoutHandler) WithAttrs(as []slog.Attr) slog.Handler {
+// WithAttrs returns the same kind of handler over every target's WithAttrs.
+func (m *multiHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	if len(as) == 0 {
-		return f
+		return m
 	}
-	hs := make([]slog.Handler, len(f.hs))
-	for i, h := range f.hs {
-		hs[i] = h.WithAttrs(as)
-	}
-	return &fanoutHandler{hs: hs, rep: f.rep}
+	return m.derive(func(h slog.Handler) slog.Handler { return h.WithAttrs(as) })
 }
 
-// WithGroup returns a Fanout of every target's WithGroup.
-func (f *fanoutHandler) WithGroup(name string) slog.Handler {
+// WithGroup returns the same kind of handler over every target's WithGroup.
+func (m *multiHandler) WithGroup(name string) slog.Handler {
 	if name == "" {
-		return f
+		return m
 	}
-	hs := make([]slog.Handler, len(f.hs))
-	for i, h := range f.hs {
-		hs[i] = h.WithGroup(name)
+	return m.derive(func(h slog.Handler) slog.Handler { return h.WithGroup(name) })
+}
+
+// derive returns a handler of m's kind, with m's reporter, over d of each target.
+func (m *multiHandler) derive(d func(slog.Handler) slog.Handler) *multiHandler {
+	hs := make([]slog.Handler, len(m.hs))
+	for i, h := range m.hs {
+		hs[i] = d(h)
 	}
-	return &fanoutHandler{hs: hs, rep: f.rep}
+	return &multiHandler{hs: hs, rep: m.rep, failover: m.failover}
 }

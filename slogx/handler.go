@@ -75,13 +75,13 @@ type output struct {
 	mu   sync.Mutex
 	w    io.Writer
 	lw   LevelWriter     // w, when it wants the level
-	dc   deliveryCounter // w, when it counts delivered records itself
+	dc   DeliveryCounter // w, when it counts delivered records itself
 	term string
 	rep  *Reporter
 	// closed is set under mu; it is atomic because concurrent writers check it without mu.
 	closed atomic.Bool
 	// concurrent: w is safe for concurrent Writes and may wait in Write (see
-	// concurrentWriter). Its Writes run outside mu, under inflight's read lock, which Close
+	// ConcurrentWriter). Its Writes run outside mu, under inflight's read lock, which Close
 	// takes to wait for them.
 	concurrent bool
 	inflight   sync.RWMutex
@@ -89,25 +89,31 @@ type output struct {
 	records, bytes uint64
 }
 
-// concurrentWriter is implemented by writers that are safe for concurrent Write calls and may
-// wait in Write (a network writer whose overflow policy is slogx.Block with a bound). Handler
-// calls their Write without its lock, so each log call waits at most the writer's own bound,
-// not the sum of the bounds of the callers queued before it.
-type concurrentWriter interface {
+// A ConcurrentWriter is a writer that is safe for concurrent Write calls and may wait in
+// Write (a network writer whose overflow policy is Block with a bound). When
+// ConcurrentWrite returns true, Handler calls its Write without the Handler's lock, so each
+// log call waits at most the writer's own bound, not the sum of the bounds of the callers
+// queued before it.
+type ConcurrentWriter interface {
 	ConcurrentWrite() bool
 }
 
 // NewHandler returns a Handler that encodes records with opts.Encoder (JSON when nil) and
-// writes each, followed by opts' terminator, to w in a single Write call.
+// writes each, followed by opts' terminator, to w in a single Write call. An encoder that
+// depends on its writer is told w here, once: Console with ColorAuto colors only when w is a
+// terminal.
 func NewHandler(w io.Writer, opts *Options) *Handler {
 	return newHandler(w, opts, NewReporter(opts.errorFunc()))
 }
 
 func newHandler(w io.Writer, opts *Options, rep *Reporter) *Handler {
 	lw, _ := w.(LevelWriter)
-	dc, _ := w.(deliveryCounter)
-	cw, _ := w.(concurrentWriter)
+	dc, _ := w.(DeliveryCounter)
+	cw, _ := w.(ConcurrentWriter)
 	enc := opts.buildEncoder()
+	if we, ok := enc.(writerEncoder); ok {
+		enc = we.withWriter(w)
+	}
 	cenc, _ := enc.(ContextEncoder)
 	return &Handler{
 		enc:   enc,
@@ -155,7 +161,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	return o.rep.Error(err)
 }
 
-// write writes b under mu, the path of every writer that is not a concurrentWriter. No defer:
+// write writes b under mu, the path of every writer that is not a ConcurrentWriter. No defer:
 // this is the hot path of every file and stream handler.
 func (o *output) write(level slog.Level, b []byte) (n int, err error) {
 	o.mu.Lock()
@@ -231,16 +237,13 @@ func (h *Handler) Stats() Stats {
 	return s
 }
 
-// Reporter returns the handler's error reporter, so that a writer can report failures that do
-// not surface as a Write error (a failed rotation, a background compression).
-func (h *Handler) Reporter() *Reporter { return h.out.rep }
-
-// Sync flushes the writer to stable storage if it has a Sync method (as *os.File does).
+// Sync flushes the writer to stable storage if it is a Syncer (as *os.File is); for other
+// writers, network ones included, it does nothing.
 func (h *Handler) Sync() error {
 	o := h.out
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if s, ok := o.w.(interface{ Sync() error }); ok && !o.closed.Load() {
+	if s, ok := o.w.(Syncer); ok && !o.closed.Load() {
 		return s.Sync()
 	}
 	return nil

@@ -86,3 +86,8 @@ func levelName(l slog.Level) string {
 	}
 	return l.String()
 }
+
+// ParseLevel reads a level by the rule LevelHandler documents (a name in any case with an
+// optional offset, a bare integer on slog's scale, or "python:N"), for handlers of its kind
+// elsewhere in the module (config's LevelHandler). The error says which form was expected.
+func ParseLevel(s string) (slog.Level, error) { return parseLevel(s) }

@@ -10,9 +10,9 @@ import (
 
 // A Flusher buffers records and can be told to deliver them. Every handler of this module that
 // buffers implements it (Memory, queue, every network handler, a Handler whose writer buffers),
-// and every wrapper (Fanout, Filter, LevelFilter, Memory, queue, Sample, ContextAttrs) forwards
-// it to what it wraps, so Flush on the outermost handler of a chain flushes every handler
-// behind it.
+// and every wrapper (Fanout, Failover, Filter, LevelFilter, Memory, queue, Sample,
+// ContextAttrs) forwards it to what it wraps, so Flush on the outermost handler of a chain
+// flushes every handler behind it.
 //
 // Flush returns when every record handled before the call has been delivered (or has failed
 // and been counted), or when ctx is done, with ctx's error.
@@ -21,8 +21,9 @@ type Flusher interface {
 }
 
 // The ownership rule of this module: a wrapper owns what it wraps. Closing a wrapper (Fanout,
-// Filter, LevelFilter, Memory, queue, Sample, ContextAttrs) closes every handler it was given
-// that is an io.Closer, after flushing, and joins their errors. Close is idempotent everywhere.
+// Failover, Filter, LevelFilter, Memory, queue, Sample, ContextAttrs) closes every handler it
+// was given that is an io.Closer, after flushing, and joins their errors. Close is idempotent
+// everywhere.
 
 // Flush flushes h if it is a Flusher and does nothing otherwise. Use it on a handler of
 // unknown type, such as the one behind a slog.Logger.
@@ -64,20 +65,19 @@ func closeAll(hs ...slog.Handler) error {
 	return errors.Join(errs...)
 }
 
-// Open returns a Handler over the writer that open returns. open receives the Handler's
-// Reporter before anything else happens, so a writer can report failures that do not surface
-// as a Write error — found while opening (a rotation left half-done by a crash), or in the
-// background (compression, network delivery) — through Options.OnError and into Stats, from
-// its first moment. An error from open is returned as is.
+// Open returns a Handler over the writer that open returns: the extension point for writing
+// a handler of one's own (this module's files, rotation and network handlers are built on
+// it). open receives the Handler's Reporter before anything else happens, so a writer can
+// report failures that do not surface as a Write error — found while opening (a rotation left
+// half-done by a crash), or in the background (compression, network delivery) — through
+// Options.OnError and into Stats, from its first moment. An error from open is returned as
+// is.
 //
-// A writer that delivers records later (a network writer) may implement
-//
-//	Delivered() (records, bytes uint64)
-//
-// and Stats then reports those figures as Records and Bytes instead of counting successful
-// Writes: a record is counted when it is delivered, never when it was merely queued. A writer
-// that implements Flusher is flushed by Handler.Flush; it must be safe to call Flush
-// concurrently with Write.
+// The Handler discovers what the writer can do through interfaces: a DeliveryCounter's
+// figures are Stats' Records and Bytes; a ConcurrentWriter is written without the Handler's
+// lock; a Flusher is flushed by Handler.Flush (it must be safe to call Flush concurrently
+// with Write); a Syncer is synced by Handler.Sync; an io.Closer is closed by Handler.Close;
+// a LevelWriter is given each record's level.
 func Open(opts *Options, open func(rep *Reporter) (io.Writer, error)) (*Handler, error) {
 	rep := NewReporter(opts.errorFunc())
 	w, err := open(rep)
@@ -87,9 +87,18 @@ func Open(opts *Options, open func(rep *Reporter) (io.Writer, error)) (*Handler,
 	return newHandler(w, opts, rep), nil
 }
 
-// deliveryCounter is implemented by writers that count delivered records themselves.
-type deliveryCounter interface {
+// A DeliveryCounter is a writer that delivers records later (a network writer) and counts
+// what it delivered: Handler.Stats reports its figures as Records and Bytes instead of
+// counting successful Writes, so a record is counted when it is delivered, never when it was
+// merely queued. Delivered must be safe to call concurrently with Write.
+type DeliveryCounter interface {
 	Delivered() (records, bytes uint64)
+}
+
+// A Syncer is a writer that can commit what it wrote to stable storage, as *os.File does;
+// Handler.Sync calls it.
+type Syncer interface {
+	Sync() error
 }
 
 // Flush delivers what the writer buffers: the writer's Flush(ctx) when it is a Flusher (a

@@ -29,7 +29,8 @@ func TestMiddlewareForwardsFlushAndClose(t *testing.T) {
 	type chain func(a, b *ownedHandler) slog.Handler
 	keep := func(context.Context, slog.Record) bool { return true }
 	chains := map[string]chain{
-		"Fanout": func(a, b *ownedHandler) slog.Handler { return slogx.Fanout(a, b) },
+		"Fanout":   func(a, b *ownedHandler) slog.Handler { return slogx.Fanout(a, b) },
+		"Failover": func(a, b *ownedHandler) slog.Handler { return slogx.Failover(a, b) },
 		"Filter": func(a, b *ownedHandler) slog.Handler {
 			return slogx.Filter(slogx.Fanout(a, b), keep)
 		},

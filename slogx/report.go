@@ -11,7 +11,8 @@ import (
 
 // Reporter counts failures and reports each one, like Python's Handler.handleError, without
 // ever panicking into the application. Every handler of this module reports through one
-// Reporter so that counting and rate limiting behave the same everywhere.
+// Reporter so that counting and rate limiting behave the same everywhere; a handler of one's
+// own gets its Handler's Reporter from Open (see ExampleOpen).
 //
 // Errors are printed as they are: every error of this module carries its package and the
 // resource in its text ("sinks: write app.log: ..."). With a nil OnError, reports go to standard error at most once per second; the errors in
@@ -29,7 +30,9 @@ type Reporter struct {
 	now        func() time.Time
 }
 
-// NewReporter returns a Reporter that calls onError (nil: rate-limited standard error).
+// NewReporter returns a Reporter that calls onError (nil: rate-limited standard error), for
+// a component that reports failures without a Handler of its own (a handler built with
+// Open gets its Handler's).
 func NewReporter(onError func(error)) *Reporter {
 	return &Reporter{onError: onError, out: os.Stderr, now: time.Now}
 }

@@ -12,8 +12,9 @@ import (
 type SampleOptions struct {
 	// Tick is the length of a sampling window, measured by the records' own times. A window
 	// starts with the first record of its (level band, message) counter whose time is at or
-	// past the end of the previous window. With Tick <= 0 every record in time order starts
-	// a new window, so only First matters.
+	// past the end of the previous window; a record stamped more than Tick ahead of the wall
+	// clock is measured by the wall clock instead.
+	// With Tick <= 0 every record in time order starts a new window, so only First matters.
 	Tick time.Duration
 	// First records of each window pass. Negative counts as 0.
 	First int
@@ -50,6 +51,14 @@ type SampleHandler struct {
 // record's time, so replayed or delayed records are sampled as of when they happened; a
 // record with a zero time is measured by the clock when Handle is called.
 //
+// One difference from zap: a record stamped more than a Tick ahead of the wall clock (a
+// broken clock, a forged or mistyped timestamp) is measured by the wall clock instead, so it
+// counts in the current window, or starts an ordinary one if none is running. zap's sampler
+// would start a window ending at that record's time, and until then every record of its
+// counter, however stamped, would count in that one window: a single record stamped a
+// century ahead would leave First meaningless for a century. The wall clock is read only
+// when a record would start a window, not for every record.
+//
 // Handle takes no lock: each decision is two or three atomic operations on the record's
 // counter, as in zap. Under concurrency a window's boundary may be slightly over- or
 // under-sampled, as zap documents for its own sampler; sequential use is exact. Handle
@@ -59,7 +68,7 @@ type SampleHandler struct {
 // With does: attributes do not change which counter a record uses. Enabled is h's. Sample
 // owns h: Flush and Close are forwarded to it.
 func Sample(h slog.Handler, o SampleOptions) *SampleHandler {
-	s := &sampler{tick: int64(o.Tick), onDrop: o.OnDrop}
+	s := &sampler{tick: max(int64(o.Tick), 0), onDrop: o.OnDrop, now: time.Now}
 	if o.First > 0 {
 		s.first = uint64(o.First)
 	}
@@ -85,6 +94,7 @@ type sampler struct {
 	tick              int64
 	first, thereafter uint64
 	onDrop            func(slog.Record)
+	now               func() time.Time // the wall clock; tests set their own
 }
 
 // sampleCounter is zap's counter: the end of the current window and the records seen in it.
@@ -122,11 +132,21 @@ func fnv32a(s string) uint32 {
 
 // incCheckReset is zap's counter.IncCheckReset: it counts a record at time tn (Unix ns) and
 // returns its number in the window, starting a new window when tn has reached the end of
-// the current one.
-func (c *sampleCounter) incCheckReset(tn, tick int64) uint64 {
+// the current one. A tn more than a tick ahead of the wall clock (now) is replaced by now.
+func (c *sampleCounter) incCheckReset(tn, tick int64, now func() time.Time) uint64 {
 	resetAfter := c.resetAt.Load()
 	if resetAfter > tn {
 		return c.n.Add(1)
+	}
+	// Only a record that would start a window reads the clock. One stamped more than a tick
+	// ahead of it would start a window lasting until its own time, years perhaps, in which
+	// every later record would count; measured by the clock, it counts in the current
+	// window or starts an ordinary one.
+	if wall := now().UnixNano(); tn > wall && tn-wall > tick {
+		tn = wall
+		if resetAfter > tn {
+			return c.n.Add(1)
+		}
 	}
 	c.n.Store(1)
 	if !c.resetAt.CompareAndSwap(resetAfter, tn+tick) {
@@ -140,11 +160,11 @@ func (c *sampleCounter) incCheckReset(tn, tick int64) uint64 {
 func (s *sampler) keep(r *slog.Record) bool {
 	t := r.Time
 	if t.IsZero() {
-		t = time.Now()
+		t = s.now()
 	}
 	hash := fnv32a(r.Message)
 	c := &s.counters[sampleBand(r.Level)][hash%sampleCountersPerBand]
-	n := c.incCheckReset(t.UnixNano(), s.tick)
+	n := c.incCheckReset(t.UnixNano(), s.tick, s.now)
 	if n > s.first && (s.thereafter == 0 || (n-s.first)%s.thereafter != 0) {
 		s.dropped[hash%sampleDropShards].n.Add(1)
 		return false

@@ -115,13 +115,16 @@ func TestSampleDropsCountedAndReported(t *testing.T) {
 }
 
 func TestSampleZeroTimeUsesClock(t *testing.T) {
+	clock := &sampleClock{now: fixedTime}
 	target := newFanoutRecorder()
 	h := slogx.Sample(target, slogx.SampleOptions{Tick: time.Millisecond, First: 1})
+	slogx.SetSampleNow(h, clock.Now)
 	h.Handle(context.Background(), slog.NewRecord(time.Time{}, slog.LevelInfo, "z", 0))
-	time.Sleep(5 * time.Millisecond)
+	h.Handle(context.Background(), slog.NewRecord(time.Time{}, slog.LevelInfo, "z", 0)) // same window
+	clock.now = clock.now.Add(5 * time.Millisecond)
 	h.Handle(context.Background(), slog.NewRecord(time.Time{}, slog.LevelInfo, "z", 0))
 	if n := len(target.got); n != 2 {
-		t.Fatalf("kept %d records without a time, want 2 (a window each)", n)
+		t.Fatalf("kept %d of 3 records without a time, want 2 (one per window of the clock)", n)
 	}
 }
 
@@ -187,5 +190,60 @@ func TestSampleZeroAllocs(t *testing.T) {
 	h.Handle(ctx, r) // warm the pool
 	if n := testing.AllocsPerRun(300, func() { h.Handle(ctx, r) }); n != 0 {
 		t.Fatalf("%v allocs/op, want 0", n)
+	}
+}
+
+// sampleClock is a wall clock a test sets.
+type sampleClock struct{ now time.Time }
+
+func (c *sampleClock) Now() time.Time { return c.now }
+
+// TestSampleFutureRecordDoesNotFreezeWindow: one record stamped 100 years ahead (a broken
+// clock, a forged timestamp) must not make a window that never ends: it is measured by the
+// wall clock, and the windows after it keep their First records each.
+func TestSampleFutureRecordDoesNotFreezeWindow(t *testing.T) {
+	clock := &sampleClock{now: fixedTime}
+	target := newFanoutRecorder()
+	h := slogx.Sample(target, slogx.SampleOptions{Tick: time.Second, First: 2})
+	slogx.SetSampleNow(h, clock.Now)
+	ctx := context.Background()
+	log := func(at time.Time) { h.Handle(ctx, slog.NewRecord(at, slog.LevelInfo, "m", 0)) }
+
+	log(fixedTime.AddDate(100, 0, 0)) // the first of its counter: it passes
+	for w := range 3 {
+		clock.now = fixedTime.Add(time.Duration(w+1) * 2 * time.Second)
+		for i := range 5 {
+			log(clock.now.Add(time.Duration(i) * time.Millisecond))
+		}
+	}
+	if n, want := len(target.got), 1+3*2; n != want {
+		t.Fatalf("kept %d records, want %d: the future record froze the window", n, want)
+	}
+	// In a running window, a future record counts in it and does not end it.
+	log(fixedTime.AddDate(100, 0, 0))
+	log(clock.now.Add(500 * time.Millisecond))
+	clock.now = clock.now.Add(2 * time.Second)
+	log(clock.now)
+	if n, want := len(target.got), 8; n != want || h.Stats().Dropped != 3*3+2 {
+		t.Fatalf("kept %d, want %d; %+v", n, want, h.Stats())
+	}
+}
+
+// TestSampleSkewedClockAhead: records from a machine whose clock runs ahead by more than a
+// Tick are sampled by the wall clock's windows, each with its First records.
+func TestSampleSkewedClockAhead(t *testing.T) {
+	clock := &sampleClock{now: fixedTime}
+	target := newFanoutRecorder()
+	h := slogx.Sample(target, slogx.SampleOptions{Tick: time.Second, First: 2})
+	slogx.SetSampleNow(h, clock.Now)
+	for w := range 4 {
+		clock.now = fixedTime.Add(time.Duration(w) * 2 * time.Second)
+		for i := range 5 {
+			at := clock.now.Add(5*time.Second + time.Duration(i)*time.Millisecond)
+			h.Handle(context.Background(), slog.NewRecord(at, slog.LevelInfo, "m", 0))
+		}
+	}
+	if n := len(target.got); n != 4*2 {
+		t.Fatalf("kept %d records, want %d", n, 4*2)
 	}
 }

@@ -55,7 +55,7 @@ func main() {
 	flag.StringVar(&c.udp, "udp", "127.0.0.1:9021", "UDP listen address; empty to disable")
 	flag.StringVar(&c.out, "out", "collected.log", "file receiving every record as a JSON line; empty for none")
 	flag.Int64Var(&c.maxBytes, "max-bytes", 100<<20, "rotate -out when it would grow past this many bytes; 0 never rotates")
-	flag.IntVar(&c.backups, "backups", 10, "rotated files of -out to keep; 0 never rotates")
+	flag.IntVar(&c.backups, "backups", 10, "rotated files of -out to keep; at least 1 when -max-bytes is set")
 	flag.StringVar(&c.cert, "cert", "", "TLS certificate (PEM); with -key, the TCP listener speaks TLS")
 	flag.StringVar(&c.key, "key", "", "TLS private key (PEM)")
 	flag.BoolVar(&c.pickle, "pickle", false, "also accept Python's SocketHandler/DatagramHandler pickles")

@@ -1,14 +1,17 @@
-// Command config loads a Python logging.config.dictConfig document (logging.yaml by
-// default) with config.Load and logs through a few loggers of its hierarchy, so that the
-// files it writes can be compared with what CPython writes for the same document.
+// Command config loads a Python logging.config.dictConfig document with config.LoadWith and
+// logs through a few loggers of its hierarchy. logging.yaml is a document as a Python
+// service has it, so that the files written can be compared with what CPython writes;
+// production.yaml describes a whole production setup (console, rotating JSON file behind a
+// queue, OpenTelemetry, a sampled access log, request ids from the context).
 //
-//	go run ./examples/config [-config examples/config/logging.yaml]
+//	go run ./examples/config [-config examples/config/production.yaml]
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/slogx/handlers/config"
@@ -23,26 +26,46 @@ func main() {
 	}
 }
 
+// requestID is the context key of the request id the "request" context function reads.
+type requestID struct{}
+
+// registry holds what the documents may name beyond the built-in classes: here the
+// "request" context function of production.yaml.
+func registry() *config.Registry {
+	r := config.NewRegistry()
+	r.RegisterContext("request", func(ctx context.Context) []slog.Attr {
+		if id, ok := ctx.Value(requestID{}).(string); ok {
+			return []slog.Attr{slog.String("request", id)}
+		}
+		return nil
+	})
+	return r
+}
+
 // run loads the document, logs, and closes every handler the document opened.
 func run(path string) error {
-	l, err := config.Load(path)
+	l, err := config.LoadWith(path, config.Options{Registry: registry()})
 	if err != nil {
 		return err
 	}
 	defer l.Close()
+	ctx := context.WithValue(context.Background(), requestID{}, "r-1")
 
 	log := l.Logger("app")
-	log.Debug("starting", "pid", os.Getpid()) // app is at DEBUG: app.log only
-	log.Info("listening", "port", 8080)       // app.log and, through root, the console
+	log.DebugContext(ctx, "starting", "pid", os.Getpid()) // logging.yaml: app is at DEBUG: app.log only
+	log.InfoContext(ctx, "listening", "port", 8080)       // app.log and, through root, the console
 
 	db := l.Logger("app.db")
-	db.Info("connected", "host", "db1") // app.log, db.log (its filter passes app.db), console
+	db.InfoContext(ctx, "connected", "host", "db1") // app.log, db.log (its filter passes app.db), console
 
-	l.Logger("app.db.pool").Info("pool grown") // app.db.pool is at WARNING: dropped
-	l.Logger("app.db.pool").Error("pool exhausted", "size", 10)
+	l.Logger("app.db.pool").InfoContext(ctx, "pool grown") // app.db.pool is at WARNING: dropped
+	l.Logger("app.db.pool").ErrorContext(ctx, "pool exhausted", "size", 10)
 
 	l.Logger("urllib3").Warn("retrying") // does not propagate; below errors.log's ERROR: dropped
 	l.Logger("urllib3").Error("connection refused")
 
-	return l.Flush(context.Background())
+	for range 20 { // production.yaml: the first 10 pass, then 1 in 100
+		l.Logger("app.access").InfoContext(ctx, "GET /health 200")
+	}
+	return l.Flush(ctx)
 }

@@ -2,11 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/slogx/handlers/internal/testutil"
@@ -24,7 +29,8 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][]string{
-		"app.log":    {"DEBUG [app] starting", "INFO [app] listening", "INFO [app.db] connected", "ERROR [app.db.pool] pool exhausted"},
+		"app.log": append([]string{"DEBUG [app] starting", "INFO [app] listening", "INFO [app.db] connected", "ERROR [app.db.pool] pool exhausted"},
+			slices.Repeat([]string{"INFO [app.access] GET /health 200"}, 20)...),
 		"db.log":     {"INFO [app.db] connected", "ERROR [app.db.pool] pool exhausted"},
 		"errors.log": {"ERROR [app.db.pool] pool exhausted", "ERROR [urllib3] connection refused"},
 	}
@@ -57,6 +63,8 @@ logging.getLogger("app.db.pool").info("pool grown")
 logging.getLogger("app.db.pool").error("pool exhausted")
 logging.getLogger("urllib3").warning("retrying")
 logging.getLogger("urllib3").error("connection refused")
+for _ in range(20):
+    logging.getLogger("app.access").info("GET /health 200")
 logging.shutdown()
 `
 
@@ -112,4 +120,62 @@ func TestSameAsCPython(t *testing.T) {
 			t.Errorf("%s differs:\n--- python\n%s--- go\n%s", f, w, g)
 		}
 	}
+}
+
+// TestProduction runs production.yaml: the JSON file gets the app's records with the
+// request id, the access log sampled; the OTLP collector (a loopback HTTP server) gets
+// what root's handlers get.
+func TestProduction(t *testing.T) {
+	doc, err := filepath.Abs("production.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var requests int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		requests++
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	t.Setenv("LOG_DIR", dir)
+	t.Setenv("OTLP_URL", srv.URL+"/v1/logs")
+	t.Setenv("LOG_LEVEL", "debug")
+	t.Setenv("CONSOLE_LEVEL", "CRITICAL")
+	if err := run(doc); err != nil {
+		t.Fatal(err)
+	}
+	lines := testutil.ParseJSONLines(t, mustRead(t, filepath.Join(dir, "app.jsonl")))
+	var access, withRequest int
+	for _, l := range lines {
+		if l["logger"] == "app.access" {
+			access++
+		}
+		if l["request"] == "r-1" {
+			withRequest++
+		}
+	}
+	if access != 10 {
+		t.Errorf("access log: %d records, want the first 10 of 20", access)
+	}
+	// app's five records (LOG_LEVEL=debug) and the 10 access records carry the id.
+	if withRequest != 5+10 {
+		t.Errorf("%d records carry the request id, want 15:\n%v", withRequest, lines)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if requests == 0 {
+		t.Error("the OTLP collector got nothing")
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

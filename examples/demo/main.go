@@ -49,6 +49,7 @@ func sections() []section {
 		{"one core: a stalled collector never blocks a log call; Flush and Close through middleware", demoEngine},
 		{"scaling out: Fluent Forward and OTLP to embedded stand-ins of Fluent Bit and the OTel Collector", demoScale},
 		{"production: Sample (zap's sampler), ContextAttrs, LevelHandler, Console", demoProduction},
+		{"failover: a collector that is down, a local file behind it", demoFailover},
 		{"config: a Python dictConfig document through config.Parse", demoConfig},
 	}
 }

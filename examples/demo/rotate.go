@@ -24,7 +24,7 @@ func demoRotate(out io.Writer, dir string) error {
 		return err
 	}
 	h, err := rotate.NewSizeHandler(filepath.Join(sizeDir, "app.log"),
-		rotate.SizeOptions{MaxBytes: 2 << 10, BackupCount: 3, Compress: true}, nil)
+		rotate.SizeOptions{MaxBytes: 2 << 10, BackupCount: 3, Files: rotate.Files{Compress: true}}, nil)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func demoRotate(out io.Writer, dir string) error {
 	if err := os.MkdirAll(lockDir, 0o755); err != nil {
 		return err
 	}
-	o := rotate.SizeOptions{MaxBytes: 1 << 10, BackupCount: 10, Lock: true}
+	o := rotate.SizeOptions{MaxBytes: 1 << 10, BackupCount: 10, Files: rotate.Files{Lock: true}}
 	a, err := rotate.NewSize(filepath.Join(lockDir, "app.log"), o)
 	if err != nil {
 		fmt.Fprintf(out, "rotate: Lock unavailable here: %v\n", err)

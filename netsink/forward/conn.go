@@ -270,7 +270,7 @@ func forwardReadAck(d *replyDec) (string, error) {
 	d.begin(forwardMaxAckBytes)
 	if c, err := d.r.Peek(1); err == nil && (msgpcode.IsFixedArray(c[0]) || c[0] == msgpcode.Array16 || c[0] == msgpcode.Array32) {
 		if forwardReadHead(d, "HELO", 2) == nil {
-			return "", errors.New("the server opened the shared-key handshake (HELO): set ForwardOptions.SharedKey")
+			return "", errors.New("the server opened the shared-key handshake (HELO): set Options.SharedKey")
 		}
 		return "", errors.New("response is an array, not an ack map")
 	}

@@ -71,13 +71,12 @@ type Options struct {
 	// never acknowledges, every batch would time out, be sent again, and after three such
 	// connections in a row its first record is dropped as poison (counted and reported).
 	AckTimeout time.Duration
-	netsink.
 
-		// Delivery bounds the buffer of records held until acknowledged, and says what a full
-		// buffer does, how batches form (a batch is one PackedForward message; BatchBytes zero
-		// means 1 MiB of entries), the reconnect schedule and Close's bound. MaxRetries zero
-		// means a batch is sent again until acknowledged.
-		Delivery
+	// Delivery bounds the buffer of records held until acknowledged, and says what a full
+	// buffer does, how batches form (a batch is one PackedForward message; BatchBytes zero
+	// means 1 MiB of entries), the reconnect schedule and Close's bound. MaxRetries zero
+	// means a batch is sent again until acknowledged.
+	netsink.Delivery
 
 	now func() time.Time // the backoff schedule's clock; nil means time.Now (tests)
 }
@@ -106,7 +105,7 @@ type Options struct {
 // twice (Forward has no deduplication). A record is lost only on purpose, counted and
 // reported: the buffer full (see Overflow; Handle returns an error wrapping
 // slogx.ErrBufferFull), a server closing the connection three times in a row on the same
-// record, or Close finding it unacknowledged after FlushTimeout.
+// record, or Close finding it unacknowledged after Delivery.CloseTimeout.
 //
 // Stats: Records and Bytes count acknowledged records, Errors failed connection attempts
 // (a rejected shared key among them) and broken connections, Dropped records discarded.
@@ -119,7 +118,7 @@ type Handler struct {
 	eng *deliver.Engine
 }
 
-// New returns a Forward sending to addr: "host:port" over TCP (TLS when o.TLS is
+// New returns a Handler sending to addr: "host:port" over TCP (TLS when o.TLS is
 // set), or "unix:///path/to/socket". It validates everything up front and does not connect:
 // a server down at start-up is not an error. opts.Encoder must be nil: the record layout is
 // the protocol's.
@@ -182,7 +181,7 @@ func New(addr string, o Options, opts *slogx.Options) (*Handler, error) {
 	if o.SharedKey != "" && t.creds.hostname == "" {
 		h, err := os.Hostname()
 		if err != nil {
-			return nil, fmt.Errorf("%s: hostname for the handshake: %w (set ForwardOptions.Hostname)", name, err)
+			return nil, fmt.Errorf("%s: hostname for the handshake: %w (set Options.Hostname)", name, err)
 		}
 		t.creds.hostname = h
 	}

@@ -569,11 +569,11 @@ func TestForwardUnexpectedHelo(t *testing.T) {
 	}
 	slog.New(f).Info("x")
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(errs.text(), "set ForwardOptions.SharedKey") && time.Now().Before(deadline) {
+	for !strings.Contains(errs.text(), "set Options.SharedKey") && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	f.Close()
-	if !strings.Contains(errs.text(), "set ForwardOptions.SharedKey") {
+	if !strings.Contains(errs.text(), "set Options.SharedKey") {
 		t.Errorf("errors: %s", errs.text())
 	}
 }

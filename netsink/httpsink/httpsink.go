@@ -88,14 +88,13 @@ type Options struct {
 
 	// AllowInsecure allows credentials over plain http.
 	AllowInsecure bool
-	netsink.
 
-		// Delivery holds the records waiting to be sent and says how they are retried, and how
-		// long Close waits for them (a request in flight when CloseTimeout passes is cancelled).
-		// A batch is one request: Python and JSON send one record per request;
-		// NDJSON up to BatchRecords (zero: 100). A network error or a 5xx response is
-		// retried, a 4xx response is not.
-		Delivery
+	// Delivery holds the records waiting to be sent and says how they are retried, and how
+	// long Close waits for them (a request in flight when CloseTimeout passes is cancelled).
+	// A batch is one request: Python and JSON send one record per request;
+	// NDJSON up to BatchRecords (zero: 100). A network error or a 5xx response is
+	// retried, a 4xx response is not.
+	netsink.Delivery
 }
 
 // Handler is a slog.Handler that posts records to a web server, Python's HTTPHandler. Handle
@@ -177,7 +176,7 @@ func httpNewTransport(o Options) (*httpTransport, error) {
 	case http.MethodPost, http.MethodPut:
 	case http.MethodGet:
 		if o.Format != Python {
-			return nil, fmt.Errorf("netsink: http method GET needs FormatPython, not %v", o.Format)
+			return nil, fmt.Errorf("netsink: http method GET needs the Python format, not %v", o.Format)
 		}
 	default:
 		return nil, fmt.Errorf("netsink: http method %q: want GET, POST or PUT", o.Method)

@@ -50,7 +50,7 @@ func TestHTTPFormatPythonPOST(t *testing.T) {
 	errs := nettest.NewErrs()
 	h := httpNew(t, Options{URL: ts.URL + "/log", Name: "app"}, errs.Opts())
 	when := time.Date(2026, 1, 2, 3, 4, 5, 678_900_000, time.UTC)
-	r := slog.NewRecord(when, slog.LevelError, "disk full: 100%", httpPC())
+	r := slog.NewRecord(when, slog.LevelError, "disk full: 100%", nettest.PC())
 	r.AddAttrs(slog.String("user", "ann & bob"), slog.Group("req", slog.Int("id", 7)),
 		slog.Bool("ok", true), slog.Float64("f", 1.5), slog.String("name", "clash"), slog.Any("nil", nil))
 	if err := h.WithAttrs([]slog.Attr{slog.String("svc", "api")}).Handle(context.Background(), r); err != nil {
@@ -88,13 +88,6 @@ func TestHTTPFormatPythonPOST(t *testing.T) {
 	if s := h.Stats(); s.Records != 1 || s.Bytes != uint64(len(req.Body)) {
 		t.Errorf("stats %+v", s)
 	}
-}
-
-// httpPC returns the pc of its own call site, as slog.Logger does for a record.
-func httpPC() uintptr {
-	var pcs [1]uintptr
-	httpRuntimeCallers(1, pcs[:])
-	return pcs[0]
 }
 
 func TestHTTPFormatPythonGET(t *testing.T) {
@@ -288,6 +281,39 @@ func TestHTTPBufferFullDrops(t *testing.T) {
 	nettest.Flush(t, h)
 	if s := h.Stats(); s.Records != 2 || s.Dropped != 1 {
 		t.Errorf("stats %+v", s)
+	}
+}
+
+// Under DropOldest a full buffer makes room by dropping the oldest records, counted and
+// reported, and the new record is accepted. The oldest is the one in flight: counted as
+// dropped, it may still reach the server (as Delivery.Overflow says), so the server sees
+// all three here, the newest last.
+func TestHTTPDropOldest(t *testing.T) {
+	nettest.NoLeak(t)
+	ts := newHTTPTestServer(t)
+	release := ts.holdAll()
+	defer release()
+	errs := nettest.NewErrs()
+	h := httpNew(t, Options{URL: ts.URL, Format: JSON, Delivery: netsink.Delivery{Buffer: 170, Overflow: slogx.DropOldest}}, errs.Opts())
+	l := slog.New(h)
+	l.Info("in flight")
+	<-ts.arrived
+	l.Info("queued")
+	if err := h.Handle(context.Background(), slog.NewRecord(time.Now(), slog.LevelInfo, "newest", 0)); err != nil {
+		t.Fatalf("DropOldest refused the new record: %v", err)
+	}
+	if err := errs.Next(t); !strings.Contains(err.Error(), "dropped 1 oldest") {
+		t.Errorf("reported %v", err)
+	}
+	release()
+	nettest.Flush(t, h)
+	var msgs []string
+	for range 3 {
+		msgs = append(msgs, string(ts.next(t).Body))
+	}
+	ts.none(t)
+	if s := h.Stats(); s.Dropped != 1 || !strings.Contains(msgs[2], "newest") {
+		t.Errorf("stats %+v, bodies %q", s, msgs)
 	}
 }
 

@@ -26,7 +26,7 @@ type otlpEncoder struct {
 	trace func(context.Context) ([16]byte, [8]byte, byte, bool)
 	now   func() time.Time // the observed time
 	// frames hold the attributes of WithAttrs, encoded once, per open group (frames[0] is
-	// the record's own attribute list), as MsgpackEncoder does.
+	// the record's own attribute list), as the wire encoder (netsink/internal/wire) does.
 	frames []otlpFrame
 	groups []string
 	steps  []wire.Step // WithAttrs and WithGroup calls, for WithOptions to replay

@@ -29,9 +29,9 @@ import (
 // OTEL_EXPORTER_OTLP_LOGS_ENDPOINT over OTEL_EXPORTER_OTLP_ENDPOINT (+ "/v1/logs"); Headers
 // over OTEL_EXPORTER_OTLP_LOGS_HEADERS over OTEL_EXPORTER_OTLP_HEADERS (key by key); Resource
 // over OTEL_SERVICE_NAME over OTEL_RESOURCE_ATTRIBUTES over the program's name as
-// service.name (attribute by attribute); Compression over
+// service.name (attribute by attribute); Protocol over OTEL_EXPORTER_OTLP_LOGS_PROTOCOL over
+// OTEL_EXPORTER_OTLP_PROTOCOL over http/protobuf (grpc is refused); Compression over
 // OTEL_EXPORTER_OTLP_LOGS_COMPRESSION over OTEL_EXPORTER_OTLP_COMPRESSION over none.
-// OTEL_EXPORTER_OTLP_[LOGS_]PROTOCOL=http/json turns JSON on; grpc is refused.
 type Options struct {
 	// URL is the full logs endpoint, http:// or https:// (".../v1/logs"). Empty means the
 	// environment's, then http://localhost:4318/v1/logs.
@@ -48,8 +48,10 @@ type Options struct {
 	// Scope is the InstrumentationScope's name. Empty means "github.com/slogx/handlers".
 	Scope string
 
-	// JSON sends OTLP's JSON mapping instead of protobuf.
-	JSON bool
+	// Protocol is "http/protobuf" or "http/json" (OTLP's JSON mapping). Empty means the
+	// environment's (OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, then OTEL_EXPORTER_OTLP_PROTOCOL),
+	// then "http/protobuf": an explicit value is not overridden by the environment.
+	Protocol string
 
 	// Compression of request bodies: "gzip" or "none". Empty means the environment's
 	// (OTEL_EXPORTER_OTLP_LOGS_COMPRESSION, then OTEL_EXPORTER_OTLP_COMPRESSION), then
@@ -74,22 +76,21 @@ type Options struct {
 
 	// RequestTimeout bounds one request, response included. Zero means 10 s (OTel's default).
 	RequestTimeout time.Duration
-	netsink.
 
-		// Delivery holds the records waiting to be sent and says how they are batched (a batch
-		// is one request: BatchRecords zero means 512, OTel's batch processor; BatchBytes 256
-		// KiB of encoded records), retried and bounded at Close. A network error or a transient
-		// status (429, 502, 503, 504) is retried; MaxRetries zero means 6 (with the default
-		// Backoff, about the minute OTel's exporters retry for). A server's Retry-After (seconds
-		// or an HTTP date, at most 5 minutes) makes a wait longer, never shorter.
-		Delivery
+	// Delivery holds the records waiting to be sent and says how they are batched (a batch
+	// is one request: BatchRecords zero means 512, OTel's batch processor; BatchBytes 256
+	// KiB of encoded records), retried and bounded at Close. A network error or a transient
+	// status (429, 502, 503, 504) is retried; MaxRetries zero means 6 (with the default
+	// Backoff, about the minute OTel's exporters retry for). A server's Retry-After (seconds
+	// or an HTTP date, at most 5 minutes) makes a wait longer, never shorter.
+	netsink.Delivery
 
 	now func() time.Time // tests: the clock of the backoff, Retry-After and observed times
 }
 
 // Handler is a slog.Handler that exports records to an OpenTelemetry Collector (or any OTLP/HTTP
 // logs receiver): POST /v1/logs, one ExportLogsServiceRequest per batch, protobuf unless
-// JSON is set.
+// Protocol is http/json.
 //
 // Each record becomes a LogRecord: time_unix_nano the record's time (left out when zero),
 // observed_time_unix_nano the time of Handle, severity_number from the level (DEBUG 5,
@@ -134,7 +135,7 @@ func New(o Options, opts *slogx.Options) (*Handler, error) {
 	if opts != nil {
 		ho = *opts
 	}
-	ho.Encoder = newOTLPEncoder(o.JSON, o.TraceContext, o.now)
+	ho.Encoder = newOTLPEncoder(t.json, o.TraceContext, o.now)
 	ho.NoTerminator = true // the transport frames records
 	eo, err := deliver.FromDelivery(t.name, o.Delivery, deliver.Defaults{BatchRecords: 512, MaxRetries: 6})
 	if err != nil {
@@ -189,22 +190,16 @@ func otlpNewTransport(o *Options) (*otlpTransport, error) {
 		return nil, fmt.Errorf("netsink: otlp url %q: no host", o.URL)
 	}
 	name := "netsink: otlp " + u.Redacted()
-	for _, v := range []string{"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"} {
-		if p := strings.TrimSpace(os.Getenv(v)); p != "" {
-			switch p {
-			case "http/json":
-				o.JSON = true
-			case "http/protobuf":
-			default:
-				return nil, fmt.Errorf("%s: %s=%q: only http/protobuf and http/json are supported", name, v, p)
-			}
-			break
-		}
-	}
-	gzip, err := otlpCompression(name, o.Compression)
+	protocol, err := otlpSetting(name, "Protocol", o.Protocol, "http/protobuf", "http/protobuf", "http/json")
 	if err != nil {
 		return nil, err
 	}
+	json := protocol == "http/json"
+	compression, err := otlpSetting(name, "Compression", o.Compression, "none", "gzip", "none")
+	if err != nil {
+		return nil, err
+	}
+	gzip := compression == "gzip"
 	headers, err := otlpHeaders(o.Headers)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -219,9 +214,9 @@ func otlpNewTransport(o *Options) (*otlpTransport, error) {
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = 10 * time.Second
 	}
-	t := &otlpTransport{name: name, url: u.String(), json: o.JSON, gzip: gzip, headers: headers,
+	t := &otlpTransport{name: name, url: u.String(), json: json, gzip: gzip, headers: headers,
 		timeout: o.RequestTimeout, now: o.now}
-	t.resource, t.scope = otlpResourceBytes(resource, o.JSON), otlpScopeBytes(o.Scope, o.JSON)
+	t.resource, t.scope = otlpResourceBytes(resource, json), otlpScopeBytes(o.Scope, json)
 	t.own = http.DefaultTransport.(*http.Transport).Clone()
 	if o.TLS != nil {
 		t.own.TLSClientConfig = o.TLS.Clone()
@@ -234,23 +229,25 @@ func otlpNewTransport(o *Options) (*otlpTransport, error) {
 	return t, nil
 }
 
-// otlpCompression resolves Compression by OTel's rule: the option when set, then the
-// environment, then none. It reports whether bodies are gzipped.
-func otlpCompression(name, explicit string) (bool, error) {
-	c, from := explicit, "Compression"
-	for _, v := range []string{"OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION"} {
-		if c != "" {
+// otlpSetting resolves the option named option by OTel's rule: its value when set, then the
+// environment (OTEL_EXPORTER_OTLP_LOGS_<NAME>, then OTEL_EXPORTER_OTLP_<NAME>), then def.
+// A value outside allowed is refused, naming where it came from.
+func otlpSetting(name, option, explicit, def string, allowed ...string) (string, error) {
+	v, from := explicit, option
+	env := strings.ToUpper(option)
+	for _, e := range []string{"OTEL_EXPORTER_OTLP_LOGS_" + env, "OTEL_EXPORTER_OTLP_" + env} {
+		if v != "" {
 			break
 		}
-		c, from = strings.TrimSpace(os.Getenv(v)), v
+		v, from = strings.TrimSpace(os.Getenv(e)), e
 	}
-	switch c {
-	case "gzip":
-		return true, nil
-	case "none", "":
-		return false, nil
+	if v == "" {
+		return def, nil
 	}
-	return false, fmt.Errorf("%s: %s=%q: want gzip or none", name, from, c)
+	if !slices.Contains(allowed, v) {
+		return "", fmt.Errorf("%s: %s=%q: want %s", name, from, v, strings.Join(allowed, " or "))
+	}
+	return v, nil
 }
 
 // otlpEndpoint is the logs endpoint the environment names, or OTLP/HTTP's default.

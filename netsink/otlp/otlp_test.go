@@ -58,7 +58,7 @@ func TestOTLPRecordFields(t *testing.T) {
 		t.Run(fmt.Sprintf("json=%v", isJSON), func(t *testing.T) {
 			ts := newOTLPTestServer(t)
 			errs := &otlpErrs{}
-			h := newTestOTLP(t, Options{URL: ts.URL + "/v1/logs", JSON: isJSON, Scope: "test-scope",
+			h := newTestOTLP(t, Options{URL: ts.URL + "/v1/logs", Protocol: otlpProtocol(isJSON), Scope: "test-scope",
 				Resource: []slog.Attr{slog.String("deployment.environment", "test"), slog.Group("host", slog.Int("cpus", 2))}},
 				&slogx.Options{Level: slog.LevelDebug, OnError: errs.add})
 			at := time.Date(2026, 3, 4, 5, 6, 7, 123456789, time.UTC)
@@ -398,7 +398,7 @@ func TestOTLPPartialSuccess(t *testing.T) {
 			ts.respond(reply(body(2, "too old")), reply(body(0, "just a warning")))
 			errs := &otlpErrs{}
 			// BatchInterval holds the three records for Flush to send in one request.
-			h := newTestOTLP(t, Options{URL: ts.URL, JSON: isJSON, Delivery: netsink.Delivery{BatchInterval: time.Hour}}, &slogx.Options{OnError: errs.add})
+			h := newTestOTLP(t, Options{URL: ts.URL, Protocol: otlpProtocol(isJSON), Delivery: netsink.Delivery{BatchInterval: time.Hour}}, &slogx.Options{OnError: errs.add})
 			lg := slog.New(h)
 			for range 3 {
 				lg.Info("x")
@@ -426,7 +426,7 @@ func TestOTLPTraceContext(t *testing.T) {
 				v, ok := ctx.Value(otlpTraceKey{}).([16]byte)
 				return v, [8]byte{0xa, 0xb, 0xc, 0xd, 0xe, 0xf, 0x10, 0x11}, 1, ok
 			}
-			h := newTestOTLP(t, Options{URL: ts.URL, JSON: isJSON, TraceContext: tc}, nil)
+			h := newTestOTLP(t, Options{URL: ts.URL, Protocol: otlpProtocol(isJSON), TraceContext: tc}, nil)
 			id := [16]byte{0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
 			ctx := context.WithValue(context.Background(), otlpTraceKey{}, id)
 			lg := slog.New(h).With("a", 1).WithGroup("g")
@@ -494,7 +494,7 @@ func TestOTLPHandleAllocs(t *testing.T) {
 	ts := newOTLPTestServer(t)
 	tc := func(context.Context) ([16]byte, [8]byte, byte, bool) { return [16]byte{1}, [8]byte{2}, 1, true }
 	for _, isJSON := range []bool{false, true} {
-		h := newTestOTLP(t, Options{URL: ts.URL, JSON: isJSON, TraceContext: tc, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
+		h := newTestOTLP(t, Options{URL: ts.URL, Protocol: otlpProtocol(isJSON), TraceContext: tc, Delivery: netsink.Delivery{Buffer: 64 << 20}}, nil)
 		var hd slog.Handler = h.WithAttrs([]slog.Attr{slog.String("svc", "x")}).WithGroup("req")
 		r := otlpBenchRecord()
 		ctx := context.Background()
@@ -509,7 +509,7 @@ func BenchmarkOTLPHandle(b *testing.B) {
 	for _, isJSON := range []bool{false, true} {
 		b.Run(fmt.Sprintf("json=%v", isJSON), func(b *testing.B) {
 			ts := newOTLPTestServer(b)
-			h, err := New(Options{URL: ts.URL, JSON: isJSON, Delivery: netsink.Delivery{Overflow: slogx.DropNewest}}, nil)
+			h, err := New(Options{URL: ts.URL, Protocol: otlpProtocol(isJSON), Delivery: netsink.Delivery{Overflow: slogx.DropNewest}}, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -622,63 +622,82 @@ func TestOTLPAnyShapes(t *testing.T) {
 	}
 }
 
-// Compression follows OTel's rule per setting: the option when set, then the environment
-// (the logs variable before the generic one), then none. An explicit "none" is not
-// overridden by OTEL_EXPORTER_OTLP_COMPRESSION.
-func TestOTLPCompressionPrecedence(t *testing.T) {
-	for _, tc := range []struct {
-		explicit, logsEnv, env string
-		gzip                   bool
-	}{
-		{"", "", "", false},
-		{"", "", "gzip", true},
-		{"", "none", "gzip", false},
-		{"", "gzip", "none", true},
-		{"none", "gzip", "gzip", false},
-		{"gzip", "", "none", true},
+// Compression and Protocol follow OTel's rule per setting: the option when set, then the
+// environment (the logs variable before the generic one), then the default. An explicit
+// "none" is not overridden by OTEL_EXPORTER_OTLP_COMPRESSION, nor an explicit
+// "http/protobuf" by OTEL_EXPORTER_OTLP_PROTOCOL.
+func TestOTLPSettingPrecedence(t *testing.T) {
+	for _, option := range []struct{ name, def, other string }{
+		{"Compression", "none", "gzip"},
+		{"Protocol", "http/protobuf", "http/json"},
 	} {
-		t.Setenv("OTEL_EXPORTER_OTLP_LOGS_COMPRESSION", tc.logsEnv)
-		t.Setenv("OTEL_EXPORTER_OTLP_COMPRESSION", tc.env)
-		gzip, err := otlpCompression("netsink: otlp", tc.explicit)
-		if err != nil || gzip != tc.gzip {
-			t.Errorf("%+v: gzip %v, %v", tc, gzip, err)
+		env := strings.ToUpper(option.name)
+		d, o := option.def, option.other
+		for _, tc := range []struct{ explicit, logsEnv, env, want string }{
+			{"", "", "", d},
+			{"", "", o, o},
+			{"", d, o, d},
+			{"", o, d, o},
+			{d, o, o, d},
+			{o, "", d, o},
+		} {
+			t.Setenv("OTEL_EXPORTER_OTLP_LOGS_"+env, tc.logsEnv)
+			t.Setenv("OTEL_EXPORTER_OTLP_"+env, tc.env)
+			got, err := otlpSetting("netsink: otlp", option.name, tc.explicit, d, d, o)
+			if err != nil || got != tc.want {
+				t.Errorf("%s %+v: %q, %v", option.name, tc, got, err)
+			}
 		}
-	}
-	t.Setenv("OTEL_EXPORTER_OTLP_COMPRESSION", "")
-	if _, err := otlpCompression("netsink: otlp", "zstd"); err == nil || !strings.Contains(err.Error(), `Compression="zstd"`) {
-		t.Errorf("zstd: %v", err)
-	}
-	t.Setenv("OTEL_EXPORTER_OTLP_COMPRESSION", "br")
-	if _, err := otlpCompression("netsink: otlp", ""); err == nil || !strings.Contains(err.Error(), "OTEL_EXPORTER_OTLP_COMPRESSION") {
-		t.Errorf("br from the environment: %v", err)
+		t.Setenv("OTEL_EXPORTER_OTLP_LOGS_"+env, "")
+		t.Setenv("OTEL_EXPORTER_OTLP_"+env, "")
+		if _, err := otlpSetting("netsink: otlp", option.name, "zstd", d, d, o); err == nil || !strings.Contains(err.Error(), option.name+`="zstd"`) {
+			t.Errorf("%s zstd: %v", option.name, err)
+		}
+		t.Setenv("OTEL_EXPORTER_OTLP_"+env, "br")
+		if _, err := otlpSetting("netsink: otlp", option.name, "", d, d, o); err == nil || !strings.Contains(err.Error(), "OTEL_EXPORTER_OTLP_"+env) {
+			t.Errorf("%s br from the environment: %v", option.name, err)
+		}
 	}
 }
 
-// The handler sends what Compression resolves to: an explicit "none" stays plain under
-// OTEL_EXPORTER_OTLP_COMPRESSION=gzip.
-func TestOTLPExplicitNoCompressionBeatsEnvironment(t *testing.T) {
+// The handler sends what Compression and Protocol resolve to: explicit "none" and
+// "http/protobuf" stay plain protobuf under OTEL_EXPORTER_OTLP_COMPRESSION=gzip and
+// OTEL_EXPORTER_OTLP_PROTOCOL=http/json; empty ones take the environment's.
+func TestOTLPExplicitSettingsBeatEnvironment(t *testing.T) {
 	t.Setenv("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip")
+	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")
 	for _, tc := range []struct {
-		compression, want string
-	}{{"none", ""}, {"", "gzip"}} {
-		enc := make(chan string, 1)
+		compression, protocol, encoding, contentType string
+	}{
+		{"none", "http/protobuf", "", "application/x-protobuf"},
+		{"", "", "gzip", "application/json"},
+	} {
+		got := make(chan [2]string, 1)
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			select {
-			case enc <- r.Header.Get("Content-Encoding"):
+			case got <- [2]string{r.Header.Get("Content-Encoding"), r.Header.Get("Content-Type")}:
 			default:
 			}
 		}))
-		h, err := New(Options{URL: ts.URL + "/v1/logs", Compression: tc.compression}, nil)
+		h, err := New(Options{URL: ts.URL + "/v1/logs", Compression: tc.compression, Protocol: tc.protocol}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		slog.New(h).Info("x")
-		if got := <-enc; got != tc.want {
-			t.Errorf("Compression %q: Content-Encoding %q, want %q", tc.compression, got, tc.want)
+		if g := <-got; g[0] != tc.encoding || g[1] != tc.contentType {
+			t.Errorf("%+v: Content-Encoding %q, Content-Type %q", tc, g[0], g[1])
 		}
 		if err := h.Close(); err != nil {
 			t.Error(err)
 		}
 		ts.Close()
 	}
+}
+
+// otlpProtocol is the Protocol of the JSON or protobuf variant of a test.
+func otlpProtocol(json bool) string {
+	if json {
+		return "http/json"
+	}
+	return "http/protobuf"
 }

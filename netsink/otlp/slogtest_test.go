@@ -20,7 +20,7 @@ func TestOTLPSlogtest(t *testing.T) {
 			var h *Handler
 			slogtest.Run(t, func(t *testing.T) slog.Handler {
 				var err error
-				h, err = New(Options{URL: ts.URL, JSON: isJSON}, nil)
+				h, err = New(Options{URL: ts.URL, Protocol: otlpProtocol(isJSON)}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -6,6 +6,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/slogx/handlers/internal/testutil"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
@@ -16,7 +17,7 @@ func TestSMTPSurvivesCycles(t *testing.T) {
 
 // TestSMTPAttrCycle: a subject template naming a self-containing attribute.
 func TestSMTPAttrCycle(t *testing.T) {
-	m := nettest.CyclicValues()["map"]
+	m := testutil.CyclicValues()["map"]
 	r := Record{rec: slog.NewRecord(time.Now(), slog.LevelInfo, "m", 0)}
 	r.rec.AddAttrs(slog.Any("v", m))
 	r.scope = newSMTPEncoder(template.Must(template.New("s").Parse("")), nil).scope

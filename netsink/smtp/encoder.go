@@ -21,14 +21,14 @@ import (
 type smtpEncoder struct {
 	subj  *smtpSubject
 	body  slogx.Encoder
-	scope attrtree.Scope // what SMTPRecord.Attr looks in
+	scope attrtree.Scope // what Record.Attr looks in
 }
 
 // smtpSubject is the subject template and where a failure of it is reported; it is shared by
 // an encoder and every encoder derived from it.
 type smtpSubject struct {
 	tmpl *template.Template
-	rep  *slogx.Reporter // set by NewSMTP before the first record
+	rep  *slogx.Reporter // set by New before the first record
 }
 
 // newSMTPEncoder returns the encoder of an SMTP handler whose subject is tmpl and whose body

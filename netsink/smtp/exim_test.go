@@ -42,7 +42,7 @@ func smtpExim(t *testing.T) (addr string, roots *tls.Config, dir string, exim fu
 		t.Skipf("no exim: %v", err)
 	}
 	dir = t.TempDir()
-	cert, pool := smtpTestCert(t)
+	cert, pool := nettest.TestCert(t)
 	keyDER, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
 	if err != nil {
 		t.Fatal(err)

@@ -3,14 +3,9 @@ package smtp
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"io"
-	"math/big"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
@@ -20,6 +15,7 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+	"github.com/slogx/handlers/netsink/internal/nettest"
 )
 
 // smtpTestMail is one message the test server accepted.
@@ -57,7 +53,7 @@ func newSMTPTestServer(t testing.TB, cfg smtpTestConfig) *smtpTestServer {
 	var roots *x509.CertPool
 	if cfg.TLS {
 		var cert tls.Certificate
-		cert, roots = smtpTestCert(t)
+		cert, roots = nettest.TestCert(t)
 		tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}}
 	}
 	ts, stop, err := startSMTPTestServer(cfg, tlsConf)
@@ -234,38 +230,6 @@ type smtpQuietLog struct{}
 
 func (smtpQuietLog) Printf(string, ...interface{}) {}
 func (smtpQuietLog) Println(...interface{})        {}
-
-// smtpTestCert makes a self-signed certificate for 127.0.0.1 and localhost.
-func smtpTestCert(t testing.TB) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "slogx test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:              []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	roots := x509.NewCertPool()
-	roots.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, roots
-}
 
 // smtpParse parses a received mail and decodes its quoted-printable body.
 func smtpParse(t testing.TB, data []byte) (*mail.Message, string) {

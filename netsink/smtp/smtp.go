@@ -62,15 +62,14 @@ type Options struct {
 
 	// SessionTimeout bounds one whole SMTP session (connect to QUIT). Zero means 10 s.
 	SessionTimeout time.Duration
-	netsink.
 
-		// Delivery holds the mails waiting to be sent and says how they are retried, and how
-		// long Close waits for them (a mail being sent when CloseTimeout passes is cut). A batch
-		// is one mail: BatchRecords is forced to 1 (one mail per record, as Python's
-		// SMTPHandler) unless BatchInterval is positive, which collects the records of that
-		// interval after the first into one mail of at most BatchRecords (zero: 100). A
-		// transient (4yz) reply or a network error is retried, a permanent (5yz) one is not.
-		Delivery
+	// Delivery holds the mails waiting to be sent and says how they are retried, and how
+	// long Close waits for them (a mail being sent when CloseTimeout passes is cut). A batch
+	// is one mail: BatchRecords is forced to 1 (one mail per record, as Python's
+	// SMTPHandler) unless BatchInterval is positive, which collects the records of that
+	// interval after the first into one mail of at most BatchRecords (zero: 100). A
+	// transient (4yz) reply or a network error is retried, a permanent (5yz) one is not.
+	netsink.Delivery
 
 	now func() time.Time // stamps the Date header; nil means time.Now (tests)
 }

@@ -258,7 +258,7 @@ func TestSMTPInsecureAuthAllowed(t *testing.T) {
 
 func TestSMTPImplicitTLS(t *testing.T) {
 	nettest.NoLeak(t)
-	cert, roots := smtpTestCert(t)
+	cert, roots := nettest.TestCert(t)
 	ts := newSMTPTestServer(t, smtpTestConfig{})
 	// A TLS terminator in front of the plain server: SMTPS as port 465 speaks it.
 	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})

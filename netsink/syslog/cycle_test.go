@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/slogx/handlers/internal/testutil"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
@@ -16,7 +17,7 @@ func TestSyslogSurvivesCycles(t *testing.T) {
 		"sd":   syslogTestEncoder(t, Options{StructuredDataID: "all@32473"}),
 		"3164": syslogTestEncoder(t, Options{Format: RFC3164}),
 		"sd group and msgid": syslogTestEncoder(t, Options{}).
-			WithAttrs([]slog.Attr{slog.Any("msgid", nettest.CyclicValues()["map"])}),
+			WithAttrs([]slog.Attr{slog.Any("msgid", testutil.CyclicValues()["map"])}),
 	} {
 		t.Run(name, func(t *testing.T) { nettest.EncoderSurvivesCycles(t, enc, nil, nil) })
 	}

@@ -114,15 +114,14 @@ type Options struct {
 	// On streams no log call waits for either: the delivery engine's goroutine dials and
 	// writes.
 	WriteTimeout time.Duration
-	netsink.
 
-		// Delivery configures the delivery engine of streams (tcp, tcp+tls, unix). On datagram
-		// networks (udp, unixgram) only Buffer and Backoff apply: records that cannot be sent
-		// (the daemon is unreachable) are held, in order, up to Buffer bytes (oldest dropped
-		// first; negative: not held, a record that cannot be sent is an error) and sent before
-		// the next record once a connection succeeds, or at Close. MaxRetries zero means a
-		// batch is written again until it is accepted.
-		Delivery
+	// Delivery configures the delivery engine of streams (tcp, tcp+tls, unix). On datagram
+	// networks (udp, unixgram) only Buffer and Backoff apply: records that cannot be sent
+	// (the daemon is unreachable) are held, in order, up to Buffer bytes (oldest dropped
+	// first; negative: not held, a record that cannot be sent is an error) and sent before
+	// the next record once a connection succeeds, or at Close. MaxRetries zero means a
+	// batch is written again until it is accepted.
+	netsink.Delivery
 
 	now func() time.Time // the reconnect schedule's clock and RFC 3164's time for records without one; nil means time.Now (tests)
 }
