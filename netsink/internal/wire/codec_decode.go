@@ -375,17 +375,21 @@ func (w *Dec) topAttrs(rec *slog.Record, src bool) (_ []slog.Attr, inline bool, 
 		// str, with the fixstr every key the encoder writes read without a call.
 		var k string
 		if b, ok := w.fixStr(); ok {
-			k = w.strs.get(b)
+			if k, ok = w.strs.hit(b); !ok {
+				k = w.strs.miss(b)
+			}
 		} else if k, err = w.str(); err != nil {
 			return nil, false, err
 		}
-		group := w.cur.off < len(w.cur.b) && wireMapCode(w.cur.b[w.cur.off])
-		v, err := w.value(2)
-		if err != nil {
-			return nil, false, w.inAttr(k, err)
-		}
-		if group && len(v.Group()) == 0 {
-			continue
+		v, ok := w.plainValue()
+		if !ok {
+			group := w.cur.off < len(w.cur.b) && wireMapCode(w.cur.b[w.cur.off])
+			if v, err = w.value(2); err != nil {
+				return nil, false, w.inAttr(k, err)
+			}
+			if group && len(v.Group()) == 0 {
+				continue
+			}
 		}
 		dst[j].Key = k // Key and Value apart: a slog.Attr built whole goes through a temporary
 		dst[j].Value = v
@@ -393,6 +397,39 @@ func (w *Dec) topAttrs(rec *slog.Record, src bool) (_ []slog.Attr, inline bool, 
 	}
 	*nFront = j
 	return nil, true, nil
+}
+
+// plainValue reads, without a call, the value at the cursor when it has one of the forms
+// the encoder writes for a plain attribute (small integer, short string, float64, bool,
+// duration) and all its bytes are present; ok is false otherwise, and value reads it.
+func (w *Dec) plainValue() (v slog.Value, ok bool) {
+	b, off := w.cur.b, w.cur.off
+	if off >= len(b) {
+		return v, false
+	}
+	switch c := b[off]; {
+	case c <= mpPosFixedNumHigh:
+		w.cur.off++
+		return slog.Int64Value(int64(c)), true
+	case c&^mpFixedStrMask == MpFixedStrLow:
+		if b, ok := w.fixStr(); ok {
+			s, ok := w.strs.hit(b)
+			if !ok {
+				s = w.strs.miss(b)
+			}
+			return slog.StringValue(s), true
+		}
+	case c == mpDouble && off+9 <= len(b):
+		w.cur.off += 9
+		return slog.Float64Value(math.Float64frombits(binary.BigEndian.Uint64(b[off+1 : off+9]))), true
+	case c == mpTrue || c == mpFalse:
+		w.cur.off++
+		return slog.BoolValue(c == mpTrue), true
+	case c == mpFixExt8 && off+10 <= len(b) && int8(b[off+1]) == wireExtDuration:
+		w.cur.off += 10
+		return slog.DurationValue(time.Duration(binary.BigEndian.Uint64(b[off+2 : off+10]))), true
+	}
+	return v, false
 }
 
 // wireMapCode reports whether c starts a msgpack map.
@@ -501,16 +538,16 @@ func (w *Dec) arrayLen() (int, error) {
 // on the path every key takes. ok is false for any other form, or a fixstr longer than what
 // remains, for strLen to read or report.
 func (w *Dec) fixStr() (_ []byte, ok bool) {
-	p := w.cur.b[w.cur.off:]
-	if len(p) == 0 || p[0]&^mpFixedStrMask != MpFixedStrLow {
+	b, off := w.cur.b, w.cur.off
+	if off >= len(b) || b[off]&^mpFixedStrMask != MpFixedStrLow {
 		return nil, false
 	}
-	n := int(p[0] & mpFixedStrMask)
-	if n >= len(p) {
+	end := off + 1 + int(b[off]&mpFixedStrMask)
+	if end > len(b) {
 		return nil, false
 	}
-	w.cur.off += 1 + n
-	return p[1 : 1+n], true
+	w.cur.off = end
+	return b[off+1 : end], true
 }
 
 // strLen reads the header of a string or bin whose bytes are all present, and returns its
