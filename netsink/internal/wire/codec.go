@@ -454,18 +454,35 @@ func (w *Enc) recordAttrs(e *Encoder, r *slog.Record) int {
 		}
 		return w.walkRecord(e, r)
 	}
+	front, back, ok := recordAttrs(r)
+	if !ok {
+		n := 0
+		r.Attrs(func(a slog.Attr) bool {
+			n += w.recordAttr(e, &a)
+			return true
+		})
+		return n
+	}
+	// Read in place, without Attrs' call of a function and copy of the attribute for each.
 	n := 0
-	r.Attrs(func(a slog.Attr) bool {
-		if k := a.Value.Kind(); attrwalk.PlainKind(k) {
-			w.str(a.Key)
-			w.valueOf(k, a.Value)
-			n++
-		} else {
-			n += w.walkAttr(e, a)
-		}
-		return true
-	})
+	for i := range front {
+		n += w.recordAttr(e, &front[i])
+	}
+	for i := range back {
+		n += w.recordAttr(e, &back[i])
+	}
 	return n
+}
+
+// recordAttr appends a, one of the record's attributes, and returns how many pairs that
+// made (see recordAttrs).
+func (w *Enc) recordAttr(e *Encoder, a *slog.Attr) int {
+	if k := a.Value.Kind(); attrwalk.PlainKind(k) {
+		w.str(a.Key)
+		w.valueOf(k, a.Value)
+		return 1
+	}
+	return w.walkAttr(e, *a)
 }
 
 // walkAttr walks a, one of the record's attributes, as recordAttrs does.

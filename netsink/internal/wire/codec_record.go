@@ -6,21 +6,23 @@ import (
 	"unsafe"
 )
 
-// recordLayout locates the attributes a slog.Record holds inline: the array of its first
-// five attributes and their count. The decoder writes a record's attributes there directly
-// instead of through Record.AddAttrs, which copied each one and checked it again (a tenth
-// of a decode). Found by reflection, once: when a Go release lays slog.Record out
-// otherwise, ok is false and every record goes through AddAttrs.
+// recordLayout locates the attributes of a slog.Record: the array of its first five
+// attributes, their count, and the slice of the others. The decoder writes a record's
+// attributes there directly instead of through Record.AddAttrs, which copied each one and
+// checked it again (a tenth of a decode); the encoder reads them there instead of through
+// Record.Attrs, which calls a function for each. Found by reflection, once: when a Go
+// release lays slog.Record out otherwise, ok is false and both use slog's methods.
 var recordLayout = func() (l struct {
-	front, nFront uintptr
-	ok            bool
+	front, nFront, back uintptr
+	ok                  bool
 }) {
 	t := reflect.TypeFor[slog.Record]()
 	front, ok1 := t.FieldByName("front")
 	nFront, ok2 := t.FieldByName("nFront")
-	l.ok = ok1 && ok2 && front.Type == reflect.TypeFor[[wireTopInline]slog.Attr]() &&
-		nFront.Type == reflect.TypeFor[int]()
-	l.front, l.nFront = front.Offset, nFront.Offset
+	back, ok3 := t.FieldByName("back")
+	l.ok = ok1 && ok2 && ok3 && front.Type == reflect.TypeFor[[wireTopInline]slog.Attr]() &&
+		nFront.Type == reflect.TypeFor[int]() && back.Type == reflect.TypeFor[[]slog.Attr]()
+	l.front, l.nFront, l.back = front.Offset, nFront.Offset, back.Offset
 	return l
 }()
 
@@ -33,4 +35,15 @@ func recordFront(rec *slog.Record) (*[wireTopInline]slog.Attr, *int) {
 	}
 	p := unsafe.Pointer(rec)
 	return (*[wireTopInline]slog.Attr)(unsafe.Add(p, recordLayout.front)), (*int)(unsafe.Add(p, recordLayout.nFront))
+}
+
+// recordAttrs returns r's attributes in order, front then back, or ok false when slog.Record
+// is not laid out as recordLayout expects. They alias r: read only.
+func recordAttrs(r *slog.Record) (front, back []slog.Attr, ok bool) {
+	if !recordLayout.ok {
+		return nil, nil, false
+	}
+	p := unsafe.Pointer(r)
+	n := *(*int)(unsafe.Add(p, recordLayout.nFront))
+	return (*[wireTopInline]slog.Attr)(unsafe.Add(p, recordLayout.front))[:n], *(*[]slog.Attr)(unsafe.Add(p, recordLayout.back)), true
 }
