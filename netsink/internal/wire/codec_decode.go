@@ -254,19 +254,26 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 		}
 		switch wireField(key) {
 		case fieldV:
-			if version, err = w.int(); err != nil {
-				return err
+			var ok bool
+			if version, ok = w.fastInt(); !ok { // fastInt inlined: int is not
+				if version, err = w.slowInt(); err != nil {
+					return err
+				}
 			}
 		case fieldTime:
-			ns, err := w.int()
-			if err != nil {
-				return err
+			ns, ok := w.fastInt()
+			if !ok {
+				if ns, err = w.slowInt(); err != nil {
+					return err
+				}
 			}
 			rec.Time = time.Unix(0, ns)
 		case fieldLevel:
-			l, err := w.int()
-			if err != nil {
-				return err
+			l, ok := w.fastInt()
+			if !ok {
+				if l, err = w.slowInt(); err != nil {
+					return err
+				}
 			}
 			if l < math.MinInt32 || l > math.MaxInt32 {
 				return Malformed("level %d out of range", l)
@@ -615,6 +622,30 @@ func (w *Dec) bytes() ([]byte, error) {
 }
 
 func (w *Dec) int() (int64, error) {
+	if n, ok := w.fastInt(); ok {
+		return n, nil
+	}
+	return w.slowInt()
+}
+
+// fastInt reads, small enough to be inlined, an integer in the two forms the encoder writes
+// most: a positive fixint (versions, levels) and int64 (times).
+func (w *Dec) fastInt() (int64, bool) {
+	b, off := w.cur.b, w.cur.off
+	if off < len(b) {
+		if c := b[off]; c <= mpPosFixedNumHigh {
+			w.cur.off++
+			return int64(c), true
+		} else if c == mpInt64 && off+9 <= len(b) {
+			w.cur.off += 9
+			return int64(binary.BigEndian.Uint64(b[off+1 : off+9])), true
+		}
+	}
+	return 0, false
+}
+
+// slowInt is int for the other forms.
+func (w *Dec) slowInt() (int64, error) {
 	if w.cur.remaining() == 0 {
 		return 0, Malformed("unexpected end")
 	}
