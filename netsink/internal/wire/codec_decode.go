@@ -280,16 +280,24 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 			}
 			rec.Level = slog.Level(l)
 		case fieldMsg:
-			if rec.Message, err = w.str(); err != nil {
+			if b, ok := w.fixStr(); ok {
+				rec.Message = w.strs.get(b)
+			} else if rec.Message, err = w.str(); err != nil {
 				return err
 			}
 		case fieldID:
-			if h.ID, err = w.rawStr(); err != nil {
-				return err
+			var ok bool
+			if h.ID, ok = w.fastBin8(); !ok {
+				if h.ID, err = w.rawStr(); err != nil {
+					return err
+				}
 			}
 		case fieldSeq:
-			if h.Seq, err = w.seq(); err != nil {
-				return err
+			var ok bool
+			if h.Seq, ok = w.fastUint64(); !ok {
+				if h.Seq, err = w.seq(); err != nil {
+					return err
+				}
 			}
 			h.HasSeq = true
 		case fieldSource:
@@ -640,6 +648,30 @@ func (w *Dec) fastInt() (int64, bool) {
 			w.cur.off += 9
 			return int64(binary.BigEndian.Uint64(b[off+1 : off+9])), true
 		}
+	}
+	return 0, false
+}
+
+// fastBin8 reads, small enough to be inlined, a bin8 (Socket's sender id) whose bytes are
+// all present, without copying it.
+func (w *Dec) fastBin8() ([]byte, bool) {
+	b, off := w.cur.b, w.cur.off
+	if off+2 <= len(b) && b[off] == mpBin8 {
+		if end := off + 2 + int(b[off+1]); end <= len(b) {
+			w.cur.off = end
+			return b[off+2 : end], true
+		}
+	}
+	return nil, false
+}
+
+// fastUint64 reads, small enough to be inlined, a uint64 in its 9-byte form (Socket's
+// sequence number).
+func (w *Dec) fastUint64() (uint64, bool) {
+	b, off := w.cur.b, w.cur.off
+	if off+9 <= len(b) && b[off] == mpUint64 {
+		w.cur.off += 9
+		return binary.BigEndian.Uint64(b[off+1 : off+9]), true
 	}
 	return 0, false
 }
