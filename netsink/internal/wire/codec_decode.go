@@ -147,11 +147,11 @@ func (w *Dec) record(b []byte) (rec slog.Record, h Header, err error) {
 
 // RecordInto is record writing into *rec and *h, which the Server keeps on its stack: a
 // record is some 300 bytes, copied at every return, and a header, 40, copied through a
-// temporary that stalled the store buffer.
+// temporary that stalled the store buffer. rec must be a zero slog.Record (it is not
+// cleared first: every caller has a new one); on error it is zero again.
 func (w *Dec) RecordInto(b []byte, rec *slog.Record, h *Header) error {
 	w.start(b)
 	w.strs.frame()
-	*rec = slog.Record{}
 	// Not deferred: a defer in a function with as many returns as fields is not open-coded,
 	// and cost a twentieth of the decode.
 	err := w.fields(rec, h)
