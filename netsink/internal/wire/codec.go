@@ -389,6 +389,19 @@ func (w *Enc) closeMap(at, n int) {
 // are built-ins that ReplaceAttr made into something else.
 func (w *Enc) attrs(e *Encoder, r *slog.Record, extra []slog.Attr, inline bool) int {
 	keyAt := len(w.b)
+	if len(e.frames) == 1 && !inline && len(extra) == 0 {
+		// No group open, nothing from ReplaceAttr: one map, without the stack below.
+		w.b = append(w.b, MpFixedStrLow|5, 'a', 't', 't', 'r', 's', mpMap32, 0, 0, 0, 0)
+		at := len(w.b) - 5
+		w.b = append(w.b, e.frames[0].pre...)
+		n := w.recordAttrs(e, r) + e.frames[0].n
+		if n == 0 {
+			w.b = w.b[:keyAt]
+			return 0
+		}
+		w.closeMap(at, n)
+		return 1
+	}
 	if !inline {
 		w.str("attrs")
 	}
@@ -584,26 +597,27 @@ func (w *Enc) source(s *slog.Source) {
 // value appends a resolved, non-group value.
 func (w *Enc) value(v slog.Value) { w.valueOf(v.Kind(), v) }
 
-// valueOf appends v, whose kind is k.
+// valueOf appends v, whose kind is k. The numbers are read from the value's word directly
+// (valueNum): slog.Value's accessors find the kind again, and panic on another.
 func (w *Enc) valueOf(k slog.Kind, v slog.Value) {
 	switch k {
 	case slog.KindString:
 		w.str(v.String())
 	case slog.KindInt64:
-		w.int(v.Int64())
+		w.int(int64(valueNum(&v)))
 	case slog.KindUint64:
 		// Always the 9-byte form: its code is how the decoder knows the kind was uint64.
-		w.uint64(v.Uint64())
+		w.uint64(valueNum(&v))
 	case slog.KindFloat64:
-		w.float64(v.Float64())
+		w.b = binary.BigEndian.AppendUint64(append(w.b, mpDouble), valueNum(&v)) // the float's bits
 	case slog.KindBool:
-		w.bool(v.Bool())
+		w.bool(valueNum(&v) == 1)
 	case slog.KindDuration:
 		if w.fwd {
-			w.int(int64(v.Duration())) // nanoseconds, as slog's JSON handler writes them
+			w.int(int64(valueNum(&v))) // nanoseconds, as slog's JSON handler writes them
 			return
 		}
-		w.b = binary.BigEndian.AppendUint64(append(w.b, mpFixExt8, byte(wireExtDuration)), uint64(v.Duration()))
+		w.b = binary.BigEndian.AppendUint64(append(w.b, mpFixExt8, byte(wireExtDuration)), valueNum(&v))
 	case slog.KindTime:
 		if w.fwd {
 			w.rfc3339(v.Time())

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"log/slog"
+	"math"
 	"reflect"
 	"unsafe"
 )
@@ -46,4 +47,41 @@ func recordAttrs(r *slog.Record) (front, back []slog.Attr, ok bool) {
 	p := unsafe.Pointer(r)
 	n := *(*int)(unsafe.Add(p, recordLayout.nFront))
 	return (*[wireTopInline]slog.Attr)(unsafe.Add(p, recordLayout.front))[:n], *(*[]slog.Attr)(unsafe.Add(p, recordLayout.back)), true
+}
+
+// valueLayout locates the word where a slog.Value of kind Int64, Uint64, Float64 (its
+// bits), Bool (1 for true) or Duration keeps its number. When a Go release lays slog.Value
+// out otherwise, ok is false and valueNum uses the accessors.
+var valueLayout = func() (l struct {
+	num uintptr
+	ok  bool
+}) {
+	f, ok := reflect.TypeFor[slog.Value]().FieldByName("num")
+	l.ok = ok && f.Type == reflect.TypeFor[uint64]()
+	l.num = f.Offset
+	return l
+}()
+
+// valueNum returns the number of *v, whose kind is Int64, Uint64, Float64, Bool or
+// Duration (the caller checked).
+func valueNum(v *slog.Value) uint64 {
+	if valueLayout.ok {
+		return *(*uint64)(unsafe.Add(unsafe.Pointer(v), valueLayout.num))
+	}
+	switch v.Kind() {
+	case slog.KindInt64:
+		return uint64(v.Int64())
+	case slog.KindUint64:
+		return v.Uint64()
+	case slog.KindFloat64:
+		return math.Float64bits(v.Float64())
+	case slog.KindBool:
+		if v.Bool() {
+			return 1
+		}
+		return 0
+	case slog.KindDuration:
+		return uint64(v.Duration())
+	}
+	return 0
 }

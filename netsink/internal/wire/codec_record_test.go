@@ -84,3 +84,31 @@ func wireJSON(r slog.Record) string {
 	_ = slog.NewJSONHandler(&b, nil).Handle(context.Background(), r)
 	return b.String()
 }
+
+// valueNum reads the number of every numeric kind as its accessor returns it, from the
+// value's word and through the accessors alike (when slog.Value is laid out otherwise).
+func TestValueNum(t *testing.T) {
+	if !valueLayout.ok {
+		t.Fatal("slog.Value is not laid out as valueLayout expects: the encoder uses the accessors")
+	}
+	values := []struct {
+		v    slog.Value
+		want uint64
+	}{
+		{slog.Int64Value(-5), uint64(1<<64 - 5)},
+		{slog.Uint64Value(1<<63 + 1), 1<<63 + 1},
+		{slog.Float64Value(1.5), 0x3ff8000000000000},
+		{slog.BoolValue(true), 1},
+		{slog.BoolValue(false), 0},
+		{slog.DurationValue(-time.Second), uint64(1<<64 - 1e9)},
+	}
+	for _, layout := range []bool{true, false} {
+		valueLayout.ok = layout
+		for _, c := range values {
+			if got := valueNum(&c.v); got != c.want {
+				t.Errorf("layout %v, %v (%v): %#x, want %#x", layout, c.v, c.v.Kind(), got, c.want)
+			}
+		}
+	}
+	valueLayout.ok = true
+}
