@@ -184,6 +184,9 @@ func (e *Encoder) AppendRecord(dst []byte, r slog.Record, id []byte, withSeq boo
 // AppendRecordAt is AppendRecord taking r by pointer: a slog.Record is some 300 bytes,
 // copied at every call that takes it by value.
 func (e *Encoder) AppendRecordAt(dst []byte, r *slog.Record, id []byte, withSeq bool) ([]byte, int) {
+	if !e.fwd && e.opts.ReplaceAttr == nil && !e.opts.AddSource {
+		return e.appendPlain(dst, r, id, withSeq)
+	}
 	w := &Enc{b: dst, fwd: e.fwd}
 	timeAt := -1
 	if e.fwd {
@@ -267,6 +270,36 @@ func (e *Encoder) AppendRecordAt(dst []byte, r *slog.Record, id []byte, withSeq 
 	} else {
 		binary.BigEndian.PutUint16(w.b[start+1:], uint16(fields))
 	}
+	return w.b, seqOff
+}
+
+// appendPlain is AppendRecordAt for the wire format without ReplaceAttr or AddSource,
+// the Socket's usual case: every built-in is in its field, and each field's name and
+// header go out in one append.
+func (e *Encoder) appendPlain(dst []byte, r *slog.Record, id []byte, withSeq bool) ([]byte, int) {
+	w := &Enc{b: dst}
+	start := len(w.b)
+	w.b = append(w.b, mpMap16, 0, 0, MpFixedStrLow|1, 'v', Version)
+	fields := 3 // v, level, msg
+	seqOff := -1
+	if withSeq {
+		w.b = append(w.b, MpFixedStrLow|2, 'i', 'd')
+		w.bytes(id)
+		w.b = append(w.b, MpFixedStrLow|3, 's', 'e', 'q', mpUint64, 0, 0, 0, 0, 0, 0, 0, 0)
+		seqOff = len(w.b) - 8
+		fields += 2
+	}
+	if !r.Time.IsZero() {
+		w.b = append(w.b, MpFixedStrLow|4, 't', 'i', 'm', 'e')
+		w.int(r.Time.UnixNano())
+		fields++
+	}
+	w.b = append(w.b, MpFixedStrLow|5, 'l', 'e', 'v', 'e', 'l')
+	w.int(int64(r.Level))
+	w.b = append(w.b, MpFixedStrLow|3, 'm', 's', 'g')
+	w.str(r.Message)
+	fields += w.attrs(e, r, nil, false)
+	binary.BigEndian.PutUint16(w.b[start+1:], uint16(fields))
 	return w.b, seqOff
 }
 

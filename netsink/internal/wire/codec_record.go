@@ -68,6 +68,11 @@ func valueNum(v *slog.Value) uint64 {
 	if valueLayout.ok {
 		return *(*uint64)(unsafe.Add(unsafe.Pointer(v), valueLayout.num))
 	}
+	return valueNumOf(v)
+}
+
+// valueNumOf is valueNum through the accessors.
+func valueNumOf(v *slog.Value) uint64 {
 	switch v.Kind() {
 	case slog.KindInt64:
 		return uint64(v.Int64())

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"testing"
 	"time"
+
+	"github.com/slogx/handlers/slogx"
 )
 
 // The attributes decoded straight into a record's inline array make the record
@@ -111,4 +113,21 @@ func TestValueNum(t *testing.T) {
 		}
 	}
 	valueLayout.ok = true
+}
+
+// The plain path (no ReplaceAttr, no AddSource) writes the bytes the general one writes,
+// with and without Socket's sender id and sequence number, with and without a time.
+func TestAppendPlainAsGeneral(t *testing.T) {
+	identity := func(_ []string, a slog.Attr) slog.Attr { return a }
+	plain := New().WithAttrs([]slog.Attr{slog.String("svc", "api")}).(*Encoder)
+	general := plain.WithOptions(slogx.EncoderOptions{ReplaceAttr: identity}).(*Encoder)
+	for _, r := range []slog.Record{wireAllKinds(), slog.NewRecord(time.Time{}, slog.LevelWarn, "", 0)} {
+		for _, seq := range []bool{false, true} {
+			p, pOff := plain.AppendRecordAt(nil, &r, []byte("sender"), seq)
+			g, gOff := general.AppendRecordAt(nil, &r, []byte("sender"), seq)
+			if !bytes.Equal(p, g) || pOff != gOff {
+				t.Errorf("seq %v: plain %x (seq at %d)\ngeneral %x (seq at %d)", seq, p, pOff, g, gOff)
+			}
+		}
+	}
 }
