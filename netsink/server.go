@@ -458,12 +458,8 @@ func (sc *wireServerConn) serve() {
 // bytes to discard then. Only a read that may block sets the deadline: setting it for every
 // frame (a clock read and a runtime timer update) cost a tenth of a record's handling.
 func (sc *wireServerConn) next(br *bufio.Reader, fr *wireFrameReader, max int, timeout time.Duration) (buf []byte, peeked int, err error) {
-	if n := fr.ready(br, max); n > 0 {
-		p, err := br.Peek(n)
-		if err != nil {
-			return nil, 0, err
-		}
-		return p[4:], n, nil
+	if p := fr.ready(br, max); p != nil {
+		return p[4:], len(p), nil
 	}
 	_ = sc.c.SetReadDeadline(time.Now().Add(timeout))
 	buf, err = fr.next(max)

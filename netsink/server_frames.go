@@ -73,20 +73,21 @@ func (f *wireFrameReader) next(limit int) ([]byte, error) {
 	return f.buf, nil
 }
 
-// ready returns the length (prefix included) of the next frame if it is wholly in br (f's
-// reader) and within max, so that it can be handled in br's buffer; 0 otherwise, when next
-// must read it (and report a frame over max).
-func (f *wireFrameReader) ready(br *bufio.Reader, max int) int {
+// ready returns the next frame, length prefix included, if it is wholly in br (f's
+// reader) and within max, so that it can be handled in br's buffer; nil otherwise, when
+// next must read it (and report a frame over max). One Peek of what is buffered, which
+// does not read, serves the prefix and the frame.
+func (f *wireFrameReader) ready(br *bufio.Reader, max int) []byte {
 	if f.inBody || f.nhdr > 0 || br.Buffered() < 4 {
-		return 0
+		return nil
 	}
-	hdr, err := br.Peek(4) // buffered: does not read
-	if err != nil {
-		return 0
+	p, err := br.Peek(br.Buffered())
+	if err != nil || len(p) < 4 {
+		return nil
 	}
-	size := uint64(binary.BigEndian.Uint32(hdr))
-	if size > uint64(max) || size > uint64(br.Buffered()-4) {
-		return 0
+	size := uint64(binary.BigEndian.Uint32(p))
+	if size > uint64(max) || size > uint64(len(p)-4) {
+		return nil
 	}
-	return 4 + int(size)
+	return p[:4+size]
 }
