@@ -242,7 +242,9 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 		attrs   []slog.Attr // on w.stack, unless they went straight into rec (inline)
 		inline  bool
 	)
-	for i := 0; i < n; i++ {
+	i := w.plainPrefix(n, rec, h, &version)
+	w.reserved -= 2 * i // the entries it read (see startEntry)
+	for ; i < n; i++ {
 		w.startEntry()
 		// Every name the encoder writes is a fixstr, taken here without a call (rawStr
 		// reads the other forms): the names are most of the fields' cost.
@@ -354,6 +356,78 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	}
 	rec.AddAttrs(attrs...) // copied: inline up to 5, else into one slice of the record's own
 	return nil
+}
+
+// plainPrefix reads the fields appendPlain writes before "attrs", in its order: "v",
+// Socket's "id" and "seq", "time", "level", "msg", each name matched in place and its
+// value in its usual form, and returns how many of the n fields it read. It stops before
+// the first field that is not the next of these or not in that form, for fields' loop to
+// read it and the rest, in any order.
+func (w *Dec) plainPrefix(n int, rec *slog.Record, h *Header, version *int64) int {
+	i, at := 0, w.cur.off
+	if i < n && w.hasKey("\xa1v") {
+		v, ok := w.fastInt()
+		if !ok {
+			w.cur.off = at
+			return i
+		}
+		*version = v
+		i, at = i+1, w.cur.off
+	}
+	if i+1 < n && w.hasKey("\xa2id") {
+		id, ok := w.fastBin8()
+		if !ok || !w.hasKey("\xa3seq") {
+			w.cur.off = at
+			return i
+		}
+		seq, ok := w.fastUint64()
+		if !ok {
+			w.cur.off = at
+			return i
+		}
+		h.ID, h.Seq, h.HasSeq = id, seq, true
+		i, at = i+2, w.cur.off
+	}
+	if i < n && w.hasKey("\xa4time") {
+		ns, ok := w.fastInt()
+		if !ok {
+			w.cur.off = at
+			return i
+		}
+		rec.Time = time.Unix(0, ns)
+		i, at = i+1, w.cur.off
+	}
+	if i < n && w.hasKey("\xa5level") {
+		l, ok := w.fastInt()
+		if !ok || l < math.MinInt32 || l > math.MaxInt32 {
+			w.cur.off = at
+			return i
+		}
+		rec.Level = slog.Level(l)
+		i, at = i+1, w.cur.off
+	}
+	if i < n && w.hasKey("\xa3msg") {
+		if b, ok := w.fixStr(); ok {
+			rec.Message = w.strs.get(b)
+		} else if m, err := w.str(); err == nil { // a longer message
+			rec.Message = m
+		} else {
+			w.cur.off = at
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// hasKey takes the bytes k at the cursor, if they are there.
+func (w *Dec) hasKey(k string) bool {
+	b, off := w.cur.b, w.cur.off
+	if off+len(k) <= len(b) && string(b[off:off+len(k)]) == k {
+		w.cur.off += len(k)
+		return true
+	}
+	return false
 }
 
 // topAttrs decodes the record's attributes: straight into rec when the record holds them
@@ -637,13 +711,13 @@ func (w *Dec) int() (int64, error) {
 }
 
 // fastInt reads, small enough to be inlined, an integer in the two forms the encoder writes
-// most: a positive fixint (versions, levels) and int64 (times).
+// most: a fixint (versions, levels) and int64 (times).
 func (w *Dec) fastInt() (int64, bool) {
 	b, off := w.cur.b, w.cur.off
 	if off < len(b) {
-		if c := b[off]; c <= mpPosFixedNumHigh {
+		if c := b[off]; wireIsFixNum(c) {
 			w.cur.off++
-			return int64(c), true
+			return int64(int8(c)), true
 		} else if c == mpInt64 && off+9 <= len(b) {
 			w.cur.off += 9
 			return int64(binary.BigEndian.Uint64(b[off+1 : off+9])), true

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,5 +130,62 @@ func TestAppendPlainAsGeneral(t *testing.T) {
 				t.Errorf("seq %v: plain %x (seq at %d)\ngeneral %x (seq at %d)", seq, p, pOff, g, gOff)
 			}
 		}
+	}
+}
+
+// Frames whose fields come in another order, or in other forms than the encoder's usual
+// ones (a negative or wide level, a long message, an int32 time), decode as the encoder's
+// own: the fields read in order in place (plainPrefix) hand the rest to the general loop.
+func TestDecodeFieldOrdersAndForms(t *testing.T) {
+	long := strings.Repeat("m", 40)
+	type field struct {
+		key string
+		put func(w *Enc)
+	}
+	v := field{"v", func(w *Enc) { w.int(Version) }}
+	id := field{"id", func(w *Enc) { w.bytes([]byte("snd")) }}
+	seq := field{"seq", func(w *Enc) { w.uint64(9) }}
+	tm := func(ns int64) field { return field{"time", func(w *Enc) { w.int(ns) }} }
+	lvl := func(l int64) field { return field{"level", func(w *Enc) { w.int(l) }} }
+	msg := func(m string) field { return field{"msg", func(w *Enc) { w.str(m) }} }
+	frame := func(fs ...field) []byte {
+		w := &Enc{}
+		w.mapLen(len(fs))
+		for _, f := range fs {
+			w.str(f.key)
+			f.put(w)
+		}
+		return w.b
+	}
+	for name, c := range map[string]struct {
+		p     []byte
+		level slog.Level
+		msg   string
+		ns    int64
+		seq   bool
+	}{
+		"the encoder's order":  {frame(v, id, seq, tm(5e18), lvl(4), msg("hi")), 4, "hi", 5e18, true},
+		"reversed":             {frame(msg("hi"), lvl(4), tm(5e18), seq, id, v), 4, "hi", 5e18, true},
+		"negative level":       {frame(v, tm(5e18), lvl(-4), msg("hi")), -4, "hi", 5e18, false},
+		"int16 level":          {frame(v, tm(5e18), lvl(-1000), msg(long)), -1000, long, 5e18, false},
+		"int32 time":           {frame(v, tm(1e9), lvl(0), msg("")), 0, "", 1e9, false},
+		"id without seq":       {frame(v, id, tm(5e18), lvl(8), msg("x")), 8, "x", 5e18, false},
+		"version last":         {frame(tm(5e18), lvl(8), msg("x"), v), 8, "x", 5e18, false},
+		"msg before the level": {frame(v, tm(5e18), msg("x"), lvl(8)), 8, "x", 5e18, false},
+	} {
+		r, h, err := NewDec().record(c.p)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if r.Level != c.level || r.Message != c.msg || r.Time.UnixNano() != c.ns || h.HasSeq != c.seq {
+			t.Errorf("%s: level %v msg %q time %d seq %v", name, r.Level, r.Message, r.Time.UnixNano(), h.HasSeq)
+		}
+		if c.seq && (string(h.ID) != "snd" || h.Seq != 9) {
+			t.Errorf("%s: id %q seq %d", name, h.ID, h.Seq)
+		}
+	}
+	if _, _, err := NewDec().record(frame(tm(5e18), lvl(1<<40), msg("x"), v)); err == nil {
+		t.Error("a level beyond int32 decoded")
 	}
 }
