@@ -515,6 +515,13 @@ func (w *Dec) plainValue() (v slog.Value, ok bool) {
 	case c == mpFixExt8 && off+10 <= len(b) && int8(b[off+1]) == wireExtDuration:
 		w.cur.off += 10
 		return slog.DurationValue(time.Duration(binary.BigEndian.Uint64(b[off+2 : off+10]))), true
+	case c >= mpUint8 && c <= mpInt64 && c != mpUint64:
+		if n, ok := w.smallInt(c); ok {
+			return slog.Int64Value(n), true
+		}
+	case c >= mpNegFixedNumLow:
+		w.cur.off++
+		return slog.Int64Value(int64(int8(c))), true
 	}
 	return v, false
 }
@@ -573,26 +580,27 @@ func (w *Dec) take(n int) []byte {
 }
 
 func (w *Dec) mapLen() (int, error) {
-	if w.cur.remaining() == 0 {
-		return 0, Malformed("unexpected end")
-	}
-	var n int
-	p := w.cur.b[w.cur.off:]
-	switch c := p[0]; {
 	// The headers the encoder writes (map16 for a record, map32 for attributes), read
 	// directly like smallInt's numbers; the Decoder reads the others.
-	case c >= mpFixedMapLow && c <= mpFixedMapHigh:
-		n, w.cur.off = int(c&mpFixedMapMask), w.cur.off+1
-	case c == mpMap16 && len(p) >= 3:
-		n, w.cur.off = int(binary.BigEndian.Uint16(p[1:])), w.cur.off+3
-	case c == mpMap32 && len(p) >= 5 && binary.BigEndian.Uint32(p[1:]) <= math.MaxInt32:
-		n, w.cur.off = int(binary.BigEndian.Uint32(p[1:])), w.cur.off+5
+	b, off := w.cur.b, w.cur.off
+	var n int
+	switch {
+	case off >= len(b):
+		return 0, Malformed("unexpected end")
+	case b[off]&^mpFixedMapMask == mpFixedMapLow:
+		n, off = int(b[off]&mpFixedMapMask), off+1
+	case b[off] == mpMap32 && off+5 <= len(b):
+		n, off = int(binary.BigEndian.Uint32(b[off+1:off+5])), off+5 // < 2^32: checked below
+	case b[off] == mpMap16 && off+3 <= len(b):
+		n, off = int(binary.BigEndian.Uint16(b[off+1:off+3])), off+3
 	default:
 		var err error
 		if n, err = w.d.DecodeMapLen(); err != nil {
 			return 0, Malformed("map: %v", err)
 		}
+		off = w.cur.off
 	}
+	w.cur.off = off
 	// Every entry takes at least two bytes (a key, a value): refuse counts the frame cannot
 	// hold before anything is sized by them.
 	if free := w.cur.remaining() - w.reserved; n < 0 || n > free/2 {
