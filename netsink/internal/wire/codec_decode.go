@@ -39,11 +39,10 @@ const MaxDepth = 32
 // would exceed it; a record whose attributes take 13 bytes or more each on the wire (a
 // 9-character key and a small integer) fits (TestDecodeRecordBudgetKeepsRealRecords).
 // Errors wrap ErrMalformed. b is not retained.
-func DecodeRecord(b []byte) (slog.Record, error) {
+func DecodeRecord(b []byte) (r slog.Record, err error) {
 	w := DecPool.Get().(*Dec)
-	var r slog.Record
 	var h Header
-	err := w.RecordInto(b, &r, &h)
+	err = w.RecordInto(b, &r, &h) // into the result: a record is some 300 bytes to copy
 	DecPool.Put(w)
 	return r, err
 }
