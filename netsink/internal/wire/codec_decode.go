@@ -243,6 +243,13 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	)
 	i := w.plainPrefix(n, rec, h, &version)
 	w.reserved -= 2 * i // the entries it read (see startEntry)
+	if i < n && w.hasKey("\xa5attrs") { // next in the encoder's order
+		w.startEntry()
+		if attrs, inline, err = w.topAttrs(rec, false); err != nil {
+			return err
+		}
+		i++
+	}
 	for ; i < n; i++ {
 		w.startEntry()
 		// Every name the encoder writes is a fixstr, taken here without a call (rawStr
