@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -180,12 +179,7 @@ func TestPickleBackReferences(t *testing.T) {
 		w := &pickleCountingWriter{}
 		srv := &Server{Handler: slog.NewJSONHandler(w, nil), AcceptPickle: true, OnError: func(error) {}}
 		srv.init()
-		var m0, m1 runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&m0)
-		_, _, err := srv.handleFrame(p)
-		runtime.ReadMemStats(&m1)
-		alloc := m1.TotalAlloc - m0.TotalAlloc
+		alloc, err := wireFrameAlloc(srv, p)
 		t.Logf("%s: %d-byte frame, %d bytes allocated, %d written: %v", name, len(p), alloc, w.n, err)
 		if !errors.Is(err, ErrPickleRefused) || !strings.Contains(err.Error(), fmt.Sprintf("to more than %d bytes", pickleExpansion(len(p), DefaultMaxFrame))) {
 			t.Errorf("%s: err = %v", name, err)

@@ -254,12 +254,7 @@ func TestServerPickleMemoBombBounded(t *testing.T) {
 	p = append(p, "es."...)
 	srv := &Server{Handler: slog.NewJSONHandler(io.Discard, nil), AcceptPickle: true, OnError: func(error) {}}
 	srv.init()
-	var m0, m1 runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&m0)
-	_, _, err := srv.handleFrame(p)
-	runtime.ReadMemStats(&m1)
-	alloc := m1.TotalAlloc - m0.TotalAlloc
+	alloc, err := wireFrameAlloc(srv, p)
 	t.Logf("%d-byte pickle: %d bytes allocated: %v", len(p), alloc, err)
 	if !errors.Is(err, ErrPickleRefused) {
 		t.Errorf("err = %v, want ErrPickleRefused", err)
@@ -267,4 +262,15 @@ func TestServerPickleMemoBombBounded(t *testing.T) {
 	if alloc > 64*uint64(len(p)) {
 		t.Errorf("%d bytes allocated for a %d-byte pickle", alloc, len(p))
 	}
+}
+
+// wireFrameAlloc hands p to srv's frame handling (decode, Dedup, Handler) and returns what
+// that allocated.
+func wireFrameAlloc(srv *Server, p []byte) (uint64, error) {
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	_, _, err := srv.handleFrame(p)
+	runtime.ReadMemStats(&m1)
+	return m1.TotalAlloc - m0.TotalAlloc, err
 }
