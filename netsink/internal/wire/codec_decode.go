@@ -243,7 +243,8 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	)
 	i := w.plainPrefix(n, rec, h, &version)
 	w.reserved -= 2 * i // the entries it read (see startEntry)
-	if i < n && w.hasKey("\xa5attrs") { // next in the encoder's order
+	// The attributes, next in the encoder's order.
+	if i < n && w.hasKey("\xa5attrs") {
 		w.startEntry()
 		if attrs, inline, err = w.topAttrs(rec, false); err != nil {
 			return err
