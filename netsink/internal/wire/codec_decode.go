@@ -415,7 +415,11 @@ func (w *Dec) plainPrefix(n int, rec *slog.Record, h *Header, version *int64) in
 	}
 	if i < n && w.hasKey("\xa3msg") {
 		if b, ok := w.fixStr(); ok {
-			rec.Message = w.strs.get(b)
+			m, ok := w.strs.hit(b)
+			if !ok {
+				m = w.strs.miss(b)
+			}
+			rec.Message = m
 		} else if m, err := w.str(); err == nil { // a longer message
 			rec.Message = m
 		} else {
