@@ -291,7 +291,11 @@ func (e *Encoder) appendPlain(dst []byte, r *slog.Record, id []byte, withSeq boo
 	}
 	if !r.Time.IsZero() {
 		w.b = append(w.b, MpFixedStrLow|4, 't', 'i', 'm', 'e')
-		w.int(r.Time.UnixNano())
+		if ns := r.Time.UnixNano(); ns > math.MaxUint32 {
+			w.b = binary.BigEndian.AppendUint64(append(w.b, mpInt64), uint64(ns)) // as int writes it
+		} else {
+			w.int(ns)
+		}
 		fields++
 	}
 	w.b = append(w.b, MpFixedStrLow|5, 'l', 'e', 'v', 'e', 'l')
