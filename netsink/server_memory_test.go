@@ -57,6 +57,8 @@ func TestServerMaxDecodeBytesBounds(t *testing.T) {
 	waiting := make(chan struct{}, 64)
 	srv.gate.onWait = func() { waiting <- struct{}{} }
 	addr := wireServe(t, srv, "127.0.0.1:0")
+	release := sync.OnceFunc(func() { close(h.release) })
+	t.Cleanup(release) // before the Server's Close (cleanups run last first), should the test fail
 
 	const conns = 8
 	var wg sync.WaitGroup
@@ -86,7 +88,7 @@ func TestServerMaxDecodeBytesBounds(t *testing.T) {
 	if used, peak := srv.gate.used.Load(), srv.gate.peak.Load(); used != 3*weight || peak != 3*weight {
 		t.Fatalf("with 3 frames in Handler and 5 waiting: %d bytes in decode, peak %d, want %d", used, peak, 3*weight)
 	}
-	close(h.release)
+	release()
 	for range 2*conns - 3 {
 		<-h.entered
 	}
@@ -119,6 +121,11 @@ func TestServerCloseWakesDecodeWaiters(t *testing.T) {
 	h := &wireBlockingHandler{entered: make(chan int64, 4), release: make(chan struct{})}
 	srv := &Server{Handler: h, MaxDecodeBytes: int64(len(frame) - 4), OnError: func(error) {}}
 	srv.init()
+	release := sync.OnceFunc(func() { close(h.release) })
+	t.Cleanup(func() {
+		release()
+		srv.Close()
+	})
 	waiting := make(chan struct{}, 4)
 	srv.gate.onWait = func() { waiting <- struct{}{} }
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -152,7 +159,7 @@ func TestServerCloseWakesDecodeWaiters(t *testing.T) {
 		case <-time.After(time.Millisecond):
 		}
 	}
-	close(h.release)
+	release()
 	<-closed
 	if err := <-served; !errors.Is(err, ErrServerClosed) {
 		t.Errorf("Serve: %v", err)
