@@ -617,15 +617,18 @@ func (s *Server) deliver(rec *slog.Record, h *wire.Header) uint64 {
 		return 0
 	}
 	snd := s.dedup.sender(h.ID)
+	// Unlocked without a defer (a tenth of this function's cost): a Handler that panics
+	// ends the process, the connection's goroutine recovers nothing.
 	snd.mu.Lock()
-	defer snd.mu.Unlock()
-	if h.Seq <= snd.last {
+	if last := snd.last; h.Seq <= last {
+		snd.mu.Unlock()
 		s.stats.duplicates.Add(1)
-		return snd.last
+		return last
 	}
 	s.handle(rec)
 	snd.last = h.Seq
-	return snd.last
+	snd.mu.Unlock()
+	return h.Seq
 }
 
 func (s *Server) handle(rec *slog.Record) {

@@ -47,8 +47,10 @@ func newDecodeGate(max int64) *decodeGate {
 // decoded alone).
 func (g *decodeGate) frameWeight(p []byte) int64 {
 	n := int64(len(p))
-	if wire.Detect(p) == wire.KindPickle {
-		n *= wirePickleWeight
+	if len(p) == 0 || p[0] <= 0x80 || p[0] > 0x8f && p[0] < 0xde { // not a msgpack map (see wire.Detect)
+		if wire.Detect(p) == wire.KindPickle {
+			n *= wirePickleWeight
+		}
 	}
 	return min(n, g.max)
 }
