@@ -12,8 +12,8 @@ import (
 // that names a class outside the allowlist (bytes, bytearray, set, frozenset, datetime's
 // datetime, date, time, timedelta and timezone, decimal.Decimal) or builds an object any
 // other way (INST, OBJ, BUILD, NEWOBJ, EXT*, persistent ids, out-of-band buffers), one
-// whose memo references expand it past MaxFrame. Nothing is ever executed. The frame is
-// skipped and counted (ServerStats.Refused); the connection goes on with the next frame.
+// whose memo references expand it past 8 times its size (plus 4 KiB) or past MaxFrame.
+// Nothing is ever executed. The frame is skipped and counted (ServerStats.Refused); the connection goes on with the next frame.
 // With AcceptPickle off every pickle is refused, and the connection is closed: its peer
 // speaks a protocol the Server was not asked to read.
 var ErrPickleRefused = pickle.ErrRefused

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -179,14 +179,9 @@ func TestPickleBackReferences(t *testing.T) {
 		w := &pickleCountingWriter{}
 		srv := &Server{Handler: slog.NewJSONHandler(w, nil), AcceptPickle: true, OnError: func(error) {}}
 		srv.init()
-		var m0, m1 runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&m0)
-		_, _, err := srv.handleFrame(p)
-		runtime.ReadMemStats(&m1)
-		alloc := m1.TotalAlloc - m0.TotalAlloc
+		alloc, err := wireFrameAlloc(srv, p)
 		t.Logf("%s: %d-byte frame, %d bytes allocated, %d written: %v", name, len(p), alloc, w.n, err)
-		if !errors.Is(err, ErrPickleRefused) || !strings.Contains(err.Error(), "to more than 1048576 bytes") {
+		if !errors.Is(err, ErrPickleRefused) || !strings.Contains(err.Error(), fmt.Sprintf("to more than %d bytes", pickleExpansion(len(p), DefaultMaxFrame))) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 		// Each 2-byte BINGET costs a 16-byte slot on the stack (grown by doubling) and one in

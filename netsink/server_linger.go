@@ -42,18 +42,23 @@ func (sc *wireServerConn) linger(fr *wireFrameReader, dec *wire.Dec, max int) {
 			}
 			return // the peer closed, the linger is over, or Shutdown gave up waiting
 		}
+		n := s.gate.frameWeight(buf)
+		if !s.gate.acquire(n, s.abort) {
+			return
+		}
 		var rec slog.Record
 		var h wire.Header
 		err = s.decodeFrame(dec, buf, &rec, &h)
-		switch {
-		case err != nil:
+		if err == nil && !h.HasSeq {
+			s.handle(&rec)
+		}
+		s.gate.release(n)
+		if err != nil {
 			s.rep.Error(fmt.Errorf("netsink: server: from %s: %w", sc.c.RemoteAddr(), err))
 			if !errors.Is(err, ErrPickleRefused) || !s.AcceptPickle {
 				_, _ = io.Copy(io.Discard, fr.r)
 				return
 			}
-		case !h.HasSeq:
-			s.handle(&rec)
 		}
 	}
 }

@@ -43,9 +43,13 @@ func EncodeRecord(dst []byte, r slog.Record) []byte { return wire.EncodeRecord(d
 // print it as the sender's JSON handler would have). Unknown fields are ignored so that a
 // newer sender can add fields; a record of another version ("v") is refused.
 //
-// Hostile input is safe: every declared length is checked against the bytes actually present
-// before anything is allocated — a map or array count against the bytes left once the
-// entries its enclosing maps and arrays still claim are set aside — so decoding allocates in
-// proportion to len(b) (at most 64 bytes per byte of input, the cost of the output itself),
-// and nesting is limited to 32 levels. Errors wrap ErrMalformed. b is not retained.
+// Hostile input is safe: decoding allocates at most 8 bytes per byte of b plus 4 KiB
+// (BudgetPerByte, BudgetSlack in the wire package), whatever the lengths inside claim —
+// a map or array count is checked against the bytes actually present and never sizes an
+// allocation beyond that budget — and nesting is limited to 32 levels. A valid frame
+// denser than that (attributes of a few bytes each: 2 bytes on the wire become a 40-byte
+// slog.Attr) is refused, with an error wrapping ErrMalformed, before the allocation that
+// would exceed it; a record whose attributes take 13 bytes or more each on the wire (a
+// 9-character key and a small integer) fits (TestDecodeRecordBudgetKeepsRealRecords).
+// Errors wrap ErrMalformed. b is not retained.
 func DecodeRecord(b []byte) (slog.Record, error) { return wire.DecodeRecord(b) }

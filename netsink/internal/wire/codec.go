@@ -184,6 +184,9 @@ func (e *Encoder) AppendRecord(dst []byte, r slog.Record, id []byte, withSeq boo
 // AppendRecordAt is AppendRecord taking r by pointer: a slog.Record is some 300 bytes,
 // copied at every call that takes it by value.
 func (e *Encoder) AppendRecordAt(dst []byte, r *slog.Record, id []byte, withSeq bool) ([]byte, int) {
+	if !e.fwd && e.opts.ReplaceAttr == nil && !e.opts.AddSource {
+		return e.appendPlain(dst, r, id, withSeq)
+	}
 	w := &Enc{b: dst, fwd: e.fwd}
 	timeAt := -1
 	if e.fwd {
@@ -267,6 +270,40 @@ func (e *Encoder) AppendRecordAt(dst []byte, r *slog.Record, id []byte, withSeq 
 	} else {
 		binary.BigEndian.PutUint16(w.b[start+1:], uint16(fields))
 	}
+	return w.b, seqOff
+}
+
+// appendPlain is AppendRecordAt for the wire format without ReplaceAttr or AddSource,
+// the Socket's usual case: every built-in is in its field, and each field's name and
+// header go out in one append.
+func (e *Encoder) appendPlain(dst []byte, r *slog.Record, id []byte, withSeq bool) ([]byte, int) {
+	w := &Enc{b: dst}
+	start := len(w.b)
+	w.b = append(w.b, mpMap16, 0, 0, MpFixedStrLow|1, 'v', Version)
+	fields := 3 // v, level, msg
+	seqOff := -1
+	if withSeq {
+		w.b = append(w.b, MpFixedStrLow|2, 'i', 'd')
+		w.bytes(id)
+		w.b = append(w.b, MpFixedStrLow|3, 's', 'e', 'q', mpUint64, 0, 0, 0, 0, 0, 0, 0, 0)
+		seqOff = len(w.b) - 8
+		fields += 2
+	}
+	if !r.Time.IsZero() {
+		w.b = append(w.b, MpFixedStrLow|4, 't', 'i', 'm', 'e')
+		if ns := r.Time.UnixNano(); ns > math.MaxUint32 {
+			w.b = binary.BigEndian.AppendUint64(append(w.b, mpInt64), uint64(ns)) // as int writes it
+		} else {
+			w.int(ns)
+		}
+		fields++
+	}
+	w.b = append(w.b, MpFixedStrLow|5, 'l', 'e', 'v', 'e', 'l')
+	w.int(int64(r.Level))
+	w.b = append(w.b, MpFixedStrLow|3, 'm', 's', 'g')
+	w.str(r.Message)
+	fields += w.attrs(e, r, nil, false)
+	binary.BigEndian.PutUint16(w.b[start+1:], uint16(fields))
 	return w.b, seqOff
 }
 
@@ -389,6 +426,19 @@ func (w *Enc) closeMap(at, n int) {
 // are built-ins that ReplaceAttr made into something else.
 func (w *Enc) attrs(e *Encoder, r *slog.Record, extra []slog.Attr, inline bool) int {
 	keyAt := len(w.b)
+	if len(e.frames) == 1 && !inline && len(extra) == 0 {
+		// No group open, nothing from ReplaceAttr: one map, without the stack below.
+		w.b = append(w.b, MpFixedStrLow|5, 'a', 't', 't', 'r', 's', mpMap32, 0, 0, 0, 0)
+		at := len(w.b) - 5
+		w.b = append(w.b, e.frames[0].pre...)
+		n := w.recordAttrs(e, r) + e.frames[0].n
+		if n == 0 {
+			w.b = w.b[:keyAt]
+			return 0
+		}
+		w.closeMap(at, n)
+		return 1
+	}
 	if !inline {
 		w.str("attrs")
 	}
@@ -454,18 +504,35 @@ func (w *Enc) recordAttrs(e *Encoder, r *slog.Record) int {
 		}
 		return w.walkRecord(e, r)
 	}
+	front, back, ok := recordAttrs(r)
+	if !ok {
+		n := 0
+		r.Attrs(func(a slog.Attr) bool {
+			n += w.recordAttr(e, &a)
+			return true
+		})
+		return n
+	}
+	// Read in place, without Attrs' call of a function and copy of the attribute for each.
 	n := 0
-	r.Attrs(func(a slog.Attr) bool {
-		if k := a.Value.Kind(); attrwalk.PlainKind(k) {
-			w.str(a.Key)
-			w.valueOf(k, a.Value)
-			n++
-		} else {
-			n += w.walkAttr(e, a)
-		}
-		return true
-	})
+	for i := range front {
+		n += w.recordAttr(e, &front[i])
+	}
+	for i := range back {
+		n += w.recordAttr(e, &back[i])
+	}
 	return n
+}
+
+// recordAttr appends a, one of the record's attributes, and returns how many pairs that
+// made (see recordAttrs).
+func (w *Enc) recordAttr(e *Encoder, a *slog.Attr) int {
+	if k := a.Value.Kind(); attrwalk.PlainKind(k) {
+		w.str(a.Key)
+		w.valueOf(k, a.Value)
+		return 1
+	}
+	return w.walkAttr(e, *a)
 }
 
 // walkAttr walks a, one of the record's attributes, as recordAttrs does.
@@ -567,26 +634,27 @@ func (w *Enc) source(s *slog.Source) {
 // value appends a resolved, non-group value.
 func (w *Enc) value(v slog.Value) { w.valueOf(v.Kind(), v) }
 
-// valueOf appends v, whose kind is k.
+// valueOf appends v, whose kind is k. The numbers are read from the value's word directly
+// (valueNum): slog.Value's accessors find the kind again, and panic on another.
 func (w *Enc) valueOf(k slog.Kind, v slog.Value) {
 	switch k {
 	case slog.KindString:
 		w.str(v.String())
 	case slog.KindInt64:
-		w.int(v.Int64())
+		w.int(int64(valueNum(&v)))
 	case slog.KindUint64:
 		// Always the 9-byte form: its code is how the decoder knows the kind was uint64.
-		w.uint64(v.Uint64())
+		w.uint64(valueNum(&v))
 	case slog.KindFloat64:
-		w.float64(v.Float64())
+		w.b = binary.BigEndian.AppendUint64(append(w.b, mpDouble), valueNum(&v)) // the float's bits
 	case slog.KindBool:
-		w.bool(v.Bool())
+		w.bool(valueNum(&v) == 1)
 	case slog.KindDuration:
 		if w.fwd {
-			w.int(int64(v.Duration())) // nanoseconds, as slog's JSON handler writes them
+			w.int(int64(valueNum(&v))) // nanoseconds, as slog's JSON handler writes them
 			return
 		}
-		w.b = binary.BigEndian.AppendUint64(append(w.b, mpFixExt8, byte(wireExtDuration)), uint64(v.Duration()))
+		w.b = binary.BigEndian.AppendUint64(append(w.b, mpFixExt8, byte(wireExtDuration)), valueNum(&v))
 	case slog.KindTime:
 		if w.fwd {
 			w.rfc3339(v.Time())

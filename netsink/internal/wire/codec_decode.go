@@ -10,6 +10,7 @@ import (
 	"math"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/vmihailenco/msgpack/v5"
 )
@@ -29,16 +30,19 @@ const MaxDepth = 32
 // own AddSource output. Unknown fields are ignored so that a newer sender can add fields;
 // a record of another version ("v") is refused.
 //
-// Hostile input is safe: every declared length is checked against the bytes actually present
-// before anything is allocated — a map or array count against the bytes left once the
-// entries its enclosing maps and arrays still claim are set aside — so decoding allocates in
-// proportion to len(b) (at most 64 bytes per byte of input, the cost of the output itself),
-// and nesting is limited to 32 levels. Errors wrap ErrMalformed. b is not retained.
-func DecodeRecord(b []byte) (slog.Record, error) {
+// Hostile input is safe: decoding allocates at most 8 bytes per byte of b plus 4 KiB
+// (BudgetPerByte, BudgetSlack in the wire package), whatever the lengths inside claim —
+// a map or array count is checked against the bytes actually present and never sizes an
+// allocation beyond that budget — and nesting is limited to 32 levels. A valid frame
+// denser than that (attributes of a few bytes each: 2 bytes on the wire become a 40-byte
+// slog.Attr) is refused, with an error wrapping ErrMalformed, before the allocation that
+// would exceed it; a record whose attributes take 13 bytes or more each on the wire (a
+// 9-character key and a small integer) fits (TestDecodeRecordBudgetKeepsRealRecords).
+// Errors wrap ErrMalformed. b is not retained.
+func DecodeRecord(b []byte) (r slog.Record, err error) {
 	w := DecPool.Get().(*Dec)
-	var r slog.Record
 	var h Header
-	err := w.RecordInto(b, &r, &h)
+	err = w.RecordInto(b, &r, &h) // into the result: a record is some 300 bytes to copy
 	DecPool.Put(w)
 	return r, err
 }
@@ -95,11 +99,20 @@ type Dec struct {
 	d   *msgpack.Decoder
 	// strs returns recurring strings (keys, messages, level-like values) without allocating.
 	strs wireStrings
-	// top collects the top-level attributes of a record of more than wireTopInline before
-	// they are copied into the record: reused from frame to frame, so that such a record
-	// costs one slice (the record's own), not two. Only small ones are kept (see
-	// wireTopKeep). Fewer attributes are collected on the stack (see topAttrs).
-	top []slog.Attr
+	// stack holds the attributes of the maps being decoded, each map's after its
+	// enclosing map's: a group's are moved into a slice of exactly their number when it
+	// ends (see popGroup), the record's are copied by slog.Record.AddAttrs. It grows as
+	// entries are decoded, never by what a header claims, and is reused from frame to
+	// frame up to wireTopKeep entries (keep is that slice). A record of up to wireTopInline
+	// attributes and no group does not use it (see topAttrs).
+	stack, keep []slog.Attr
+	stackUsed   bool
+	// budget is what the frame may still allocate (see Budget, charge).
+	budget int64
+	// errKeys are the keys of the attributes whose value failed to decode, innermost
+	// first (see inAttr).
+	errKeys  [MaxDepth + 1]string
+	nErrKeys int
 	// reserved is the number of bytes that the entries claimed by the maps and arrays being
 	// decoded, and not started yet, need at least (two per map entry, one per element).
 	// A nested claim must fit in what remains beyond them: each level checked alone against
@@ -110,13 +123,15 @@ type Dec struct {
 var DecPool = sync.Pool{New: func() any { return NewDec() }}
 
 func NewDec() *Dec {
-	w := &Dec{strs: newWireStrings()}
+	w := &Dec{strs: newWireStrings(), keep: make([]slog.Attr, 0, wireTopKeep)}
+	w.stack = w.keep
+	w.strs.budget = &w.budget
 	w.d = msgpack.NewDecoder(&w.cur)
 	return w
 }
 
-// wireTopKeep is the largest top-level attribute slice a Dec keeps for the next frame:
-// a hostile frame's million attributes must not stay allocated with the connection.
+// wireTopKeep is the largest attribute stack a Dec keeps for the next frame: a hostile
+// frame's million attributes must not stay allocated with the connection.
 const wireTopKeep = 64
 
 func Malformed(format string, args ...any) error {
@@ -131,39 +146,112 @@ func (w *Dec) record(b []byte) (rec slog.Record, h Header, err error) {
 
 // RecordInto is record writing into *rec and *h, which the Server keeps on its stack: a
 // record is some 300 bytes, copied at every return, and a header, 40, copied through a
-// temporary that stalled the store buffer.
+// temporary that stalled the store buffer. rec must be a zero slog.Record (it is not
+// cleared first: every caller has a new one); on error it is zero again.
 func (w *Dec) RecordInto(b []byte, rec *slog.Record, h *Header) error {
-	w.cur, w.reserved = Cursor{b: b}, 0
+	w.start(b)
 	w.strs.frame()
 	// Not deferred: a defer in a function with as many returns as fields is not open-coded,
 	// and cost a twentieth of the decode.
 	err := w.fields(rec, h)
+	if err != nil {
+		*rec = slog.Record{}
+		if w.nErrKeys > 0 {
+			err = w.attrPathError(err)
+		}
+	}
 	w.release()
 	return err
+}
+
+// start prepares w to decode the frame b, with b's allocation budget.
+func (w *Dec) start(b []byte) {
+	w.cur, w.reserved, w.budget, w.nErrKeys = Cursor{b: b}, 0, Budget(len(b))-wireErrReserve, 0
 }
 
 // wireTopInline is how many attributes a slog.Record holds without a slice of its own.
 const wireTopInline = 5
 
-// fields decodes the record map at the cursor into rec.
+// The fields of a record, told apart by wireField.
+const (
+	fieldOther = iota
+	fieldV
+	fieldTime
+	fieldLevel
+	fieldMsg
+	fieldID
+	fieldSeq
+	fieldSource
+	fieldAttrs
+)
+
+// wireField tells which field key names: by its length, then its bytes compared in place,
+// where a switch over the names compared them with calls to runtime.memequal.
+func wireField(key []byte) int {
+	switch len(key) {
+	case 1:
+		if key[0] == 'v' {
+			return fieldV
+		}
+	case 2:
+		if key[0] == 'i' && key[1] == 'd' {
+			return fieldID
+		}
+	case 3:
+		switch {
+		case key[0] == 'm' && key[1] == 's' && key[2] == 'g':
+			return fieldMsg
+		case key[0] == 's' && key[1] == 'e' && key[2] == 'q':
+			return fieldSeq
+		}
+	case 4:
+		if binary.LittleEndian.Uint32(key) == 't'|'i'<<8|'m'<<16|'e'<<24 {
+			return fieldTime
+		}
+	case 5:
+		switch binary.LittleEndian.Uint32(key) {
+		case 'l' | 'e'<<8 | 'v'<<16 | 'e'<<24:
+			if key[4] == 'l' {
+				return fieldLevel
+			}
+		case 'a' | 't'<<8 | 't'<<16 | 'r'<<24:
+			if key[4] == 's' {
+				return fieldAttrs
+			}
+		}
+	case 6:
+		if binary.LittleEndian.Uint32(key) == 's'|'o'<<8|'u'<<16|'r'<<24 && key[4] == 'c' && key[5] == 'e' {
+			return fieldSource
+		}
+	}
+	return fieldOther
+}
+
+// fields decodes the record map at the cursor into rec, which is zero.
 func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	n, err := w.mapLen()
 	if err != nil {
 		return err
 	}
+	// The time, level and message go straight into rec: a loop carrying them in variables
+	// spent a tenth of the decode moving them between registers and the stack.
 	var (
 		version int64 = -1
-		t       time.Time
-		level   slog.Level
-		msg     string
 		src     *slog.Source
-		attrs   []slog.Attr // in small, or w.top
-		// small holds the attributes of a record that the record holds inline: on the
-		// stack, they are written without the garbage collector's write barriers and need
-		// no clearing after the frame, as w.top does.
-		small [wireTopInline]slog.Attr
+		attrs   []slog.Attr // on w.stack, unless they went straight into rec (inline)
+		inline  bool
 	)
-	for i := 0; i < n; i++ {
+	i := w.plainPrefix(n, rec, h, &version)
+	w.reserved -= 2 * i // the entries it read (see startEntry)
+	// The attributes, next in the encoder's order.
+	if i < n && w.hasKey("\xa5attrs") {
+		w.startEntry()
+		if attrs, inline, err = w.topAttrs(rec, false); err != nil {
+			return err
+		}
+		i++
+	}
+	for ; i < n; i++ {
 		w.startEntry()
 		// Every name the encoder writes is a fixstr, taken here without a call (rawStr
 		// reads the other forms): the names are most of the fields' cost.
@@ -173,45 +261,64 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 				return err
 			}
 		}
-		switch string(key) { // compared, not converted: no allocation
-		case "v":
-			if version, err = w.int(); err != nil {
-				return err
+		switch wireField(key) {
+		case fieldV:
+			var ok bool
+			if version, ok = w.fastInt(); !ok { // fastInt inlined: int is not
+				if version, err = w.slowInt(); err != nil {
+					return err
+				}
 			}
-		case "time":
-			ns, err := w.int()
-			if err != nil {
-				return err
+		case fieldTime:
+			ns, ok := w.fastInt()
+			if !ok {
+				if ns, err = w.slowInt(); err != nil {
+					return err
+				}
 			}
-			t = time.Unix(0, ns)
-		case "level":
-			l, err := w.int()
-			if err != nil {
-				return err
+			rec.Time = time.Unix(0, ns)
+		case fieldLevel:
+			l, ok := w.fastInt()
+			if !ok {
+				if l, err = w.slowInt(); err != nil {
+					return err
+				}
 			}
 			if l < math.MinInt32 || l > math.MaxInt32 {
 				return Malformed("level %d out of range", l)
 			}
-			level = slog.Level(l)
-		case "msg":
-			if msg, err = w.str(); err != nil {
+			rec.Level = slog.Level(l)
+		case fieldMsg:
+			if b, ok := w.fixStr(); ok {
+				rec.Message = w.strs.get(b)
+			} else if rec.Message, err = w.str(); err != nil {
 				return err
 			}
-		case "id":
-			if h.ID, err = w.rawStr(); err != nil {
-				return err
+		case fieldID:
+			var ok bool
+			if h.ID, ok = w.fastBin8(); !ok {
+				if h.ID, err = w.rawStr(); err != nil {
+					return err
+				}
 			}
-		case "seq":
-			if h.Seq, err = w.seq(); err != nil {
-				return err
+		case fieldSeq:
+			var ok bool
+			if h.Seq, ok = w.fastUint64(); !ok {
+				if h.Seq, err = w.seq(); err != nil {
+					return err
+				}
 			}
 			h.HasSeq = true
-		case "source":
+		case fieldSource:
 			if src, err = w.source(); err != nil {
 				return err
 			}
-		case "attrs":
-			if attrs, err = w.topAttrs(small[:0]); err != nil {
+			if inline {
+				// After the attributes (not this package's order): the source goes first.
+				attrs, inline = w.unInline(rec), false
+			}
+		case fieldAttrs:
+			if attrs, inline, err = w.topAttrs(rec, src != nil); err != nil {
 				return err
 			}
 		default:
@@ -230,10 +337,27 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	if w.cur.remaining() != 0 {
 		return Malformed("%d bytes after the record", w.cur.remaining())
 	}
-	// slog.NewRecord(t, level, msg, 0), written in place: assigning the record it returns
-	// copies it through a temporary, which stalled the store buffer.
-	*rec = slog.Record{}
-	rec.Time, rec.Level, rec.Message = t, level, msg
+	if w.budget < 0 {
+		return w.tooDense() // a string was refused (see wireStrings.alloc)
+	}
+	if inline {
+		if src != nil { // its place was left first (see topAttrs)
+			front, nFront := recordFront(rec)
+			front[0] = slog.Any(slog.SourceKey, src)
+			*nFront++
+		}
+		return nil
+	}
+	// What AddAttrs allocates: a slice for the attributes past the inline ones.
+	nBack := len(attrs) - wireTopInline
+	if src != nil {
+		nBack++
+	}
+	if nBack > 0 {
+		if err := w.charge(allocCost(nBack * attrSize)); err != nil {
+			return err
+		}
+	}
 	if src != nil {
 		rec.AddAttrs(slog.Any(slog.SourceKey, src))
 	}
@@ -241,51 +365,202 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	return nil
 }
 
-// topAttrs decodes the record's attributes: into small when they are few enough for the
-// record to hold inline (see fields), else into w.top.
-func (w *Dec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
+// plainPrefix reads the fields appendPlain writes before "attrs", in its order: "v",
+// Socket's "id" and "seq", "time", "level", "msg", each name matched in place and its
+// value in its usual form, and returns how many of the n fields it read. It stops before
+// the first field that is not the next of these or not in that form, for fields' loop to
+// read it and the rest, in any order.
+func (w *Dec) plainPrefix(n int, rec *slog.Record, h *Header, version *int64) int {
+	i, at := 0, w.cur.off
+	if i < n && w.hasKey("\xa1v") {
+		v, ok := w.fastInt()
+		if !ok {
+			w.cur.off = at
+			return i
+		}
+		*version = v
+		i, at = i+1, w.cur.off
+	}
+	if i+1 < n && w.hasKey("\xa2id") {
+		id, ok := w.fastBin8()
+		if !ok || !w.hasKey("\xa3seq") {
+			w.cur.off = at
+			return i
+		}
+		seq, ok := w.fastUint64()
+		if !ok {
+			w.cur.off = at
+			return i
+		}
+		h.ID, h.Seq, h.HasSeq = id, seq, true
+		i, at = i+2, w.cur.off
+	}
+	if i < n && w.hasKey("\xa4time") {
+		ns, ok := w.fastInt()
+		if !ok {
+			w.cur.off = at
+			return i
+		}
+		rec.Time = time.Unix(0, ns)
+		i, at = i+1, w.cur.off
+	}
+	if i < n && w.hasKey("\xa5level") {
+		l, ok := w.fastInt()
+		if !ok || l < math.MinInt32 || l > math.MaxInt32 {
+			w.cur.off = at
+			return i
+		}
+		rec.Level = slog.Level(l)
+		i, at = i+1, w.cur.off
+	}
+	if i < n && w.hasKey("\xa3msg") {
+		if b, ok := w.fixStr(); ok {
+			m, ok := w.strs.hit(b)
+			if !ok {
+				m = w.strs.miss(b)
+			}
+			rec.Message = m
+		} else if m, err := w.str(); err == nil { // a longer message
+			rec.Message = m
+		} else {
+			w.cur.off = at
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// hasKey takes the bytes k at the cursor, if they are there.
+func (w *Dec) hasKey(k string) bool {
+	b, off := w.cur.b, w.cur.off
+	if off+len(k) <= len(b) && string(b[off:off+len(k)]) == k {
+		w.cur.off += len(k)
+		return true
+	}
+	return false
+}
+
+// topAttrs decodes the record's attributes: straight into rec when the record holds them
+// inline (inline is true: up to 5, or 4 after a source, and slog.Record laid out as
+// recordFront expects), else onto w.stack, for fields to add.
+func (w *Dec) topAttrs(rec *slog.Record, src bool) (_ []slog.Attr, inline bool, err error) {
 	n, err := w.mapLen()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if n > cap(small) {
-		top, err := w.entries(w.top[:0], n, 1)
-		w.top = top
-		return top, err
+	room := wireTopInline
+	if src {
+		room--
 	}
-	// The loop of entries, repeated: entries is recursive (through value, for groups), so
-	// the compiler assumes that what it is given escapes, and would move small to the heap.
-	// Key and Value are stored apart: a slog.Attr built whole goes through a temporary,
-	// whose copy stalled the store buffer.
-	as := small[:n]
-	for i := range as {
+	front, nFront := recordFront(rec)
+	if n > room || front == nil {
+		w.stackUsed = true
+		base := len(w.stack)
+		err := w.entries(n, 1)
+		return w.stack[base:], false, err
+	}
+	dst := front[:]
+	if src {
+		dst = front[1:] // the source's place, taken at the end
+	}
+	// The loop of entries, repeated: written in place, in the record, without the copy
+	// that slog.Record.AddAttrs makes (and its check of each attribute). An empty group is
+	// left out, as AddAttrs leaves it out.
+	j := 0
+	for range n {
 		w.startEntry()
 		// str, with the fixstr every key the encoder writes read without a call.
 		var k string
 		if b, ok := w.fixStr(); ok {
-			k = w.strs.get(b)
+			if k, ok = w.strs.hit(b); !ok {
+				k = w.strs.miss(b)
+			}
 		} else if k, err = w.str(); err != nil {
-			return as[:i], err
+			return nil, false, err
 		}
-		v, err := w.value(2)
-		if err != nil {
-			return as[:i], fmt.Errorf("attr %q: %w", k, err)
+		v, ok := w.plainValue()
+		if !ok {
+			group := w.cur.off < len(w.cur.b) && wireMapCode(w.cur.b[w.cur.off])
+			if v, err = w.value(2); err != nil {
+				return nil, false, w.inAttr(k, err)
+			}
+			if group && len(v.Group()) == 0 {
+				continue
+			}
 		}
-		as[i].Key = k
-		as[i].Value = v
+		dst[j].Key = k // Key and Value apart: a slog.Attr built whole goes through a temporary
+		dst[j].Value = v
+		j++
 	}
-	return as, nil
+	*nFront = j
+	return nil, true, nil
+}
+
+// plainValue reads, without a call, the value at the cursor when it has one of the forms
+// the encoder writes for a plain attribute (small integer, short string, float64, bool,
+// duration) and all its bytes are present; ok is false otherwise, and value reads it.
+func (w *Dec) plainValue() (v slog.Value, ok bool) {
+	b, off := w.cur.b, w.cur.off
+	if off >= len(b) {
+		return v, false
+	}
+	switch c := b[off]; {
+	case c <= mpPosFixedNumHigh:
+		w.cur.off++
+		return slog.Int64Value(int64(c)), true
+	case c&^mpFixedStrMask == MpFixedStrLow:
+		if b, ok := w.fixStr(); ok {
+			s, ok := w.strs.hit(b)
+			if !ok {
+				s = w.strs.miss(b)
+			}
+			return slog.StringValue(s), true
+		}
+	case c == mpDouble && off+9 <= len(b):
+		w.cur.off += 9
+		return slog.Float64Value(math.Float64frombits(binary.BigEndian.Uint64(b[off+1 : off+9]))), true
+	case c == mpTrue || c == mpFalse:
+		w.cur.off++
+		return slog.BoolValue(c == mpTrue), true
+	case c == mpFixExt8 && off+10 <= len(b) && int8(b[off+1]) == wireExtDuration:
+		w.cur.off += 10
+		return slog.DurationValue(time.Duration(binary.BigEndian.Uint64(b[off+2 : off+10]))), true
+	case c >= mpUint8 && c <= mpInt64 && c != mpUint64:
+		if n, ok := w.smallInt(c); ok {
+			return slog.Int64Value(n), true
+		}
+	case c >= mpNegFixedNumLow:
+		w.cur.off++
+		return slog.Int64Value(int64(int8(c))), true
+	}
+	return v, false
+}
+
+// wireMapCode reports whether c starts a msgpack map.
+func wireMapCode(c byte) bool {
+	return c >= mpFixedMapLow && c <= mpFixedMapHigh || c == mpMap16 || c == mpMap32
+}
+
+// unInline takes back the attributes topAttrs wrote into rec, onto w.stack.
+func (w *Dec) unInline(rec *slog.Record) []slog.Attr {
+	front, nFront := recordFront(rec)
+	w.stackUsed = true
+	base := len(w.stack)
+	w.stack = append(w.stack, front[:*nFront]...) // at most 5: within the kept stack
+	clear(front[:])
+	*nFront = 0
+	return w.stack[base:]
 }
 
 // release drops what the last frame left referenced: the input, and the attributes (their
 // values may hold the caller's data) unless the slice is small enough to keep.
 func (w *Dec) release() {
 	w.cur = Cursor{}
-	if cap(w.top) > wireTopKeep {
-		w.top = nil
-	} else if len(w.top) > 0 {
-		clear(w.top) // entries past len were cleared when the frame that wrote them ended
-		w.top = w.top[:0]
+	if w.stackUsed {
+		w.stackUsed = false
+		clear(w.keep[:cap(w.keep)]) // groups taken off the stack left their entries past len
+		w.stack = w.keep[:0]
 	}
 }
 
@@ -316,26 +591,27 @@ func (w *Dec) take(n int) []byte {
 }
 
 func (w *Dec) mapLen() (int, error) {
-	if w.cur.remaining() == 0 {
-		return 0, Malformed("unexpected end")
-	}
-	var n int
-	p := w.cur.b[w.cur.off:]
-	switch c := p[0]; {
 	// The headers the encoder writes (map16 for a record, map32 for attributes), read
 	// directly like smallInt's numbers; the Decoder reads the others.
-	case c >= mpFixedMapLow && c <= mpFixedMapHigh:
-		n, w.cur.off = int(c&mpFixedMapMask), w.cur.off+1
-	case c == mpMap16 && len(p) >= 3:
-		n, w.cur.off = int(binary.BigEndian.Uint16(p[1:])), w.cur.off+3
-	case c == mpMap32 && len(p) >= 5 && binary.BigEndian.Uint32(p[1:]) <= math.MaxInt32:
-		n, w.cur.off = int(binary.BigEndian.Uint32(p[1:])), w.cur.off+5
+	b, off := w.cur.b, w.cur.off
+	var n int
+	switch {
+	case off >= len(b):
+		return 0, Malformed("unexpected end")
+	case b[off]&^mpFixedMapMask == mpFixedMapLow:
+		n, off = int(b[off]&mpFixedMapMask), off+1
+	case b[off] == mpMap32 && off+5 <= len(b):
+		n, off = int(binary.BigEndian.Uint32(b[off+1:off+5])), off+5 // < 2^32: checked below
+	case b[off] == mpMap16 && off+3 <= len(b):
+		n, off = int(binary.BigEndian.Uint16(b[off+1:off+3])), off+3
 	default:
 		var err error
 		if n, err = w.d.DecodeMapLen(); err != nil {
 			return 0, Malformed("map: %v", err)
 		}
+		off = w.cur.off
 	}
+	w.cur.off = off
 	// Every entry takes at least two bytes (a key, a value): refuse counts the frame cannot
 	// hold before anything is sized by them.
 	if free := w.cur.remaining() - w.reserved; n < 0 || n > free/2 {
@@ -368,16 +644,16 @@ func (w *Dec) arrayLen() (int, error) {
 // on the path every key takes. ok is false for any other form, or a fixstr longer than what
 // remains, for strLen to read or report.
 func (w *Dec) fixStr() (_ []byte, ok bool) {
-	p := w.cur.b[w.cur.off:]
-	if len(p) == 0 || p[0]&^mpFixedStrMask != MpFixedStrLow {
+	b, off := w.cur.b, w.cur.off
+	if off >= len(b) || b[off]&^mpFixedStrMask != MpFixedStrLow {
 		return nil, false
 	}
-	n := int(p[0] & mpFixedStrMask)
-	if n >= len(p) {
+	end := off + 1 + int(b[off]&mpFixedStrMask)
+	if end > len(b) {
 		return nil, false
 	}
-	w.cur.off += 1 + n
-	return p[1 : 1+n], true
+	w.cur.off = end
+	return b[off+1 : end], true
 }
 
 // strLen reads the header of a string or bin whose bytes are all present, and returns its
@@ -434,16 +710,67 @@ func (w *Dec) str() (string, error) {
 	return w.strs.get(w.take(n)), nil
 }
 
-// bytes reads a string or bin as a fresh byte slice.
+// bytes reads a string or bin as a fresh byte slice, boxed by the caller (slog.AnyValue).
 func (w *Dec) bytes() ([]byte, error) {
 	n, err := w.strLen()
 	if err != nil {
+		return nil, err
+	}
+	if err := w.charge(allocCost(n) + allocCost(24)); err != nil {
 		return nil, err
 	}
 	return append([]byte(nil), w.take(n)...), nil
 }
 
 func (w *Dec) int() (int64, error) {
+	if n, ok := w.fastInt(); ok {
+		return n, nil
+	}
+	return w.slowInt()
+}
+
+// fastInt reads, small enough to be inlined, an integer in the two forms the encoder writes
+// most: a fixint (versions, levels) and int64 (times).
+func (w *Dec) fastInt() (int64, bool) {
+	b, off := w.cur.b, w.cur.off
+	if off < len(b) {
+		if c := b[off]; wireIsFixNum(c) {
+			w.cur.off++
+			return int64(int8(c)), true
+		} else if c == mpInt64 && off+9 <= len(b) {
+			w.cur.off += 9
+			return int64(binary.BigEndian.Uint64(b[off+1 : off+9])), true
+		}
+	}
+	return 0, false
+}
+
+// fastBin8 reads, small enough to be inlined, a bin8 (Socket's sender id) whose bytes are
+// all present, without copying it.
+func (w *Dec) fastBin8() ([]byte, bool) {
+	b, off := w.cur.b, w.cur.off
+	if off+2 <= len(b) && b[off] == mpBin8 {
+		if end := off + 2 + int(b[off+1]); end <= len(b) {
+			w.cur.off = end
+			return b[off+2 : end], true
+		}
+	}
+	return nil, false
+}
+
+// fastUint64 reads, small enough to be inlined, a uint64 in its 9-byte form (Socket's
+// sequence number).
+func (w *Dec) fastUint64() (uint64, bool) {
+	b, off := w.cur.b, w.cur.off
+	if off+9 <= len(b) && b[off] == mpUint64 {
+		w.cur.off += 9
+		return binary.BigEndian.Uint64(b[off+1 : off+9]), true
+	}
+	return 0, false
+}
+
+// slowInt is int for the other forms.
+func (w *Dec) slowInt() (int64, error) {
 	if w.cur.remaining() == 0 {
 		return 0, Malformed("unexpected end")
 	}
@@ -535,6 +862,9 @@ func (w *Dec) source() (*slog.Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := w.charge(allocCost(int(unsafe.Sizeof(slog.Source{})))); err != nil {
+		return nil, err
+	}
 	src := &slog.Source{}
 	for i := 0; i < n; i++ {
 		w.startEntry()
@@ -561,47 +891,43 @@ func (w *Dec) source() (*slog.Source, error) {
 	return src, nil
 }
 
-// attrs decodes a map of attributes into a slice of its own (a group's value).
+// attrs decodes a map of attributes into a slice of its own (a group's value), of exactly
+// as many attributes as it holds: they are decoded onto w.stack, then moved.
 func (w *Dec) attrs(depth int) ([]slog.Attr, error) {
-	return w.appendAttrs(nil, depth)
-}
-
-// appendAttrs decodes a map of attributes, appending them to as.
-func (w *Dec) appendAttrs(as []slog.Attr, depth int) ([]slog.Attr, error) {
 	if depth > MaxDepth {
-		return as, Malformed("nested deeper than %d", MaxDepth)
+		return nil, Malformed("nested deeper than %d", MaxDepth)
 	}
 	n, err := w.mapLen()
-	if err != nil {
-		return as, err
+	if err != nil || n == 0 {
+		return nil, err
 	}
-	return w.entries(as, n, depth)
+	w.stackUsed = true
+	base := len(w.stack)
+	if err := w.entries(n, depth); err != nil {
+		return nil, err
+	}
+	return w.popGroup(base)
 }
 
-// entries decodes the n entries of a map of attributes whose header was read, appending
-// them to as. It grows as at most once, to the map's length, which was checked against the
-// bytes present (see mapLen).
-func (w *Dec) entries(as []slog.Attr, n, depth int) ([]slog.Attr, error) {
-	if n == 0 {
-		return as, nil
-	}
-	if cap(as)-len(as) < n {
-		// Exactly n more, in one allocation (slices.Grow allocates twice under -race).
-		as = append(make([]slog.Attr, 0, len(as)+n), as...)
-	}
+// entries decodes the n entries of a map of attributes whose header was read onto
+// w.stack, which grows as they decode: n is a claim, checked against the bytes present
+// (see mapLen) but not trusted with an allocation.
+func (w *Dec) entries(n, depth int) error {
 	for i := 0; i < n; i++ {
 		w.startEntry()
 		k, err := w.str()
 		if err != nil {
-			return as, err
+			return err
 		}
 		v, err := w.value(depth + 1)
 		if err != nil {
-			return as, fmt.Errorf("attr %q: %w", k, err)
+			return w.inAttr(k, err)
 		}
-		as = append(as, slog.Attr{Key: k, Value: v})
+		if err := w.pushAttr(k, v); err != nil {
+			return err
+		}
 	}
-	return as, nil
+	return nil
 }
 
 // value decodes any msgpack value into a slog.Value of the kind the encoder started from.
@@ -704,28 +1030,55 @@ func (w *Dec) array(depth int) (slog.Value, error) {
 	if err != nil {
 		return slog.Value{}, err
 	}
-	out := make([]any, 0, n) // n fits in the unreserved bytes: see arrayLen
+	// The slice header boxed by AnyValue, then the elements, grown as they decode (up to
+	// n, a claim checked against the bytes present, never allocated from).
+	if err := w.charge(allocCost(24)); err != nil {
+		return slog.Value{}, err
+	}
+	out := []any{}
 	for i := 0; i < n; i++ {
 		w.reserved--
 		v, err := w.value(depth + 1)
 		if err != nil {
 			return slog.Value{}, err
 		}
-		out = append(out, wireToAny(v))
+		if len(out) == cap(out) {
+			c := min(max(2*cap(out), 8), n)
+			if err := w.charge(allocCost(c * 16)); err != nil {
+				return slog.Value{}, err
+			}
+			out = append(make([]any, 0, c), out...)
+		}
+		x, err := w.toAny(v)
+		if err != nil {
+			return slog.Value{}, err
+		}
+		out = append(out, x)
 	}
 	return slog.AnyValue(out), nil
 }
 
-// wireToAny turns a decoded value into a plain Go value, groups into maps.
-func wireToAny(v slog.Value) any {
+// toAny turns a decoded value into a plain Go value, groups into maps, within the budget.
+func (w *Dec) toAny(v slog.Value) (any, error) {
 	if v.Kind() != slog.KindGroup {
-		return v.Any()
+		if err := w.charge(boxCost(v)); err != nil {
+			return nil, err
+		}
+		return v.Any(), nil
 	}
-	m := make(map[string]any, len(v.Group()))
-	for _, a := range v.Group() {
-		m[a.Key] = wireToAny(a.Value)
+	g := v.Group()
+	if err := w.charge(mapCost(len(g))); err != nil {
+		return nil, err
 	}
-	return m
+	m := make(map[string]any, len(g))
+	for _, a := range g {
+		x, err := w.toAny(a.Value)
+		if err != nil {
+			return nil, err
+		}
+		m[a.Key] = x
+	}
+	return m, nil
 }
 
 func (w *Dec) ext() (slog.Value, error) {
@@ -749,6 +1102,9 @@ func (w *Dec) ext() (slog.Value, error) {
 	case wireExtJSON:
 		if !json.Valid(p) {
 			return slog.Value{}, Malformed("invalid JSON value")
+		}
+		if err := w.charge(allocCost(n) + allocCost(24)); err != nil {
+			return slog.Value{}, err
 		}
 		return slog.AnyValue(RawJSON(append([]byte(nil), p...))), nil
 	}

@@ -23,8 +23,12 @@ type wireStrings struct {
 	// records mostly repeat the same keys in the same order, often with the same message
 	// and values: comparing with the string at the same position finds most of them
 	// without hashing (a hash and a bucket walk cost about three times the comparison).
-	last *[wireStringLast]string
+	last [wireStringLast]string
 	pos  int // strings of the current frame so far
+	// budget is the decoder's (see Dec.charge): a string allocated is charged to it, and
+	// one beyond it is not allocated: get returns "" and the decoder, which checks the
+	// budget before it returns a record, refuses the frame.
+	budget *int64
 }
 
 const (
@@ -37,7 +41,7 @@ const (
 )
 
 func newWireStrings() wireStrings {
-	return wireStrings{seed: maphash.MakeSeed(), slots: new([wireStringSlots]string), last: new([wireStringLast]string)}
+	return wireStrings{seed: maphash.MakeSeed(), slots: new([wireStringSlots]string)}
 }
 
 // frame starts a new frame: get compares its strings with the previous frame's, in order.
@@ -45,19 +49,31 @@ func (t *wireStrings) frame() { t.pos = 0 }
 
 // get returns b as a string, from the table when it holds it.
 func (t *wireStrings) get(b []byte) string {
-	i := t.pos
-	t.pos++
-	if i < wireStringLast {
-		if s := t.last[i]; s == string(b) { // the conversion in a comparison does not allocate
-			return s
-		}
-		s := t.lookup(b)
-		if len(s) <= wireStringMax {
-			t.last[i] = s
-		}
+	if s, ok := t.hit(b); ok {
 		return s
 	}
-	return t.lookup(b)
+	return t.miss(b)
+}
+
+// hit is get's first try, the string at the same position of the previous frame: small
+// enough to be inlined where keys and values are read, and most strings are found by it.
+func (t *wireStrings) hit(b []byte) (string, bool) {
+	if i := t.pos; uint(i) < wireStringLast && t.last[i] == string(b) { // no allocation
+		t.pos = i + 1
+		return t.last[i], true
+	}
+	return "", false
+}
+
+// miss is get for a string not at its previous position.
+func (t *wireStrings) miss(b []byte) string {
+	i := t.pos
+	t.pos++
+	s := t.lookup(b)
+	if uint(i) < wireStringLast && len(s) <= wireStringMax {
+		t.last[i] = s
+	}
+	return s
 }
 
 // lookup returns b as a string from the hash table, adding it when absent.
@@ -66,7 +82,7 @@ func (t *wireStrings) lookup(b []byte) string {
 		return ""
 	}
 	if len(b) > wireStringMax {
-		return string(b)
+		return t.alloc(b)
 	}
 	at := int(maphash.Bytes(t.seed, b)%(wireStringSlots/wireStringWays)) * wireStringWays
 	bucket := t.slots[at : at+wireStringWays : at+wireStringWays]
@@ -75,7 +91,19 @@ func (t *wireStrings) lookup(b []byte) string {
 			return s
 		}
 	}
+	s := t.alloc(b)
+	if s == "" {
+		return ""
+	}
 	copy(bucket[1:], bucket) // the oldest goes
-	bucket[0] = string(b)
-	return bucket[0]
+	bucket[0] = s
+	return s
+}
+
+// alloc returns a copy of b as a string, charged to the budget; "" past the budget.
+func (t *wireStrings) alloc(b []byte) string {
+	if *t.budget -= allocCost(len(b)); *t.budget < 0 {
+		return ""
+	}
+	return string(b)
 }

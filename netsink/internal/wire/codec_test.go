@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/slogtest"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"github.com/slogx/handlers/internal/testutil"
 	"github.com/slogx/handlers/netsink/internal/nettest"
 	"github.com/slogx/handlers/slogx"
 )
@@ -354,11 +356,34 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add([]byte{0xdf, 0xff, 0xff, 0xff, 0xff})
 	f.Add([]byte{0x81, 0xa1, 'v', 0x01})
 	f.Add([]byte{0x82, 0xa1, 'v', 0x01, 0xa5, 'a', 't', 't', 'r', 's', 0x81, 0xa1, 'x', 0x92, 0x01, 0x81, 0xa1, 'y', 0xc0})
-	for _, p := range wireHostileFrames(4 << 10) { // issue 15: lengths that claim more than is sent
+	for _, p := range wireHostileFrames(4 << 10) { // lengths that claim more than is sent, dense frames
 		f.Add(p)
 	}
+	for _, p := range wireHostileFrames(300) {
+		f.Add(p)
+	}
+	dec := NewDec()
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// Whatever the input, decoding allocates within its budget. Measured again when over:
+		// what the runtime allocates meanwhile only adds, and not twice.
+		derr := error(nil)
+		for try := 0; ; try++ {
+			var m0, m1 runtime.MemStats
+			runtime.ReadMemStats(&m0)
+			_, _, derr = dec.record(b)
+			runtime.ReadMemStats(&m1)
+			alloc := m1.TotalAlloc - m0.TotalAlloc
+			if alloc <= uint64(Budget(len(b))) || testutil.RaceEnabled {
+				break
+			}
+			if try == 2 {
+				t.Fatalf("%d-byte frame: %d bytes allocated, budget %d (%v)", len(b), alloc, Budget(len(b)), derr)
+			}
+		}
 		r, err := DecodeRecord(b)
+		if (err == nil) != (derr == nil) {
+			t.Fatalf("a connection's decoder and DecodeRecord disagree: %v, %v", derr, err)
+		}
 		if err != nil {
 			if !errors.Is(err, ErrMalformed) {
 				t.Fatalf("error does not wrap ErrMalformed: %v", err)

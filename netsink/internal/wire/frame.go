@@ -125,7 +125,7 @@ func AppendAck(dst []byte, id []byte, seq uint64) []byte {
 // with its own and reads the next ack into the same buffer, so it is never copied.
 func DecodeAck(p []byte) (id []byte, seq uint64, err error) {
 	w := DecPool.Get().(*Dec)
-	w.cur, w.reserved = Cursor{b: p}, 0
+	w.start(p)
 	defer func() {
 		w.release()
 		DecPool.
