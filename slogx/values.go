@@ -85,6 +85,14 @@ func appendJSONAny(b []byte, a any) (out []byte) {
 			out = appendPanic(b[:n], r, a, true)
 		}
 	}()
+	if l, ok := a.(slog.Level); ok {
+		// What slog.Level's MarshalJSON writes, without its strconv.Quote allocation: the
+		// level reaches here as an Any whenever a ReplaceAttr is set, so every record paid it.
+		// A level's text is plain ASCII, so quoting it is adding the quotes.
+		b = append(b, '"')
+		b = append(b, l.String()...)
+		return append(b, '"')
+	}
 	_, jm := a.(json.Marshaler)
 	if err, ok := a.(error); ok && !jm {
 		b = append(b, '"')
@@ -291,6 +299,9 @@ func appendTextAny(b []byte, a any) (out []byte) {
 			out = appendPanic(b[:n], r, a, false)
 		}
 	}()
+	if l, ok := a.(slog.Level); ok {
+		return appendTextString(b, l.String()) // MarshalText's text, without its []byte
+	}
 	if tm, ok := a.(encoding.TextMarshaler); ok {
 		data, err := tm.MarshalText()
 		if err != nil {
