@@ -103,7 +103,8 @@ type Dec struct {
 	// enclosing map's: a group's are moved into a slice of exactly their number when it
 	// ends (see popGroup), the record's are copied by slog.Record.AddAttrs. It grows as
 	// entries are decoded, never by what a header claims, and is reused from frame to
-	// frame up to wireTopKeep entries (keep is that slice).
+	// frame up to wireTopKeep entries (keep is that slice). A record of up to wireTopInline
+	// attributes and no group does not use it (see topAttrs).
 	stack, keep []slog.Attr
 	stackUsed   bool
 	// budget is what the frame may still allocate (see Budget, charge).
@@ -237,14 +238,18 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	var (
 		version int64 = -1
 		src     *slog.Source
-		attrs   []slog.Attr // on w.stack
+		attrs   []slog.Attr // in small, or on w.stack
+		// small holds the attributes of a record that the record holds inline: on the
+		// stack, they are written without the garbage collector's write barriers and need
+		// no clearing after the frame, as w.stack does.
+		small [wireTopInline]slog.Attr
 	)
 	i := w.plainPrefix(n, rec, h, &version)
 	w.reserved -= 2 * i // the entries it read (see startEntry)
 	// The attributes, next in the encoder's order.
 	if i < n && w.hasKey("\xa5attrs") {
 		w.startEntry()
-		if attrs, err = w.topAttrs(); err != nil {
+		if attrs, err = w.topAttrs(small[:0]); err != nil {
 			return err
 		}
 		i++
@@ -312,7 +317,7 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 				return err
 			}
 		case fieldAttrs:
-			if attrs, err = w.topAttrs(); err != nil {
+			if attrs, err = w.topAttrs(small[:0]); err != nil {
 				return err
 			}
 		default:
@@ -427,37 +432,45 @@ func (w *Dec) hasKey(k string) bool {
 	return false
 }
 
-// topAttrs decodes the record's attributes onto w.stack, for fields to add.
-func (w *Dec) topAttrs() ([]slog.Attr, error) {
+// topAttrs decodes the record's attributes: into small when they are few enough for the
+// record to hold inline (see fields), else onto w.stack.
+func (w *Dec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
 	n, err := w.mapLen()
 	if err != nil {
 		return nil, err
 	}
-	w.stackUsed = true
-	base := len(w.stack)
-	// The loop of entries, repeated, with the forms the encoder writes for keys and plain
-	// values read without a call.
-	for range n {
+	if n > cap(small) {
+		w.stackUsed = true
+		base := len(w.stack)
+		err := w.entries(n, 1)
+		return w.stack[base:], err
+	}
+	// The loop of entries, repeated: entries is recursive (through value, for groups), so
+	// the compiler assumes that what it is given escapes, and would move small to the heap.
+	// Key and Value are stored apart: a slog.Attr built whole goes through a temporary,
+	// whose copy stalled the store buffer.
+	as := small[:n]
+	for i := range as {
 		w.startEntry()
+		// str, with the fixstr every key the encoder writes read without a call.
 		var k string
 		if b, ok := w.fixStr(); ok {
 			if k, ok = w.strs.hit(b); !ok {
 				k = w.strs.miss(b)
 			}
 		} else if k, err = w.str(); err != nil {
-			return nil, err
+			return as[:i], err
 		}
 		v, ok := w.plainValue()
 		if !ok {
 			if v, err = w.value(2); err != nil {
-				return nil, w.inAttr(k, err)
+				return as[:i], w.inAttr(k, err)
 			}
 		}
-		if err := w.pushAttr(k, v); err != nil {
-			return nil, err
-		}
+		as[i].Key = k
+		as[i].Value = v
 	}
-	return w.stack[base:], nil
+	return as, nil
 }
 
 // plainValue reads, without a call, the value at the cursor when it has one of the forms
