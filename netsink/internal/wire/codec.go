@@ -504,35 +504,18 @@ func (w *Enc) recordAttrs(e *Encoder, r *slog.Record) int {
 		}
 		return w.walkRecord(e, r)
 	}
-	front, back, ok := recordAttrs(r)
-	if !ok {
-		n := 0
-		r.Attrs(func(a slog.Attr) bool {
-			n += w.recordAttr(e, &a)
-			return true
-		})
-		return n
-	}
-	// Read in place, without Attrs' call of a function and copy of the attribute for each.
 	n := 0
-	for i := range front {
-		n += w.recordAttr(e, &front[i])
-	}
-	for i := range back {
-		n += w.recordAttr(e, &back[i])
-	}
+	r.Attrs(func(a slog.Attr) bool {
+		if k := a.Value.Kind(); attrwalk.PlainKind(k) {
+			w.str(a.Key)
+			w.valueOf(k, a.Value)
+			n++
+		} else {
+			n += w.walkAttr(e, a)
+		}
+		return true
+	})
 	return n
-}
-
-// recordAttr appends a, one of the record's attributes, and returns how many pairs that
-// made (see recordAttrs).
-func (w *Enc) recordAttr(e *Encoder, a *slog.Attr) int {
-	if k := a.Value.Kind(); attrwalk.PlainKind(k) {
-		w.str(a.Key)
-		w.valueOf(k, a.Value)
-		return 1
-	}
-	return w.walkAttr(e, *a)
 }
 
 // walkAttr walks a, one of the record's attributes, as recordAttrs does.
@@ -634,27 +617,26 @@ func (w *Enc) source(s *slog.Source) {
 // value appends a resolved, non-group value.
 func (w *Enc) value(v slog.Value) { w.valueOf(v.Kind(), v) }
 
-// valueOf appends v, whose kind is k. The numbers are read from the value's word directly
-// (valueNum): slog.Value's accessors find the kind again, and panic on another.
+// valueOf appends v, whose kind is k.
 func (w *Enc) valueOf(k slog.Kind, v slog.Value) {
 	switch k {
 	case slog.KindString:
 		w.str(v.String())
 	case slog.KindInt64:
-		w.int(int64(valueNum(&v)))
+		w.int(v.Int64())
 	case slog.KindUint64:
 		// Always the 9-byte form: its code is how the decoder knows the kind was uint64.
-		w.uint64(valueNum(&v))
+		w.uint64(v.Uint64())
 	case slog.KindFloat64:
-		w.b = binary.BigEndian.AppendUint64(append(w.b, mpDouble), valueNum(&v)) // the float's bits
+		w.b = binary.BigEndian.AppendUint64(append(w.b, mpDouble), math.Float64bits(v.Float64()))
 	case slog.KindBool:
-		w.bool(valueNum(&v) == 1)
+		w.bool(v.Bool())
 	case slog.KindDuration:
 		if w.fwd {
-			w.int(int64(valueNum(&v))) // nanoseconds, as slog's JSON handler writes them
+			w.int(int64(v.Duration())) // nanoseconds, as slog's JSON handler writes them
 			return
 		}
-		w.b = binary.BigEndian.AppendUint64(append(w.b, mpFixExt8, byte(wireExtDuration)), valueNum(&v))
+		w.b = binary.BigEndian.AppendUint64(append(w.b, mpFixExt8, byte(wireExtDuration)), uint64(v.Duration()))
 	case slog.KindTime:
 		if w.fwd {
 			w.rfc3339(v.Time())

@@ -238,15 +238,18 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	var (
 		version int64 = -1
 		src     *slog.Source
-		attrs   []slog.Attr // on w.stack, unless they went straight into rec (inline)
-		inline  bool
+		attrs   []slog.Attr // in small, or on w.stack
+		// small holds the attributes of a record that the record holds inline: on the
+		// stack, they are written without the garbage collector's write barriers and need
+		// no clearing after the frame, as w.stack does.
+		small [wireTopInline]slog.Attr
 	)
 	i := w.plainPrefix(n, rec, h, &version)
 	w.reserved -= 2 * i // the entries it read (see startEntry)
 	// The attributes, next in the encoder's order.
 	if i < n && w.hasKey("\xa5attrs") {
 		w.startEntry()
-		if attrs, inline, err = w.topAttrs(rec, false); err != nil {
+		if attrs, err = w.topAttrs(small[:0]); err != nil {
 			return err
 		}
 		i++
@@ -313,12 +316,8 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 			if src, err = w.source(); err != nil {
 				return err
 			}
-			if inline {
-				// After the attributes (not this package's order): the source goes first.
-				attrs, inline = w.unInline(rec), false
-			}
 		case fieldAttrs:
-			if attrs, inline, err = w.topAttrs(rec, src != nil); err != nil {
+			if attrs, err = w.topAttrs(small[:0]); err != nil {
 				return err
 			}
 		default:
@@ -339,14 +338,6 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 	}
 	if w.budget < 0 {
 		return w.tooDense() // a string was refused (see wireStrings.alloc)
-	}
-	if inline {
-		if src != nil { // its place was left first (see topAttrs)
-			front, nFront := recordFront(rec)
-			front[0] = slog.Any(slog.SourceKey, src)
-			*nFront++
-		}
-		return nil
 	}
 	// What AddAttrs allocates: a slice for the attributes past the inline ones.
 	nBack := len(attrs) - wireTopInline
@@ -441,34 +432,25 @@ func (w *Dec) hasKey(k string) bool {
 	return false
 }
 
-// topAttrs decodes the record's attributes: straight into rec when the record holds them
-// inline (inline is true: up to 5, or 4 after a source, and slog.Record laid out as
-// recordFront expects), else onto w.stack, for fields to add.
-func (w *Dec) topAttrs(rec *slog.Record, src bool) (_ []slog.Attr, inline bool, err error) {
+// topAttrs decodes the record's attributes: into small when they are few enough for the
+// record to hold inline (see fields), else onto w.stack.
+func (w *Dec) topAttrs(small []slog.Attr) ([]slog.Attr, error) {
 	n, err := w.mapLen()
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	room := wireTopInline
-	if src {
-		room--
-	}
-	front, nFront := recordFront(rec)
-	if n > room || front == nil {
+	if n > cap(small) {
 		w.stackUsed = true
 		base := len(w.stack)
 		err := w.entries(n, 1)
-		return w.stack[base:], false, err
+		return w.stack[base:], err
 	}
-	dst := front[:]
-	if src {
-		dst = front[1:] // the source's place, taken at the end
-	}
-	// The loop of entries, repeated: written in place, in the record, without the copy
-	// that slog.Record.AddAttrs makes (and its check of each attribute). An empty group is
-	// left out, as AddAttrs leaves it out.
-	j := 0
-	for range n {
+	// The loop of entries, repeated: entries is recursive (through value, for groups), so
+	// the compiler assumes that what it is given escapes, and would move small to the heap.
+	// Key and Value are stored apart: a slog.Attr built whole goes through a temporary,
+	// whose copy stalled the store buffer.
+	as := small[:n]
+	for i := range as {
 		w.startEntry()
 		// str, with the fixstr every key the encoder writes read without a call.
 		var k string
@@ -477,24 +459,18 @@ func (w *Dec) topAttrs(rec *slog.Record, src bool) (_ []slog.Attr, inline bool, 
 				k = w.strs.miss(b)
 			}
 		} else if k, err = w.str(); err != nil {
-			return nil, false, err
+			return as[:i], err
 		}
 		v, ok := w.plainValue()
 		if !ok {
-			group := w.cur.off < len(w.cur.b) && wireMapCode(w.cur.b[w.cur.off])
 			if v, err = w.value(2); err != nil {
-				return nil, false, w.inAttr(k, err)
-			}
-			if group && len(v.Group()) == 0 {
-				continue
+				return as[:i], w.inAttr(k, err)
 			}
 		}
-		dst[j].Key = k // Key and Value apart: a slog.Attr built whole goes through a temporary
-		dst[j].Value = v
-		j++
+		as[i].Key = k
+		as[i].Value = v
 	}
-	*nFront = j
-	return nil, true, nil
+	return as, nil
 }
 
 // plainValue reads, without a call, the value at the cursor when it has one of the forms
@@ -535,22 +511,6 @@ func (w *Dec) plainValue() (v slog.Value, ok bool) {
 		return slog.Int64Value(int64(int8(c))), true
 	}
 	return v, false
-}
-
-// wireMapCode reports whether c starts a msgpack map.
-func wireMapCode(c byte) bool {
-	return c >= mpFixedMapLow && c <= mpFixedMapHigh || c == mpMap16 || c == mpMap32
-}
-
-// unInline takes back the attributes topAttrs wrote into rec, onto w.stack.
-func (w *Dec) unInline(rec *slog.Record) []slog.Attr {
-	front, nFront := recordFront(rec)
-	w.stackUsed = true
-	base := len(w.stack)
-	w.stack = append(w.stack, front[:*nFront]...) // at most 5: within the kept stack
-	clear(front[:])
-	*nFront = 0
-	return w.stack[base:]
 }
 
 // release drops what the last frame left referenced: the input, and the attributes (their

@@ -11,13 +11,10 @@ import (
 	"github.com/slogx/handlers/slogx"
 )
 
-// The attributes decoded straight into a record's inline array make the record
-// slog.Record.AddAttrs would have made: same attributes in the same order, the source first,
-// empty groups left out, and a record that takes more attributes afterwards.
-func TestDecodeRecordInlineAsAddAttrs(t *testing.T) {
-	if !recordLayout.ok {
-		t.Fatal("slog.Record is not laid out as recordLayout expects: decoding goes through AddAttrs")
-	}
+// A decoded record holds the attributes a sender's slog.Record.AddAttrs would have given it:
+// the same in the same order, the source first wherever it came in the frame, empty groups
+// left out, and it takes more attributes afterwards.
+func TestDecodeRecordAttrsAsAddAttrs(t *testing.T) {
 	src := []byte{0xa6, 's', 'o', 'u', 'r', 'c', 'e', 0x81, 0xa4, 'l', 'i', 'n', 'e', 0x07}
 	attrs := func(n int, emptyAt int) []byte {
 		b := []byte{0xa5, 'a', 't', 't', 'r', 's', 0x80 | byte(n)}
@@ -86,34 +83,6 @@ func wireJSON(r slog.Record) string {
 	var b bytes.Buffer
 	_ = slog.NewJSONHandler(&b, nil).Handle(context.Background(), r)
 	return b.String()
-}
-
-// valueNum reads the number of every numeric kind as its accessor returns it, from the
-// value's word and through the accessors alike (when slog.Value is laid out otherwise).
-func TestValueNum(t *testing.T) {
-	if !valueLayout.ok {
-		t.Fatal("slog.Value is not laid out as valueLayout expects: the encoder uses the accessors")
-	}
-	values := []struct {
-		v    slog.Value
-		want uint64
-	}{
-		{slog.Int64Value(-5), uint64(1<<64 - 5)},
-		{slog.Uint64Value(1<<63 + 1), 1<<63 + 1},
-		{slog.Float64Value(1.5), 0x3ff8000000000000},
-		{slog.BoolValue(true), 1},
-		{slog.BoolValue(false), 0},
-		{slog.DurationValue(-time.Second), uint64(1<<64 - 1e9)},
-	}
-	for _, layout := range []bool{true, false} {
-		valueLayout.ok = layout
-		for _, c := range values {
-			if got := valueNum(&c.v); got != c.want {
-				t.Errorf("layout %v, %v (%v): %#x, want %#x", layout, c.v, c.v.Kind(), got, c.want)
-			}
-		}
-	}
-	valueLayout.ok = true
 }
 
 // The plain path (no ReplaceAttr, no AddSource) writes the bytes the general one writes,
