@@ -287,10 +287,14 @@ func (e *Engine) Close() error {
 	if left == 0 {
 		return nil
 	}
-	if ferr == nil {
-		ferr = errors.New("sender stopped")
+	cause := ferr
+	switch {
+	case ferr == nil:
+		cause = errors.New("sender stopped")
+	case errors.Is(ferr, context.DeadlineExceeded):
+		cause = context.DeadlineExceeded // Flush's error would name the engine a second time
 	}
-	err := fmt.Errorf("%s: closed with %d undelivered records: %w: %w", e.opts.Name, left, ErrCloseTimeout, ferr)
+	err := fmt.Errorf("%s: closed with %d undelivered records: %w (%w)", e.opts.Name, left, ErrCloseTimeout, cause)
 	return e.rep.Drop(uint64(left), err)
 }
 
