@@ -103,20 +103,8 @@ func TestForwardDeepHelo(t *testing.T) {
 	if !inChild(t) {
 		return
 	}
-	nettest.NoLeak(t)
-	l := fwdListen(t)
 	helo := []byte{0x92, 0xa4, 'H', 'E', 'L', 'O', 0x81, 0xa1, 'x'}
-	helo = append(helo, bytes.Repeat([]byte{0x91}, 10_000_000)...)
-	accepted := rawServer(t, l, helo)
-	errs := &fwdErrors{}
-	f, err := New(l.Addr().String(), Options{SharedKey: "k", Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
-	if err != nil {
-		t.Fatal(err)
-	}
-	slog.New(f).Info("never delivered")
-	<-accepted
-	waitErrors(t, errs, "nested deeper than 16")
-	f.Close()
+	heloRefused(t, append(helo, bytes.Repeat([]byte{0x91}, 10_000_000)...), "nested deeper than 16")
 }
 
 // An ack with a 256 MiB string made the application hold 915 MB: a reply larger than its
@@ -146,9 +134,17 @@ func TestForwardHugeAck(t *testing.T) {
 
 // A HELO whose nonce claims 1 GiB is refused before it is read.
 func TestForwardHugeHelo(t *testing.T) {
+	heloRefused(t, []byte{0x92, 0xa4, 'H', 'E', 'L', 'O', 0x81, 0xa5, 'n', 'o', 'n', 'c', 'e', 0xc6, 0x40, 0, 0, 0},
+		"reply exceeds its size limit (16384 bytes)")
+}
+
+// heloRefused opens a handshake with a server that sends helo, and checks that the client
+// refuses it with an error containing want (and that Close then returns).
+func heloRefused(t *testing.T, helo []byte, want string) {
+	t.Helper()
 	nettest.NoLeak(t)
 	l := fwdListen(t)
-	accepted := rawServer(t, l, []byte{0x92, 0xa4, 'H', 'E', 'L', 'O', 0x81, 0xa5, 'n', 'o', 'n', 'c', 'e', 0xc6, 0x40, 0, 0, 0})
+	accepted := rawServer(t, l, helo)
 	errs := &fwdErrors{}
 	f, err := New(l.Addr().String(), Options{SharedKey: "k", Delivery: netsink.Delivery{Backoff: fastBackoff(), CloseTimeout: 100 * time.Millisecond}}, &slogx.Options{OnError: errs.add})
 	if err != nil {
@@ -156,7 +152,7 @@ func TestForwardHugeHelo(t *testing.T) {
 	}
 	slog.New(f).Info("never delivered")
 	<-accepted
-	waitErrors(t, errs, "reply exceeds its size limit (16384 bytes)")
+	waitErrors(t, errs, want)
 	f.Close()
 }
 
