@@ -26,8 +26,9 @@ import (
 // numbers collects the record numbers ("n:123" anywhere in what the peer received), in
 // arrival order.
 type numbers struct {
-	mu  sync.Mutex
-	got []int
+	mu      sync.Mutex
+	got     []int
+	changed chan struct{} // closed when numbers arrive; made by wait
 }
 
 func (c *numbers) scan(b []byte) {
@@ -45,6 +46,35 @@ func (c *numbers) scan(b []byte) {
 		}
 		if n, err := strconv.Atoi(string(b[:j])); err == nil {
 			c.got = append(c.got, n)
+			if c.changed != nil {
+				close(c.changed)
+				c.changed = nil
+			}
+		}
+	}
+}
+
+// wait returns the numbers once at least n arrived: a peer that does not acknowledge (a
+// syslog stream) may still be reading what the sender counts as delivered.
+func (c *numbers) wait(t *testing.T, n int) []int {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		c.mu.Lock()
+		if len(c.got) >= n {
+			got := append([]int(nil), c.got...)
+			c.mu.Unlock()
+			return got
+		}
+		if c.changed == nil {
+			c.changed = make(chan struct{})
+		}
+		ch, have := c.changed, len(c.got)
+		c.mu.Unlock()
+		select {
+		case <-ch:
+		case <-deadline:
+			t.Fatalf("the peer got %d numbers, want %d", have, n)
 		}
 	}
 }

@@ -106,7 +106,7 @@ func TestSpoolEveryHandler(t *testing.T) {
 			nettest.Flush(t, h)
 			st := h.Stats()
 			h.Close()
-			nums := got.all()
+			nums := got.wait(t, n)
 			if len(nums) != n || st.Recovered != n || st.Records != n {
 				t.Fatalf("second run: %+v, the peer got %d records", st, len(nums))
 			}
