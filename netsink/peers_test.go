@@ -79,11 +79,6 @@ func (c *numbers) wait(t *testing.T, n int) []int {
 	}
 }
 
-func (c *numbers) all() []int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]int(nil), c.got...)
-}
 
 // httpPeer answers 200 to every request and collects the numbers in the bodies.
 func httpPeer(t *testing.T, c *numbers) string {
