@@ -79,7 +79,6 @@ func (c *numbers) wait(t *testing.T, n int) []int {
 	}
 }
 
-
 // httpPeer answers 200 to every request and collects the numbers in the bodies.
 func httpPeer(t *testing.T, c *numbers) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
