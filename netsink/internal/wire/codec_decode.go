@@ -327,6 +327,12 @@ func (w *Dec) fields(rec *slog.Record, h *Header) error {
 			}
 		}
 	}
+	return w.finish(rec, version, src, attrs)
+}
+
+// finish checks what fields read as a whole (version, trailing bytes, the budget) and adds
+// the source and the attributes to rec.
+func (w *Dec) finish(rec *slog.Record, version int64, src *slog.Source, attrs []slog.Attr) error {
 	if version != Version {
 		if version == -1 {
 			return Malformed("no version field")
